@@ -6,42 +6,28 @@ from __future__ import annotations
 
 from ..demo.billing import setup_fiscal
 from .figures import stats, timed
+from .material import request_material
 
 INVOICE_ISSUE_TARGET_MS = 30
 
 
 def measure_invoice_issue(result: dict, log, count: int = 60) -> None:
     from ..db.database import db
-    from ..db.models import Branch, Customer, Investigation, Referrer
-    from ..services import requests, settings
+    from ..db.models import Branch
+    from ..services import settings
     from ..services.billing import cash, invoices
     from ..services.billing.payments import PaymentInput
 
     log(f"Billing: issuing {count} invoices of 10 investigations…")
-    patients = [
-        c.id
-        for c in Customer.select(Customer.id)
-        .where((Customer.active == True) & (Customer.type == "cliente"))  # noqa: E712
-        .limit(count)
-    ]
-    doctor = Referrer.select(Referrer.id).where(Referrer.active == True).first().id  # noqa: E712
-    singles = [
-        i.id
-        for i in Investigation.select(Investigation.id)
-        .where((Investigation.active == True) & (Investigation.is_panel == False))  # noqa: E712
-        .limit(10)
-    ]
+    material = request_material(count, 10)
     times: list[float] = []
     with db.atomic() as txn:
         branch = settings.get("default_branch_id") or Branch.select(Branch.id).scalar()
         setup_fiscal(branch, range_to=99_999_999)
         if cash.current() is None:
             cash.open_session("0")
-        for patient in patients:
-            draft = requests.RequestDraft(
-                patient_id=patient, doctor_id=doctor, investigation_ids=singles
-            )
-            request_id, _number = requests.create(draft)
+        for patient in material.patients:
+            request_id = material.create_request(patient)
             total = invoices.preview(invoices.InvoiceInput((request_id,)))["amounts"].total
             data = invoices.InvoiceInput(
                 (request_id,), payments=(PaymentInput("cash", total, received=total + 100),)

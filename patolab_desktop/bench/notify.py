@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .figures import percentile, stats, timed
+from .material import request_material
 
 LINE_RELEASE_TARGET_MS = 10
 DRAIN_TARGET_S = 60
@@ -22,33 +23,18 @@ def measure_line_release(result: dict, log, requests_count: int = 60, lines: int
     """Release every line of new requests one by one (p95 per call), in a transaction
     rolled back at the end: the database is left as it was."""
     from ..db.database import db
-    from ..db.models import Customer, Investigation, Referrer
+    from ..db.models import Customer
     from ..services import requests
 
     log(f"Results: releasing {requests_count} × {lines} lines one by one…")
-    patients = [
-        c.id
-        for c in Customer.select(Customer.id)
-        .where((Customer.active == True) & (Customer.type == "cliente"))  # noqa: E712
-        .limit(requests_count)
-    ]
-    doctor = Referrer.select(Referrer.id).where(Referrer.active == True).first().id  # noqa: E712
-    singles = [
-        i.id
-        for i in Investigation.select(Investigation.id)
-        .where((Investigation.active == True) & (Investigation.is_panel == False))  # noqa: E712
-        .limit(lines)
-    ]
+    material = request_material(requests_count, lines)
     times: list[float] = []
     with db.atomic() as txn:
         Customer.update(whatsapp_consent="yes", phone="+50499887766", is_blocked=False).where(
-            Customer.id.in_(patients)
+            Customer.id.in_(material.patients)
         ).execute()
-        for patient in patients:
-            draft = requests.RequestDraft(
-                patient_id=patient, doctor_id=doctor, investigation_ids=singles
-            )
-            request_id, _number = requests.create(draft)
+        for patient in material.patients:
+            request_id = material.create_request(patient)
             for line in requests.get(request_id).lines:
                 ms, _ = timed(requests.mark_lines, request_id, [line["id"]], "released")
                 times.append(ms)

@@ -111,13 +111,21 @@ def sign_in(args):
     )
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str, not_a_number: str = "no es un número entero") -> int:
+    """``text`` as an int; an ``argparse`` error ``not_a_number: 'text'`` when it is not one
+    (the range is for the caller to check)."""
     import argparse
 
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"no es un número entero: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"{not_a_number}: {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    import argparse
+
+    value = whole_number(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"debe ser 0 o mayor: {value}")
     if value > MAX_INT:
@@ -129,10 +137,7 @@ def record_id(text: str) -> int:
     """An id given on the command line: a whole number from 1 to 2⁶³-1."""
     import argparse
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"no es un número de registro: {text!r}") from None
+    value = whole_number(text, "no es un número de registro")
     if not 1 <= value <= MAX_INT:
         raise argparse.ArgumentTypeError(f"no es un número de registro válido: {text}")
     return value

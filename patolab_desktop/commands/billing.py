@@ -6,9 +6,11 @@ the services is a message and exit 1 (``cli.main``), bad arguments exit 2."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 
 from . import fail, open_from_args, out_path, record_id
-from .building import command, file_option, paper_option, switch
+from .building import Handler, command, file_option, paper_option, switch
 
 PAY_HELP = (
     "pagos separados por coma: efectivo cash:MONTO[:RECIBIDO], tarjeta "
@@ -205,6 +207,24 @@ def register(sub, common) -> None:
 PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
 
 
+def _reading(option: str, parse: Callable[[str], object]) -> Callable[[Handler], Handler]:
+    """A handler that finds ``args.<option>`` read by ``parse`` (``--pay``, ``--count``): a
+    text that does not read is ``Error: …`` and exit 2, before the database is opened."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def run(args) -> int:
+            try:
+                setattr(args, option, parse(getattr(args, option)))
+            except ValueError as exc:
+                return fail(str(exc), 2)
+            return handler(args)
+
+        return run
+
+    return decorate
+
+
 def _save_pdf(document_id: int, args) -> None:
     """``--pdf`` of invoice and credit-note: the document on the paper of ``--format``."""
     if not args.pdf:
@@ -217,15 +237,12 @@ def _save_pdf(document_id: int, args) -> None:
     print(f"Guardada en {args.pdf}")
 
 
+@_reading("pay", parse_payments)
 def run_invoice(args) -> int:
     from ..services import requests
     from ..services.billing import invoices, records
     from ..services.billing.buyers import BuyerInput
 
-    try:
-        pays = parse_payments(args.pay)
-    except ValueError as exc:
-        return fail(str(exc), 2)
     open_from_args(args)
     ids = tuple(requests.find_id(number) for number in args.requests)
     buyer = BuyerInput(
@@ -238,7 +255,7 @@ def run_invoice(args) -> int:
     )
     doc_id = invoices.issue(
         invoices.InvoiceInput(
-            ids, payments=pays, buyer=buyer, bill_to_id=args.bill_to, on_credit=args.credit
+            ids, payments=args.pay, buyer=buyer, bill_to_id=args.bill_to, on_credit=args.credit
         )
     )
     view = records.view(doc_id)
@@ -265,7 +282,9 @@ def run_void(args) -> int:
 
 def run_credit_note(args) -> int:
     from ..services.billing import credit_notes, records
+    from ..services.billing.types import EXEMPT
     from ..services.errors import ValidationError
+    from ..util.dataclass_rows import from_row
 
     open_from_args(args)
     original = records.find(args.number)
@@ -279,19 +298,16 @@ def run_credit_note(args) -> int:
             raise ValidationError(
                 {"lines": "No están en la factura: " + ", ".join(sorted(missing))}
             )
-    note_id = credit_notes.issue(
-        credit_notes.CreditNoteInput(
-            original_id=original,
-            reason=args.reason,
-            receiver_name=args.receiver,
-            receiver_document=args.receiver_document,
-            settlement=args.settle,
-            refund_method=args.refund_method,
-            request_line_ids=line_ids,
-            whole=args.whole,
-            amount=args.amount,
-        )
+    note = from_row(
+        credit_notes.CreditNoteInput,
+        args,  # reason, receiver_document, refund_method, whole, amount: options of that name
+        original_id=original,
+        receiver_name=args.receiver,
+        settlement=args.settle,
+        request_line_ids=line_ids,
+        tax_class=EXEMPT,  # the CLI credits exempt amounts, as the input's default
     )
+    note_id = credit_notes.issue(note)
     view = records.view(note_id)
     print(f"Nota de crédito {view.number} sobre {view.original_number}: L {view.totals.total:,.2f}")
     _save_pdf(note_id, args)
@@ -319,20 +335,17 @@ def _denominations(text: str) -> dict:
     return found
 
 
+@_reading("count", _denominations)
 def run_cash_close(args) -> int:
     from ..services.billing import cash
 
-    try:
-        faces = _denominations(args.count)
-    except ValueError as exc:
-        return fail(str(exc), 2)
     open_from_args(args)
     other = {
         m: getattr(args, m)
         for m in ("card", "transfer", "cheque", "balance")
         if getattr(args, m) is not None
     }
-    session_id = cash.close(faces, other, args.note)
+    session_id = cash.close(args.count, other, args.note)
     report = cash.report(session_id)
     for name, amount in report.expected.items():
         counted = report.counted.get(name, amount)

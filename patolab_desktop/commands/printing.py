@@ -15,7 +15,7 @@ import argparse
 import datetime as dt
 import getpass
 
-from . import fail, open_from_args
+from . import fail, open_from_args, whole_number
 from .building import Handler, command, file_option, paper_option, period_options, switch
 from .parsing import SpanishArgumentParser
 
@@ -38,10 +38,7 @@ def parse_date(text: str) -> dt.date:
 def copies(text: str) -> int:
     from ..services.requests.reports import MAX_COPIES
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"no es un número entero: {text!r}") from None
+    value = whole_number(text)
     if not 1 <= value <= MAX_COPIES:
         raise argparse.ArgumentTypeError(f"las copias deben estar entre 1 y {MAX_COPIES}: {value}")
     return value

@@ -25,7 +25,7 @@ from ..util.formatting import format_date
 from ..util.money import format_lempiras
 from .canvas import ACCENT, INK, MUTED, RIGHT, STAMP, Canvas, font
 from .flow import Flow
-from .page_frame import paged_flow, paint_footer
+from .page_frame import paged_flow, paint_with_footer
 from .paper import check_paper, document_layout, is_roll
 from .pdf_output import keep_none_alive, write_pdf
 from .tables import ROW_SHADE, Column, Row, draw_table, key_values
@@ -228,15 +228,9 @@ def paint_statement(
     lab_name: str = "",
 ) -> int:
     """Draw the statement on an active painter; returns the page count."""
-    canvas = Canvas(painter)
-    flow = statement_flow(canvas, data, lab_name)
+    flow = statement_flow(Canvas(painter), data, lab_name)
     left = f"{document_title()} · {data.get('customer_name') or ''}"
-    printed = format_date(printed_on(data))
-
-    def decorate(index: int, count: int) -> None:
-        paint_footer(canvas, index, count, left, printed)
-
-    return flow.paint(device, decorate)
+    return paint_with_footer(flow, device, left, format_date(printed_on(data)))
 
 
 def write_statement_pdf(

@@ -26,7 +26,7 @@ from . import pdf_output
 from .blocks import notice_box
 from .canvas import ACCENT, CENTER, INK, LEFT, MUTED, RIGHT, SHADE, STAMP, STAMP_FILL, Canvas, font
 from .flow import Flow
-from .page_frame import paged_flow, paint_footer, roll_flow
+from .page_frame import paged_flow, paint_with_footer, roll_flow
 from .paper import ROLL, check_paper, document_layout, is_roll
 from .pdf_output import fitted_roll_layout, keep_none_alive, write_pdf
 from .tables import Column, Row, draw_table
@@ -258,15 +258,11 @@ def paint_cash_close(
     lab_name: str = "",
 ) -> int:
     """Draw the close report on an active painter; returns the page count."""
-    canvas = Canvas(painter)
-    flow = close_flow(canvas, report, paper, lab_name)
-
-    def decorate(index: int, count: int) -> None:
-        if not is_roll(paper):
-            left = f"{document_title(report)} · {report.user}"
-            paint_footer(canvas, index, count, left, report.branch_name)
-
-    return flow.paint(device, decorate)
+    flow = close_flow(Canvas(painter), report, paper, lab_name)
+    if is_roll(paper):  # a receipt: no footer
+        return flow.paint(device)
+    left = f"{document_title(report)} · {report.user}"
+    return paint_with_footer(flow, device, left, report.branch_name)
 
 
 def write_cash_close_pdf(

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..services.billing.types import EXEMPT, TAXED15, TAXED18
 from ..services.billing.views import CONSUMER_FINAL, FiscalDocument
 from ..util.formatting import format_date, format_datetime
 from ..util.money import format_lempiras
 
 VOID_LEGEND = "ANULADA"
 
-TAX_LABELS = {
-    "exento": "Exento",
-    "exonerado": "Exonerado",
-    "gravado15": "15 %",
-    "gravado18": "18 %",
-}
+# the tax column of a line, by tax class (the codes of ``services.billing.types``)
+TAX_LABELS = {EXEMPT: "Exento", TAXED15: "15 %", TAXED18: "18 %"}
+EXONERATED_LABEL = "Exonerado"
 
 
 def document_title(doc: FiscalDocument) -> str:
@@ -129,7 +127,7 @@ def is_exonerated(doc: FiscalDocument) -> bool:
 def line_tax_label(tax_class: str, exonerated: bool = False) -> str:
     """«Exento», «15 %», «18 %»; a taxed line of an exonerated buyer reads «Exonerado»."""
     if exonerated and tax_class.startswith("gravado"):
-        return TAX_LABELS["exonerado"]
+        return EXONERATED_LABEL
     return TAX_LABELS.get(tax_class, tax_class)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPagedPaintDevice
 
 from ..i18n import translate
 from .canvas import ACCENT, CENTER, INK, LEFT, MUTED, RIGHT, Canvas, font, load_logo
@@ -86,6 +87,25 @@ def paint_footer(
         if text:
             rect = QRectF(third * start, y, third * span, height)
             canvas.draw_text(rect, text, small, align=align, color=MUTED)
+
+
+def paint_with_footer(
+    flow: Flow,
+    device: QPagedPaintDevice,
+    left_text: str,
+    center_text: str = "",
+    stamp: Callable[[], None] | None = None,
+) -> int:
+    """Paint ``flow``'s pages on ``device``, each with ``stamp()`` (a mark across the page)
+    when given, then the footer of ``paint_footer``; returns the page count."""
+    canvas = flow.canvas
+
+    def decorate(index: int, count: int) -> None:
+        if stamp is not None:
+            stamp()
+        paint_footer(canvas, index, count, left_text, center_text)
+
+    return flow.paint(device, decorate)
 
 
 def continuation_header(flow: Flow, text: str) -> None:

@@ -12,7 +12,7 @@ from ..services.texts import service_label
 from ..util.money import format_lempiras
 from .canvas import ACCENT, INK, MUTED, RIGHT, Canvas, font
 from .flow import Flow
-from .page_frame import paged_flow, paint_footer, paint_lab_header
+from .page_frame import paged_flow, paint_lab_header, paint_with_footer
 from .paper import document_layout
 from .pdf_output import keep_none_alive, write_pdf
 from .tables import Column, Row, draw_table
@@ -270,18 +270,12 @@ def _note(flow: Flow, title: str, text: str) -> None:
 @keep_none_alive
 def paint_period_report(painter: QPainter, device: QPagedPaintDevice, data: dict) -> int:
     """Draw the whole report on an active painter; returns the number of pages."""
-    canvas = Canvas(painter)
-    flow = report_flow(canvas, data)
+    flow = report_flow(Canvas(painter), data)
     who = data.get("printed_by") or "—"
     footer = translate("printing.period_report", "Impreso por {who} el {v}").format(
         who=who, v=data.get("printed_at_text") or ""
     )
-    title = document_title()
-
-    def decorate(index: int, count: int) -> None:
-        paint_footer(canvas, index, count, footer, title)
-
-    return flow.paint(device, decorate)
+    return paint_with_footer(flow, device, footer, document_title())
 
 
 def write_period_report_pdf(path: str | os.PathLike[str], data: dict, paper: str = "A4") -> int:

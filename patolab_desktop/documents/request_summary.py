@@ -21,7 +21,7 @@ from .barcode import BarcodeError, paint_code128
 from .blocks import notice_box, paint_diagonal_stamp
 from .canvas import ACCENT, CENTER, INK, MUTED, RIGHT, Canvas, font
 from .flow import Flow
-from .page_frame import paged_flow, paint_footer, paint_lab_header
+from .page_frame import paged_flow, paint_lab_header, paint_with_footer
 from .paper import document_layout
 from .pdf_output import keep_none_alive, write_pdf
 from .tables import Column, Row, draw_table, key_values
@@ -273,13 +273,8 @@ def paint_summary(painter: QPainter, device: QPagedPaintDevice, data: dict) -> i
     """Draw the whole summary on an active painter; returns the number of pages."""
     canvas = Canvas(painter)
     flow = summary_flow(canvas, data)
-
-    def decorate(index: int, count: int) -> None:
-        if data.get("cancelled"):
-            paint_stamp(canvas)
-        paint_footer(canvas, index, count, printed_text(data), data["request_number"])
-
-    return flow.paint(device, decorate)
+    stamp = (lambda: paint_stamp(canvas)) if data.get("cancelled") else None
+    return paint_with_footer(flow, device, printed_text(data), data["request_number"], stamp)
 
 
 def write_summary_pdf(path: str | os.PathLike[str], data: dict, paper: str = "A4") -> int:
