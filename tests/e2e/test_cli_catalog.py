@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.cli_process import ROOT, patolab, read_csv
+from tests.expected import REFERRER_HEADER
 
 DEMO = ROOT / "resources" / "data" / "demo_investigations.csv"
 
@@ -70,17 +71,7 @@ def test_export_referrers(tmp_path, home):
     result = patolab("export", "referrers", "--db", db, "--out", out, home=home)
     assert result.returncode == 0, result.stderr
     rows = read_csv(out)
-    assert rows[0] == [
-        "Nombre",
-        "Tipo",
-        "Institución",
-        "Teléfono",
-        "Correo",
-        "Dirección",
-        "Notas",
-        "Estado",
-        "Registrado",
-    ]
+    assert rows[0] == REFERRER_HEADER
     assert len(rows) - 1 == int(result.stdout.split()[0]) >= 55
     assert any(r[1] == "Hospital" and r[0] == "Hospital Escuela" for r in rows[1:])
     hospitals = tmp_path / "hospitales.csv"
