@@ -37,6 +37,7 @@ from ...services.billing.types import (
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
+from ..widgets.button_specs import push_buttons
 from ..widgets.forms import button_row, push_button
 from . import printing
 from .base import BillingDialog
@@ -213,27 +214,25 @@ class PaymentDialog(BillingDialog):
         for key, text in printing.papers():
             self.paper_combo.addItem(text, key)
         self.paper_combo.setCurrentIndex(self.paper_combo.findData(printing.default_paper()))
-        self.preview_button = push_button(
-            translate("billing.payment_dialog", "&Vista previa / imprimir…"), "print", self.preview
-        )
-        self.pdf_button = push_button(
-            translate("billing.payment_dialog", "Guardar &PDF…"), "print", self.save_pdf
-        )
-        self.issue_button = push_button(
-            translate("billing.payment_dialog", "&Emitir factura"), "status_completed", self.issue
+        self.preview_button, self.pdf_button, self.issue_button, self.close_button = push_buttons(
+            (
+                translate("billing.payment_dialog", "&Vista previa / imprimir…"),
+                "print",
+                self.preview,
+            ),
+            (translate("billing.payment_dialog", "Guardar &PDF…"), "print", self.save_pdf),
+            (
+                translate("billing.payment_dialog", "&Emitir factura"),
+                "status_completed",
+                self.issue,
+            ),
+            (translate("billing.payment_dialog", "Ce&rrar"), "", self._close),
         )
         self.issue_button.setDefault(True)
-        self.close_button = push_button(
-            translate("billing.payment_dialog", "Ce&rrar"), "", self._close
-        )
+        paper = QLabel(translate("billing.payment_dialog", "Papel:"))
         button_row(
             self.column,
-            (
-                QLabel(translate("billing.payment_dialog", "Papel:")),
-                self.paper_combo,
-                self.preview_button,
-                self.pdf_button,
-            ),
+            (paper, self.paper_combo, self.preview_button, self.pdf_button),
             (self.issue_button, self.close_button),
         )
 
