@@ -2,9 +2,10 @@
 administrator, change one's password, reset a user's password.
 
 Each is a header, a form (password fields with their inline errors), an optional grey
-hint, a boxed message and its buttons; it opens fitted to its text with the focus on
-``focus_field()``. ``submit`` runs the service call after the form's own checks and
-shows a refusal: field messages under their fields, the rest in the boxed message.
+hint, a boxed message and its buttons; it opens fitted to its text with the focus on its
+first field (or the one given to ``finish_layout``). ``submit`` runs the service call
+after the form's own checks and shows a refusal: field messages under their fields, the
+rest in the boxed message.
 """
 
 from __future__ import annotations
@@ -42,16 +43,28 @@ class AccountDialog(QDialog):
         self.form = make_form()
         self.errors = FieldErrors(self.form)
         self.message = message_label(self)
+        self.focus_field: QWidget | None = None
 
     # --- construction ------------------------------------------------------------------
     def add_header(self, icon_name: str, heading: str, subtitle: str) -> None:
         self.box.addWidget(header(icon_name, heading, subtitle, self))
 
+    def add_field(self, key: str | None, caption: str, widget: QWidget) -> None:
+        """A row of the form with the error line of ``key`` (none when ``key`` is None:
+        logging in and unlocking say what is wrong in the boxed message). The first field
+        added has the focus when the dialog opens."""
+        if key is None:
+            self.form.addRow(caption, widget)
+        else:
+            self.errors.add_row(key, caption, widget)
+        if self.focus_field is None:
+            self.focus_field = widget
+
     def password(self, key: str, caption: str, name: str, placeholder: str = "") -> PasswordEdit:
         """A password field named ``name`` with the error line of ``key``."""
         edit = PasswordEdit(self, placeholder)
         edit.setObjectName(name)
-        self.errors.add_row(key, caption, edit)
+        self.add_field(key, caption, edit)
         return edit
 
     def finish_layout(
@@ -61,8 +74,12 @@ class AccountDialog(QDialog):
         slot: Callable[[], object],
         reject_text: str = "",
         hint: str = "",
+        focus: QWidget | None = None,
     ) -> QPushButton:
-        """Add the form, the hint, the message and the buttons; returns the accept one."""
+        """Add the form, the hint, the message and the buttons; returns the accept one.
+        ``focus``, when given, has the focus instead of the first field."""
+        if focus is not None:
+            self.focus_field = focus
         self.box.addLayout(self.form)
         if hint:
             self.box.addWidget(hint_label(hint, self))
@@ -78,16 +95,17 @@ class AccountDialog(QDialog):
         self.buttons.accepted.connect(slot)
         self.buttons.rejected.connect(self.reject)
         self.box.addWidget(self.buttons)
-        self.focus_field().setFocus()
+        self._focus()
         return accept
 
-    def focus_field(self) -> QWidget:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _focus(self) -> None:
+        if self.focus_field is not None:
+            self.focus_field.setFocus()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         fit_height(self)
-        self.focus_field().setFocus()
+        self._focus()
 
     # --- messages ----------------------------------------------------------------------
     def message_text(self) -> str:

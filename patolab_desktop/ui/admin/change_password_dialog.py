@@ -61,9 +61,6 @@ class ChangePasswordDialog(AccountDialog):
             ).format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH),
         )
 
-    def focus_field(self):
-        return self.old_edit
-
     def try_change(self) -> bool:
         problems = self.unequal(
             self.new_edit,

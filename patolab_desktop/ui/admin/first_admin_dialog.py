@@ -70,11 +70,8 @@ class FirstAdminDialog(AccountDialog):
         edit.setObjectName(key)
         edit.setMaxLength(max_length)
         edit.setPlaceholderText(placeholder)
-        self.errors.add_row(key, caption, edit)
+        self.add_field(key, caption, edit)
         return edit
-
-    def focus_field(self):
-        return self.full_name_edit
 
     def try_create(self) -> bool:
         problems = self.unequal(

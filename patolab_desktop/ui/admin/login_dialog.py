@@ -41,22 +41,19 @@ class LoginDialog(AccountDialog):
         self.username_edit.setMaxLength(60)
         self.username_edit.setPlaceholderText(translate("admin.login_dialog", "usuario"))
         self.username_edit.setText(username)
-        self.form.addRow(translate("admin.login_dialog", "&Usuario:"), self.username_edit)
+        self.add_field(None, translate("admin.login_dialog", "&Usuario:"), self.username_edit)
         self.password_edit = PasswordEdit(self, translate("admin.login_dialog", "contraseña"))
         self.password_edit.setObjectName("password")
-        self.form.addRow(translate("admin.login_dialog", "&Contraseña:"), self.password_edit)
+        self.add_field(None, translate("admin.login_dialog", "&Contraseña:"), self.password_edit)
         self.message.setObjectName("login_message")
-        self._initial_focus = self.password_edit if username else self.username_edit
         self.login_button = self.finish_layout(
             translate("admin.login_dialog", "&Entrar"),
             "login",
             self.try_login,
             translate("admin.login_dialog", "&Salir"),
+            focus=self.password_edit if username else self.username_edit,
         )
         self.cancel_button = self.reject_button
-
-    def focus_field(self):
-        return self._initial_focus
 
     def try_login(self) -> bool:
         """Check the credentials; on success accept, else show why and stay open."""

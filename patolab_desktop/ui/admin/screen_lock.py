@@ -124,7 +124,7 @@ class LockDialog(AccountDialog):
         )
         self.password_edit = PasswordEdit(self, translate("admin.screen_lock", "contraseña"))
         self.password_edit.setObjectName("unlock_password")
-        self.form.addRow(translate("admin.screen_lock", "&Contraseña:"), self.password_edit)
+        self.add_field(None, translate("admin.screen_lock", "&Contraseña:"), self.password_edit)
         self.message.setObjectName("unlock_message")
         self.unlock_button = self.finish_layout(
             translate("admin.screen_lock", "&Desbloquear"), "unlock", self.try_unlock
@@ -136,9 +136,6 @@ class LockDialog(AccountDialog):
         self.switch_button.setIcon(icon("switch_user"))
         self.switch_button.setAutoDefault(False)
         self.switch_button.clicked.connect(self._lock.request_switch_user)
-
-    def focus_field(self):
-        return self.password_edit
 
     def try_unlock(self) -> bool:
         return self._lock.unlock(self.password_edit.text())

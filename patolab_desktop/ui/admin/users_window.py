@@ -170,9 +170,6 @@ class ResetPasswordDialog(AccountDialog):
             translate("admin.users_window", "Cancelar"),
         )
 
-    def focus_field(self):
-        return self.password_edit
-
     def save(self) -> bool:
         problems = self.unequal(
             self.password_edit, translate("admin.users_window", "Las dos contraseñas no coinciden.")

@@ -22,7 +22,7 @@ from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.forms import push_button
+from ..widgets.button_specs import push_buttons
 from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import RIGHT, day_text, error_label, show_error, with_error
 
@@ -66,17 +66,16 @@ class AuthorisationsWindow(BillingTableWindow):
             "background: #fff3e0; color: #bf360c; padding: 6px; font-weight: 600;"
         )
         self.column.addWidget(self.warnings_label)
-        self.add_button = push_button(
-            translate("billing.authorisations_window", "&Agregar autorización…"), "add", self.add
+        buttons = push_buttons(
+            (translate("billing.authorisations_window", "&Agregar autorización…"), "add", self.add),
+            (
+                translate("billing.authorisations_window", "C&errar autorización…"),
+                "cancel",
+                self.end_current,
+            ),
         )
-        self.end_button = push_button(
-            translate("billing.authorisations_window", "C&errar autorización…"),
-            "cancel",
-            self.end_current,
-        )
-        self.finish_table(
-            (self.add_button, self.end_button), translate("billing.authorisations_window", "&Salir")
-        )
+        self.add_button, self.end_button = buttons
+        self.finish_table(buttons, translate("billing.authorisations_window", "&Salir"))
         self.reload()
 
     def reload(self, *_args) -> None:

@@ -28,7 +28,8 @@ from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, METHOD
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.forms import button_row, push_button
+from ..widgets.button_specs import push_buttons
+from ..widgets.forms import button_row
 from . import printing
 from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import RIGHT, day_text, money, money_column, money_edit, show_error
@@ -247,15 +248,16 @@ class CashSessionsDialog(BillingTableWindow):
         button_row(
             self.column, (QLabel(translate("billing.cash_dialogs", "Mostrar:")), self.status_combo)
         )
-        self.confirm_button = push_button(
-            translate("billing.cash_dialogs", "&Confirmar cierre"),
-            "status_completed",
-            self.confirm_selected,
+        buttons = push_buttons(
+            (
+                translate("billing.cash_dialogs", "&Confirmar cierre"),
+                "status_completed",
+                self.confirm_selected,
+            ),
+            (translate("billing.cash_dialogs", "&Imprimir reporte…"), "print", self.print_selected),
         )
-        self.print_button = push_button(
-            translate("billing.cash_dialogs", "&Imprimir reporte…"), "print", self.print_selected
-        )
-        self.finish_table((self.confirm_button, self.print_button))
+        self.confirm_button, self.print_button = buttons
+        self.finish_table(buttons)
         self.confirm_button.setVisible(session.has("billing.reports"))
         self.status_combo.currentIndexChanged.connect(self.reload)
         self.reload()

@@ -27,7 +27,7 @@ from ...services.billing import credit_notes, listing, records
 from ...services.billing.types import SETTLE_REFUND, TAX_CLASS_LABELS, TAX_CLASSES, label
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.forms import push_button
+from ..widgets.button_specs import push_buttons
 from ..widgets.table import SearchBox
 from . import printing
 from .base import REFUSED, BillingDialog, BillingTableWindow
@@ -92,34 +92,29 @@ class FiscalDocumentsWindow(BillingTableWindow):
         top.addWidget(self.search, 1)
         top.addWidget(self.type_combo)
         self.column.addLayout(top)
-        self.reprint_button = push_button(
-            translate("billing.documents_window", "&Reimprimir…"), "print", self.reprint
-        )
-        self.pdf_button = push_button(
-            translate("billing.documents_window", "Guardar &PDF…"), "print", self.save_pdf
-        )
-        self.void_button = push_button(
-            translate("billing.documents_window", "&Anular…"), "cancel", self.void_current
-        )
-        self.note_button = push_button(
-            translate("billing.documents_window", "&Nota de crédito…"),
-            "remove",
-            self.credit_note_current,
-        )
-        self.credit_button = push_button(
-            translate("billing.documents_window", "Crédi&to de la empresa…"),
-            "customers",
-            self.company_credit,
-        )
-        self.finish_table(
+        buttons = push_buttons(
+            (translate("billing.documents_window", "&Reimprimir…"), "print", self.reprint),
+            (translate("billing.documents_window", "Guardar &PDF…"), "print", self.save_pdf),
+            (translate("billing.documents_window", "&Anular…"), "cancel", self.void_current),
             (
-                self.reprint_button,
-                self.pdf_button,
-                self.void_button,
-                self.note_button,
-                self.credit_button,
-            )
+                translate("billing.documents_window", "&Nota de crédito…"),
+                "remove",
+                self.credit_note_current,
+            ),
+            (
+                translate("billing.documents_window", "Crédi&to de la empresa…"),
+                "customers",
+                self.company_credit,
+            ),
         )
+        (
+            self.reprint_button,
+            self.pdf_button,
+            self.void_button,
+            self.note_button,
+            self.credit_button,
+        ) = buttons
+        self.finish_table(buttons)
         self.void_button.setVisible(session.has("billing.void"))
         self.note_button.setVisible(session.has("billing.credit_note"))
         self.search.search_changed.connect(self.reload)

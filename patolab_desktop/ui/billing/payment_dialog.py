@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +36,9 @@ from ...services.billing.types import (
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
+from ..widgets.button_specs import push_buttons
 from ..widgets.forms import button_row, push_button
+from ..widgets.keyed_form import keyed_form_box
 from . import printing
 from .base import BillingDialog
 from .common import RIGHT, error_label, money, money_column, show_error, table, with_error
@@ -55,6 +56,15 @@ def line_columns() -> list[Column]:
         money_column("amount", translate("billing.payment_dialog", "Importe")),
         Column("tax_label", translate("billing.payment_dialog", "Impuesto")),
     ]
+
+
+def _total_label(key: str) -> QLabel:
+    """A right-aligned amount of the totals box; the total to pay in large bold."""
+    value = QLabel()
+    value.setAlignment(RIGHT)
+    if key == "total":
+        value.setStyleSheet("font-size: 14pt; font-weight: 700;")
+    return value
 
 
 class PaymentDialog(BillingDialog):
@@ -112,26 +122,20 @@ class PaymentDialog(BillingDialog):
         return self.lines_view
 
     def _totals_box(self) -> QGroupBox:
-        totals_box = QGroupBox(translate("billing.payment_dialog", "Totales"))
-        totals = QFormLayout(totals_box)
-        self.totals: dict[str, QLabel] = {}
-        for key, text in (
-            ("subtotal", translate("billing.payment_dialog", "Subtotal")),
-            ("discounts", translate("billing.payment_dialog", "Descuentos")),
-            ("exempt", translate("billing.payment_dialog", "Importe Exento")),
-            ("exonerated", translate("billing.payment_dialog", "Importe Exonerado")),
-            ("taxed15", translate("billing.payment_dialog", "Importe Gravado 15 %")),
-            ("taxed18", translate("billing.payment_dialog", "Importe Gravado 18 %")),
-            ("isv15", translate("billing.payment_dialog", "ISV 15 %")),
-            ("isv18", translate("billing.payment_dialog", "ISV 18 %")),
-            ("total", translate("billing.payment_dialog", "Total a pagar")),
-        ):
-            value = QLabel()
-            value.setAlignment(RIGHT)
-            if key == "total":
-                value.setStyleSheet("font-size: 14pt; font-weight: 700;")
-            self.totals[key] = value
-            totals.addRow(text, value)
+        captions = {
+            "subtotal": translate("billing.payment_dialog", "Subtotal"),
+            "discounts": translate("billing.payment_dialog", "Descuentos"),
+            "exempt": translate("billing.payment_dialog", "Importe Exento"),
+            "exonerated": translate("billing.payment_dialog", "Importe Exonerado"),
+            "taxed15": translate("billing.payment_dialog", "Importe Gravado 15 %"),
+            "taxed18": translate("billing.payment_dialog", "Importe Gravado 18 %"),
+            "isv15": translate("billing.payment_dialog", "ISV 15 %"),
+            "isv18": translate("billing.payment_dialog", "ISV 18 %"),
+            "total": translate("billing.payment_dialog", "Total a pagar"),
+        }
+        totals_box, _form, self.totals = keyed_form_box(
+            translate("billing.payment_dialog", "Totales"), captions, _total_label
+        )
         return totals_box
 
     def _buyer_box(self) -> QGroupBox:
@@ -213,27 +217,25 @@ class PaymentDialog(BillingDialog):
         for key, text in printing.papers():
             self.paper_combo.addItem(text, key)
         self.paper_combo.setCurrentIndex(self.paper_combo.findData(printing.default_paper()))
-        self.preview_button = push_button(
-            translate("billing.payment_dialog", "&Vista previa / imprimir…"), "print", self.preview
-        )
-        self.pdf_button = push_button(
-            translate("billing.payment_dialog", "Guardar &PDF…"), "print", self.save_pdf
-        )
-        self.issue_button = push_button(
-            translate("billing.payment_dialog", "&Emitir factura"), "status_completed", self.issue
+        self.preview_button, self.pdf_button, self.issue_button, self.close_button = push_buttons(
+            (
+                translate("billing.payment_dialog", "&Vista previa / imprimir…"),
+                "print",
+                self.preview,
+            ),
+            (translate("billing.payment_dialog", "Guardar &PDF…"), "print", self.save_pdf),
+            (
+                translate("billing.payment_dialog", "&Emitir factura"),
+                "status_completed",
+                self.issue,
+            ),
+            (translate("billing.payment_dialog", "Ce&rrar"), "", self._close),
         )
         self.issue_button.setDefault(True)
-        self.close_button = push_button(
-            translate("billing.payment_dialog", "Ce&rrar"), "", self._close
-        )
+        paper = QLabel(translate("billing.payment_dialog", "Papel:"))
         button_row(
             self.column,
-            (
-                QLabel(translate("billing.payment_dialog", "Papel:")),
-                self.paper_combo,
-                self.preview_button,
-                self.pdf_button,
-            ),
+            (paper, self.paper_combo, self.preview_button, self.pdf_button),
             (self.issue_button, self.close_button),
         )
 

@@ -7,13 +7,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
 )
 
@@ -23,7 +20,9 @@ from ...services.notify import config
 from ...services.notify.events import EVENT_LABELS, EVENTS
 from ...util.translation import translate as service_translate
 from .. import prompts
-from ..widgets.forms import button_row, push_button
+from ..widgets.button_specs import push_buttons
+from ..widgets.forms import ERROR_STYLE, button_row, hint_label, labelled_row, push_button
+from ..widgets.keyed_form import keyed_form_box
 
 
 class NotifySettingsDialog(QDialog):
@@ -32,24 +31,19 @@ class NotifySettingsDialog(QDialog):
         self.setWindowTitle(translate("notify.settings_dialog", "Configuración de WhatsApp"))
         self.resize(760, 560)
         layout = QVBoxLayout(self)
-        account = QGroupBox(translate("notify.settings_dialog", "Cuenta de WhatsApp Cloud API"))
-        form = QFormLayout(account)
-        self.edits: dict[str, QLineEdit] = {}
-        for key, caption in (
-            ("notify_phone_number_id", translate("notify.settings_dialog", "Id. del &número:")),
-            ("notify_waba_id", translate("notify.settings_dialog", "Id. de la &cuenta (WABA):")),
-            ("notify_graph_version", translate("notify.settings_dialog", "&Versión de Graph:")),
-        ):
-            edit = QLineEdit()
-            self.edits[key] = edit
-            label = QLabel(caption)
-            label.setBuddy(edit)
-            form.addRow(label, edit)
+        captions = {
+            "notify_phone_number_id": translate("notify.settings_dialog", "Id. del &número:"),
+            "notify_waba_id": translate("notify.settings_dialog", "Id. de la &cuenta (WABA):"),
+            "notify_graph_version": translate("notify.settings_dialog", "&Versión de Graph:"),
+        }
+        account, form, self.edits = keyed_form_box(
+            translate("notify.settings_dialog", "Cuenta de WhatsApp Cloud API"),
+            captions,
+            lambda _key: QLineEdit(),
+        )
         self.token_edit = QLineEdit()
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        token_label = QLabel(translate("notify.settings_dialog", "Clave de &acceso:"))
-        token_label.setBuddy(self.token_edit)
-        form.addRow(token_label, self.token_edit)
+        form.addRow(translate("notify.settings_dialog", "Clave de &acceso:"), self.token_edit)
         self.token_hint = QLabel()
         self.token_hint.setStyleSheet("color: #546e7a;")
         form.addRow("", self.token_hint)
@@ -83,28 +77,25 @@ class NotifySettingsDialog(QDialog):
         layout.addWidget(templates)
 
         test = QGroupBox(translate("notify.settings_dialog", "Prueba"))
-        test_row = QHBoxLayout(test)
         self.test_phone = QLineEdit()
         self.test_phone.setPlaceholderText("9999-8888")
-        test_label = QLabel(translate("notify.settings_dialog", "Ce&lular:"))
-        test_label.setBuddy(self.test_phone)
-        self.test_button = QPushButton(translate("notify.settings_dialog", "Enviar &prueba"))
-        test_row.addWidget(test_label)
-        test_row.addWidget(self.test_phone, 1)
-        test_row.addWidget(self.test_button)
+        self.test_button = push_button(
+            translate("notify.settings_dialog", "Enviar &prueba"), slot=self.send_test
+        )
+        test.setLayout(
+            labelled_row(
+                translate("notify.settings_dialog", "Ce&lular:"), self.test_phone, self.test_button
+            )
+        )
         layout.addWidget(test)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
+        self.error = hint_label("", style=ERROR_STYLE)
         layout.addWidget(self.error)
-        self.save_button = push_button(
-            translate("notify.settings_dialog", "&Guardar"), slot=self.save
+        buttons = push_buttons(
+            (translate("notify.settings_dialog", "&Guardar"), "", self.save),
+            (translate("notify.settings_dialog", "C&errar"), "", self.reject),
         )
-        self.close_button = push_button(
-            translate("notify.settings_dialog", "C&errar"), slot=self.reject
-        )
-        button_row(layout, right=(self.save_button, self.close_button))
-        self.test_button.clicked.connect(self.send_test)
+        self.save_button, self.close_button = buttons
+        button_row(layout, right=buttons)
         self.load()
 
     def load(self) -> None:

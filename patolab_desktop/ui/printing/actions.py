@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QPagedPaintDevice, QPageLayout, QPainter
@@ -278,9 +279,35 @@ def save_summary_pdf(
 
 
 # --- tube labels --------------------------------------------------------------------------
-def _labels(parent, request_id: int, copies: int | None):
-    """The request's labels, the label size and the copies of each (the configured
-    number unless ``copies``); None when there are none or the service refused."""
+class _LabelJob(NamedTuple):
+    """A request's labels, the label size and the copies of each."""
+
+    labels: list[dict]
+    size: dict
+    copies: int
+
+    @property
+    def number(self) -> str:
+        return self.labels[0]["request_number"]
+
+    @property
+    def mm(self) -> tuple[float, float]:
+        """The label's width and height in millimetres."""
+        return self.size["width_mm"], self.size["height_mm"]
+
+    def page(self):
+        """The labels' page layout and painter."""
+        from ...documents.layout import label_layout
+        from ...documents.tube_labels import paint_labels
+
+        return label_layout(*self.mm), lambda painter, device: paint_labels(
+            painter, device, self.labels, self.copies, self.mm
+        )
+
+
+def _labels(parent, request_id: int, copies: int | None) -> _LabelJob | None:
+    """The request's label job (the configured number of copies unless ``copies``); None
+    when there are no labels or the service refused."""
     try:
         labels = reports.label_data(request_id)
     except ServiceError as exc:
@@ -289,18 +316,7 @@ def _labels(parent, request_id: int, copies: int | None):
     if not labels:
         return None
     size = reports.label_settings()
-    return labels, size, copies or size["copies"]
-
-
-def _paint_labels(labels: list[dict], size: dict, copies: int):
-    """The labels' page layout and painter."""
-    from ...documents.layout import label_layout
-    from ...documents.tube_labels import paint_labels
-
-    mm = (size["width_mm"], size["height_mm"])
-    return label_layout(*mm), lambda painter, device: paint_labels(
-        painter, device, labels, copies, mm
-    )
+    return _LabelJob(labels, size, copies or size["copies"])
 
 
 def print_labels(parent: QWidget | None, request_id: int, copies: int | None = None) -> bool:
@@ -308,17 +324,18 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
     job = _labels(parent, request_id, copies)
     if job is None:
         return False
-    labels, size, copies = job
-    number = labels[0]["request_number"]
     try:
-        title = translate("printing.actions", "Imprimir etiquetas {number}").format(number=number)
-        done = print_direct(parent, title, *_paint_labels(labels, size, copies), fixed_size=True)
+        title = translate("printing.actions", "Imprimir etiquetas {number}").format(
+            number=job.number
+        )
+        done = print_direct(parent, title, *job.page(), fixed_size=True)
     except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudieron imprimir las etiquetas"), exc)
         return False
     if done:
+        count = len(job.labels) * job.copies
         reports.record_print(
-            "lab_request", request_id, f"{len(labels) * copies} etiqueta(s) de {number} impresas"
+            "lab_request", request_id, f"{count} etiqueta(s) de {job.number} impresas"
         )
     return done
 
@@ -327,15 +344,12 @@ def preview_labels(parent: QWidget | None, request_id: int, copies: int | None =
     job = _labels(parent, request_id, copies)
     if job is None:
         return None
-    labels, size, copies = job
-    number = labels[0]["request_number"]
-    reports.record_print("lab_request", request_id, f"Vista previa de etiquetas {number}")
-    title = translate("printing.actions", "Etiquetas {number}").format(number=number)
+    reports.record_print("lab_request", request_id, f"Vista previa de etiquetas {job.number}")
     return preview(
         parent,
-        title,
-        *_paint_labels(labels, size, copies),
-        save_pdf=lambda dialog: save_labels_pdf(dialog, request_id, copies),
+        translate("printing.actions", "Etiquetas {number}").format(number=job.number),
+        *job.page(),
+        save_pdf=lambda dialog: save_labels_pdf(dialog, request_id, job.copies),
         fixed_size=True,
     )
 
@@ -348,14 +362,12 @@ def save_labels_pdf(
     job = _labels(parent, request_id, copies)
     if job is None:
         return None
-    labels, size, copies = job
-    number = labels[0]["request_number"]
     return _save_pdf(
         parent,
         translate("printing.actions", "Guardar etiquetas en PDF"),
-        translate("printing.actions", "Etiquetas {number}.pdf").format(number=number),
-        lambda path: write_labels_pdf(path, labels, size["width_mm"], size["height_mm"], copies),
-        ("lab_request", request_id, f"Etiquetas {number} guardadas en PDF"),
+        translate("printing.actions", "Etiquetas {number}.pdf").format(number=job.number),
+        lambda path: write_labels_pdf(path, job.labels, *job.mm, job.copies),
+        ("lab_request", request_id, f"Etiquetas {job.number} guardadas en PDF"),
         translate("printing.actions", "Se guardaron las etiquetas en:\n{path}"),
     )
 
