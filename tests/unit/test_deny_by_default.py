@@ -216,6 +216,7 @@ ALLOWED: dict[str, str] = {
     "customers.types.conflict_message": FORMAT,
     "customers.validation.validate": VALIDATE,
     "customers.validation.validate_incomplete": VALIDATE,
+    "identity.find_store_in_background": "finds the credential store; reads no key, no data",
     "identity.status": "tells whether this workstation holds the key; no data",
     "identity.loss_warning": FORMAT,
     "identity.seal": "encrypts a number a guarded service is saving",
