@@ -22,7 +22,7 @@ from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.button_specs import push_buttons
+from ..widgets.forms import push_buttons
 from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import RIGHT, day_text, error_label, show_error, with_error
 

@@ -28,8 +28,7 @@ from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, METHOD
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.button_specs import push_buttons
-from ..widgets.forms import button_row
+from ..widgets.forms import button_row, push_buttons
 from . import printing
 from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import RIGHT, day_text, money, money_column, money_edit, show_error

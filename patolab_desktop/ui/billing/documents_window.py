@@ -27,7 +27,7 @@ from ...services.billing import credit_notes, listing, records
 from ...services.billing.types import SETTLE_REFUND, TAX_CLASS_LABELS, TAX_CLASSES, label
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.button_specs import push_buttons
+from ..widgets.forms import push_buttons
 from ..widgets.table import SearchBox
 from . import printing
 from .base import REFUSED, BillingDialog, BillingTableWindow

@@ -36,8 +36,7 @@ from ...services.billing.types import (
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.button_specs import push_buttons
-from ..widgets.forms import button_row, push_button
+from ..widgets.forms import button_row, push_button, push_buttons
 from ..widgets.keyed_form import keyed_form_box
 from . import printing
 from .base import BillingDialog

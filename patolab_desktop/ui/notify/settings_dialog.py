@@ -20,8 +20,14 @@ from ...services.notify import config
 from ...services.notify.events import EVENT_LABELS, EVENTS
 from ...util.translation import translate as service_translate
 from .. import prompts
-from ..widgets.button_specs import push_buttons
-from ..widgets.forms import ERROR_STYLE, button_row, hint_label, labelled_row, push_button
+from ..widgets.forms import (
+    ERROR_STYLE,
+    button_row,
+    hint_label,
+    labelled_row,
+    push_button,
+    push_buttons,
+)
 from ..widgets.keyed_form import keyed_form_box
 
 

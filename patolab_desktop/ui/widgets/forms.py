@@ -277,7 +277,9 @@ def push_button(
 
 
 def push_buttons(*specs: tuple) -> list[QPushButton]:
-    """A ``push_button`` per spec ``(text, icon name, slot[, tip])``, in order."""
+    """A ``push_button`` per spec ``(text, icon name, slot[, tip])``, in order: a screen
+    lists its actions once, unpacks the list into the attributes it needs and hands the
+    same list to its button row, so no button is named twice."""
     return [push_button(*spec) for spec in specs]
 
 
