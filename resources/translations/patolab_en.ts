@@ -900,7 +900,7 @@ The previous state was saved to:
         <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password, and not one of the most common ones.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="67"/>
         <source>Las dos contraseñas nuevas no coinciden.</source>
         <translation>The two new passwords do not match.</translation>
     </message>
@@ -1074,7 +1074,7 @@ The previous state was saved to:
         <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters, differ from the user name and not be one of the most common ones (a phrase of several words works). Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="79"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -1256,22 +1256,22 @@ Enter your user name and password.</translation>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="50"/>
         <source>&amp;Entrar</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="53"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="63"/>
         <source>Escriba su nombre de usuario.</source>
         <translation>Enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="68"/>
         <source>Escriba su contraseña.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -1438,7 +1438,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="245"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
@@ -1621,7 +1621,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="175"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -1651,43 +1651,43 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="292"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="209"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="213"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="221"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="225"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="187"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="281"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="282"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -1695,7 +1695,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="102"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -1763,7 +1763,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>billing.authorisations_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="32"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="165"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
@@ -1779,7 +1779,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="35"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="183"/>
         <source>CAI</source>
         <translation>CAI</translation>
     </message>
@@ -1824,7 +1824,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>&amp;Add authorisation…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="72"/>
         <source>C&amp;errar autorización…</source>
         <translation>&amp;End authorisation…</translation>
     </message>
@@ -1834,62 +1834,62 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="88"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="89"/>
         <source>Cerrada</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="115"/>
         <source>Cerrar autorización</source>
         <translation>End authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="116"/>
         <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
         <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="140"/>
         <source>Nueva autorización</source>
         <translation>New authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="170"/>
         <source>Establecimiento (000 = casa matriz)</source>
         <translation>Establishment (000 = head office)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="175"/>
         <source>Punto de emisión</source>
         <translation>Issuing point</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="180"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="186"/>
         <source>Desde (correlativo)</source>
         <translation>From (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="191"/>
         <source>Hasta (correlativo)</source>
         <translation>To (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="196"/>
         <source>Fecha límite de emisión</source>
         <translation>Issuing deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="204"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
@@ -2056,7 +2056,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="252"/>
         <source>&amp;Confirmar cierre</source>
         <translation>&amp;Confirm close</translation>
     </message>
@@ -2066,23 +2066,23 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>&amp;Print report…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="305"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="334"/>
         <source>Caja cerrada</source>
         <translation>Cash closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="309"/>
         <source>Caja abierta</source>
         <translation>Cash open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="326"/>
         <source>Cerrar caja</source>
         <translation>Close cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="335"/>
         <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
         <translation>The cash is closed. Print the close report?</translation>
     </message>
@@ -2351,129 +2351,129 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>&amp;Reprint…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="97"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="98"/>
         <source>&amp;Anular…</source>
         <translation>&amp;Void…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="100"/>
         <source>&amp;Nota de crédito…</source>
         <translation>Credit &amp;note…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="105"/>
         <source>Crédi&amp;to de la empresa…</source>
         <translation>Company cre&amp;dit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="130"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="137"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="253"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="204"/>
         <source>Anular factura</source>
         <translation>Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="209"/>
         <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
         <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="219"/>
         <source>Motivo de la anulación:</source>
         <translation>Reason for voiding:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="225"/>
         <source>&amp;Anular factura</source>
         <translation>&amp;Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="233"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="296"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="261"/>
         <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
         <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="313"/>
         <source>Qué se acredita</source>
         <translation>What is credited</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="316"/>
         <source>&amp;Investigaciones quitadas</source>
         <translation>Removed &amp;tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="319"/>
         <source>La factura &amp;completa</source>
         <translation>The &amp;whole invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="327"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="322"/>
         <source>Un &amp;monto (rebaja)</source>
         <translation>An &amp;amount (rebate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="282"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="283"/>
         <source>Recibe (nombre)</source>
         <translation>Received by (name)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="285"/>
         <source>Documento de quien recibe</source>
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="288"/>
         <source>El dinero</source>
         <translation>The money</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="289"/>
         <source>Se devuelve en</source>
         <translation>Given back as</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="294"/>
         <source>&amp;Emitir nota de crédito</source>
         <translation>&amp;Issue credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="397"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="392"/>
         <source>Marque las investigaciones a acreditar.</source>
         <translation>Tick the tests to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="402"/>
         <source>Nota de crédito emitida</source>
         <translation>Credit note issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="408"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="403"/>
         <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
         <translation>The credit note was issued. Print it now?</translation>
     </message>
@@ -2526,7 +2526,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Short {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="374"/>
         <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="132"/>
         <source>Cambio: {amount}</source>
         <translation>Change: {amount}</translation>
@@ -2562,205 +2562,205 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="67"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="515"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="525"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="516"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="526"/>
         <source>Cobrar y facturar</source>
         <translation>Charge and invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="95"/>
         <source>&amp;Abrir caja…</source>
         <translation>&amp;Open cash…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="136"/>
         <source>Totales</source>
         <translation>Totals</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="125"/>
         <source>Subtotal</source>
         <translation>Subtotal</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="126"/>
         <source>Descuentos</source>
         <translation>Discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="127"/>
         <source>Importe Exento</source>
         <translation>Exempt amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="128"/>
         <source>Importe Exonerado</source>
         <translation>Exonerated amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="129"/>
         <source>Importe Gravado 15 %</source>
         <translation>Taxed amount 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="130"/>
         <source>Importe Gravado 18 %</source>
         <translation>Taxed amount 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="131"/>
         <source>ISV 15 %</source>
         <translation>ISV 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="132"/>
         <source>ISV 18 %</source>
         <translation>ISV 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="133"/>
         <source>Total a pagar</source>
         <translation>Total to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="143"/>
         <source>Comprador</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="147"/>
         <source>CONSUMIDOR &amp;FINAL</source>
         <translation>CONSUMIDOR &amp;FINAL (final consumer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="152"/>
         <source>Nombre del comprador</source>
         <translation>Buyer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="153"/>
         <source>RTN o identidad</source>
         <translation>RTN or identity number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="149"/>
         <source>Comprador &amp;exonerado</source>
         <translation>&amp;Exonerated buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="154"/>
         <source>N.º Orden de Compra Exenta</source>
         <translation>Exempt Purchase Order no.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="157"/>
         <source>Constancia del Registro de Exonerados</source>
         <translation>Exonerated Register certificate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="159"/>
         <source>Registro SAG</source>
         <translation>SAG register</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="167"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="169"/>
         <source>Documento</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="186"/>
         <source>Pagos</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="198"/>
         <source>A&amp;gregar pago</source>
         <translation>A&amp;dd payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="203"/>
         <source>El resto a &amp;crédito de la empresa</source>
         <translation>The rest on the company&apos;s c&amp;redit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="221"/>
         <source>&amp;Vista previa / imprimir…</source>
         <translation>Pre&amp;view / print…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="225"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="227"/>
         <source>&amp;Emitir factura</source>
         <translation>&amp;Issue invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="231"/>
         <source>Ce&amp;rrar</source>
         <translation>Clo&amp;se</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="234"/>
         <source>Papel:</source>
         <translation>Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="302"/>
         <source>Factura a: {name}</source>
         <translation>Invoice to: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="313"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="335"/>
         <source>Saldo a favor: {amount}</source>
         <translation>Credit balance: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="359"/>
         <source>Pagado {paid} de {total}</source>
         <translation>Paid {paid} of {total}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="365"/>
         <source>A crédito: {amount}</source>
         <translation>On credit: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="367"/>
         <source>Falta: {amount}</source>
         <translation>Short: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="369"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="370"/>
         <source>Sobra: {amount}</source>
         <translation>Over: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="396"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="397"/>
         <source>Su caja está cerrada: ábrala para cobrar (cada pago va a su cuadre).</source>
         <translation>Your cash is closed: open it to take payments (each payment goes to its count).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="453"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="454"/>
         <source>Factura {number} emitida por {total}.</source>
         <translation>Invoice {number} issued for {total}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="458"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="459"/>
         <source>Cambio a entregar: {amount}</source>
         <translation>Change to hand back: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="516"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="517"/>
         <source>No tiene permiso para facturar: pida a recepción que cobre la solicitud.</source>
         <translation>You may not invoice: ask the front desk to charge the request.</translation>
     </message>
@@ -3023,70 +3023,70 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="23"/>
         <source>&amp;Investigaciones</source>
         <translation>&amp;Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="24"/>
         <source>&amp;Nueva investigación…</source>
         <translation>&amp;New test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="27"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="34"/>
         <source>I&amp;mportar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="61"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="40"/>
         <source>C&amp;atálogo (CSV)…</source>
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20"/>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="86"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="66"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="67"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="95"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="96"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="57"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="60"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
@@ -3375,12 +3375,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="367"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="373"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -3755,84 +3755,84 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="21"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="23"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="26"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="28"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="71"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="73"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="105"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="95"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="85"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="81"/>
         <source>Se exportó 1 cliente a:
 {path}</source>
         <translation>1 customer exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="83"/>
         <source>Se exportaron {count:,} clientes a:
 {path}</source>
         <translation>{count:,} customers exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
         <source>La lista de Clientes tiene un filtro:
 {filters}</source>
         <translation>The Customers list has a filter:
 {filters}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="112"/>
         <source>¿Exporta solo lo filtrado o quita el filtro?</source>
         <translation>Export only the filtered customers, or clear the filter?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
         <source>Exportar lo &amp;filtrado</source>
         <translation>Export the &amp;filtered ones</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
         <source>&amp;Quitar el filtro y exportar todos</source>
         <translation>&amp;Clear the filter and export all</translation>
     </message>
@@ -4385,7 +4385,7 @@ Save anyway?</translation>
         <translation>&amp;Filters:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="103"/>
         <source>Todos los municipios</source>
         <translation>All municipalities</translation>
     </message>
@@ -4393,137 +4393,137 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="54"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="99"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="103"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="106"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="110"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="124"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="128"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="152"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="166"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="209"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="213"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="216"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="222"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="224"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="229"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="233"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="298"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="329"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="333"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="334"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="341"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="345"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="362"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="363"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4532,52 +4532,52 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="370"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="377"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="381"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="138"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="142"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="176"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="398"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="404"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="401"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="405"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="402"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="406"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="407"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -4585,57 +4585,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="26"/>
         <source>&amp;Importar pacientes (CSV)…</source>
         <translation>&amp;Import patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="33"/>
         <source>&amp;Pacientes (CSV)…</source>
         <translation>&amp;Patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="61"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="84"/>
         <source>Exportar pacientes a CSV</source>
         <translation>Export patients to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="86"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="108"/>
         <source>Exportar pacientes</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="112"/>
         <source>Exportando pacientes</source>
         <translation>Exporting patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="95"/>
         <source>paciente</source>
         <translation>patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="97"/>
         <source>pacientes</source>
         <translation>patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="100"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="101"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -4681,219 +4681,219 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="107"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="109"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="110"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="111"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="112"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="113"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="191"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="297"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="205"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="209"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="221"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="267"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="274"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="282"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="309"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="307"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="312"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="318"/>
         <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="339"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="344"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="347"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="345"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="350"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="354"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="370"/>
         <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="373"/>
         <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="372"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="377"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="383"/>
         <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="397"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="403"/>
         <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="412"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="426"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="433"/>
         <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
         <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="436"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="443"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="444"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="445"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="439"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="446"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="452"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="461"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="459"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="468"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="453"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="460"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="471"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="476"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="470"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="477"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="480"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="487"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="490"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="489"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="497"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="495"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="503"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="509"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="508"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="517"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
@@ -4908,12 +4908,12 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Same person on lines {lines}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="384"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="390"/>
         <source>{len} líneas repetidas unidas a su primera línea</source>
         <translation>{len} repeated lines merged into their first line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="390"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="396"/>
         <source>{len} nuevos con el teléfono de otro paciente (¿familiares?)</source>
         <translation>{len} new with another patient’s phone (family?)</translation>
     </message>
@@ -5175,32 +5175,32 @@ The details are in the log: {log_file}</translation>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="235"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="242"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="248"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="251"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="272"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="269"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -5356,32 +5356,32 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="37"/>
         <source>Configuración de WhatsApp</source>
         <translation>WhatsApp settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="46"/>
         <source>Cuenta de WhatsApp Cloud API</source>
         <translation>WhatsApp Cloud API account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="41"/>
         <source>Id. del &amp;número:</source>
         <translation>Phone &amp;number id:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="42"/>
         <source>Id. de la &amp;cuenta (WABA):</source>
         <translation>&amp;Account id (WABA):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="43"/>
         <source>&amp;Versión de Graph:</source>
         <translation>Graph &amp;version:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="52"/>
         <source>Clave de &amp;acceso:</source>
         <translation>&amp;Access token:</translation>
     </message>
@@ -5416,47 +5416,47 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="93"/>
         <source>Ce&amp;lular:</source>
         <translation>Mo&amp;bile:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="89"/>
         <source>Enviar &amp;prueba</source>
         <translation>Send &amp;test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="100"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="101"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="115"/>
         <source>Guardada en el almacén de claves: {hint}</source>
         <translation>Stored in the credential store: {hint}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="119"/>
         <source>Sin clave guardada.</source>
         <translation>No token stored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="123"/>
         <source>Escriba una nueva para cambiarla</source>
         <translation>Type a new one to change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="157"/>
         <source>Enviar prueba</source>
         <translation>Send test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="158"/>
         <source>Mensaje de prueba en cola; el envío automático lo manda en unos segundos.</source>
         <translation>Test message queued; the automatic sender sends it in a few seconds.</translation>
     </message>
@@ -5477,12 +5477,12 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>nouns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="183"/>
         <source>usuario</source>
         <translation>user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="184"/>
         <source>usuarios</source>
         <translation>users</translation>
     </message>
@@ -5497,12 +5497,12 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="33"/>
         <source>tipo de remitente</source>
         <translation>referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="34"/>
         <source>tipos de remitente</source>
         <translation>referrer types</translation>
     </message>
@@ -5650,123 +5650,123 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="371"/>
         <source>Se guardaron las etiquetas en:
 {path}</source>
         <translation>The labels were saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="94"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="97"/>
         <source>Guardar como PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="58"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="151"/>
         <source>Documento PDF (*.pdf)</source>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="205"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="220"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="242"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="252"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="273"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="268"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="189"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="193"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="276"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="424"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="314"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="328"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="317"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="333"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="350"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="355"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="367"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="368"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="382"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="383"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="395"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="410"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="404"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="416"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -5964,12 +5964,12 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/page_frame.py" line="51"/>
+        <location filename="../../patolab_desktop/documents/page_frame.py" line="52"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/page_frame.py" line="79"/>
+        <location filename="../../patolab_desktop/documents/page_frame.py" line="80"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
@@ -6218,7 +6218,7 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="276"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="275"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6472,42 +6472,42 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="18"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="21"/>
         <source>&amp;Médicos remitentes</source>
         <translation>Referring &amp;doctors</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="23"/>
         <source>&amp;Nuevo remitente…</source>
         <translation>&amp;New referrer…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="26"/>
         <source>&amp;Tipos de remitente…</source>
         <translation>Referrer &amp;types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="32"/>
         <source>&amp;Remitentes (CSV)…</source>
         <translation>Re&amp;ferrers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="48"/>
         <source>Exportar remitentes a CSV</source>
         <translation>Export referrers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="51"/>
         <source>remitente</source>
         <translation>referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="52"/>
         <source>remitentes</source>
         <translation>referrers</translation>
     </message>
@@ -6718,88 +6718,88 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>referrers.types_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="27"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="21"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="24"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="39"/>
         <source>Tipos de remitente</source>
         <translation>Referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="53"/>
         <source>Nombre del tipo nuevo (p. ej. Laboratorio externo)</source>
         <translation>Name of the new type (e.g. External laboratory)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="59"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="63"/>
         <source>&amp;Renombrar…</source>
         <translation>&amp;Rename…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="68"/>
         <source>&amp;Eliminar</source>
         <translation>De&amp;lete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="73"/>
         <source>&amp;Nuevo tipo:</source>
         <translation>&amp;New type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="77"/>
         <source>Un tipo que usan remitentes no se puede eliminar: solo renombrar o desactivar (deja de ofrecerse para remitentes nuevos).</source>
         <translation>A type used by referrers cannot be deleted, only renamed or deactivated (it is then no longer offered for new referrers).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="98"/>
         <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
         <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="105"/>
         <source>Eliminar el tipo seleccionado (Supr)</source>
         <translation>Delete the selected type (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="140"/>
         <source>Renombrar tipo de remitente</source>
         <translation>Rename referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="141"/>
         <source>Nuevo nombre:</source>
         <translation>New name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="144"/>
         <source>No se pudo renombrar</source>
         <translation>Could not rename</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="162"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
         <source>No se puede eliminar</source>
         <translation>Cannot delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="162"/>
         <source>Eliminar tipo de remitente</source>
         <translation>Delete referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="163"/>
         <source>¿Eliminar el tipo «{name}»?</source>
         <translation>Delete the type “{name}”?</translation>
     </message>
@@ -6924,17 +6924,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="204"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="212"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="218"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -7298,113 +7298,113 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="367"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="253"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="263"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="272"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="275"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="278"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="281"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="305"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="353"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="342"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="374"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="363"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="384"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="462"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="451"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="452"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="477"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="466"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="497"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="486"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="498"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="487"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="510"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="499"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="558"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="547"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="286"/>
         <source>Co&amp;brar y facturar…</source>
         <translation>Charge and &amp;bill…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="413"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="402"/>
         <source>Factura {number}</source>
         <translation>Invoice {number}</translation>
     </message>
@@ -7578,47 +7578,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="78"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="181"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="272"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="291"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="295"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="332"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="333"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="336"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="337"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="404"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="405"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="411"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="412"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
@@ -7643,7 +7643,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Bill to</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="135"/>
         <source>(el paciente)</source>
         <translation>(the patient)</translation>
     </message>
@@ -7721,117 +7721,117 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="223"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="228"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="247"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="254"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="272"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="277"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="284"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="291"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="292"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="299"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="308"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="473"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="470"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="477"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="474"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="225"/>
         <source>Cobrar y facturar…</source>
         <translation>Charge and invoice…</translation>
     </message>
@@ -8284,103 +8284,103 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.auth</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="74"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="76"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="78"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="122"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="128"/>
         <source>La contraseña admite como máximo {length} caracteres.</source>
         <translation>The password can have at most {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="133"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="134"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="139"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="140"/>
         <source>Esa contraseña es de las más usadas y se adivina en segundos. Elija otra: una frase de varias palabras es fácil de recordar y difícil de adivinar.</source>
         <translation>That password is one of the most common ones and is guessed in seconds. Choose another: a phrase of several words is easy to remember and hard to guess.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="151"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="152"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="204"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="205"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="211"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="212"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="218"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="219"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="321"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="322"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="323"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="324"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="328"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="329"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="357"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="358"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="396"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="419"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="397"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="420"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="401"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="402"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="415"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="416"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="422"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="424"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="427"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="429"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -8502,138 +8502,138 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.billing</name>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="46"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="47"/>
         <source>{first} al {last}</source>
         <translation>{first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="67"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="68"/>
         <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
         <translation>It must have exactly 3 digits (for example 001).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="76"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="77"/>
         <source>Debe ser un correlativo entre 1 y 99999999.</source>
         <translation>It must be a sequence number from 1 to 99999999.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="89"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="90"/>
         <source>Escriba la fecha límite como AAAA-MM-DD.</source>
         <translation>Type the deadline as YYYY-MM-DD.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="100"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="101"/>
         <source>Escriba el CAI tal como lo entregó el SAR.</source>
         <translation>Type the CAI exactly as SAR issued it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="102"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="103"/>
         <source>El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).</source>
         <translation>A CAI has only digits, letters A–F and hyphens (as SAR gives it).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="110"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="111"/>
         <source>Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito.</source>
         <translation>Document type: 01 Invoice, 06 Credit note or 07 Debit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="117"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="118"/>
         <source>El rango termina antes de empezar.</source>
         <translation>The range ends before it starts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="121"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="122"/>
         <source>La fecha límite de emisión ya pasó.</source>
         <translation>The issuing deadline has already passed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="125"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="126"/>
         <source>La fecha límite de emisión es de un año como máximo.</source>
         <translation>The issuing deadline is one year at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="129"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="130"/>
         <source>Elija la sucursal (establecimiento) de la autorización.</source>
         <translation>Choose the branch (establishment) of the authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="172"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="173"/>
         <source>Ya hay una autorización activa para {key} (CAI {cai}, {used} de {size} números usados). Ciérrela primero o espere a que se agote o venza.</source>
         <translation>There is already an active authorisation for {key} (CAI {cai}, {used} of {size} numbers used). Close it first, or wait until it runs out or expires.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="184"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="185"/>
         <source>reemplazada por una nueva autorización</source>
         <translation>replaced by a new authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="188"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="189"/>
         <source>El rango se cruza con el de otra autorización del mismo punto y tipo ({first}–{last}): la numeración continúa, no se repite.</source>
         <translation>The range overlaps another authorisation of the same point and type ({first}–{last}): numbering continues, it never repeats.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="197"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="198"/>
         <source>Ese CAI ya está registrado.</source>
         <translation>That CAI is already registered.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="240"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="241"/>
         <source>Escriba el motivo del cierre.</source>
         <translation>Type the reason for closing it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="245"/>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="265"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="246"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="266"/>
         <source>la autorización</source>
         <translation>the authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="247"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="248"/>
         <source>La autorización ya estaba cerrada.</source>
         <translation>The authorisation was already closed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="271"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="272"/>
         <source>La autorización ya emitió números: sus datos no se pueden cambiar.</source>
         <translation>The authorisation has already issued numbers: its data cannot change.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="291"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="292"/>
         <source>La autorización no existe.</source>
         <translation>The authorisation does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="347"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="348"/>
         <source>La autorización {key} venció el {date}: no se puede emitir.</source>
         <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="353"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="354"/>
         <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
         <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="360"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="361"/>
         <source>La autorización {key} agotó su rango: no se puede emitir.</source>
         <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="366"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="367"/>
         <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="424"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="425"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en Administración → Autorizaciones fiscales.</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in Administration → Fiscal authorisations.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="433"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="434"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="441"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="442"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
@@ -8658,196 +8658,196 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An exonerated buyer needs their RTN on the invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="34"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="35"/>
         <source>Escriba un monto válido (por ejemplo 500.00).</source>
         <translation>Type a valid amount (for example 500.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="67"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="68"/>
         <source>Su caja ya está abierta. Ciérrela antes de abrir otra.</source>
         <translation>Your cash drawer is already open. Close it before opening another.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="93"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="94"/>
         <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
         <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="127"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="128"/>
         <source>Denominación desconocida: {face}.</source>
         <translation>Unknown denomination: {face}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="137"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="145"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="138"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="146"/>
         <source>Cuente cada denominación con un número entero.</source>
         <translation>Count each denomination with a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="161"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="162"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="173"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="174"/>
         <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
         <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="207"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="277"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="208"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="279"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="209"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="211"/>
         <source>la caja</source>
         <translation>the cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="212"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="214"/>
         <source>Solo se confirma una caja cerrada (esta está {status}).</source>
         <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="218"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="220"/>
         <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="238"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="239"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="279"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="282"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="64"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="197"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="65"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="199"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="77"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="79"/>
         <source>La factura {number} ya tiene notas de crédito: acredite el monto que falta ({left}) en lugar de la factura completa.</source>
         <translation>Invoice {number} already has credit notes: credit the amount left ({left}) instead of the whole invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="93"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="95"/>
         <source>Alguna investigación elegida no está en la factura {number}.</source>
         <translation>Some chosen investigation is not on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="111"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="113"/>
         <source>Alguna de esas investigaciones ya tiene su nota de crédito.</source>
         <translation>Some of those investigations already have their credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="119"/>
-        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="27"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="121"/>
+        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="29"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="128"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="130"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="136"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="138"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="143"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="145"/>
         <source>Rebaja: {reason}</source>
         <translation>Rebate: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="172"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="174"/>
         <source>Escriba el motivo de la nota de crédito.</source>
         <translation>Type the reason for the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="174"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="176"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="178"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="180"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="182"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="186"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="186"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="188"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="200"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="202"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="210"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="212"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="224"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="226"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="232"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="234"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="240"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="242"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="286"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="288"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="299"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="301"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="56"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="57"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="123"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="124"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
@@ -8857,107 +8857,108 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="144"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="143"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="155"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="154"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="197"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="205"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="204"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="213"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="212"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="221"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="220"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="233"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="232"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="240"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="239"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="250"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="249"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="296"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="295"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="52"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="55"/>
         <source>Escriba un monto válido (por ejemplo 250.00).</source>
+        <extracomment>what identifies how a payment was made (card, transfer, cheque), copied by its reversal</extracomment>
         <translation>Type a valid amount (for example 250.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="69"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="72"/>
         <source>Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo.</source>
         <translation>Unknown payment method: use cash, card, transfer, cheque or balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="76"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="79"/>
         <source>El monto de cada pago debe ser mayor que cero.</source>
         <translation>Each payment&apos;s amount must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="87"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="90"/>
         <source>El efectivo recibido ({received}) es menor que el monto en efectivo ({amount}).</source>
         <translation>The cash received ({received}) is less than the cash amount ({amount}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="97"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="100"/>
         <source>Escriba los últimos 4 dígitos de la tarjeta.</source>
         <translation>Type the card&apos;s last 4 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="101"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="104"/>
         <source>Un pago con tarjeta necesita el código de autorización del voucher.</source>
         <translation>A card payment needs the authorisation code from the voucher.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="109"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="112"/>
         <source>Escriba el banco del pago con {method}.</source>
         <translation>Type the bank of the {method} payment.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="114"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="117"/>
         <source>Escriba la referencia de la transferencia.</source>
         <translation>Type the transfer&apos;s reference.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="116"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="119"/>
         <source>Escriba el número del cheque.</source>
         <translation>Type the cheque number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="125"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="128"/>
         <source>Los pagos ({paid}) suman más que el total ({total}). Para dar cambio, escriba el efectivo recibido aparte del monto.</source>
         <translation>The payments ({paid}) add up to more than the total ({total}). To give change, type the cash received apart from the amount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="135"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="138"/>
         <source>Los pagos ({paid}) no cubren el total ({total}): faltan {missing}.</source>
         <translation>The payments ({paid}) do not cover the total ({total}): {missing} missing.</translation>
     </message>
@@ -8982,63 +8983,63 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>no.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="40"/>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="226"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="43"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="219"/>
         <source>El documento no existe.</source>
         <translation>The document does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="51"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="54"/>
         <source>Un número fiscal tiene 16 dígitos: EEE-PPP-TT-NNNNNNNN.</source>
         <translation>A fiscal number has 16 digits: EEE-PPP-TT-NNNNNNNN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="60"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="63"/>
         <source>No hay un documento con el número {number}.</source>
         <translation>There is no document numbered {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="85"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="89"/>
         <source>la razón social</source>
         <translation>the legal name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="86"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="90"/>
         <source>el RTN del laboratorio</source>
         <translation>the lab&apos;s RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="87"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="91"/>
         <source>la dirección de la casa matriz</source>
         <translation>the head office&apos;s address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="102"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="106"/>
         <source>Falta {missing} en la configuración del laboratorio (Administración → Configuración): la factura debe llevarlo. Pida a un administrador que lo registre.</source>
         <translation>{missing} is missing from the lab&apos;s settings (Administration → Settings): the invoice must carry it. Ask an administrator to enter it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="221"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="214"/>
         <source>Escriba el motivo de la anulación.</source>
         <translation>Type the reason for voiding it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="229"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="223"/>
         <source>El documento {number} ya está anulado.</source>
         <translation>Document {number} is already void.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="234"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="228"/>
         <source>Solo se anulan facturas.</source>
         <translation>Only invoices can be voided.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="241"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="235"/>
         <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="273"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="264"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
@@ -9094,45 +9095,45 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>left over at expiry or close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="60"/>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="134"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="61"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="136"/>
         <source>El cliente no existe.</source>
         <translation>The customer does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="62"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="64"/>
         <source>Solo una empresa tiene crédito.</source>
         <translation>Only a company has credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="67"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="69"/>
         <source>Escriba el límite de crédito (por ejemplo 50000.00).</source>
         <translation>Type the credit limit (for example 50000.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="77"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="79"/>
         <source>Los días de crédito van de 1 a 365.</source>
         <translation>Credit days go from 1 to 365.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="84"/>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="91"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="86"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="93"/>
         <source>el crédito de la empresa</source>
         <translation>the company&apos;s credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="218"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="221"/>
         <source>El cliente no debe nada a crédito.</source>
         <translation>The customer owes nothing on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="226"/>
         <source>Escriba el monto del abono.</source>
         <translation>Type the amount of the payment on account.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="18"/>
-        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="32"/>
+        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="19"/>
+        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="34"/>
         <source>La investigación no existe.</source>
         <translation>The test does not exist.</translation>
     </message>
@@ -9140,77 +9141,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="83"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="84"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="88"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="89"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="124"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="125"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="126"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="127"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="130"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="131"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="134"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="143"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="144"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="218"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="219"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="233"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="234"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="239"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="240"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="264"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="265"/>
         <source>la sucursal «{name}»</source>
         <translation>the branch “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="270"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="271"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="306"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="307"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="333"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="164"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="165"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -9253,7 +9254,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/reading.py" line="53"/>
+        <location filename="../../patolab_desktop/services/catalog/reading.py" line="54"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
@@ -9813,17 +9814,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity</name>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="41"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="45"/>
         <source>Esta computadora no tiene la clave de los números de identidad de esta base de datos (una computadora nueva o una copia restaurada de otra). Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó.</source>
         <translation>This computer does not have this database&apos;s identity-number key (a new computer, or a copy restored from another one). Type the 56-character recovery key that the administrator printed or saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="51"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="55"/>
         <source>Los números de identidad (DNI, RTN, pasaporte) se guardan cifrados. La clave está solo en el almacén de contraseñas de cada computadora, nunca en la base de datos ni en las copias de seguridad. Si se pierden a la vez la clave de esta computadora (el disco se daña, Windows se reinstala) y esta clave de recuperación, NADIE podrá volver a leer los números de identidad guardados: ni el laboratorio ni el soporte técnico. Los demás datos no se pierden. Imprima o guarde esta clave ahora y guárdela fuera de esta computadora (caja fuerte, gestor de contraseñas).</source>
         <translation>Identity numbers (DNI, RTN, passport) are stored encrypted. The key is only in each computer&apos;s password store, never in the database or in the backups. If this computer&apos;s key (a failed disk, a reinstalled Windows) and this recovery key are BOTH lost, NOBODY can ever read the saved identity numbers again: not the laboratory, not technical support. The other data is not lost. Print or save this key now and keep it away from this computer (a safe, a password manager).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="80"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="84"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la clave de los números de identidad no se guarda en archivos: no se pueden guardar ni leer números de identidad aquí.</source>
         <translation>This computer has no password store available, and the identity-number key is never kept in files: identity numbers cannot be saved or read here.</translation>
     </message>
@@ -10079,22 +10080,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="188"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="189"/>
         <source>El mensaje no existe.</source>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="201"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="202"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="214"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="215"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="238"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="239"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
@@ -10326,12 +10327,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="193"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="200"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="206"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="213"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -10823,42 +10824,42 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.referrer_types</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="23"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="24"/>
         <source>El tipo de remitente {id} no existe.</source>
         <translation>Referrer type {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="93"/>
         <source>Escriba el nombre del tipo de remitente.</source>
         <translation>Enter the name of the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="101"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="110"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="111"/>
         <source>Ya existe el tipo de remitente «{name}».</source>
         <translation>The referrer type “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="139"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="140"/>
         <source>el tipo de remitente «{name}»</source>
         <translation>the referrer type “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="178"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="179"/>
         <source>No se puede eliminar el tipo «{name}»: 1 remitente lo usa. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: 1 referrer uses it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="184"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="185"/>
         <source>No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: {count} referrers use it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="206"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="207"/>
         <source>No se puede eliminar el tipo «{name}»: está en uso. Solo se le puede cambiar el nombre.</source>
         <translation>The type “{name}” cannot be deleted: it is in use. It can only be renamed.</translation>
     </message>
@@ -10969,27 +10970,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="198"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="199"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="254"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="255"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="258"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="259"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="262"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="263"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="337"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="338"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -10997,7 +10998,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_numbers</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/numbers.py" line="63"/>
+        <location filename="../../patolab_desktop/services/requests/numbers.py" line="64"/>
         <source>La sucursal no existe.</source>
         <translation>The branch does not exist.</translation>
     </message>
@@ -11141,22 +11142,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="20"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="21"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="23"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="25"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="31"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="33"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="48"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="67"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
@@ -11176,32 +11177,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="115"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="101"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="124"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="110"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="212"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="198"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="216"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="202"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="232"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="218"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="243"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="229"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
@@ -11211,7 +11212,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="329"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="315"/>
         <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
         <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>
@@ -11231,22 +11232,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="149"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="135"/>
         <source>Estado de investigación no válido.</source>
         <translation>Invalid test status.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="154"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="140"/>
         <source>Elija al menos una investigación.</source>
         <translation>Choose at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="163"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="149"/>
         <source>La investigación no pertenece a la solicitud {number}.</source>
         <translation>The test does not belong to request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="180"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="166"/>
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
@@ -11460,82 +11461,83 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="310"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="412"/>
         <source>Creando los índices…</source>
         <translation>Creating the indexes…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="327"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="429"/>
         <source>Analizando las tablas (ANALYZE)…</source>
         <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="61"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="69"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="67"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="84"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="92"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="86"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="94"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="87"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="95"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="93"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="101"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="183"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="193"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="279"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="231"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="333"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="241"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="343"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="256"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="358"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="263"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="365"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="276"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="378"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="286"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="388"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="318"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="420"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -11543,58 +11545,58 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.users</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="107"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="109"/>
         <source>Bloqueado hasta las {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="113"/>
         <source>Activo (debe cambiar contraseña)</source>
         <translation>Active (must change password)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="114"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="92"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="236"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="237"/>
         <source>El usuario no existe.</source>
         <translation>The user does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="184"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="185"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="186"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="187"/>
         <source>Elija un rol.</source>
         <translation>Choose a role.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="203"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="204"/>
         <source>Ya existe el usuario «{name}».</source>
         <translation>The user “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="244"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="245"/>
         <source>No puede desactivar su propio usuario.</source>
         <translation>You cannot deactivate your own user.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="259"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="260"/>
         <source>el usuario «{name}»</source>
         <translation>the user “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="271"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="272"/>
         <source>No se puede: es el último administrador activo (el único que puede administrar usuarios). Cree o active otro administrador primero.</source>
         <translation>Not possible: this is the last active administrator (the only one who can manage users). Create or activate another administrator first.</translation>
     </message>
@@ -11604,48 +11606,48 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The role “{name}” does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="364"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="363"/>
         <source>Ya existe el rol «{name}».</source>
         <translation>The role “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="371"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="400"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="370"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="399"/>
         <source>Escriba el nombre del rol.</source>
         <translation>Enter the role name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="101"/>
         <source>El rol no existe.</source>
         <translation>The role does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="402"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="401"/>
         <source>Los roles de fábrica no se pueden renombrar.</source>
         <translation>Built-in roles cannot be renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="409"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="408"/>
         <source>el rol «{name}»</source>
         <translation>the role “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="424"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="423"/>
         <source>Los roles de fábrica no se pueden eliminar.</source>
         <translation>Built-in roles cannot be deleted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="427"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="426"/>
         <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
         <translation>The role has users: give them another role before deleting it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="461"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="460"/>
         <source>Permiso desconocido: {key}</source>
         <translation>Unknown permission: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="492"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="491"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
     </message>
@@ -11669,32 +11671,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="330"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="344"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="346"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="338"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="349"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="340"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="351"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="345"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="356"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
@@ -11702,7 +11704,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.list_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="36"/>
         <source>R&amp;eactivar</source>
         <translation>R&amp;eactivate</translation>
     </message>
