@@ -143,6 +143,9 @@ def _copy_table(
 ) -> int:
     table = model._meta.table_name
     fields = list(model._meta.sorted_fields)
+    copy = isinstance(target, PostgresqlDatabase)  # COPY, not INSERT (issue 20)
+    if copy and is_sqlite(source) and all(_sqlite_text_ready(f) for f in fields):
+        return _copy_table_as_text(source, target, model, fields, batch, progress)
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     placeholders = "(" + ", ".join([target.param] * len(fields)) + ")"
     # A row may point at a later row of its own table (request_line.parent_line): such
@@ -151,9 +154,6 @@ def _copy_table(
         i for i, f in enumerate(fields) if isinstance(f, ForeignKeyField) and f.rel_model is model
     ]
     pk_index = fields.index(model._meta.primary_key)
-    copy = isinstance(target, PostgresqlDatabase)  # COPY, not INSERT (issue 20)
-    if copy and is_sqlite(source) and all(_sqlite_text_ready(f) for f in fields):
-        return _copy_table_as_text(source, target, model, fields, batch, progress)
     later: list[tuple[int, object, object]] = []
     last_rowid = -(2**63)
     copied = 0
@@ -188,18 +188,29 @@ def _copy_table(
             marks = ", ".join([placeholders] * len(rows))
             target.execute_sql(f'INSERT INTO "{table}" ({columns}) VALUES {marks}', values)
         copied += len(rows)
-        if progress is not None:
-            progress(
-                translate("services.transfer", "{table}: {count} filas").format(
-                    table=table, count=copied
-                )
-            )
+        _report(progress, table, copied)
     pk = model._meta.primary_key.column_name
     for index in self_refs:
         column = fields[index].column_name
         pairs = [(key, ref) for i, key, ref in later if i == index]
-        _fill_self_references(target, table, pk, column, pairs, batch)
+        for start in range(0, len(pairs), batch):
+            chunk = pairs[start : start + batch]
+            target.execute_sql(
+                f'UPDATE "{table}" SET "{column}" = v.column2 FROM (VALUES '
+                + ", ".join([f"({target.param}, {target.param})"] * len(chunk))
+                + f') AS v WHERE "{table}"."{pk}" = v.column1',
+                [x for pair in chunk for x in pair],
+            )
     return copied
+
+
+def _report(progress: Callable[[str], None] | None, table: str, copied: int) -> None:
+    if progress is not None:
+        progress(
+            translate("services.transfer", "{table}: {count} filas").format(
+                table=table, count=copied
+            )
+        )
 
 
 # Field kinds whose SQLite value PostgreSQL reads as it is in COPY's text format: whole
@@ -274,31 +285,12 @@ def _copy_table_as_text(
                 text = "\n".join(row[1] for row in rows) + "\n"
                 cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', io.StringIO(text))
                 copied += len(rows)
-                if progress is not None:
-                    progress(
-                        translate("services.transfer", "{table}: {count} filas").format(
-                            table=table, count=copied
-                        )
-                    )
+                _report(progress, table, copied)
     finally:
         reader.close()
     for statement in constraints:
         target.execute_sql(statement)
     return copied
-
-
-def _fill_self_references(
-    target: Database, table: str, pk: str, column: str, pairs: list, batch: int
-) -> None:
-    """Set ``column`` (a reference to a row of the same table) from (key, ref) pairs."""
-    for start in range(0, len(pairs), batch):
-        chunk = pairs[start : start + batch]
-        target.execute_sql(
-            f'UPDATE "{table}" SET "{column}" = v.column2 FROM (VALUES '
-            + ", ".join([f"({target.param}, {target.param})"] * len(chunk))
-            + f') AS v WHERE "{table}"."{pk}" = v.column1',
-            [x for pair in chunk for x in pair],
-        )
 
 
 def _reset_sequences(target: Database) -> None:
