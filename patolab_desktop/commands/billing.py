@@ -282,9 +282,7 @@ def run_void(args) -> int:
 
 def run_credit_note(args) -> int:
     from ..services.billing import credit_notes, records
-    from ..services.billing.types import EXEMPT
     from ..services.errors import ValidationError
-    from ..util.dataclass_rows import from_row
 
     open_from_args(args)
     original = records.find(args.number)
@@ -298,16 +296,19 @@ def run_credit_note(args) -> int:
             raise ValidationError(
                 {"lines": "No están en la factura: " + ", ".join(sorted(missing))}
             )
-    note = from_row(
-        credit_notes.CreditNoteInput,
-        args,  # reason, receiver_document, refund_method, whole, amount: options of that name
-        original_id=original,
-        receiver_name=args.receiver,
-        settlement=args.settle,
-        request_line_ids=line_ids,
-        tax_class=EXEMPT,  # the CLI credits exempt amounts, as the input's default
+    note_id = credit_notes.issue(
+        credit_notes.CreditNoteInput(
+            original_id=original,
+            reason=args.reason,
+            receiver_name=args.receiver,
+            receiver_document=args.receiver_document,
+            settlement=args.settle,
+            refund_method=args.refund_method,
+            request_line_ids=line_ids,
+            whole=args.whole,
+            amount=args.amount,
+        )
     )
-    note_id = credit_notes.issue(note)
     view = records.view(note_id)
     print(f"Nota de crédito {view.number} sobre {view.original_number}: L {view.totals.total:,.2f}")
     _save_pdf(note_id, args)

@@ -160,17 +160,9 @@ def register_export(kinds, common) -> None:
     parser.add_argument("--status", type=_choice("status"), default=None, metavar="ESTADO")
     parser.add_argument("--priority", type=_choice("priority"), default=None, metavar="PRIORIDAD")
     parser.add_argument("--source", type=_choice("source"), default=None, metavar="ORIGEN")
-    # the options are named (dest) like the fields of ``requests.RequestFilter``
+    parser.add_argument("--patient", type=_id, default=None, metavar="ID", help="id del paciente")
     parser.add_argument(
-        "--patient", dest="patient_id", type=_id, default=None, metavar="ID", help="id del paciente"
-    )
-    parser.add_argument(
-        "--doctor",
-        dest="doctor_id",
-        type=_id,
-        default=None,
-        metavar="ID",
-        help="id del médico remitente",
+        "--doctor", type=_id, default=None, metavar="ID", help="id del médico remitente"
     )
     parser.add_argument(
         "--branch", default=None, metavar="ID|CÓDIGO", help="sucursal (id o código, p. ej. SPS)"
@@ -202,7 +194,6 @@ def _branch_id(text: str) -> int | None:
 def run_export_requests(args) -> int:
     from ..services import requests
     from ..services.errors import ValidationError
-    from ..util.dataclass_rows import from_row
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
         return _bad(
@@ -214,12 +205,16 @@ def run_export_requests(args) -> int:
         branch_id = _branch_id(args.branch)
         if branch_id is None:
             return _bad(f"sucursal desconocida: {args.branch!r}")
-    filters = from_row(
-        requests.RequestFilter,
-        args,
+    filters = requests.RequestFilter(
         search=args.search or "",
-        progress=None,  # no option: results are not filtered by progress
+        status=args.status,
+        priority=args.priority,
+        source=args.source,
+        patient_id=args.patient,
+        doctor_id=args.doctor,
         branch_id=branch_id,
+        date_from=args.date_from,
+        date_to=args.date_to,
     )
     try:
         written = requests.export_requests(filters, args.out)
