@@ -360,7 +360,7 @@ def test_search_paths_give_the_same_rows(many, monkeypatch, many_patients, sort)
     with the date sort and with the patient sort (which walks the customers)."""
     from patolab_desktop.services.requests import search as request_search
 
-    monkeypatch.setattr(request_search, "MANY_PATIENTS", many_patients)
+    monkeypatch.setattr(request_search, "many_patients", lambda: many_patients)
     rows = _all(requests.RequestFilter(search="pérez"), sort=sort, limit=2)
     assert len(rows) == 7 and {r["patient_name"] for r in rows} == {
         "María Pérez",
@@ -422,3 +422,21 @@ def test_patient_name_search_pages_in_the_list_order(many, sort, descending):
     everything = _all(requests.RequestFilter(), sort=sort, descending=descending, limit=5)
     names = {"María Pérez", "Ana Pérez Zúniga"}
     assert [r["id"] for r in found] == [r["id"] for r in everything if r["patient_name"] in names]
+
+
+@pytest.mark.parametrize(
+    ("customers", "threshold"),
+    [(0, 100), (1_000, 100), (100_000, 949), (1_000_000, 3000), (5_000_000, 6708)],
+)
+def test_many_patients_grows_with_the_square_root_of_the_customers(lab, customers, threshold):
+    """The point where walking the list beats listing the patients' requests moves with
+    the size of the database: at 5,000,000 customers a fixed 3,000 walked hundreds of
+    thousands of requests for a name of 4,000 patients (1.6 s a page)."""
+    from patolab_desktop.db.models import Customer
+    from patolab_desktop.services.requests import search as request_search
+
+    Customer.delete().execute()
+    if customers:
+        moved = make_customer("Paciente Último")
+        Customer.update(id=customers).where(Customer.id == moved).execute()
+    assert request_search.many_patients() == threshold
