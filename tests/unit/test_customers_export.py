@@ -112,3 +112,22 @@ def test_progress_reports_rows(tmp_path, register):
     seen = []
     _export(tmp_path, progress=seen.append)
     assert seen == [1]
+
+
+def test_ages_around_today_match_the_age_rule(tmp_path, register):
+    """The export computes the age inline for speed; around the birthday it must give what
+    ``age_from`` gives: the day before, the day itself, the day after, and a 29 February."""
+    today = dt.date.today()
+    births = {}
+    for shift, first in ((-1, "Ayer"), (0, "Hoy"), (1, "Mañana")):
+        day = today + dt.timedelta(days=shift)
+        born = dt.date(today.year - 40, day.month, min(day.day, 28))
+        births[first] = born
+        register(first_name=first, last_name="Cumpleaños", date_of_birth=born)
+    births["Bisiesto"] = dt.date(2000, 2, 29)
+    register(first_name="Bisiesto", last_name="Cumpleaños", date_of_birth=births["Bisiesto"])
+    _count, path = _export(tmp_path)
+    ages = {row[0].split()[0]: row[3] for row in csvio.read_csv(path)[1:]}
+    assert ages == {
+        first: str(customers.age_from(born, None, None, today)) for first, born in births.items()
+    }

@@ -49,20 +49,19 @@ CSV_TYPE_LABELS = {"cliente": "Cliente", "empresa": "Empresa"}
 _TEXT_COLUMNS = [0, 1, 2, 4, 5, 6, 7, 8]  # every column but Edad (an integer)
 
 
-def _years(day: dt.date | str, today: dt.date, key_today: tuple[int, int]) -> int:
-    """Whole years from ``day`` (a date or an ISO text) to ``today``."""
-    if isinstance(day, str):
-        year, month, dom = int(day[:4]), int(day[5:7]), int(day[8:10])
-    else:
-        year, month, dom = day.year, day.month, day.day
-    return today.year - year - (key_today < (month, dom))
+def _years(day: dt.date | str, today_year: int, today_tail: str) -> int:
+    """Whole years from ``day`` (a date or an ISO text) to today, given as its year and
+    its ``MM-DD``: the birthday has not come yet this year when ``day``'s ``MM-DD`` is
+    later (ISO text compares like the month and day)."""
+    text = day if day.__class__ is str else day.isoformat()  # type: ignore[union-attr]
+    return today_year - int(text[:4]) - (text[5:10] > today_tail)
 
 
-def _customer_rows(filters: CustomerFilter) -> Iterator[tuple]:
-    """Export rows; this runs a million times, so the age is computed inline (the same rule
-    as ``formats.age_from``, which the tests compare it with)."""
+def _customer_rows(filters: CustomerFilter) -> Iterator[tuple[str, ...]]:
+    """Export rows, every cell as text; this runs a million times, so the age is computed
+    inline (the same rule as ``formats.age_from``, which the tests compare it with)."""
     today = dt.date.today()
-    key_today = (today.month, today.day)
+    this_year, today_tail = today.year, today.isoformat()[5:]
     labels = CSV_TYPE_LABELS
     # full numbers only for holders of patients.view_sensitive (decided once, not per row)
     id_text = identity.shower()  # the keys and the permission looked up once
@@ -81,22 +80,23 @@ def _customer_rows(filters: CustomerFilter) -> Iterator[tuple]:
         email,
     ) in iter_export_tuples(filters):
         if born is not None:
-            years = str(max(years_of(born, today, key_today), 0))
+            years = years_of(born, this_year, today_tail)
+            shown_age = str(years) if years > 0 else "0"
         elif age is not None:
-            extra = years_of(recorded, today, key_today) if recorded is not None else 0
-            years = str(age + max(extra, 0))
+            extra = years_of(recorded, this_year, today_tail) if recorded is not None else 0
+            shown_age = str(age + extra) if extra > 0 else str(age)
         else:
-            years = ""
+            shown_age = ""
         yield (
             name,
             id_text(id_number),
             labels.get(kind, kind),
-            years,
+            shown_age,
             gender or "",
             phone_text(phone),
             department or "",
             municipality or "",
-            email,
+            email or "",
         )
 
 

@@ -28,7 +28,7 @@ from ...util.text import clean, fold, search_input
 from .. import identity
 from . import numbers as request_numbers
 
-# Above ``many_patients()`` matching patients, the list is walked in its order and each
+# Above ``_many_patients()`` matching patients, the list is walked in its order and each
 # request's patient checked, instead of listing the patients' requests. Listing costs about
 # one unit per patient; the walk reads about ``PAGE * customers / patients`` requests to
 # fill a page (a patient's share of the requests is their share of the customers), each
@@ -116,7 +116,7 @@ def _patient_terms_condition(
     return condition
 
 
-def many_patients() -> int:
+def _many_patients() -> int:
     """How many matching patients are "many" for this database (see ``WALK_SHARE``)."""
     customers = db.execute_sql(f"SELECT max(id) FROM {Customer._meta.table_name}").fetchone()[0]
     return max(FEWEST_MANY, round(math.sqrt(WALK_SHARE * PAGE * (customers or 0))))
@@ -140,7 +140,7 @@ def _trigram_patient_ids(condition: Node | None, limit: int) -> list[int]:
 
 def _patient_search(text: str) -> _Search:
     folded = fold(text)
-    many = many_patients()
+    many = _many_patients()
     compact = "".join(folded.replace("-", "").split())
     if compact.isdigit() and len(compact) in (13, 14):
         # a whole DNI / RTN: encrypted at rest, found by its keyed hash (issue 15, 13)
