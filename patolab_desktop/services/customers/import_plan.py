@@ -64,6 +64,11 @@ class ImportPlan:
     # rows of a person repeated in the file, merged into the person's first row
     merged: list[ImportRow] = field(default_factory=list)
 
+    def row_lists(self) -> list[list[ImportRow]]:
+        """The plan's own lists of rows (created, updated, rejected, merged), for letting go
+        of a big plan gradually (``util.release``)."""
+        return [self.created, self.updated, self.rejected, self.merged]
+
     @property
     def rows(self) -> list[ImportRow]:
         """Every analysed row in file order."""
