@@ -134,6 +134,18 @@ def test_row_dict_for_the_table(people):
     assert row["active"] is True and row["incomplete"] is False
 
 
+def test_rows_share_the_words_many_customers_have(people):
+    """The list keeps every row it scrolled through: the type, gender, department and
+    municipality of two customers who have the same are one string, not a copy each."""
+    rows = customers.page(F(), PageRequest(limit=100)).rows
+    for key in ("type", "gender", "department", "municipality"):
+        by_text: dict[str, int] = {}
+        for row in rows:
+            by_text.setdefault(row[key], id(row[key]))
+            assert id(row[key]) == by_text[row[key]], key
+        assert any(list(r[key] for r in rows).count(t) > 1 for t in by_text), key
+
+
 def test_filters(people, geo, genders, company):
     customers.create(company())
     assert names(F(type="empresa")) == ["Inversiones Zúñiga S. de R.L."]
