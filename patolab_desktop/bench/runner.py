@@ -48,6 +48,7 @@ RESULT_KEYS = (
     "fetch_more_page",
     "fetch_more_page_search_mar",
     "header_sort_ms",
+    "window_header_sort_ms",
     "requests_window_open_ms",
     "requests_search",
     "peak_rss_mb",

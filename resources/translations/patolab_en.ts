@@ -4645,275 +4645,275 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="40"/>
         <source>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</source>
         <translation>CSV files (*.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45"/>
         <source>Nuevo</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
         <source>Actualizar</source>
         <translation>Update</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="90"/>
         <source>Sin cambios</source>
         <translation>No changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48"/>
         <source>Rechazado</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
         <source>Cambia: </source>
         <translation>Changes: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="94"/>
         <source>Incompleto; faltan: </source>
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="109"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="110"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="111"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="112"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="113"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="114"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="196"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="305"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="213"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="217"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="229"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="275"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="282"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="290"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="317"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="320"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
         <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="344"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="354"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="347"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="357"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="360"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="364"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="380"/>
         <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="383"/>
         <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="377"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="387"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="383"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="393"/>
         <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="413"/>
         <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="422"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="433"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="443"/>
         <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
         <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="443"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="453"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="444"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="454"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="455"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="446"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="456"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="459"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="482"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="491"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="460"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="483"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="471"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="494"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="499"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="477"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="500"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="487"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="510"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="490"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="513"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="497"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="520"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="503"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="526"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="509"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="532"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="517"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="540"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="49"/>
         <source>Unida a otra línea</source>
         <translation>Merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="82"/>
         <source>Misma persona en las líneas {lines}</source>
         <translation>Same person on lines {lines}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="390"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="400"/>
         <source>{len} líneas repetidas unidas a su primera línea</source>
         <translation>{len} repeated lines merged into their first line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="396"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="406"/>
         <source>{len} nuevos con el teléfono de otro paciente (¿familiares?)</source>
         <translation>{len} new with another patient’s phone (family?)</translation>
     </message>
@@ -7623,12 +7623,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="485"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="484"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="486"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="485"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -7716,122 +7716,122 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="219"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="225"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="226"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="230"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="249"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="256"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="263"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="270"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="274"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="281"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="284"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="288"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="292"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="299"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="301"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="310"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="470"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="474"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="227"/>
         <source>Cobrar y facturar…</source>
         <translation>Charge and invoice…</translation>
     </message>
@@ -9832,12 +9832,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="197"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="216"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="213"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="232"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -10211,7 +10211,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="96"/>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="101"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
@@ -10337,7 +10337,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="105"/>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="110"/>
         <source>, {merged} unidas a otra línea</source>
         <translation>, {merged} merged into another line</translation>
     </message>
@@ -11461,12 +11461,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="412"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="404"/>
         <source>Creando los índices…</source>
         <translation>Creating the indexes…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="429"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="421"/>
         <source>Analizando las tablas (ANALYZE)…</source>
         <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
@@ -11501,43 +11501,42 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="193"/>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="279"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="210"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="333"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="325"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="343"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="335"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="358"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="350"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="365"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="357"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="378"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="370"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="388"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="380"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="420"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="412"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -11796,6 +11795,19 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.table</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/table.py" line="70"/>
+        <source>Ordenar la lista</source>
+        <translation>Sort the list</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/table.py" line="71"/>
+        <source>Ordenando la lista</source>
+        <translation>Sorting the list</translation>
     </message>
 </context>
 </TS>

@@ -183,3 +183,34 @@ def test_ctrl_end_on_a_long_list_shows_it_from_its_end(qtbot, many, monkeypatch)
     assert not model.reversed_for_end
     assert window.selected_row()["name"] == "Paciente00 Prueba"
     assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+
+
+@pytest.mark.parametrize("role", ["Recepción", "Supervisor"])
+def test_sorting_the_customers_by_age_runs_off_the_gui_thread_for_the_desk(
+    qtbot, people, as_role, role, monkeypatch
+):
+    """A receptionist's click on «Edad» (no index: seconds at a million customers) is
+    fetched in a worker, under the receptionist's own permissions, and shown sorted."""
+    import threading
+
+    from patolab_desktop.services import customers
+    from patolab_desktop.ui.customers.customers_window import CustomersWindow
+
+    as_role(role)
+    threads = []
+    real_page = customers.page
+
+    def page(filters, request):
+        threads.append((threading.current_thread() is threading.main_thread(), request.sort))
+        return real_page(filters, request)
+
+    window = CustomersWindow()
+    qtbot.addWidget(window)
+    window.model._fetch = page
+    window.refresh()
+    age = next(i for i, c in enumerate(window.model.columns) if c.key == "age")
+    window.view.horizontalHeader().setSortIndicator(age, Qt.SortOrder.DescendingOrder)
+    assert threads[-1] == (False, "age")
+    ages = [window.model.row_dict(r)["age"] for r in range(window.model.rowCount())]
+    assert ages == sorted(ages, key=lambda a: -1 if a is None else a, reverse=True)
+    assert window.model.sort_column == age

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
+from PySide6.QtCore import Qt, QTimer
+
+from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.services.paging import Page, PageRequest
+from patolab_desktop.ui import prompts
 from patolab_desktop.ui.models import paged_table
 from patolab_desktop.ui.models.paged_table import Column, PagedTableModel
+from patolab_desktop.ui.widgets.table import make_table_view
 
 
 def _source(total: int, asked: list[PageRequest]):
@@ -53,3 +60,111 @@ def test_a_page_size_below_the_first_page_size_is_used_for_every_page(qtbot):
         model.fetchMore()
     assert [r.limit for r in asked] == [5, 5, 5]
     assert model.rowCount() == 12
+
+
+# --- header sorts off the GUI thread (issue 20) -----------------------------------------
+
+
+def _sortable(fetch_threads: list[str], fail_on: str = "", gate=None):
+    """Rows 0..9 named by ``filters``; sorted by "number" descending when asked."""
+
+    def fetch(filters, request: PageRequest) -> Page:
+        fetch_threads.append(threading.current_thread().name)
+        if gate is not None and request.sort == "number":
+            gate.wait(timeout=10)
+        if fail_on and request.sort == fail_on:
+            raise ValidationError("Orden imposible.")
+        numbers = list(range(10))
+        if request.sort == "number" and request.descending:
+            numbers.reverse()
+        rows = [{"id": n, "name": f"{filters} {n}", "number": n} for n in numbers]
+        return Page(rows=rows, cursor=None)
+
+    return fetch
+
+
+def _view_over(qtbot, fetch):
+    model = PagedTableModel(
+        [Column("name", "Nombre", sort="name"), Column("number", "Número", sort="number")],
+        fetch,
+    )
+    view = make_table_view()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.set_filters("ana")
+    return model, view
+
+
+def _click_header(view, column: int, order=Qt.SortOrder.DescendingOrder) -> None:
+    view.horizontalHeader().setSortIndicator(column, order)  # what a click on it does
+
+
+def test_a_header_sort_is_fetched_off_the_gui_thread(qtbot):
+    """Ordering a million customers by a column without an index takes the database
+    seconds: the window's event loop keeps turning while a worker fetches the page."""
+    threads: list[str] = []
+    model, view = _view_over(qtbot, _sortable(threads))
+    assert threads == [threading.current_thread().name]  # a search: on the GUI thread
+    _click_header(view, 1)
+    assert threads[-1] != threading.current_thread().name
+    assert [model.row_dict(i)["number"] for i in range(3)] == [9, 8, 7]
+    header = view.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        1,
+        Qt.SortOrder.DescendingOrder,
+    )
+
+
+def test_a_sort_that_fails_keeps_the_rows_and_the_arrow(qtbot, monkeypatch):
+    shown = []
+    monkeypatch.setattr(prompts, "error", lambda parent, title, text: shown.append(text))
+    threads: list[str] = []
+    model, view = _view_over(qtbot, _sortable(threads, fail_on="number"))
+    _click_header(view, 0, Qt.SortOrder.AscendingOrder)
+    _click_header(view, 1)
+    assert shown == ["Orden imposible."]
+    assert model.sort_column == 0 and model.sort_order == Qt.SortOrder.AscendingOrder
+    assert [model.row_dict(i)["number"] for i in range(3)] == [0, 1, 2]
+    header = view.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        0,
+        Qt.SortOrder.AscendingOrder,
+    )
+
+
+def test_a_search_typed_while_a_sort_runs_is_what_the_list_shows(qtbot):
+    """The sorted page of the old search arrives after the new search's: it is dropped."""
+    gate = threading.Event()
+    threads: list[str] = []
+    model, view = _view_over(qtbot, _sortable(threads, gate=gate))
+
+    def type_meanwhile():
+        model.set_filters("luis")
+        gate.set()
+
+    QTimer.singleShot(0, type_meanwhile)
+    _click_header(view, 1)
+    assert model.filters == "luis"
+    assert [model.row_dict(i)["name"] for i in range(2)] == ["luis 9", "luis 8"]
+
+
+def test_the_next_pages_of_a_slow_sort_are_fetched_off_the_gui_thread(qtbot, monkeypatch):
+    monkeypatch.setattr(paged_table, "SLOW_SORT_MS", -1)  # every sort counts as slow
+    asked: list[PageRequest] = []
+    source = _source(450, asked)
+    threads: list[str] = []
+
+    def fetch(filters, request):
+        threads.append(threading.current_thread().name)
+        return source(filters, request)
+
+    model = PagedTableModel([Column("name", "Nombre", sort="name")], fetch, page_size=200)
+    view = make_table_view()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.set_filters("ana")
+    _click_header(view, 0, Qt.SortOrder.AscendingOrder)
+    model.fetchMore()
+    gui = threading.current_thread().name
+    assert threads[0] == gui and gui not in threads[1:] and len(threads) == 3
+    assert model.rowCount() == 300

@@ -7,6 +7,7 @@ clicked. ``data()`` only reads those dicts, so it never touches the database.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,13 @@ FIRST_PAGE_SIZE = 100
 # Ctrl+End loads up to this many more pages to reach the real end; a longer list is shown
 # from its end instead (reversed SQL order): keyset pages cost the same at any depth.
 END_PAGES = 20
+# A sort whose first page took longer than this (a column without an index: "Edad" at a
+# million customers, 2 s) fetches its next pages off the GUI thread too.
+SLOW_SORT_MS = 100
+
+#: Runs ``fn() -> Page`` off the GUI thread while the window's event loop turns (the
+#: table view installs ``widgets.progress``'s); None when it was cancelled or failed.
+SlowFetch = Callable[[Callable[[], Page]], "Page | None"]
 
 
 class PagedTableModel(RowTableModel):
@@ -53,6 +61,12 @@ class PagedTableModel(RowTableModel):
         self._descending = False
         self._loaded = False  # no query has run yet (set_filters/reload not called)
         self.reversed_for_end = False  # Ctrl+End showed a long list from its end
+        # Header sorts (and the pages of a slow sort) run through this when set, so the
+        # window is never frozen by a sort the database needs seconds for (issue 20).
+        self.slow_fetch: SlowFetch | None = None
+        self._generation = 0  # one more for every new first page asked for
+        self._slow_sort = False  # the current order's pages are fetched off the GUI thread
+        self._fetching = False  # a page is being fetched off the GUI thread
 
     # --- querying -------------------------------------------------------------------
     @property
@@ -78,43 +92,70 @@ class PagedTableModel(RowTableModel):
         self._filters = filters
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, slow: bool = False) -> bool:
+        """Query the first page and show it. ``slow``: through ``slow_fetch`` (off the GUI
+        thread) when one is set. False when that did not end with a page (cancelled, or
+        failed with its error shown) or a newer query was asked for meanwhile: the rows
+        shown then stay as they were."""
         self._loaded = True
+        self._generation += 1
+        generation = self._generation
+        fetch, filters = self._fetch, self._filters
+        request = self._request(first=True)
+        if slow and self.slow_fetch is not None:
+            started = time.perf_counter()
+            page = self._fetch_off_thread(lambda: fetch(filters, request))
+            if page is None or generation != self._generation:
+                return False
+            self._slow_sort = (time.perf_counter() - started) * 1000 > SLOW_SORT_MS
+        else:
+            try:
+                page = fetch(filters, request)
+            except BaseException:
+                # Never leave the rows of another query: show none, let the error through.
+                self.beginResetModel()
+                self._rows, self._cursor, self._exhausted = [], None, True
+                self.endResetModel()
+                raise
         self.beginResetModel()
-        self._rows, self._cursor, self._exhausted = [], None, False
-        try:
-            self._load_page()
-        except BaseException:
-            # Never leave the model half reset: show no rows, then let the error through.
-            self._rows, self._cursor, self._exhausted = [], None, True
-            raise
-        finally:
-            self.endResetModel()
+        self._rows = list(page.rows)
+        self._cursor = page.cursor
+        self._exhausted = page.cursor is None
+        self.endResetModel()
+        return True
 
-    def _request(self) -> PageRequest:
+    def _fetch_off_thread(self, fn: Callable[[], Page]) -> Page | None:
+        assert self.slow_fetch is not None
+        self._fetching = True
+        try:
+            return self.slow_fetch(fn)
+        finally:
+            self._fetching = False
+
+    def _request(self, first: bool = False) -> PageRequest:
         sort = self._columns[self._sort_column].sort if self._sort_column >= 0 else ""
-        first = self._cursor is None
+        first = first or self._cursor is None
         return PageRequest(
             sort=sort or "",
             descending=self._descending,
-            after=self._cursor,
+            after=None if first else self._cursor,
             limit=self._first_page_size if first else self._page_size,
         )
-
-    def _load_page(self) -> list[dict]:
-        page = self._fetch(self._filters, self._request())
-        self._rows.extend(page.rows)
-        self._cursor = page.cursor
-        self._exhausted = page.cursor is None
-        return page.rows
 
     def canFetchMore(self, parent=ROOT) -> bool:  # noqa: N802 (Qt API)
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent=ROOT) -> None:  # noqa: N802
-        if parent.isValid() or self._exhausted:
+        if parent.isValid() or self._exhausted or self._fetching:
             return
-        page = self._fetch(self._filters, self._request())
+        fetch, filters, request = self._fetch, self._filters, self._request()
+        generation = self._generation
+        if self._slow_sort and self.slow_fetch is not None:
+            page = self._fetch_off_thread(lambda: fetch(filters, request))
+            if page is None or generation != self._generation:
+                return  # cancelled, failed, or another query replaced the rows meanwhile
+        else:
+            page = fetch(filters, request)
         if page.rows:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
@@ -148,10 +189,14 @@ class PagedTableModel(RowTableModel):
             self.reload()
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Re-query in the order of ``column`` (a header click). Off the GUI thread when
+        ``slow_fetch`` is set; when that is cancelled or fails, the rows and the order
+        stay as they were (the view puts its arrow back)."""
         if column < 0 or column >= len(self._columns) or not self._columns[column].sort:
             return
+        before = (self._sort_column, self._descending, self.reversed_for_end, self._slow_sort)
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
         self.reversed_for_end = False
-        if self._loaded:  # before the first query, only remember the order
-            self.reload()
+        if self._loaded and not self.reload(slow=True):  # before a query, only remember it
+            self._sort_column, self._descending, self.reversed_for_end, self._slow_sort = before

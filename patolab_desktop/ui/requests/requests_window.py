@@ -126,14 +126,16 @@ class RequestsModel(PagedTableModel):
     reloaded = Signal()
     error = ""
 
-    def reload(self) -> None:
+    def reload(self, slow: bool = False) -> bool:
+        shown = True
         try:
-            super().reload()
+            shown = super().reload(slow)
         except ServiceError as exc:
             self.error = str(exc)
         else:
             self.error = ""
         self.reloaded.emit()
+        return shown
 
 
 class DateFilter(QWidget):

@@ -287,3 +287,20 @@ def run_with_progress(
     outcome = task.wait()
     task.deleteLater()
     return outcome
+
+
+def off_gui_thread(
+    parent_of: Callable[[], QWidget | None], title: str, label: str
+) -> Callable[[Callable[[], Any]], Any]:
+    """``run(fn)``: ``fn()`` in a worker while the window's event loop turns (the progress
+    dialog shows after ``SHOW_AFTER_MS``, with Cancelar); its result, or None when it was
+    cancelled or failed (the error shown). For a table's slow sort (``PagedTableModel``)."""
+
+    def run(fn: Callable[[], Any]) -> Any:
+        def task(progress=None, cancelled=None) -> Any:
+            return fn()
+
+        outcome = run_with_progress(parent_of(), title, task, label=label)
+        return outcome.result if outcome.ok else None
+
+    return run

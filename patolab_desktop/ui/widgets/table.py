@@ -6,7 +6,9 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
+from ...i18n import translate
 from ..icons import icon
+from .progress import off_gui_thread
 
 SEARCH_DEBOUNCE_MS = 150
 MIN_COLUMN = 48  # px: a column narrowed to fit the screen keeps a few characters
@@ -54,9 +56,20 @@ class ListTableView(QTableView):
         self.fit_columns()
 
     def setModel(self, model):  # noqa: N802 (Qt API)
+        """Columns fit again after each reload (owners size them then). A paged model's
+        header sorts run off the GUI thread, with this window's progress: ordering a
+        million customers by a column without an index takes the database seconds, during
+        which the window must keep painting (issue 20)."""
         super().setModel(model)
-        if model is not None:  # owners size the columns after a reload: fit after them
-            model.modelReset.connect(lambda: QTimer.singleShot(0, self, self.fit_columns))
+        if model is None:
+            return
+        model.modelReset.connect(lambda: QTimer.singleShot(0, self, self.fit_columns))
+        if getattr(model, "slow_fetch", False) is None:
+            model.slow_fetch = off_gui_thread(
+                self.window,
+                translate("widgets.table", "Ordenar la lista"),
+                translate("widgets.table", "Ordenando la lista"),
+            )
 
     def fit_columns(self) -> None:
         """Keep every column on screen: when they are wider than the table (a 1024 px
@@ -187,12 +200,15 @@ def search_key(owner, event, escape_clears: bool = False) -> bool:
 
 
 def _restore_sort_indicator(view: QTableView) -> None:
-    """A click on a column the service cannot sort by leaves the order (and arrow) as it was."""
+    """After a header click the arrow shows the order the rows are really in: a click on a
+    column the service cannot sort by, or a sort that was cancelled or failed, leaves the
+    order (and the arrow) as it was."""
     model = view.model()
-    columns = getattr(model, "columns", None)
     header = view.horizontalHeader()
-    section = header.sortIndicatorSection()
-    if columns is None or not 0 <= section < len(columns) or columns[section].sort:
+    if getattr(model, "columns", None) is None or not hasattr(model, "sort_column"):
+        return
+    shown = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+    if shown == (model.sort_column, model.sort_order):
         return
     header.blockSignals(True)
     try:
