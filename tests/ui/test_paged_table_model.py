@@ -146,6 +146,12 @@ def test_a_search_typed_while_a_sort_runs_is_what_the_list_shows(qtbot):
     _click_header(view, 1)
     assert model.filters == "luis"
     assert [model.row_dict(i)["name"] for i in range(2)] == ["luis 9", "luis 8"]
+    assert (model.sort_column, model.sort_order) == (1, Qt.SortOrder.DescendingOrder)
+    header = view.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        1,
+        Qt.SortOrder.DescendingOrder,
+    )
 
 
 def test_the_next_pages_of_a_slow_sort_are_fetched_off_the_gui_thread(qtbot, monkeypatch):

@@ -95,8 +95,9 @@ class PagedTableModel(RowTableModel):
     def reload(self, slow: bool = False) -> bool:
         """Query the first page and show it. ``slow``: through ``slow_fetch`` (off the GUI
         thread) when one is set. False when that did not end with a page (cancelled, or
-        failed with its error shown) or a newer query was asked for meanwhile: the rows
-        shown then stay as they were."""
+        failed with its error shown): the rows shown stay as they were. A newer query asked
+        for meanwhile (a search typed) has shown its own rows, in the same order: this
+        page is dropped."""
         self._loaded = True
         self._generation += 1
         generation = self._generation
@@ -105,8 +106,10 @@ class PagedTableModel(RowTableModel):
         if slow and self.slow_fetch is not None:
             started = time.perf_counter()
             page = self._fetch_off_thread(lambda: fetch(filters, request))
-            if page is None or generation != self._generation:
+            if page is None:
                 return False
+            if generation != self._generation:
+                return True
             self._slow_sort = (time.perf_counter() - started) * 1000 > SLOW_SORT_MS
         else:
             try:
