@@ -206,13 +206,12 @@ def reveal(stored: str | None) -> str:
 def revealer() -> Callable[[str | None], str]:
     """``reveal`` with the keys looked up once (exports of many rows)."""
     keys: IdentityKeys | None = None
-    prefix = crypto.CIPHER_PREFIX
 
     def one(stored: str | None) -> str:
         nonlocal keys
         if not stored:
             return ""
-        if not stored.startswith(prefix):
+        if not crypto.is_encrypted(stored):
             return stored
         if keys is None:
             keys = _keys()
@@ -296,7 +295,12 @@ def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
             return None
 
     if who is not None and who.has("patients.view_sensitive"):
-        return _full_shower(one)
+
+        def full(stored: str | None) -> str:
+            digits = one(stored)
+            return LOCKED if digits is None else _grouped(digits)
+
+        return full
 
     def hidden(stored: str | None) -> str:
         if not stored:
@@ -305,22 +309,6 @@ def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
         return LOCKED if digits is None else masked(digits)
 
     return hidden
-
-
-def _full_shower(one: Callable[[str | None], str | None]) -> Callable[[str | None], str]:
-    """Whole numbers in their groups. This runs once per row of an export of a million
-    customers, so the DNI/RTN grouping of ``_grouped`` is written inline."""
-    lengths = (13, 14)
-
-    def full(stored: str | None) -> str:
-        digits = one(stored)
-        if digits is None:
-            return LOCKED
-        if len(digits) in lengths and digits.isdigit():
-            return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
-        return digits
-
-    return full
 
 
 __all__ = [
