@@ -184,6 +184,12 @@ def repair(database: Database) -> bool:
     return True
 
 
+def customers_upper_bound(database: Database) -> int:
+    """The highest customer id: at least the number of customers, read from the primary
+    key (the size searches plan by; deleted ids are rare)."""
+    return int(database.execute_sql("SELECT max(id) FROM customer").fetchone()[0] or 0)
+
+
 def cover(term: str) -> list[str]:
     """Trigrams that together span ``term``: every third one and the last.
 

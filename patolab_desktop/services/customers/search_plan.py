@@ -228,12 +228,6 @@ class Plan:
         return self.ids is not None or self.subquery is not None
 
 
-def _table_size() -> int:
-    return int(
-        db.execute_sql(f"SELECT max(id) FROM {Customer._meta.table_name}").fetchone()[0] or 0
-    )
-
-
 def plan(
     filters: CustomerFilter,
     sort: str = DEFAULT_SORT,
@@ -270,7 +264,7 @@ def plan(
     if not is_sqlite():
         return _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
     result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
-    rows = max(_table_size(), 1)
+    rows = max(fts.customers_upper_bound(db), 1)
     share = TYPE_SHARE.get(filters.type, 1.0) if filters.type else 1.0
     best: Source | None = None
     best_ids: list[int] = []  # the ids ``best`` fetched

@@ -118,8 +118,8 @@ def _patient_terms_condition(
 
 def _many_patients() -> int:
     """How many matching patients are "many" for this database (see ``WALK_SHARE``)."""
-    customers = db.execute_sql(f"SELECT max(id) FROM {Customer._meta.table_name}").fetchone()[0]
-    return max(FEWEST_MANY, round(math.sqrt(WALK_SHARE * PAGE * (customers or 0))))
+    customers = customer_search.customers_upper_bound(db)
+    return max(FEWEST_MANY, round(math.sqrt(WALK_SHARE * PAGE * customers)))
 
 
 def _trigram_patient_ids(condition: Node | None, limit: int) -> list[int]:
