@@ -72,11 +72,11 @@ bundle: $(STAMP)
 bundle-self-test:
 	dist/PatoLab/patolab-cli --self-test
 
-# Regenerate resources/icons/patolab.png and .ico, and the first window's icons in
-# resources/icons/login/ (committed; the spec only reads them).
+# Regenerate resources/icons/patolab.png and .ico, and every icon of the desk in
+# resources/icons/glyphs/ (committed; the spec only reads them).
 icon: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/make_icon.py
-	QT_QPA_PLATFORM=offscreen $(PY) scripts/make_login_icons.py
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/make_glyph_icons.py
 
 version-info:
 	$(PY) scripts/make_version_info.py

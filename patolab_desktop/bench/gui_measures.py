@@ -45,7 +45,7 @@ def measure_gui(result: dict, terms: list[str], log, stall, naive: bool = True) 
     app = stall.app
 
     # The state after a login: the credential store was found while the password was
-    # typed (ui/app.py) and the main window's menus loaded the icon font.
+    # typed (ui/app.py) and the main window's menus read their icons.
     from ..services import identity
     from ..ui.icons import icon
 

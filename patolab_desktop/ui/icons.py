@@ -104,24 +104,31 @@ COLORS = {
 }
 
 
-# The first window's icons (login, or the first administrator), drawn once from qtawesome
-# into resources/icons/login/ (scripts/make_login_icons.py): the first window does not
-# wait for qtawesome's import.
-LOGIN_ICONS = ("login", "show_password", "users", "save")
+# Every icon is a PNG drawn once from its qtawesome glyph into resources/icons/glyphs/
+# (scripts/make_glyph_icons.py, ``make icon``). qtawesome at run time cost the first
+# window after the login 0.12 s of import (qtpy loads every class of QtCore, QtGui,
+# QtWidgets and QtOpenGL) and about 30 MB of memory: its import and the twelve icon fonts
+# it loads on the first icon, of which the desk uses one (issue 20). qtawesome stays the
+# source of the pictures and the fallback for a name without its file.
+GLYPH_FOLDER = ("icons", "glyphs")
+
+
+def drawn_names() -> list[str]:
+    """The icon names that have a PNG file (every name but the application's own)."""
+    return [name for name in ICONS if name != "app"]
 
 
 @cache
 def icon(name: str):
     if name == "app":
         return app_icon()
-    if name in LOGIN_ICONS:
-        from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QIcon
 
-        from ..paths import resource
+    from ..paths import resource
 
-        path = resource("icons", "login", f"{name}.png")
-        if path.is_file():
-            return QIcon(str(path))
+    path = resource(*GLYPH_FOLDER, f"{name}.png")
+    if path.is_file():
+        return QIcon(str(path))
     return awesome_icon(name)
 
 
