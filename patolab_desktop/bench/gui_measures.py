@@ -14,6 +14,18 @@ def _process_events(app, rounds: int = 3) -> None:
         app.processEvents()
 
 
+def _dispose(app, window) -> None:
+    """Close ``window`` and delete it as the application's event loop would. The bench
+    only calls ``processEvents``, which leaves deferred deletions pending: every window it
+    opened stayed in memory (about 5 MB each, 45 MB of the peak after browsing)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.close()
+    window.deleteLater()
+    _process_events(app)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def _window_opens(app, factory, stall, name: str, runs: int = 5) -> dict:
     """Open, show and fully paint a window ``runs`` times (a stall phase each time)."""
     opens = []
@@ -26,9 +38,7 @@ def _window_opens(app, factory, stall, name: str, runs: int = 5) -> dict:
             _process_events(app)
             window.grab()  # force a full paint
             opens.append(ms + (time.perf_counter() - start) * 1000)
-        window.close()
-        window.deleteLater()
-        _process_events(app)
+        _dispose(app, window)
     return stats(opens)
 
 
@@ -178,9 +188,7 @@ def measure_window_sorts(result: dict, app, log, stall) -> None:
                 descending = order == Qt.SortOrder.DescendingOrder
                 clicks[f"{column.title} {'desc' if descending else 'asc'}"] = round(ms, 1)
     result["window_header_sort_ms"] = clicks
-    window.close()
-    window.deleteLater()
-    _process_events(app)
+    _dispose(app, window)
 
 
 def measure_requests_search(result: dict, terms: list[str], log, count: int = 40) -> None:
@@ -253,9 +261,7 @@ def measure_keystrokes(result: dict, terms: list[str], app, log, stall, words: i
             app.processEvents()
     result["scrolled_rows"] = window.model.rowCount()
     window.wait_for_count()
-    window.close()
-    window.deleteLater()
-    _process_events(app)
+    _dispose(app, window)
 
 
 def _rss_breakdown() -> dict:

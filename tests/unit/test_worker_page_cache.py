@@ -16,7 +16,8 @@ def _cache_size() -> int:
 
 @pytest.mark.sqlite_only
 def test_a_worker_threads_connection_has_the_small_page_cache(database):
-    assert _cache_size() == dict(sqlite_settings.SQLITE_PRAGMAS)["cache_size"] == -64000
+    main = dict(sqlite_settings.SQLITE_PRAGMAS)["cache_size"]
+    assert _cache_size() == main == -sqlite_settings.MAIN_CACHE_KIB
     seen = []
 
     def worker():
@@ -29,4 +30,4 @@ def test_a_worker_threads_connection_has_the_small_page_cache(database):
     thread.start()
     thread.join()
     assert seen == [-sqlite_settings.WORKER_CACHE_KIB]
-    assert _cache_size() == -64000  # the main thread's connection keeps its own
+    assert _cache_size() == main  # the main thread's connection keeps its own
