@@ -24,9 +24,10 @@ __all__ = [
 
 def open_db(target: str | Path, migrate: bool = True, create: bool = True) -> Database:
     from ..paths import config_dir
-    from ..util import identity_crypto
+    from ..util import credential_store, identity_crypto
 
     identity_crypto.use_key_folder(config_dir())  # only used without an OS credential store
+    credential_store.remember_in(config_dir())  # the store keyring found, for the next start
     reference.clear_caches()
     identity.clear_cache()  # the identity key is read again from this computer's store
     return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES, create=create)

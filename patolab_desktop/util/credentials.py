@@ -43,9 +43,9 @@ def strip_password(url: str) -> str:
 
 
 def _keyring() -> ModuleType:
-    import keyring
+    from . import credential_store
 
-    return keyring
+    return credential_store.loaded()
 
 
 def store(url: str) -> str:

@@ -291,9 +291,11 @@ def use_key_folder(folder: str | os.PathLike | None) -> None:
 
 def _os_store() -> ModuleType | None:
     """``keyring`` when this computer has a real credential store, else None."""
-    import keyring
     from keyring.backends import fail
 
+    from . import credential_store
+
+    keyring = credential_store.loaded()
     return None if isinstance(keyring.get_keyring(), fail.Keyring) else keyring
 
 

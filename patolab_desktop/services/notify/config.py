@@ -58,9 +58,9 @@ def api_config() -> ApiConfig:
 
 def _keyring() -> Any:
     """The ``keyring`` module, imported when the token is first needed."""
-    import keyring
+    from ...util import credential_store
 
-    return keyring
+    return credential_store.loaded()
 
 
 def _token() -> str | None:

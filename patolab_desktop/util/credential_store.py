@@ -1,0 +1,100 @@
+"""``keyring``, with the credential store it found remembered between starts (issue 20).
+
+The first time it is asked, ``keyring`` looks for this computer's credential store: it
+imports every backend it ships and asks each whether it works here (the Secret Service
+over D-Bus, KWallet, the macOS and Windows stores). That took 0.05–0.2 s, and a desk
+on PostgreSQL paid it before its login window, to read the server's password
+(1,000,000 customers: cold start 0.39–0.45 s; with the store known, 0.35–0.37 s).
+
+The store found is written to ``credential-store.txt`` in the per-user configuration
+folder, and the next start loads that backend directly with keyring's own
+``load_keyring``, which still checks that it is usable here. The note is trusted for a
+day; after that, or when the backend named no longer loads (a store removed), keyring
+looks again and the note is rewritten. The standard ``PYTHON_KEYRING_BACKEND`` variable,
+when set, is keyring's to honour and nothing is remembered.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+
+from . import files
+
+NOTE_FILE = "credential-store.txt"
+TRUSTED_SECONDS = 24 * 3600
+# only keyring's own backends and those of the keyrings.* packages are loaded by name
+_BACKEND_NAME = re.compile(r"^keyrings?\.[A-Za-z_][\w.]*$")
+
+log = logging.getLogger(__name__)
+_folder: str | None = None
+_lock = threading.Lock()
+_chosen = False
+
+
+def remember_in(folder: str | os.PathLike | None) -> None:
+    """The folder of the note (the app passes its per-user configuration folder)."""
+    global _folder, _chosen
+    folder = os.fspath(folder) if folder is not None else None
+    with _lock:
+        if folder != _folder:
+            _folder, _chosen = folder, False
+
+
+def loaded() -> ModuleType:
+    """The ``keyring`` module, its backend chosen (from the note when there is one)."""
+    import keyring
+
+    global _chosen
+    with _lock:
+        if not _chosen:
+            _choose(keyring)
+            _chosen = True
+    return keyring
+
+
+def _note() -> Path | None:
+    return Path(_folder) / NOTE_FILE if _folder else None
+
+
+def remembered() -> str | None:
+    """The backend the note names, if the note is there, recent and well formed."""
+    note = _note()
+    try:
+        if note is None or time.time() - note.stat().st_mtime > TRUSTED_SECONDS:
+            return None
+        name = note.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name if _BACKEND_NAME.match(name) else None
+
+
+def _choose(keyring: ModuleType) -> None:
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return  # the person's (or the tests') choice, which keyring reads itself
+    name = remembered()
+    if name:
+        try:
+            keyring.set_keyring(keyring.core.load_keyring(name))
+            return
+        except Exception as exc:  # noqa: BLE001 - not importable or not usable here any more
+            log.info("Remembered credential store %s not usable (%s)", name, type(exc).__name__)
+    found = keyring.get_keyring()  # keyring's own search
+    kind = type(found)
+    _write_note(f"{kind.__module__}.{kind.__qualname__}")
+
+
+def _write_note(name: str) -> None:
+    note = _note()
+    if note is None or not _BACKEND_NAME.match(name):
+        return
+    try:
+        files.ensure_private_dir(note.parent, tighten=False)
+        files.write_text_atomic(note, name + "\n")
+    except OSError as exc:  # a read-only profile: keyring just searches again next time
+        log.info("Credential store not remembered: %s", exc)
