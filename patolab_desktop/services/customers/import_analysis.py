@@ -8,6 +8,7 @@ import dataclasses
 import os
 from collections.abc import Collection
 
+from ...util.courtesy import courtesy
 from ...util.text import clean
 from ..texts import label, translate
 from . import bulk, formats
@@ -69,11 +70,13 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         ignored_columns=ignored,
     )
     lookups = _Resolver()
+    let_others_run = courtesy()  # in the app's worker: the window keeps answering
 
     # 1. cells -> values, structural problems
     rows: list[ImportRow] = []
     width = len(header)
     for line, cells in records:
+        let_others_run()
         row = ImportRow(line=line, raw=list(cells))
         rows.append(row)
         for name, index in columns.items():
@@ -104,6 +107,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         _tick(progress, cancelled, start, total)
         checked = []
         for row in rows[start : start + LOOKUP_CHUNK]:
+            let_others_run()
             item = _check_row(row, lookups)
             if item is not None:
                 checked.append(item)
@@ -120,6 +124,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         )
         stored = customer_records._stored_many(candidates)  # the customers this chunk may update
         for row, values, prepared, (number, phone, name_folded) in checked:
+            let_others_run()
             duplicate = None
             if number and number in seen_number:
                 duplicate = translate(
