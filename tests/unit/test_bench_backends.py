@@ -129,6 +129,20 @@ def test_seeding_counts_and_indexes_on_the_bulk_path(database, monkeypatch):
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PATOLAB_TEST_PG (make test-pg)")
+def _vacuums_of_customer(url: str) -> int:
+    import psycopg2
+
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'customer'"
+            )
+            return int(cur.fetchone()[0])
+    finally:
+        conn.close()
+
+
 def test_pg_bench_database_is_built_once_then_reused(tmp_path):
     import psycopg2
 
@@ -139,8 +153,11 @@ def test_pg_bench_database_is_built_once_then_reused(tmp_path):
     try:
         assert built is not None
         assert url.endswith("/" + databases.bench_pg_name(40, 30, seed))
+        vacuums_before = _vacuums_of_customer(url)
         again, reused = databases.ensure_pg_database(base, 40, 30, seed, lambda _t: None)
         assert again == url and reused is None
+        # what earlier runs rolled back is vacuumed away before a reused database is measured
+        assert _vacuums_of_customer(url) > vacuums_before
         conn = psycopg2.connect(url)
         with conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM customer")
