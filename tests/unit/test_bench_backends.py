@@ -135,9 +135,7 @@ def _vacuums_of_customer(url: str) -> int:
     conn = psycopg2.connect(url)
     try:
         with conn.cursor() as cur:
-            cur.execute(
-                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'customer'"
-            )
+            cur.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'customer'")
             return int(cur.fetchone()[0])
     finally:
         conn.close()
