@@ -10,8 +10,11 @@ The store found is written to ``credential-store.txt`` in the per-user configura
 folder, and the next start loads that backend directly with keyring's own
 ``load_keyring``, which still checks that it is usable here. The note is trusted for a
 day; after that, or when the backend named no longer loads (a store removed), keyring
-looks again and the note is rewritten. The standard ``PYTHON_KEYRING_BACKEND`` variable,
-when set, is keyring's to honour and nothing is remembered.
+looks again and the note is rewritten. "No store" (keyring's ``fail`` and ``null``
+backends) is never remembered: a store that was not reachable at one start (the Secret
+Service not up yet, a session over SSH) must not hide it for a day. The standard
+``PYTHON_KEYRING_BACKEND`` variable and keyring's own configuration file, when present,
+are keyring's to honour, and nothing is remembered.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ NOTE_FILE = "credential-store.txt"
 TRUSTED_SECONDS = 24 * 3600
 # only keyring's own backends and those of the keyrings.* packages are loaded by name
 _BACKEND_NAME = re.compile(r"^keyrings?\.[A-Za-z_][\w.]*$")
+# keyring's answers for "no credential store here": never remembered
+_NO_STORE = ("keyring.backends.fail.", "keyring.backends.null.")
 
 log = logging.getLogger(__name__)
 _folder: str | None = None
@@ -66,17 +71,28 @@ def remembered() -> str | None:
     """The backend the note names, if the note is there, recent and well formed."""
     note = _note()
     try:
-        if note is None or time.time() - note.stat().st_mtime > TRUSTED_SECONDS:
+        if note is None or not 0 <= time.time() - note.stat().st_mtime <= TRUSTED_SECONDS:
             return None
         name = note.read_text(encoding="utf-8").strip()
-    except OSError:
+    except (OSError, ValueError):  # unreadable, or not text: keyring searches again
         return None
-    return name if _BACKEND_NAME.match(name) else None
+    return name if _worth_remembering(name) else None
+
+
+def _worth_remembering(name: str) -> bool:
+    return bool(_BACKEND_NAME.match(name)) and not name.startswith(_NO_STORE)
 
 
 def _choose(keyring: ModuleType) -> None:
     if os.environ.get("PYTHON_KEYRING_BACKEND"):
         return  # the person's (or the tests') choice, which keyring reads itself
+    try:
+        configured = keyring.core.load_config()  # keyring's own configuration file
+    except Exception:  # noqa: BLE001 - a broken one: keyring's search says so itself
+        configured = None
+    if configured is not None:
+        keyring.set_keyring(configured)
+        return
     name = remembered()
     if name:
         try:
@@ -91,7 +107,10 @@ def _choose(keyring: ModuleType) -> None:
 
 def _write_note(name: str) -> None:
     note = _note()
-    if note is None or not _BACKEND_NAME.match(name):
+    if note is None:
+        return
+    if not _worth_remembering(name):  # no store found: the next start searches again
+        files.remove_quietly(note)
         return
     try:
         files.ensure_private_dir(note.parent, tighten=False)

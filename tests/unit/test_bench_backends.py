@@ -128,7 +128,6 @@ def test_seeding_counts_and_indexes_on_the_bulk_path(database, monkeypatch):
     assert found.rows
 
 
-@pytest.mark.skipif(not PG_URL, reason="needs PATOLAB_TEST_PG (make test-pg)")
 def _vacuums_of_customer(url: str) -> int:
     import psycopg2
 
@@ -141,6 +140,7 @@ def _vacuums_of_customer(url: str) -> int:
         conn.close()
 
 
+@pytest.mark.skipif(not PG_URL, reason="needs PATOLAB_TEST_PG (make test-pg)")
 def test_pg_bench_database_is_built_once_then_reused(tmp_path):
     import psycopg2
 
