@@ -26,8 +26,9 @@ def open_db(target: str | Path, migrate: bool = True, create: bool = True) -> Da
     from ..paths import config_dir
     from ..util import credential_store, identity_crypto
 
-    identity_crypto.use_key_folder(config_dir())  # only used without an OS credential store
-    credential_store.remember_in(config_dir())  # the store keyring found, for the next start
+    folder = config_dir()  # the per-user configuration folder (created if missing)
+    identity_crypto.use_key_folder(folder)  # only used without an OS credential store
+    credential_store.remember_in(folder)  # the store keyring found, for the next start
     reference.clear_caches()
     identity.clear_cache()  # the identity key is read again from this computer's store
     return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES, create=create)
