@@ -423,3 +423,16 @@ def test_a_key_made_in_a_rolled_back_transaction_is_not_held(database):
     second = db_identity.current_keys()  # outside: a new key, its check value stored
     assert second.check == db_identity.key_check() != first.check
     assert db_identity.current_keys() is second
+
+
+def test_a_workstation_without_the_key_looks_for_it_once_a_page(saved, monkeypatch):
+    """Issue 20: without the key, each number of a page asked the database for it again
+    (twice a row: a hundred-row search page on PostgreSQL took 150 ms instead of 9)."""
+    _forget_key_on_this_computer()
+    looked = []
+    keys = identity._keys
+    monkeypatch.setattr(identity, "_keys", lambda: looked.append(1) or keys())
+    rows = customers.page(F(), PageRequest()).rows
+    numbered = [r for r in rows if r["id_number"]]
+    assert len(numbered) == 3 and {r["id_number"] for r in numbered} == {identity.LOCKED}
+    assert looked == [1]
