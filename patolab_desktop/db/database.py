@@ -140,7 +140,10 @@ def make_database(target: str | Path, create: bool = True) -> Database:
         # No parallel query (issue 20): the desk's queries read a page of 100 rows, and
         # starting workers cost more than the walk itself ("castillo": a parallel index-only
         # walk of 4,164 buffers took 161 ms on a busy 2-core machine).
-        params["options"] = "-c max_parallel_workers_per_gather=0"
+        # No JIT compilation either: it starts above a planner cost, not a time, and a
+        # walk the planner prices high but that stops after a page paid for compiling
+        # twelve functions ("fernando" in the requests list: 58 ms with JIT, 40 without).
+        params["options"] = "-c max_parallel_workers_per_gather=0 -c jit=off"
         return PostgresqlDatabase(params.pop("database"), **params)
     if "://" in target and not target.startswith("sqlite:///"):
         raise DatabaseOpenError(

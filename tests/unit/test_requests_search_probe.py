@@ -11,6 +11,7 @@ import pytest
 
 from patolab_desktop.services import requests
 from patolab_desktop.services.requests import search as request_search
+from tests.conftest import PG_URL
 from tests.paging_helpers import every_page
 from tests.unit.requests_fixtures import lab, make_customer  # noqa: F401
 
@@ -65,3 +66,28 @@ def test_a_name_rare_in_the_latest_requests_lists_its_patients(desk, monkeypatch
 def test_a_laboratory_with_fewer_requests_than_the_probe_is_not_probed(desk, monkeypatch):
     monkeypatch.setattr(request_search, "PROBE", 9)  # eight requests
     assert request_search._search("maria").patient_ids is not None
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
+def test_postgresql_checks_a_frequent_name_request_by_request(desk, monkeypatch):
+    """As a join, the planner's estimate of a ``LIKE`` made PostgreSQL read every matching
+    patient's requests and sort them; a frequent name is checked as a subquery on each
+    request's patient instead, which walks the list in its order (same rows)."""
+    from patolab_desktop.db.models import LabRequest
+    from patolab_desktop.services.requests import filters
+
+    monkeypatch.setattr(request_search, "PROBE", 4)
+    query = filters._where(LabRequest.select(LabRequest.id), requests.RequestFilter(search="maria"))
+    sql, _params = query.sql()
+    assert "checked_patient" in sql and "JOIN" not in sql
+    assert [r["patient_name"] for r in _rows("maria")] == ["Rosa María López", "María Pérez"] * 2
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
+def test_postgresql_sessions_neither_compile_nor_start_workers(database):  # noqa: F811
+    """The desk's queries read a page: no JIT compilation (a walk priced high but stopped
+    after a page paid 18 ms compiling) and no parallel workers."""
+    from patolab_desktop.db.database import db
+
+    assert db.execute_sql("SHOW jit").fetchone()[0] == "off"
+    assert db.execute_sql("SHOW max_parallel_workers_per_gather").fetchone()[0] == "0"

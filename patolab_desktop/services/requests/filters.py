@@ -64,8 +64,14 @@ def _where(
             # walking the requests in their order: check each one's patient (SQLite), not
             # the joined row (see ``matching_patient``); sorted by patient, the customers
             # are the walk and the condition is on them
-            sqlite_walk = is_sqlite() and not patient_first
-            query = query.where(search.matching_patient() if sqlite_walk else search.patient)
+            if patient_first:
+                query = query.where(search.patient)
+            elif is_sqlite():
+                query = query.where(search.matching_patient())
+            elif search.frequent:
+                query = query.where(search.checked_patient())
+            else:
+                query = query.where(search.patient)
         if search.patient_ids is not None:
             # Sorting by patient walks the customers: then the ids are asked of them.
             column = Customer.id if patient_first else LabRequest.patient
