@@ -2,6 +2,8 @@
 # Start (or stop) a throwaway PostgreSQL 15 cluster on 127.0.0.1 for tests.
 # Usage: scripts/pg_cluster.sh start DIR PORT   → prints the URL of database "postgres"
 #        scripts/pg_cluster.sh stop DIR
+# PG_SETTINGS adds server settings ("-c shared_buffers=2GB ..."; make bench-pg sets a
+# server's memory, the tests keep the defaults).
 set -euo pipefail
 action=$1; dir=$2; port=${3:-55432}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
@@ -14,7 +16,7 @@ case "$action" in
       as_pg "$bin/initdb" -D "$dir" -U patolab --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
     as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
-      -o "-h 127.0.0.1 -p $port -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+      -o "-h 127.0.0.1 -p $port -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_SETTINGS:-}" start >/dev/null
     echo "postgresql://patolab@127.0.0.1:$port/postgres"
     ;;
   stop)

@@ -159,6 +159,17 @@ def ensure_database(
     return path, time.perf_counter() - start
 
 
+SERVER_SETTINGS = (
+    "shared_buffers",
+    "effective_cache_size",
+    "work_mem",
+    "random_page_cost",
+    "jit",
+    "max_parallel_workers_per_gather",
+    "fsync",
+)
+
+
 def describe_backend(database=None) -> dict:
     """The open database's backend, its version and its size."""
     from ..db.database import db, describe, is_sqlite
@@ -177,11 +188,20 @@ def describe_backend(database=None) -> dict:
     ).fetchone()
     params = database.connect_params
     url = f"postgresql://{params.get('user') or ''}@{params.get('host')}:{params.get('port')}/"
+    # the server's memory and planner settings: the same data measures differently on a
+    # server left at the defaults (shared_buffers 128 MB) and on one set for its machine
+    settings = dict(
+        database.execute_sql(
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)",
+            [list(SERVER_SETTINGS)],
+        ).fetchall()
+    )
     return {
         "backend": "postgresql",
         "server_version": row[0],
         "target": describe(url + database.database),
         "bytes": int(row[1]),
+        "settings": {name: settings.get(name) for name in SERVER_SETTINGS},
     }
 
 

@@ -70,6 +70,10 @@ def test_machine_and_backend_fields(database):
     assert backend["server_version"]
     assert backend["bytes"] > 0
     assert "backend" in runner.RESULT_KEYS
+    if not is_sqlite():  # the server's settings, which change what the same data measures
+        settings = backend["settings"]
+        assert set(settings) == set(databases.SERVER_SETTINGS)
+        assert settings["jit"] == "off" and settings["shared_buffers"].endswith("B")
 
 
 def test_copy_rows_round_trip(database):
