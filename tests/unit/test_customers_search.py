@@ -400,4 +400,19 @@ def test_a_dense_walk_fetches_no_candidates_on_either_backend(people, monkeypatc
     the_plan = search_plan.plan(F(search="zuniga"), "name", 100)  # all within the probe
     assert the_plan.ids is None and not any(s.fetched for s in the_plan.sources)
     monkeypatch.setattr(search_plan, "DENSE_WALK", 0)  # a walk of unknown length
+    monkeypatch.setattr(search_plan, "PG_DENSE_WALK", 0)
     assert search_plan.plan(F(search="zuniga"), "name", 100).ids is not None
+
+
+def test_postgresql_walks_a_longer_stretch_before_listing_trigram_matches(people, monkeypatch):
+    """Issue 20: a term whose probe promises a page within 40,000 entries of the name
+    order: SQLite lists its full-text candidates (the walk reads rows), PostgreSQL walks its
+    covering index at once (listing the trigram matches of "jose" took 30 ms, the walk 7)."""
+    from patolab_desktop.db.database import is_sqlite
+
+    expected = _all(F(search="perez"), "name", False)
+    monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 100 / 40_000)
+    the_plan = search_plan.plan(F(search="perez"), "name", 100)
+    fetched = any(source.fetched for source in the_plan.sources)
+    assert fetched if is_sqlite() else (not fetched and the_plan.driver == "")
+    assert _all(F(search="perez"), "name", False) == expected

@@ -212,8 +212,12 @@ def _run_page(filters: CustomerFilter, the_plan: Plan, key: str, request: PageRe
             _null_cursor_condition(sort_expr, tuple(request.after), request.descending)
         )
         request = dataclasses.replace(request, after=None)
-    if not is_sqlite() and key not in COMPUTED_SORTS and not the_plan.in_mode:
-        query = query.where(Customer.id.in_(_page_ids_pg(filters, the_plan, sort_expr, request)))
+    if not is_sqlite() and key not in COMPUTED_SORTS:
+        # the names are joined to the page's rows only: with the candidates' conditions
+        # beside the joins, the planner's estimate of a LIKE (one row for "1708", 1,695
+        # found) made it scan the municipalities once per candidate (32 ms of a 50 ms page)
+        page_ids = _page_ids_pg(filters, the_plan, sort_expr, request)
+        query = _select().where(Customer.id.in_(page_ids))
     cursor_key = _CURSOR_KEYS.get(key, "_sort")
     coalesced = key == "id_number" and not is_sqlite()  # sorted by COALESCE(id_number, '')
 
