@@ -299,6 +299,7 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
     elif mode == "walk":  # every source is "too big": walk the sort index
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
         monkeypatch.setattr(search_plan, "DENSE_WALK", 10**12)
+        monkeypatch.setattr(search_plan, "NAME_DENSE_WALK", 10**12)
     else:  # every walk runs out of time at once: a source drives instead
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
         monkeypatch.setattr(search_plan, "WALK_BUDGET", -1.0)
@@ -321,6 +322,7 @@ def test_planner_picks_a_small_source_or_walks(people, geo, monkeypatch):
     short_walk = search_plan.plan(F(search="zuniga"), "name", 100)
     assert short_walk.driver == "" and not any(s.fetched for s in short_walk.sources)
     monkeypatch.setattr(search_plan, "DENSE_WALK", 0)  # a walk of unknown length
+    monkeypatch.setattr(search_plan, "NAME_DENSE_WALK", 0)
     small = search_plan.plan(F(search="zuniga"), "name", 100)
     assert small.driver == "fts" and small.ids is not None
     walk = search_plan.plan(F(search="m"), "name", 100)
@@ -400,19 +402,21 @@ def test_a_dense_walk_fetches_no_candidates_on_either_backend(people, monkeypatc
     the_plan = search_plan.plan(F(search="zuniga"), "name", 100)  # all within the probe
     assert the_plan.ids is None and not any(s.fetched for s in the_plan.sources)
     monkeypatch.setattr(search_plan, "DENSE_WALK", 0)  # a walk of unknown length
-    monkeypatch.setattr(search_plan, "PG_DENSE_WALK", 0)
+    monkeypatch.setattr(search_plan, "NAME_DENSE_WALK", 0)
     assert search_plan.plan(F(search="zuniga"), "name", 100).ids is not None
 
 
-def test_postgresql_walks_a_longer_stretch_before_listing_trigram_matches(people, monkeypatch):
-    """Issue 20: a term whose probe promises a page within 40,000 entries of the name
-    order: SQLite lists its full-text candidates (the walk reads rows), PostgreSQL walks its
-    covering index at once (listing the trigram matches of "jose" took 30 ms, the walk 7)."""
-    from patolab_desktop.db.database import is_sqlite
-
-    expected = _all(F(search="perez"), "name", False)
+def test_a_name_walks_a_longer_stretch_than_a_number_before_listing_candidates(people, monkeypatch):
+    """Issue 20: a probe promising a page within 40,000 entries of the name order: a name
+    walks the covering index at once (the candidate list of "jose" took 30 ms on
+    PostgreSQL before the same walk of 7 ms); a 4-digit term, checked against its identity
+    token too and spread evenly, lists its candidates ("0708": 12 + 9 ms, walked 40 ms)."""
     monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 100 / 40_000)
-    the_plan = search_plan.plan(F(search="perez"), "name", 100)
-    fetched = any(source.fetched for source in the_plan.sources)
-    assert fetched if is_sqlite() else (not fetched and the_plan.driver == "")
-    assert _all(F(search="perez"), "name", False) == expected
+    name = search_plan.plan(F(search="perez"), "name", 100)
+    assert name.sources and not any(source.fetched for source in name.sources)
+    number = search_plan.plan(F(search="9988"), "name", 100)
+    assert number.alternatives and any(source.fetched for source in number.sources)
+    monkeypatch.undo()
+    expected = {f: _all(F(search=f), "name", False) for f in ("perez", "9988")}
+    monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 100 / 40_000)
+    assert {f: _all(F(search=f), "name", False) for f in ("perez", "9988")} == expected

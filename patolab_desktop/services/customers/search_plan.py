@@ -42,12 +42,17 @@ PG_TRIGRAM_CAP = 5_000
 # millisecond). When the walk would fill the page within this many entries, it walks and
 # no candidate list is fetched ("luis", 200,000 customers: 5,470 FTS ids read for
 # nothing; "mar", "castillo" on PostgreSQL).
+# Names: the walk reads the covering index only, while the candidate list of a frequent
+# name is read whole first, often for nothing (above the cap). 1,000,000 customers,
+# estimate 40,000 entries: "jose" walks in 7 ms on PostgreSQL, its trigram list took
+# 30 ms before the same walk; SQLite, 20,000 -> 50,000: "jose" 13.6 -> 4.7 ms, "fern"
+# 19.5 -> 14.9, "maria lopez" 20.1 -> 8.9.
+NAME_DENSE_WALK = 50_000
+# A 4- or 8-digit term is checked against its identity token too (two checks an entry),
+# and digits spread evenly along the name order, so the estimate holds: "0708" (22,000
+# entries) walked in 40 ms on PostgreSQL, driven by its 1,723 trigram ids in 12 + 9 ms;
+# SQLite with 50,000: 12.5 -> 26.7 ms.
 DENSE_WALK = 20_000
-# PostgreSQL walks its covering name index without reading the table, while listing the
-# trigram matches of a frequent term reads all of them first (1,000,000 customers: "jose",
-# estimated at 40,000 entries, walks in 7 ms, its trigram list took 30 ms before the
-# walk; "maria lopez" 10 vs 25 ms, "fern" 23 vs 13 + 23 ms).
-PG_DENSE_WALK = 50_000
 # Seconds a walk may take before a small source drives instead. The name index walk reads
 # index entries only (about 0.4 µs each: a whole walk stays under half a second) and
 # sorting a big source is rarely cheaper, so it gets more time than a walk that reads a
@@ -262,10 +267,7 @@ def plan(
         if token:
             result.alternatives[term] = token
     density = _name_walk_density(filters, result, sort, after, descending)
-    # not for a 4- or 8-digit term: each entry is checked against it and its identity
-    # token, and digits spread evenly along the name order, so the estimate holds ("0708",
-    # 22,000 entries estimated: walked in 40 ms, by its 1,723 trigram ids in 12 + 9 ms)
-    dense_walk = DENSE_WALK if is_sqlite() or result.alternatives else PG_DENSE_WALK
+    dense_walk = DENSE_WALK if result.alternatives else NAME_DENSE_WALK
     if density is not None and density > 0 and limit / density <= dense_walk:
         # the walk of the name order fills the page soon: no candidate list is fetched
         result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
