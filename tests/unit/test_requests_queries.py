@@ -360,7 +360,7 @@ def test_search_paths_give_the_same_rows(many, monkeypatch, many_patients, sort)
     with the date sort and with the patient sort (which walks the customers)."""
     from patolab_desktop.services.requests import search as request_search
 
-    monkeypatch.setattr(request_search, "_many_patients", lambda: many_patients)
+    monkeypatch.setattr(request_search, "_many_patients", lambda *_a: many_patients)
     rows = _all(requests.RequestFilter(search="pérez"), sort=sort, limit=2)
     assert len(rows) == 7 and {r["patient_name"] for r in rows} == {
         "María Pérez",

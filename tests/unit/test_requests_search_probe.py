@@ -26,7 +26,7 @@ def desk(lab, monkeypatch):  # noqa: F811
     other = make_customer("Li Wu")
     for i, patient in enumerate([other] * 4 + marias * 2):
         lab.create(lab.hem, patient_id=patient, requested_at=BASE + dt.timedelta(hours=i))
-    monkeypatch.setattr(request_search, "_many_patients", lambda: 10)
+    monkeypatch.setattr(request_search, "_many_patients", lambda *_a: 10)
     monkeypatch.setattr(
         request_search.customer_search, "customers_upper_bound", lambda database: 1_000_000
     )

@@ -136,9 +136,11 @@ def _patient_terms_condition(
     return condition
 
 
-def _many_patients() -> int:
-    """How many matching patients are "many" for this database (see ``WALK_SHARE``)."""
-    customers = customer_search.customers_upper_bound(db)
+def _many_patients(customers: int | None = None) -> int:
+    """How many matching patients are "many" for this database (see ``WALK_SHARE``), given
+    its ``customers`` (``customers_upper_bound``, read when not given)."""
+    if customers is None:
+        customers = customer_search.customers_upper_bound(db)
     return max(FEWEST_MANY, round(math.sqrt(WALK_SHARE * PAGE * customers)))
 
 
@@ -158,7 +160,9 @@ def _trigram_patient_ids(condition: Node | None, limit: int) -> list[int]:
     return [row[0] for row in rows]
 
 
-def _frequent_in_latest(condition_for: Callable[[Any], Node | None], many: int) -> bool:
+def _frequent_in_latest(
+    condition_for: Callable[[Any], Node | None], many: int, customers: int
+) -> bool:
     """Whether the name is so frequent that listing its patients is not worth it, judged
     on the latest ``PROBE`` requests' patients (``PROBE`` primary-key reads, a few
     milliseconds): their share among those patients, times the customers, is above
@@ -182,12 +186,13 @@ def _frequent_in_latest(condition_for: Callable[[Any], Node | None], many: int) 
     if walked < PROBE:
         return False
     share = found / walked
-    return share * customer_search.customers_upper_bound(db) > 2 * many
+    return share * customers > 2 * many
 
 
 def _patient_search(text: str) -> _Search:
     folded = fold(text)
-    many = _many_patients()
+    customers = customer_search.customers_upper_bound(db)  # one max(id) for both rules
+    many = _many_patients(customers)
     compact = "".join(folded.replace("-", "").split())
     if compact.isdigit() and len(compact) in (13, 14):
         # a whole DNI / RTN: encrypted at rest, found by its keyed hash (issue 15, 13)
@@ -210,7 +215,7 @@ def _patient_search(text: str) -> _Search:
         return _patient_terms_condition(terms, alternatives, like=like, model=model)
 
     name_condition = condition_for(Customer)
-    if long_terms and _frequent_in_latest(condition_for, many):
+    if long_terms and _frequent_in_latest(condition_for, many, customers):
         return _Search(patient=name_condition, patient_for=condition_for, frequent=True)
     ids = _list_patients(folded, long_terms, alternatives, name_condition, many + 1)
     if not ids:
