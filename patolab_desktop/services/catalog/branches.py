@@ -16,7 +16,7 @@ from peewee import IntegrityError
 
 from ...db.database import db, update_versioned
 from ...db.models import Branch, LabRequest, Municipality, now
-from ...util.dataclass_rows import from_row
+from ...util.dataclass_rows import from_row, values_of
 from ...util.lookups import present
 from ...util.text import clean
 from .. import settings
@@ -102,14 +102,14 @@ def request_count(branch_id: int) -> int:
     return LabRequest.select().where(LabRequest.branch == branch_id).count()
 
 
+_AUDITED = ("name", "code", "address", "phone", "active")
+
+
 def _audit_view(branch_id: int) -> dict:
+    """The audited fields of a stored branch (department and municipality by id)."""
     row = Branch.get_by_id(branch_id)
     return {
-        "name": row.name,
-        "code": row.code,
-        "address": row.address,
-        "phone": row.phone,
-        "active": row.active,
+        **values_of(row, _AUDITED),
         "department": row.department_id,
         "municipality": row.municipality_id,
     }

@@ -21,6 +21,7 @@ from peewee import IntegrityError
 
 from ...db.database import update_versioned, write_transaction
 from ...db.models import Investigation, PriceChange, now
+from ...util.dataclass_rows import values_of
 from ...util.text import clean, fold
 from ..access import audit, session
 from ..billing.types import TAX_CLASSES
@@ -42,19 +43,13 @@ from .values import (
 # --- writing ------------------------------------------------------------------------------
 
 
+_AUDITED = ("code", "name", "sample_type", "price", "is_panel", "active", "tax_class")
+
+
 def _audit_view(investigation_id: int) -> dict:
     """The audited fields of a stored investigation (member ids in order)."""
     row = Investigation.get_by_id(investigation_id)
-    return {
-        "code": row.code,
-        "name": row.name,
-        "sample_type": row.sample_type,
-        "price": row.price,
-        "is_panel": row.is_panel,
-        "active": row.active,
-        "member_ids": _member_ids(investigation_id),
-        "tax_class": row.tax_class,
-    }
+    return {**values_of(row, _AUDITED), "member_ids": _member_ids(investigation_id)}
 
 
 def _who(changed_by: str) -> str:

@@ -19,7 +19,7 @@ from peewee import ModelSelect, fn
 
 from ...db.database import db, update_versioned
 from ...db.models import LabRequest, Referrer, ReferrerType, now
-from ...util.dataclass_rows import from_row
+from ...util.dataclass_rows import from_row, values_of
 from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
@@ -367,20 +367,12 @@ def edit_notice(referrer_id: int) -> str:
 # --- writing --------------------------------------------------------------------------------
 
 
+_AUDITED = ("name", "type_id", "phone", "email", "address", "institution", "notes", "active")
+
+
 def _audit_view(row: Referrer | None) -> dict:
     """The audited fields of a stored referrer."""
-    if row is None:
-        return {}
-    return {
-        "name": row.name,
-        "type_id": row.type_id,
-        "phone": row.phone,
-        "email": row.email,
-        "address": row.address,
-        "institution": row.institution,
-        "notes": row.notes,
-        "active": row.active,
-    }
+    return {} if row is None else values_of(row, _AUDITED)
 
 
 def _fields(data: ReferrerData) -> dict:
