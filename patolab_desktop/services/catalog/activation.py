@@ -1,5 +1,6 @@
 """Deactivating and reactivating a catalog record (an investigation, a branch, a referrer):
-the flag set with the version bumped, and an audit row when it really changed."""
+the flag set with the version bumped, and an audit row when it really changed; and the
+record that already holds a code (codes are unique)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,12 @@ def set_active(model: Any, entity: str, row: Any, active: bool) -> None:
             row.id,
             {"active": (not active, active)},
         )
+
+
+def _code_holder(model: Any, code: str, own_id: int | None) -> Any:
+    """The stored row of ``model`` other than ``own_id`` whose code is ``code`` (its id and
+    name), or None; private: the caller has checked the permission."""
+    query = model.select(model.id, model.name).where(model.code == code)
+    if own_id is not None:
+        query = query.where(model.id != own_id)
+    return query.first()

@@ -23,7 +23,7 @@ from .. import settings
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
-from .activation import set_active
+from .activation import _code_holder, set_active
 from .referrers import format_phone, normalize_phone
 
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
@@ -135,15 +135,10 @@ def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
         errors["code"] = translate(
             "services.branches", "El código lleva de 2 a 10 letras mayúsculas sin tilde o números."
         )
-    else:
-        query = Branch.select(Branch.id, Branch.name).where(Branch.code == out.code)
-        if data.id is not None:
-            query = query.where(Branch.id != data.id)
-        other = query.first()
-        if other is not None:
-            errors["code"] = translate(
-                "services.branches", "El código {code} ya lo usa la sucursal «{name}»."
-            ).format(code=out.code, name=other.name)
+    elif (other := _code_holder(Branch, out.code, data.id)) is not None:
+        errors["code"] = translate(
+            "services.branches", "El código {code} ya lo usa la sucursal «{name}»."
+        ).format(code=out.code, name=other.name)
     try:
         out.phone = normalize_phone(data.phone)
     except ValueError as exc:

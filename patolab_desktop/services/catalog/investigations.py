@@ -27,7 +27,7 @@ from ..access import audit, session
 from ..billing.types import TAX_CLASSES
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from .activation import set_active
+from .activation import _code_holder, set_active
 from .panels import _member_ids, _write_members, check_members, panels_containing
 from .reading import details
 from .values import (
@@ -72,17 +72,10 @@ def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, s
             "El código admite hasta 20 letras sin tilde, números, punto, "
             "guion o guion bajo, sin espacios.",
         )
-    else:
-        query = Investigation.select(Investigation.id, Investigation.name).where(
-            Investigation.code == out.code
-        )
-        if data.id is not None:
-            query = query.where(Investigation.id != data.id)
-        other = query.first()
-        if other is not None:
-            errors["code"] = translate(
-                "services.catalog", "El código {code} ya lo tiene «{name}»."
-            ).format(code=out.code, name=other.name)
+    elif (other := _code_holder(Investigation, out.code, data.id)) is not None:
+        errors["code"] = translate(
+            "services.catalog", "El código {code} ya lo tiene «{name}»."
+        ).format(code=out.code, name=other.name)
     if not out.name:
         errors["name"] = translate("services.catalog", "Escriba el nombre de la investigación.")
     elif len(out.name) > NAME_MAX:
