@@ -22,12 +22,18 @@ from ...util.text import clean
 from .. import settings
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
-from ..texts import translate
-from .activation import _code_holder, set_active
+from ..texts import QT_TRANSLATE_NOOP, translate
+from .activation import _code_holder, _name_error, set_active
 from .referrers import format_phone, normalize_phone
 
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
 NAME_MAX = 120
+
+# the errors of the name (``activation._name_error``), translated when shown
+_NAME_MESSAGES = (
+    QT_TRANSLATE_NOOP("services.branches", "Escriba el nombre de la sucursal."),
+    QT_TRANSLATE_NOOP("services.branches", "El nombre admite como máximo {max} caracteres."),
+)
 
 
 @dataclass
@@ -121,12 +127,8 @@ def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
     out.name = clean(data.name)
     out.code = clean(data.code).upper()
     out.address = (data.address or "").strip()
-    if not out.name:
-        errors["name"] = translate("services.branches", "Escriba el nombre de la sucursal.")
-    elif len(out.name) > NAME_MAX:
-        errors["name"] = translate(
-            "services.branches", "El nombre admite como máximo {max} caracteres."
-        ).format(max=NAME_MAX)
+    if name_error := _name_error(out.name, NAME_MAX, "services.branches", _NAME_MESSAGES):
+        errors["name"] = name_error
     if not out.code:
         errors["code"] = translate(
             "services.branches", "Escriba el código de la sucursal (por ejemplo SPS)."
@@ -274,9 +276,7 @@ def _check_can_deactivate(branch_id: int) -> None:
 def _set_active(branch_id: int, active: bool) -> None:
     session.require("branches.manage")
     with db.atomic():
-        row = Branch.get_or_none(Branch.id == branch_id)
-        if row is None:
-            raise _missing(branch_id)
+        row = present(Branch.get_or_none(Branch.id == branch_id), _missing(branch_id))
         if not active:
             _check_can_deactivate(branch_id)
         set_active(Branch, "branch", row, active)

@@ -26,8 +26,8 @@ from ...util.text import clean, fold
 from ..access import audit, session
 from ..billing.types import TAX_CLASSES
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
-from ..texts import translate
-from .activation import _code_holder, set_active
+from ..texts import QT_TRANSLATE_NOOP, translate
+from .activation import _code_holder, _name_error, set_active
 from .panels import _member_ids, _write_members, check_members, panels_containing
 from .reading import details
 from .values import (
@@ -38,6 +38,12 @@ from .values import (
     _missing,
     normalize_code,
     parse_price,
+)
+
+# the errors of the name (``activation._name_error``), translated when shown
+_NAME_MESSAGES = (
+    QT_TRANSLATE_NOOP("services.catalog", "Escriba el nombre de la investigación."),
+    QT_TRANSLATE_NOOP("services.catalog", "El nombre admite como máximo {max} caracteres."),
 )
 
 # --- writing ------------------------------------------------------------------------------
@@ -76,12 +82,8 @@ def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, s
         errors["code"] = translate(
             "services.catalog", "El código {code} ya lo tiene «{name}»."
         ).format(code=out.code, name=other.name)
-    if not out.name:
-        errors["name"] = translate("services.catalog", "Escriba el nombre de la investigación.")
-    elif len(out.name) > NAME_MAX:
-        errors["name"] = translate(
-            "services.catalog", "El nombre admite como máximo {max} caracteres."
-        ).format(max=NAME_MAX)
+    if name_error := _name_error(out.name, NAME_MAX, "services.catalog", _NAME_MESSAGES):
+        errors["name"] = name_error
     if len(out.sample_type) > SAMPLE_MAX:
         errors["sample_type"] = translate(
             "services.catalog", "El tipo de muestra admite como máximo {max} caracteres."
