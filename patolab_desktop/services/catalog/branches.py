@@ -108,14 +108,15 @@ def request_count(branch_id: int) -> int:
     return LabRequest.select().where(LabRequest.branch == branch_id).count()
 
 
-_AUDITED = ("name", "code", "address", "phone", "active")
+# the fields stored and audited under their own name (department and municipality by id)
+_FIELDS = ("name", "code", "address", "phone", "active")
 
 
 def _audit_view(branch_id: int) -> dict:
     """The audited fields of a stored branch (department and municipality by id)."""
     row = Branch.get_by_id(branch_id)
     return {
-        **values_of(row, _AUDITED),
+        **values_of(row, _FIELDS),
         "department": row.department_id,
         "municipality": row.municipality_id,
     }
@@ -186,10 +187,7 @@ def validate(data: BranchData) -> dict[str, str]:
 def _stored(data: BranchData) -> dict:
     """The columns of a branch row, from checked data (create and update)."""
     return {
-        "name": data.name,
-        "code": data.code,
-        "address": data.address,
-        "phone": data.phone,
+        **values_of(data, _FIELDS),
         "active": bool(data.active),
         "department": data.department_id,
         "municipality": data.municipality_id,
