@@ -39,43 +39,49 @@ def _absent(text: str, spanish: list[str]) -> list[str]:
     return [word for word in spanish if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
 
 
+def _assert_english(text: str, shown, spanish: list[str]) -> None:
+    """Every text of ``shown`` is in ``text`` and none of the ``spanish`` words is."""
+    for expected in shown:
+        assert expected in text, expected
+    assert not _absent(text, spanish)
+
+
 def test_request_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     request_id, number = lab.req["full"]
     path = tmp_path / "summary.pdf"
     data = reports.request_summary_data(request_id, printed_by="recepcion1", printed_at=PRINTED_AT)
     assert write_summary_pdf(path, data, "A4") == 1
     text = pdf_text(path)
-    for expected in (
-        "REQUEST SUMMARY",
-        number,
-        "Patient",
-        "ID",
-        "Age",
-        "68 years",
-        "Sex",
-        "Referrer",
-        "Branch",
-        "Priority",
-        "Urgent",
-        "Source",
-        "Outpatient",
-        "Request date",
-        "Status",
-        "Pending",
-        "Clinical information",
-        "Tests",
-        "Code Test Sample Price Discount Net",
-        "PLIP Perfil lipídico Suero L 300.00 L 90.00 L 210.00",  # data stays as typed
-        "Total (4 tests) L 626.00",
-        "Discount (age-based 30 %) L 187.80",
-        "Net to pay L 438.20",
-        "Printed by recepcion1 on 14/03/2026 09:45",
-        "Page 1 of 1",
-        lab.at(0, 8).strftime("%d/%m/%Y 08:00"),
-    ):
-        assert expected in text, expected
-    assert not _absent(
+    _assert_english(
         text,
+        (
+            "REQUEST SUMMARY",
+            number,
+            "Patient",
+            "ID",
+            "Age",
+            "68 years",
+            "Sex",
+            "Referrer",
+            "Branch",
+            "Priority",
+            "Urgent",
+            "Source",
+            "Outpatient",
+            "Request date",
+            "Status",
+            "Pending",
+            "Clinical information",
+            "Tests",
+            "Code Test Sample Price Discount Net",
+            "PLIP Perfil lipídico Suero L 300.00 L 90.00 L 210.00",  # data stays as typed
+            "Total (4 tests) L 626.00",
+            "Discount (age-based 30 %) L 187.80",
+            "Net to pay L 438.20",
+            "Printed by recepcion1 on 14/03/2026 09:45",
+            "Page 1 of 1",
+            lab.at(0, 8).strftime("%d/%m/%Y 08:00"),
+        ),
         [
             "RESUMEN DE SOLICITUD",
             "Identidad",
@@ -111,19 +117,17 @@ def test_cancelled_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     path = tmp_path / "cancelled.pdf"
     write_summary_pdf(path, reports.request_summary_data(request_id), "Letter")
     text = pdf_text(path)
-    for expected in (
-        number,
-        "REQUEST CANCELLED on",
-        "CANCELLED",
-        "Cancelled",
-        "Total (1 test)",
-        "Reason: El paciente no se presentó",
-        "Inpatient",
-    ):
-        assert expected in text, expected
-    assert text.count("CANCELLED") >= 2  # the box heading and the diagonal stamp
-    assert not _absent(
+    _assert_english(
         text,
+        (
+            number,
+            "REQUEST CANCELLED on",
+            "CANCELLED",
+            "Cancelled",
+            "Total (1 test)",
+            "Reason: El paciente no se presentó",
+            "Inpatient",
+        ),
         [
             "CANCELADA",
             "SOLICITUD CANCELADA",
@@ -133,6 +137,7 @@ def test_cancelled_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
             "Hospitalizado",
         ],
     )
+    assert text.count("CANCELLED") >= 2  # the box heading and the diagonal stamp
 
 
 def test_cancelled_summary_without_reason_says_so_in_english(lab, english, tmp_path):  # noqa: F811
@@ -154,36 +159,34 @@ def test_period_report_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     texts = page_texts(path)
     text = " ".join(texts)
     period = f"{start:%d/%m/%Y} to {end:%d/%m/%Y}"
-    for expected in (
-        "PERIOD SUMMARY",
-        period,
-        "All branches",
-        "Period summary",
-        "Summary Requests Total Discount Net",
-        "Current (not cancelled) 4 L 1,263.00 L 256.95 L 1,006.05",
-        "Cancelled (apart, not added) 2 L 245.50 L 45.00 L 200.50",
-        "By status",
-        "Status Requests Total Discount Net",
-        "Pending 2 L 856.50 L 187.80 L 668.70",
-        "Sample collected 1 L 176.00 L 0.00 L 176.00",
-        "Completed 1 L 230.50 L 69.15 L 161.35",
-        "By priority",
-        "Urgent 1 L 626.00 L 187.80 L 438.20",
-        "By source",
-        "Emergency 1 L 230.50 L 0.00 L 230.50",
-        "By day",
-        "Date Requests Cancelled Total Discount Net",
-        f"{start:%d/%m/%Y} 2 1 L 856.50 L 187.80 L 668.70",
-        "Cancelled requests (2)",
-        "Number Requested Patient Reason Net",
-        "Solicitud duplicada por error de registro",  # data stays as typed
-        "Printed by supervisor on 14/03/2026 09:45",
-        "Page 1 of",
-    ):
-        assert expected in text, expected
-    assert text.count("Total 4 L 1,263.00 L 256.95 L 1,006.05") == 3
-    assert not _absent(
+    _assert_english(
         text,
+        (
+            "PERIOD SUMMARY",
+            period,
+            "All branches",
+            "Period summary",
+            "Summary Requests Total Discount Net",
+            "Current (not cancelled) 4 L 1,263.00 L 256.95 L 1,006.05",
+            "Cancelled (apart, not added) 2 L 245.50 L 45.00 L 200.50",
+            "By status",
+            "Status Requests Total Discount Net",
+            "Pending 2 L 856.50 L 187.80 L 668.70",
+            "Sample collected 1 L 176.00 L 0.00 L 176.00",
+            "Completed 1 L 230.50 L 69.15 L 161.35",
+            "By priority",
+            "Urgent 1 L 626.00 L 187.80 L 438.20",
+            "By source",
+            "Emergency 1 L 230.50 L 0.00 L 230.50",
+            "By day",
+            "Date Requests Cancelled Total Discount Net",
+            f"{start:%d/%m/%Y} 2 1 L 856.50 L 187.80 L 668.70",
+            "Cancelled requests (2)",
+            "Number Requested Patient Reason Net",
+            "Solicitud duplicada por error de registro",  # data stays as typed
+            "Printed by supervisor on 14/03/2026 09:45",
+            "Page 1 of",
+        ),
         [
             "RESUMEN POR PERÍODO",
             "Del",
@@ -216,6 +219,7 @@ def test_period_report_pdf_in_english(lab, english, tmp_path):  # noqa: F811
             *SPANISH_FOOTER,
         ],
     )
+    assert text.count("Total 4 L 1,263.00 L 256.95 L 1,006.05") == 3
 
 
 def test_tube_labels_pdf_in_english(lab, english, tmp_path):  # noqa: F811

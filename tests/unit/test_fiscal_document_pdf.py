@@ -96,6 +96,15 @@ def _assert_copies(path, doc):
     assert [p.replace(ORIGINAL, "@") for p in first] == [p.replace(COPY, "@") for p in second]
 
 
+def _assert_fiscal_document(tmp_path, doc, paper, shown: list[str]) -> str:
+    """``doc`` written on ``paper`` shows the issuer and authorisation block and ``shown``,
+    on both copies; returns its text."""
+    path, text = _written_text(tmp_path, doc, paper)
+    _assert_shows(text, _issuer_and_authorisation(doc) + shown)
+    _assert_copies(path, doc)
+    return text
+
+
 @pytest.mark.parametrize("paper", PAPERS)
 def test_consumer_invoice_shows_every_required_field(tmp_path, paper):
     doc = samples.consumer_invoice()
@@ -133,11 +142,11 @@ def test_consumer_invoice_shows_every_required_field(tmp_path, paper):
 def test_named_buyer_with_rtn_above_ten_thousand(tmp_path, paper):
     doc = samples.company_invoice()
     assert doc.totals.total > Decimal("10000.00")
-    path, text = _written_text(tmp_path, doc, paper)
-    _assert_shows(
-        text,
-        _issuer_and_authorisation(doc)
-        + [
+    text = _assert_fiscal_document(
+        tmp_path,
+        doc,
+        paper,
+        [
             "Cliente: Maquiladora del Norte S.A. de C.V.",
             "RTN / Identidad: 05019012345678",
             "TRECE MIL QUINIENTOS CINCUENTA LEMPIRAS CON 00/100",
@@ -150,7 +159,6 @@ def test_named_buyer_with_rtn_above_ten_thousand(tmp_path, paper):
         ],
     )
     assert CONSUMER_FINAL not in text
-    _assert_copies(path, doc)
 
 
 @pytest.mark.parametrize("paper", PAPERS)
@@ -190,11 +198,11 @@ def test_voided_invoice_reprints_with_anulada_and_reason(tmp_path, paper):
 @pytest.mark.parametrize("paper", PAPERS)
 def test_credit_note_cites_the_original_and_the_receiver(tmp_path, paper):
     doc = samples.credit_note()
-    path, text = _written_text(tmp_path, doc, paper)
-    _assert_shows(
-        text,
-        _issuer_and_authorisation(doc)
-        + [
+    text = _assert_fiscal_document(
+        tmp_path,
+        doc,
+        paper,
+        [
             "NOTA DE CRÉDITO",
             "001-001-06-00000007",
             "Documento original: Factura 001-001-01-00000042",
@@ -211,7 +219,6 @@ def test_credit_note_cites_the_original_and_the_receiver(tmp_path, paper):
         ],
     )
     assert "FACTURA 001" not in text.replace("Factura 001-001-01-00000042", "")
-    _assert_copies(path, doc)
 
 
 def test_letter_and_a4_page_sizes(tmp_path):

@@ -16,42 +16,52 @@ from tests.unit.requests_fixtures import lab  # noqa: F401
 
 pytestmark = pytest.mark.sqlite_only
 
-# as ANALYZE wrote them on the benchmark database (1,000,000 customers, 2,000,000 requests)
-STATS = [
-    ("request_line", "request_line_lab_request_id_investigation_id", "6770558 4 1"),
-    ("request_line", "request_line_parent_line_id", "6770558 11"),
-    ("request_line", "request_line_investigation_id", "6770558 218406"),
-    ("request_line", "request_line_lab_request_id", "6770558 4"),
-    (
-        "customer",
-        "customer_active_name_folded_id_search_text_type_gender_i_c415363",
-        "1000000 500000 2 1 1 1 1 1 1",
-    ),
-    ("customer", "customer_name_folded", "1000000 2"),
-    ("customer", "customer_id_hash", "1000000 1"),
-    ("customer", "customer_uid", "1000000 1"),
-    ("lab_request", "lab_request_patient_id", "2000000 3"),
-    ("lab_request", "lab_request_patient_id_requested_at", "2000000 3 1"),
-    ("lab_request", "lab_request_requested_at_id", "2000000 1 1"),
-    ("lab_request", "lab_request_doctor_id", "2000000 33334"),
-    ("lab_request", "lab_request_branch_id", "2000000 1000000"),
-    ("lab_request", "lab_request_request_number", "2000000 1"),
-    ("lab_request", "lab_request_doctor_id_requested_at", "2000000 33334 1"),
-    ("referrer", "referrer_name_folded", "60 1"),
-    ("referrer", "referrer_type_id", "60 12"),
-    ("branch", "branch_code", "3 1"),
-]
+# as ANALYZE wrote them on the benchmark database (1,000,000 customers, 2,000,000 requests):
+# table -> {index: stat}
+STATS = {
+    "request_line": {
+        "request_line_lab_request_id_investigation_id": "6770558 4 1",
+        "request_line_parent_line_id": "6770558 11",
+        "request_line_investigation_id": "6770558 218406",
+        "request_line_lab_request_id": "6770558 4",
+    },
+    "customer": {
+        "customer_active_name_folded_id_search_text_type_gender_i_c415363": (
+            "1000000 500000 2 1 1 1 1 1 1"
+        ),
+        "customer_name_folded": "1000000 2",
+        "customer_id_hash": "1000000 1",
+        "customer_uid": "1000000 1",
+    },
+    "lab_request": {
+        "lab_request_patient_id": "2000000 3",
+        "lab_request_patient_id_requested_at": "2000000 3 1",
+        "lab_request_requested_at_id": "2000000 1 1",
+        "lab_request_doctor_id": "2000000 33334",
+        "lab_request_branch_id": "2000000 1000000",
+        "lab_request_request_number": "2000000 1",
+        "lab_request_doctor_id_requested_at": "2000000 33334 1",
+    },
+    "referrer": {
+        "referrer_name_folded": "60 1",
+        "referrer_type_id": "60 12",
+    },
+    "branch": {
+        "branch_code": "3 1",
+    },
+}
 
 
 @pytest.fixture
 def big_statistics(lab):  # noqa: F811
     db.execute_sql("ANALYZE")  # creates sqlite_stat1
-    db.execute_sql(
-        "DELETE FROM sqlite_stat1 WHERE tbl IN "
-        "('request_line', 'customer', 'lab_request', 'referrer', 'branch')"
-    )
-    for row in STATS:
-        db.execute_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", row)
+    tables = ", ".join("?" for _ in STATS)
+    db.execute_sql(f"DELETE FROM sqlite_stat1 WHERE tbl IN ({tables})", list(STATS))
+    for table, indexes in STATS.items():
+        for index, stat in indexes.items():
+            db.execute_sql(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", (table, index, stat)
+            )
     db.execute_sql("ANALYZE sqlite_schema")  # the planner reads the statistics again
     yield
     db.execute_sql("DELETE FROM sqlite_stat1")

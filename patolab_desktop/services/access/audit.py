@@ -13,13 +13,15 @@ Conventions (so the viewer's filters work): ``action`` is a verb from
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import json
 import logging
 import sys
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, ParamSpec
 
 from ...db.models import AuditLog, User, now
 from .. import identity, phrases
@@ -221,8 +223,31 @@ def _plain(value: object) -> Any:
 
 
 _WRITERS = ("patolab_desktop.services.", "patolab_desktop.demo.")
+_P = ParamSpec("_P")
 
 
+def _services_only(write: Callable[_P, int]) -> Callable[_P, int]:
+    """``write`` refused with ``PermissionDenied`` to a caller outside
+    ``patolab_desktop.services`` (or the demo data generator): only the service that did
+    the action writes its row (issue 15, point 8), so the GUI or a script cannot forge
+    history. ``inspect.unwrap`` gives ``write`` itself back."""
+
+    @functools.wraps(write)
+    def guarded(*args: _P.args, **kwargs: _P.kwargs) -> int:
+        caller = sys._getframe(1).f_globals.get("__name__", "")
+        if not caller.startswith(_WRITERS):
+            raise PermissionDenied(
+                translate(
+                    "services.audit",
+                    "Solo el servicio que hizo la acción puede escribir su registro de auditoría.",
+                )
+            )
+        return write(*args, **kwargs)
+
+    return guarded
+
+
+@_services_only
 def record(
     action: str,
     entity: str,
@@ -233,30 +258,8 @@ def record(
     """Write one audit row for the acting user (``sistema`` when nobody is logged in).
 
     Call it inside the transaction of the change it describes. Returns the row id.
-
-    Only the service that did the action writes its row (issue 15, point 8): a caller
-    outside ``patolab_desktop.services`` (or the demo data generator) is refused with
-    ``PermissionDenied``, so the GUI or a script cannot forge history.
+    Only a service may call it (``_services_only``).
     """
-    caller = sys._getframe(1).f_globals.get("__name__", "")
-    if not caller.startswith(_WRITERS):
-        raise PermissionDenied(
-            translate(
-                "services.audit",
-                "Solo el servicio que hizo la acción puede escribir su registro de auditoría.",
-            )
-        )
-    return _write(action, entity, entity_id, changes, detail)
-
-
-def _write(
-    action: str,
-    entity: str,
-    entity_id: int | None = None,
-    changes: dict[str, tuple] | None = None,
-    detail: str = "",
-) -> int:
-    """``record`` without the caller check (tests seed the viewer's rows with it)."""
     actor = session.current()
     payload = ""
     if changes:
@@ -279,6 +282,10 @@ def _write(
         detail=detail or "",
     )
     return row.id
+
+
+# ``record`` without the caller check (tests seed the viewer's rows with it).
+_write = inspect.unwrap(record)
 
 
 def diff(

@@ -16,18 +16,24 @@ from peewee import IntegrityError
 
 from ...db.database import db, update_versioned
 from ...db.models import Branch, LabRequest, Municipality, now
-from ...util.dataclass_rows import from_row
+from ...util.dataclass_rows import from_row, values_of
 from ...util.lookups import present
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
-from ..texts import translate
-from .activation import set_active
+from ..texts import QT_TRANSLATE_NOOP, translate
+from .activation import _code_holder, _name_error, set_active
 from .referrers import format_phone, normalize_phone
 
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
 NAME_MAX = 120
+
+# the errors of the name (``activation._name_error``), translated when shown
+_NAME_MESSAGES = (
+    QT_TRANSLATE_NOOP("services.branches", "Escriba el nombre de la sucursal."),
+    QT_TRANSLATE_NOOP("services.branches", "El nombre admite como máximo {max} caracteres."),
+)
 
 
 @dataclass
@@ -102,14 +108,15 @@ def request_count(branch_id: int) -> int:
     return LabRequest.select().where(LabRequest.branch == branch_id).count()
 
 
+# the fields stored and audited under their own name (department and municipality by id)
+_FIELDS = ("name", "code", "address", "phone", "active")
+
+
 def _audit_view(branch_id: int) -> dict:
+    """The audited fields of a stored branch (department and municipality by id)."""
     row = Branch.get_by_id(branch_id)
     return {
-        "name": row.name,
-        "code": row.code,
-        "address": row.address,
-        "phone": row.phone,
-        "active": row.active,
+        **values_of(row, _FIELDS),
         "department": row.department_id,
         "municipality": row.municipality_id,
     }
@@ -121,12 +128,8 @@ def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
     out.name = clean(data.name)
     out.code = clean(data.code).upper()
     out.address = (data.address or "").strip()
-    if not out.name:
-        errors["name"] = translate("services.branches", "Escriba el nombre de la sucursal.")
-    elif len(out.name) > NAME_MAX:
-        errors["name"] = translate(
-            "services.branches", "El nombre admite como máximo {max} caracteres."
-        ).format(max=NAME_MAX)
+    if name_error := _name_error(out.name, NAME_MAX, "services.branches", _NAME_MESSAGES):
+        errors["name"] = name_error
     if not out.code:
         errors["code"] = translate(
             "services.branches", "Escriba el código de la sucursal (por ejemplo SPS)."
@@ -135,15 +138,10 @@ def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
         errors["code"] = translate(
             "services.branches", "El código lleva de 2 a 10 letras mayúsculas sin tilde o números."
         )
-    else:
-        query = Branch.select(Branch.id, Branch.name).where(Branch.code == out.code)
-        if data.id is not None:
-            query = query.where(Branch.id != data.id)
-        other = query.first()
-        if other is not None:
-            errors["code"] = translate(
-                "services.branches", "El código {code} ya lo usa la sucursal «{name}»."
-            ).format(code=out.code, name=other.name)
+    elif (other := _code_holder(Branch, out.code, data.id)) is not None:
+        errors["code"] = translate(
+            "services.branches", "El código {code} ya lo usa la sucursal «{name}»."
+        ).format(code=out.code, name=other.name)
     try:
         out.phone = normalize_phone(data.phone)
     except ValueError as exc:
@@ -189,10 +187,7 @@ def validate(data: BranchData) -> dict[str, str]:
 def _stored(data: BranchData) -> dict:
     """The columns of a branch row, from checked data (create and update)."""
     return {
-        "name": data.name,
-        "code": data.code,
-        "address": data.address,
-        "phone": data.phone,
+        **values_of(data, _FIELDS),
         "active": bool(data.active),
         "department": data.department_id,
         "municipality": data.municipality_id,
@@ -279,9 +274,7 @@ def _check_can_deactivate(branch_id: int) -> None:
 def _set_active(branch_id: int, active: bool) -> None:
     session.require("branches.manage")
     with db.atomic():
-        row = Branch.get_or_none(Branch.id == branch_id)
-        if row is None:
-            raise _missing(branch_id)
+        row = present(Branch.get_or_none(Branch.id == branch_id), _missing(branch_id))
         if not active:
             _check_can_deactivate(branch_id)
         set_active(Branch, "branch", row, active)

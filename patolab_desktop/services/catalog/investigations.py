@@ -21,12 +21,13 @@ from peewee import IntegrityError
 
 from ...db.database import update_versioned, write_transaction
 from ...db.models import Investigation, PriceChange, now
+from ...util.dataclass_rows import values_of
 from ...util.text import clean, fold
 from ..access import audit, session
 from ..billing.types import TAX_CLASSES
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
-from ..texts import translate
-from .activation import set_active
+from ..texts import QT_TRANSLATE_NOOP, translate
+from .activation import _code_holder, _name_error, set_active
 from .panels import _member_ids, _write_members, check_members, panels_containing
 from .reading import details
 from .values import (
@@ -39,22 +40,22 @@ from .values import (
     parse_price,
 )
 
+# the errors of the name (``activation._name_error``), translated when shown
+_NAME_MESSAGES = (
+    QT_TRANSLATE_NOOP("services.catalog", "Escriba el nombre de la investigación."),
+    QT_TRANSLATE_NOOP("services.catalog", "El nombre admite como máximo {max} caracteres."),
+)
+
 # --- writing ------------------------------------------------------------------------------
+
+
+_AUDITED = ("code", "name", "sample_type", "price", "is_panel", "active", "tax_class")
 
 
 def _audit_view(investigation_id: int) -> dict:
     """The audited fields of a stored investigation (member ids in order)."""
     row = Investigation.get_by_id(investigation_id)
-    return {
-        "code": row.code,
-        "name": row.name,
-        "sample_type": row.sample_type,
-        "price": row.price,
-        "is_panel": row.is_panel,
-        "active": row.active,
-        "member_ids": _member_ids(investigation_id),
-        "tax_class": row.tax_class,
-    }
+    return {**values_of(row, _AUDITED), "member_ids": _member_ids(investigation_id)}
 
 
 def _who(changed_by: str) -> str:
@@ -77,23 +78,12 @@ def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, s
             "El código admite hasta 20 letras sin tilde, números, punto, "
             "guion o guion bajo, sin espacios.",
         )
-    else:
-        query = Investigation.select(Investigation.id, Investigation.name).where(
-            Investigation.code == out.code
-        )
-        if data.id is not None:
-            query = query.where(Investigation.id != data.id)
-        other = query.first()
-        if other is not None:
-            errors["code"] = translate(
-                "services.catalog", "El código {code} ya lo tiene «{name}»."
-            ).format(code=out.code, name=other.name)
-    if not out.name:
-        errors["name"] = translate("services.catalog", "Escriba el nombre de la investigación.")
-    elif len(out.name) > NAME_MAX:
-        errors["name"] = translate(
-            "services.catalog", "El nombre admite como máximo {max} caracteres."
-        ).format(max=NAME_MAX)
+    elif (other := _code_holder(Investigation, out.code, data.id)) is not None:
+        errors["code"] = translate(
+            "services.catalog", "El código {code} ya lo tiene «{name}»."
+        ).format(code=out.code, name=other.name)
+    if name_error := _name_error(out.name, NAME_MAX, "services.catalog", _NAME_MESSAGES):
+        errors["name"] = name_error
     if len(out.sample_type) > SAMPLE_MAX:
         errors["sample_type"] = translate(
             "services.catalog", "El tipo de muestra admite como máximo {max} caracteres."

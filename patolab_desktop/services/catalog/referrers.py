@@ -19,17 +19,24 @@ from peewee import ModelSelect, fn
 
 from ...db.database import db, update_versioned
 from ...db.models import LabRequest, Referrer, ReferrerType, now
-from ...util.dataclass_rows import from_row
+from ...util.dataclass_rows import from_row, values_of
+from ...util.lookups import present
 from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..paging import Page, PageRequest, cursor_by, every_page, keyset_page
-from ..texts import translate
-from .activation import set_active
+from ..texts import QT_TRANSLATE_NOOP, translate
+from .activation import _name_error, set_active
 
 _PHONEISH = re.compile(r"[0-9+()./-]+")
 NAME_MAX = 200
+
+# the errors of the name (``activation._name_error``), translated when shown
+_NAME_MESSAGES = (
+    QT_TRANSLATE_NOOP("services.referrers", "Escriba el nombre del remitente."),
+    QT_TRANSLATE_NOOP("services.referrers", "El nombre admite como máximo {max} caracteres."),
+)
 
 EXPORT_COLUMNS = [
     "Nombre",
@@ -108,12 +115,8 @@ def _normalized(data: ReferrerData) -> tuple[ReferrerData, dict[str, str]]:
     out.institution = clean(data.institution)
     out.address = (data.address or "").strip()
     out.notes = (data.notes or "").strip()
-    if not out.name:
-        errors["name"] = translate("services.referrers", "Escriba el nombre del remitente.")
-    elif len(out.name) > NAME_MAX:
-        errors["name"] = translate(
-            "services.referrers", "El nombre admite como máximo {max} caracteres."
-        ).format(max=NAME_MAX)
+    if name_error := _name_error(out.name, NAME_MAX, "services.referrers", _NAME_MESSAGES):
+        errors["name"] = name_error
     if len(out.institution) > 200:
         errors["institution"] = translate(
             "services.referrers", "La institución admite como máximo 200 caracteres."
@@ -367,20 +370,12 @@ def edit_notice(referrer_id: int) -> str:
 # --- writing --------------------------------------------------------------------------------
 
 
+_AUDITED = ("name", "type_id", "phone", "email", "address", "institution", "notes", "active")
+
+
 def _audit_view(row: Referrer | None) -> dict:
     """The audited fields of a stored referrer."""
-    if row is None:
-        return {}
-    return {
-        "name": row.name,
-        "type_id": row.type_id,
-        "phone": row.phone,
-        "email": row.email,
-        "address": row.address,
-        "institution": row.institution,
-        "notes": row.notes,
-        "active": row.active,
-    }
+    return {} if row is None else values_of(row, _AUDITED)
 
 
 def _fields(data: ReferrerData) -> dict:
@@ -454,9 +449,7 @@ def update(data: ReferrerData) -> None:
 def _set_active(referrer_id: int, active: bool) -> None:
     session.require("referrers.delete")
     with db.atomic():
-        current = Referrer.get_or_none(Referrer.id == referrer_id)
-        if current is None:
-            raise _missing(referrer_id)
+        current = present(Referrer.get_or_none(Referrer.id == referrer_id), _missing(referrer_id))
         set_active(Referrer, "referrer", current, active)
 
 

@@ -75,6 +75,12 @@ def save_lab_header(values: dict) -> None:
     save_print_setup(_only(values, LAB_HEADER_KEYS))
 
 
+def save_print_settings(values: dict) -> None:
+    """label_width_mm, label_height_mm, label_copies, paper_size; ValidationError when invalid."""
+    session.require("settings.edit")
+    save_print_setup(_only(values, PRINT_KEYS))
+
+
 def save_print_setup(values: dict, versions: dict[str, int] | None = None) -> None:
     """Store lab header and print settings together (the header dialog's "Guardar").
 
@@ -160,9 +166,3 @@ def validate_print_settings(values: dict) -> dict[str, str]:
             "services.reports", "Tamaño de papel no válido (A4 o Letter)."
         )
     return errors
-
-
-def save_print_settings(values: dict) -> None:
-    """label_width_mm, label_height_mm, label_copies, paper_size; ValidationError when invalid."""
-    session.require("settings.edit")
-    save_print_setup(_only(values, PRINT_KEYS))
