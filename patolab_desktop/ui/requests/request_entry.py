@@ -446,18 +446,19 @@ class RequestEntry(EntryLayout, QWidget):
 
     # the service's field names -> (error label, input) of this form
     _FIELD_TARGETS = {
-        "patient_id": ("patient_error", "patient_edit"),
-        "patient": ("patient_error", "patient_edit"),
-        "doctor_id": ("doctor_error", "doctor_edit"),
-        "doctor": ("doctor_error", "doctor_edit"),
-        "branch_id": ("branch_error", "branch_combo"),
-        "branch": ("branch_error", "branch_combo"),
-        "investigation_ids": ("lines_error", "investigation_edit"),
-        "investigations": ("lines_error", "investigation_edit"),
-        "lines": ("lines_error", "investigation_edit"),
-        "manual_discount_percent": ("discount_error", "discount_spin"),
-        "discount_percent": ("discount_error", "discount_spin"),
-        "discount_reason": ("discount_error", "discount_reason"),
+        name: target
+        for target, names in (
+            (("patient_error", "patient_edit"), ("patient_id", "patient")),
+            (("doctor_error", "doctor_edit"), ("doctor_id", "doctor")),
+            (("branch_error", "branch_combo"), ("branch_id", "branch")),
+            (
+                ("lines_error", "investigation_edit"),
+                ("investigation_ids", "investigations", "lines"),
+            ),
+            (("discount_error", "discount_spin"), ("manual_discount_percent", "discount_percent")),
+            (("discount_error", "discount_reason"), ("discount_reason",)),
+        )
+        for name in names
     }
 
     def _show_validation(self, fields: dict[str, str]) -> None:
