@@ -13,12 +13,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from ...i18n import translate
@@ -26,7 +24,7 @@ from ...services import catalog
 from ...util.money import edit_text
 from .. import prompts
 from ..icons import icon
-from ..widgets.forms import HINT_STYLE, make_form
+from ..widgets.forms import HINT_STYLE, inline_row, make_form
 from ..widgets.record_dialog import RecordDialog
 from .members_editor import PanelMembersEditor
 
@@ -91,7 +89,7 @@ class InvestigationDialog(RecordDialog):
         self.price_edit.setPlaceholderText("0.000")
         self.price_edit.setMaximumWidth(220)
         self.price_edit.setValidator(QRegularExpressionValidator(PRICE_PATTERN, self))
-        price_row = QHBoxLayout()
+        price_box, price_row = inline_row(self)
         price_row.addWidget(self.price_edit)
         self.price_note = QLabel(self)
         self.price_note.setStyleSheet(HINT_STYLE)
@@ -104,9 +102,6 @@ class InvestigationDialog(RecordDialog):
         self.history_button.setAutoDefault(False)
         self.history_button.clicked.connect(self.show_history)
         price_row.addWidget(self.history_button)
-        price_box = QWidget(self)
-        price_box.setLayout(price_row)
-        price_row.setContentsMargins(0, 0, 0, 0)
         self.errors.add(
             form, "price", translate("catalog.investigation_dialog", "&Precio (L):"), price_box
         )

@@ -10,15 +10,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QWidget,
 )
 
 from ...i18n import translate
 from ...services import customers, reference
+from ..widgets.forms import inline_row
 from ..widgets.searchable_combo import SearchableCombo
 
 CONTEXT = "customers.customer_dialog"
@@ -118,9 +117,7 @@ class ContactSections:
         )
         self.postal_code_edit = self._line("", 20)
         self.country_edit = self._line("", 60)
-        postal_row = QWidget(self)
-        postal_layout = QHBoxLayout(postal_row)
-        postal_layout.setContentsMargins(0, 0, 0, 0)
+        postal_row, postal_layout = inline_row(self)
         postal_layout.addWidget(self.postal_code_edit, 1)
         country_label = QLabel(translate("customers.customer_dialog", "País:"), postal_row)
         postal_layout.addWidget(country_label)

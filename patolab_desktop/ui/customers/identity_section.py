@@ -21,17 +21,16 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QRadioButton,
-    QWidget,
 )
 
 from ...i18n import translate
 from ...services import customers
 from ...services.texts import translated_labels
 from ...util.text import digits, fold
+from ..widgets.forms import inline_row
 
 CONTEXT = "customers.customer_dialog"
 MIN_BIRTH = QDate(1900, 1, 1)
@@ -88,9 +87,7 @@ class IdentitySection:
         identity = QGroupBox(translate("customers.customer_dialog", "Identificación"), self)
         form = self._form(identity)
 
-        type_row = QWidget(self)
-        type_layout = QHBoxLayout(type_row)
-        type_layout.setContentsMargins(0, 0, 0, 0)
+        type_row, type_layout = inline_row(self)
         self.type_group = QButtonGroup(self)
         self.type_buttons: dict[str, QRadioButton] = {}
         for number, (code, label) in enumerate(customers.TYPE_LABELS.items()):
@@ -148,9 +145,7 @@ class IdentitySection:
         )
         self.age_note = QLabel(self)
         self.age_note.setStyleSheet("color: #6b6b6b;")
-        age_row = QWidget(self)
-        age_layout = QHBoxLayout(age_row)
-        age_layout.setContentsMargins(0, 0, 0, 0)
+        age_row, age_layout = inline_row(self)
         age_layout.addWidget(self.age_edit)
         age_layout.addWidget(self.age_note, 1)
         age_row.setFocusProxy(self.age_edit)
@@ -165,9 +160,7 @@ class IdentitySection:
             "gender_id", self.gender_combo, form, translate("customers.customer_dialog", "&Género:")
         )
 
-        document_row = QWidget(self)
-        document_layout = QHBoxLayout(document_row)
-        document_layout.setContentsMargins(0, 0, 0, 0)
+        document_row, document_layout = inline_row(self)
         self.document_type_combo = QComboBox(document_row)
         for code, text in translated_labels(customers.DOCUMENT_TYPES).items():
             self.document_type_combo.addItem(text, code)
@@ -185,9 +178,7 @@ class IdentitySection:
         )
         self._inputs["id_number"] = self.id_number_edit
 
-        birth_row = QWidget(self)
-        birth_layout = QHBoxLayout(birth_row)
-        birth_layout.setContentsMargins(0, 0, 0, 0)
+        birth_row, birth_layout = inline_row(self)
         self.birth_edit = QDateEdit(birth_row)
         self.birth_edit.setDisplayFormat("dd/MM/yyyy")
         self.birth_edit.setCalendarPopup(True)

@@ -263,6 +263,15 @@ def labelled_row(caption: str, field: QWidget, *after: QWidget) -> QHBoxLayout:
     return row
 
 
+def inline_row(parent: QWidget) -> tuple[QWidget, QHBoxLayout]:
+    """A widget under ``parent`` whose margin-less row layout puts several inputs side by
+    side as one form field; returns both."""
+    row = QWidget(parent)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return row, layout
+
+
 def push_button(
     text: str, icon_name: str = "", slot=None, tip: str = "", parent: QWidget | None = None
 ) -> QPushButton:
