@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,14 @@ from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
-from ..widgets.forms import ERROR_STYLE, HINT_STYLE, RIGHT, labelled_row
+from ..widgets.forms import (
+    ERROR_STYLE,
+    HINT_STYLE,
+    RIGHT,
+    labelled_row,
+    push_button,
+    push_buttons,
+)
 from ..widgets.table import SearchBox, fixed_table
 
 PICK_LIMIT = 20
@@ -87,24 +93,28 @@ class PanelMembersEditor(QWidget):
         self.results = fixed_table(self, self.results_model)
         self.results.setObjectName("member_results")
         self.results.setMaximumHeight(130)
-        self.add_button = QPushButton(
-            icon("add"), translate("catalog.members_editor", "Agr&egar"), self
+        self.add_button = push_button(
+            translate("catalog.members_editor", "Agr&egar"), "add", self._add_current, parent=self
         )
-        self.add_button.setAutoDefault(False)
 
         self.members_model = RowsTableModel(member_columns(), parent=self)
         self.members = fixed_table(self, self.members_model)
         self.members.setObjectName("member_table")
-        self.remove_button = QPushButton(
-            icon("remove"), translate("catalog.members_editor", "&Quitar"), self
+        side_buttons = push_buttons(
+            (translate("catalog.members_editor", "&Quitar"), "remove", self.remove_selected),
+            (
+                translate("catalog.members_editor", "S&ubir"),
+                "move_up",
+                lambda: self.move_selected(-1),
+            ),
+            (
+                translate("catalog.members_editor", "Ba&jar"),
+                "move_down",
+                lambda: self.move_selected(+1),
+            ),
         )
-        self.up_button = QPushButton(
-            icon("move_up"), translate("catalog.members_editor", "S&ubir"), self
-        )
-        self.down_button = QPushButton(
-            icon("move_down"), translate("catalog.members_editor", "Ba&jar"), self
-        )
-        for button in (self.remove_button, self.up_button, self.down_button):
+        self.remove_button, self.up_button, self.down_button = side_buttons
+        for button in (self.add_button, *side_buttons):
             button.setAutoDefault(False)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("member_error")
@@ -119,7 +129,7 @@ class PanelMembersEditor(QWidget):
             translate("catalog.members_editor", "Agregar:"), self.picker, self.add_button
         )
         side = QVBoxLayout()
-        for button in (self.remove_button, self.up_button, self.down_button):
+        for button in side_buttons:
             side.addWidget(button)
         side.addStretch(1)
         member_row = QHBoxLayout()
@@ -143,10 +153,6 @@ class PanelMembersEditor(QWidget):
         self.results.installEventFilter(self)
         self.members.installEventFilter(self)
         self.results.activated.connect(lambda index: self.add_result(index.row()))
-        self.add_button.clicked.connect(self._add_current)
-        self.remove_button.clicked.connect(self.remove_selected)
-        self.up_button.clicked.connect(lambda: self.move_selected(-1))
-        self.down_button.clicked.connect(lambda: self.move_selected(+1))
         QShortcut(
             QKeySequence("Alt+Up"),
             self.members,
