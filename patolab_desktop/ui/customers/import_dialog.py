@@ -477,9 +477,10 @@ class ImportDialog(QDialog):
         plan = self.plan
         if plan is None or not self.import_button.isEnabled():
             return
+        title = translate("customers.import_dialog", "Importar pacientes")
         if plan.rejected and not prompts.confirm(
             self,
-            translate("customers.import_dialog", "Importar pacientes"),
+            title,
             translate(
                 "customers.import_dialog",
                 "{len} filas rechazadas no se importarán. ¿Importar las demás?",
@@ -488,7 +489,7 @@ class ImportDialog(QDialog):
             return
         outcome = run_with_progress(
             self,
-            translate("customers.import_dialog", "Importar pacientes"),
+            title,
             patient_import.commit,
             plan,
             label=translate("customers.import_dialog", "Guardando pacientes"),
