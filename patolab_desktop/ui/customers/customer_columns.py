@@ -6,30 +6,16 @@ that dict (no database access), so ``data()`` stays free of SQL.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-
 from ...i18n import translate
 from ...services.texts import service_label
 from ...util.formatting import format_date
 from ..icons import icon
 from ..models.paged_table import Column
-
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
-
-INACTIVE_COLOR = QColor("#8a8a8a")
-INCOMPLETE_COLOR = QColor("#a35a00")
+from ..widgets.forms import CENTER, RIGHT, reference_column
 
 
 def format_age(value) -> str:
     return "" if value is None or value == "" else str(value)
-
-
-def _foreground(row: dict):
-    if not row.get("active", True):
-        return INACTIVE_COLOR
-    return None
 
 
 def _name_decoration(row: dict):
@@ -53,7 +39,7 @@ def _name_tooltip(row: dict) -> str:
 
 def _column(key: str, title: str, sort: str = "", **more) -> Column:
     """A column sorted by ``sort`` (its own key by default), grey for an inactive row."""
-    return Column(key, title, sort=sort or key, foreground=_foreground, **more)
+    return reference_column(key, title, sort or key, **more)
 
 
 def customer_columns() -> list[Column]:
