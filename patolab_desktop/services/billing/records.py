@@ -269,12 +269,8 @@ def void(document_id: int, reason: str) -> None:
         FiscalDocument.update(
             status="void", void_reason=reason, voided_at=now(), voided_by=actor.username
         ).where(FiscalDocument.id == row.id).execute()
-        audit.record(
-            "billing.invoice.void",
-            "fiscal_document",
-            row.id,
-            {"status": ("issued", "void")},
-            detail=reason,
+        audit.record_status(
+            "billing.invoice.void", "fiscal_document", row.id, "issued", "void", reason
         )
 
 
