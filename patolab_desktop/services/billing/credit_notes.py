@@ -225,7 +225,7 @@ def issue(data: CreditNoteInput) -> int:
                 left=format_lempiras(left),
             )
         paid = paid_amount(original.id)
-        owed = original.total.quantize(Decimal("0.01")) - credited_amount(original.id) - paid
+        owed = left - paid  # what the factura still owes after its credit notes and payments
         if data.settlement == SETTLE_DEBT and amounts.total > owed:
             raise _refusal(
                 original,
