@@ -288,6 +288,14 @@ def record(
 _write = inspect.unwrap(record)
 
 
+@_services_only
+def record_status(
+    action: str, entity: str, entity_id: int, old: str, new: str, detail: str = ""
+) -> int:
+    """``record`` of a status change: its changes are ``{"status": (old, new)}``."""
+    return _write(action, entity, entity_id, {"status": (old, new)}, detail)
+
+
 def diff(
     before: dict,
     after: dict,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -192,6 +193,28 @@ def refresh_current() -> Actor | None:
 # --- first start ----------------------------------------------------------------------
 
 
+def _create_user(username: str, full_name: str, role: Role, password: str, **flags: Any) -> User:
+    """A new account row: its name folded for the unique check, its password hashed;
+    ``flags`` are the other columns (``active``, ``must_change_password``...)."""
+    return User.create(
+        username=username,
+        username_folded=fold(username),
+        full_name=full_name,
+        role=role,
+        password_hash=hash_password(password),
+        **flags,
+    )
+
+
+def _created_changes(user: User) -> dict[str, tuple]:
+    """The audited fields of a new account (``_create_user``): user name, full name, role."""
+    return {
+        "username": (None, user.username),
+        "full_name": (None, user.full_name),
+        "role": (None, user.role.name),
+    }
+
+
 def needs_first_admin() -> bool:
     """True on a database without any user: the first start creates the administrator."""
     return not User.select().exists()
@@ -218,27 +241,13 @@ def create_first_admin(username: str, full_name: str, password: str) -> Actor:
             raise RuleError(
                 translate("services.auth", "Falta el rol Administrador en la base de datos.")
             )
-        user = User.create(
-            username=username,
-            username_folded=fold(username),
-            full_name=full_name,
-            role=role,
-            password_hash=hash_password(password),
-            must_change_password=False,
-            last_login_at=clock(),
+        user = _create_user(
+            username, full_name, role, password, must_change_password=False, last_login_at=clock()
         )
         actor = actor_for(user)
         with session.acting_as(actor):
             audit.record(
-                "create",
-                "user",
-                user.id,
-                {
-                    "username": (None, username),
-                    "full_name": (None, full_name),
-                    "role": (None, role.name),
-                },
-                detail="Administrador inicial",
+                "create", "user", user.id, _created_changes(user), detail="Administrador inicial"
             )
             audit.record("login", "user", user.id)
     session.set_current(actor)

@@ -207,26 +207,16 @@ def create(data: UserData, password: str) -> int:
                 }
             )
         role = Role.get_by_id(data.role_id)
-        user = User.create(
-            username=data.username,
-            username_folded=fold(data.username),
-            full_name=data.full_name,
-            role=role,
-            password_hash=auth.hash_password(password),
+        user = auth._create_user(
+            data.username,
+            data.full_name,
+            role,
+            password,
             active=bool(data.active),
             must_change_password=True,
         )
-        audit.record(
-            "create",
-            "user",
-            user.id,
-            {
-                "username": (None, user.username),
-                "full_name": (None, user.full_name),
-                "role": (None, role.name),
-                "active": (None, user.active),
-            },
-        )
+        changes = {**auth._created_changes(user), "active": (None, user.active)}
+        audit.record("create", "user", user.id, changes)
     return user.id
 
 

@@ -247,12 +247,8 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
         if row.status != "active":
             raise RuleError(translate("services.billing", "La autorización ya estaba cerrada."))
         _end(row, reason)
-        audit.record(
-            "billing.authorisation.end",
-            "fiscal_authorisation",
-            row.id,
-            {"status": ("active", "ended")},
-            detail=reason,
+        audit.record_status(
+            "billing.authorisation.end", "fiscal_authorisation", row.id, "active", "ended", reason
         )
 
 

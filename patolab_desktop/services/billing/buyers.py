@@ -57,6 +57,17 @@ class Buyer:
     def exonerated(self) -> bool:
         return bool(self.exempt_purchase_order or self.exonerated_register)
 
+    def columns(self) -> dict[str, object]:
+        """The buyer's columns of a fiscal document (``BUYER_COLUMNS``), its number sealed."""
+        return {
+            "buyer_name": self.name,
+            "buyer_document": sealed(self.document),
+            "consumer_final": self.consumer_final,
+            "exempt_purchase_order": self.exempt_purchase_order,
+            "exonerated_register": self.exonerated_register,
+            "sag_register": self.sag_register,
+        }
+
 
 def customer_document(customer: Customer) -> str:
     """The customer's RTN or identity number as printed (0801-1990-12345); it is stored

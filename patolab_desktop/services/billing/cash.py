@@ -228,9 +228,7 @@ def confirm(session_id: int, expected_version: int | None = None) -> None:
             confirmed_at=now(),
             version=row.version + 1,
         ).where(CashSession.id == row.id).execute()
-        audit.record(
-            "billing.cash.confirm", "cash_session", row.id, {"status": ("closed", "confirmed")}
-        )
+        audit.record_status("billing.cash.confirm", "cash_session", row.id, "closed", "confirmed")
 
 
 _STATUS = {

@@ -67,6 +67,12 @@ def remaining(original_id: int) -> Decimal:
     return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
 
 
+def _refusal(original: FiscalDocument, message: str, **values: object) -> RuleError:
+    """A refusal about the factura ``original``: ``message`` (translated) with its number in
+    ``{number}`` and ``values`` in its other fields."""
+    return RuleError(message.format(number=original.number, **values))
+
+
 def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     stored = list(
         FiscalDocumentLine.select()
@@ -75,15 +81,14 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     )
     if data.whole:
         if credited_amount(original.id) > ZERO:
-            raise RuleError(
+            raise _refusal(
+                original,
                 translate(
                     "services.billing",
                     "La factura {number} ya tiene notas de crédito: acredite el monto que "
                     "falta ({left}) en lugar de la factura completa.",
-                ).format(
-                    number=original.number,
-                    left=format_lempiras(original.total - credited_amount(original.id)),
-                )
+                ),
+                left=format_lempiras(original.total - credited_amount(original.id)),
             )
         chosen = stored
     elif data.request_line_ids:
@@ -198,44 +203,48 @@ def issue(data: CreditNoteInput) -> int:
         if original is None or original.doc_type != INVOICE:
             raise NotFoundError(translate("services.billing", "La factura no existe."))
         if original.status == "void":
-            raise RuleError(
+            raise _refusal(
+                original,
                 translate(
                     "services.billing",
                     "La factura {number} está anulada: no lleva notas de crédito.",
-                ).format(number=original.number)
+                ),
             )
         lines = _lines(data, original)
         amounts = compute(lines, exonerated_buyer=original.exonerated > 0)
         left = original.total.quantize(Decimal("0.01")) - credited_amount(original.id)
         if amounts.total > left:
-            raise RuleError(
+            raise _refusal(
+                original,
                 translate(
                     "services.billing",
                     "La nota de crédito ({amount}) pasa de lo que queda de la factura {number} "
                     "({left}).",
-                ).format(
-                    amount=format_lempiras(amounts.total),
-                    number=original.number,
-                    left=format_lempiras(left),
-                )
+                ),
+                amount=format_lempiras(amounts.total),
+                left=format_lempiras(left),
             )
         paid = paid_amount(original.id)
-        owed = original.total.quantize(Decimal("0.01")) - credited_amount(original.id) - paid
+        owed = left - paid  # what the factura still owes after its credit notes and payments
         if data.settlement == SETTLE_DEBT and amounts.total > owed:
-            raise RuleError(
+            raise _refusal(
+                original,
                 translate(
                     "services.billing",
                     "Solo se rebajan {owed} que aún se deben de la factura {number}: "
                     "devuelva el resto o déjelo como saldo a favor.",
-                ).format(owed=format_lempiras(max(owed, ZERO)), number=original.number)
+                ),
+                owed=format_lempiras(max(owed, ZERO)),
             )
         if data.settlement in (SETTLE_REFUND, SETTLE_BALANCE) and amounts.total > paid:
-            raise RuleError(
+            raise _refusal(
+                original,
                 translate(
                     "services.billing",
                     "Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo "
                     "pagado. Rebaje lo que se debe.",
-                ).format(paid=format_lempiras(paid), number=original.number)
+                ),
+                paid=format_lempiras(paid),
             )
         if data.settlement == SETTLE_BALANCE and original.customer_id is None:
             raise RuleError(

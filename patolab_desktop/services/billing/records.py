@@ -241,6 +241,10 @@ def void(document_id: int, reason: str) -> None:
         taken = list(Payment.select().where(Payment.document == row.id))
         if taken:
             session_id = _reversal_session(taken, actor.username)
+            # the note of the balance given back, the same for every payment of the factura
+            returned = translate("services.billing", "devuelto al anular {number}").format(
+                number=row.number
+            )
             for p in taken:
                 Payment.create(
                     batch=p.batch,
@@ -257,24 +261,12 @@ def void(document_id: int, reason: str) -> None:
                     by=actor.username,
                 )
                 if p.method == "balance" and p.customer_id:
-                    move_balance(
-                        p.customer_id,
-                        p.amount,
-                        row.id,
-                        translate("services.billing", "devuelto al anular {number}").format(
-                            number=row.number
-                        ),
-                        actor.username,
-                    )
+                    move_balance(p.customer_id, p.amount, row.id, returned, actor.username)
         FiscalDocument.update(
             status="void", void_reason=reason, voided_at=now(), voided_by=actor.username
         ).where(FiscalDocument.id == row.id).execute()
-        audit.record(
-            "billing.invoice.void",
-            "fiscal_document",
-            row.id,
-            {"status": ("issued", "void")},
-            detail=reason,
+        audit.record_status(
+            "billing.invoice.void", "fiscal_document", row.id, "issued", "void", reason
         )
 
 

@@ -224,7 +224,7 @@ def retry(message_id: int) -> None:
             error_code="",
             error_text="",
         )
-        audit.record("notify_retry", "outbox", message.id, {"status": (message.status, "queued")})
+        audit.record_status("notify_retry", "outbox", message.id, message.status, "queued")
 
 
 def cancel(message_id: int) -> None:
@@ -239,9 +239,7 @@ def cancel(message_id: int) -> None:
                 translate("services.notify", "Solo se cancela un mensaje en cola o que falló.")
             )
         _change(message, status="cancelled")
-        audit.record(
-            "notify_cancel", "outbox", message.id, {"status": (message.status, "cancelled")}
-        )
+        audit.record_status("notify_cancel", "outbox", message.id, message.status, "cancelled")
 
 
 def wa_link(phone: str, text: str) -> str:

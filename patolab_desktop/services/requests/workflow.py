@@ -63,7 +63,7 @@ def advance(request_id: int, by: str = "", version: int | None = None) -> str:
             changes["completed_at"] = now()
         _save_header(request, **changes)
         _event(request.id, "status", f"{status_label(request.status)} → {status_label(new)}", by)
-        audit.record("status_change", "lab_request", request.id, {"status": (request.status, new)})
+        audit.record_status("status_change", "lab_request", request.id, request.status, new)
     return new
 
 
@@ -105,12 +105,8 @@ def cancel(request_id: int, reason: str, by: str = "", version: int | None = Non
         results._cancel_all(request.id, by)
         notify_outbox._queue_for_request("cancelled", request.id, by)
         _event(request.id, "cancelled", reason, by)
-        audit.record(
-            "cancel",
-            "lab_request",
-            request.id,
-            {"status": (request.status, "cancelled")},
-            detail="Motivo: " + reason,
+        audit.record_status(
+            "cancel", "lab_request", request.id, request.status, "cancelled", "Motivo: " + reason
         )
 
 

@@ -313,6 +313,11 @@ def validate_backup(path: str | Path) -> int:
     from ...db.migrations import SCHEMA_VERSION
 
     path = Path(path)
+
+    def refused(message: str, **values: object) -> BackupError:
+        """``message`` (translated) with the backup's file name in ``{name}``."""
+        return BackupError(message.format(name=path.name, **values))
+
     if not path.is_file():
         raise BackupError(
             translate("services.backups", "El archivo de copia no existe: {path}").format(path=path)
@@ -320,48 +325,50 @@ def validate_backup(path: str | Path) -> int:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise BackupError(
-            translate("services.backups", "No se pudo abrir la copia {name}: {error}").format(
-                name=path.name, error=exc
-            )
+        raise refused(
+            translate("services.backups", "No se pudo abrir la copia {name}: {error}"), error=exc
         ) from exc
     try:
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         except sqlite3.DatabaseError as exc:
-            raise BackupError(
+            raise refused(
                 translate(
                     "services.backups",
                     "El archivo {name} no es una copia válida de PatoLab (está dañado o no es una "
                     "base de datos SQLite): {error}",
-                ).format(name=path.name, error=exc)
+                ),
+                error=exc,
             ) from exc
         if rows != ["ok"]:
-            raise BackupError(
+            raise refused(
                 translate(
                     "services.backups",
                     "La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.",
-                ).format(name=path.name, problems="; ".join(rows[:5]))
+                ),
+                problems="; ".join(rows[:5]),
             )
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
         ).fetchone()
         if not has_table:
-            raise BackupError(
+            raise refused(
                 translate(
                     "services.backups", "El archivo {name} no es una base de datos de PatoLab."
-                ).format(name=path.name)
+                )
             )
         version = int(conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
     finally:
         conn.close()
     if version > SCHEMA_VERSION:
-        raise BackupError(
+        raise refused(
             translate(
                 "services.backups",
                 "La copia {name} es de una versión más nueva del programa (esquema {version}, este "
                 "programa: {current}). Actualice PatoLab Desktop antes de restaurarla.",
-            ).format(name=path.name, version=version, current=SCHEMA_VERSION)
+            ),
+            version=version,
+            current=SCHEMA_VERSION,
         )
     return version
 

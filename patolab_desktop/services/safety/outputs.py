@@ -218,16 +218,15 @@ def remember_folder(folder: str | os.PathLike) -> None:
 
 @contextlib.contextmanager
 def atomic_output(
-    path: str | os.PathLike,
-    binary: bool = False,
-    encoding: str | None = "utf-8",
-    newline: str | None = None,
+    path: str | os.PathLike, *, encoding: str = "utf-8", newline: str | None = None
 ) -> Iterator[IO[Any]]:
-    """``check_output`` then ``util.files.atomic_output``; a full disk → ``DiskFull``."""
+    """``check_output`` then ``util.files.atomic_output`` of a text file (every output a
+    person asks for is text; binary files are written through ``atomic_path``); a full
+    disk → ``DiskFull``."""
     target = check_output(path)
     remember_folder(target.parent if str(target.parent) else Path("."))
     try:
-        with files.atomic_output(target, binary, encoding, newline) as fh:
+        with files.atomic_output(target, encoding=encoding, newline=newline) as fh:
             yield fh
     except files.DiskFullError as exc:
         raise _disk_full(target, exc) from exc
