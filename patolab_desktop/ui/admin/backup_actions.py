@@ -15,6 +15,7 @@ from ...services.errors import ServiceError
 from ...services.safety import backups
 from ...services.safety import check as maintenance
 from .. import prompts
+from ..widgets.ask_flow import open_and_attempt
 
 log = logging.getLogger(__name__)
 _state = {"healthy": True}  # False after a failed start check: no automatic backups
@@ -92,18 +93,18 @@ def _describe_latest() -> str:
 
 def restore_backup(parent=None, path: str | None = None):
     """Pick a backup, confirm, restore (the service backs up the current state first)."""
-    if path is None:
-        path = prompts.open_file(
-            parent,
-            translate("admin.backup_actions", "Restaurar copia de seguridad"),
-            translate("admin.backup_actions", "Copias de PatoLab (*.db);;Todos los archivos (*)"),
-        )
-    if not path:
-        return None
     title = translate("admin.backup_actions", "Restaurar copia")
-    version = prompts.attempt(parent, title, lambda: backups.validate_backup(path))
-    if version is prompts.REFUSED:
+    checked = open_and_attempt(
+        parent,
+        title,
+        backups.validate_backup,
+        translate("admin.backup_actions", "Restaurar copia de seguridad"),
+        translate("admin.backup_actions", "Copias de PatoLab (*.db);;Todos los archivos (*)"),
+        path,
+    )
+    if checked is None:
         return None
+    path, version = checked
     if not prompts.confirm(
         parent,
         title,

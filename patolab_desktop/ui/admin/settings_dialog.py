@@ -24,11 +24,10 @@ from ...services import settings
 from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
-from ..widgets.forms import dialog_buttons, dialog_frame
+from ..widgets.forms import FieldErrors, dialog_buttons, dialog_frame
 from ..widgets.searchable_combo import SearchableCombo
 
 CONTEXT = "admin.settings_dialog"
-ERROR_STYLE = "color: #c62828;"
 
 
 class SettingsDialog(QDialog):
@@ -42,8 +41,10 @@ class SettingsDialog(QDialog):
             "settings",
             520,
         )
-        self.fields: dict[str, QWidget] = {}
-        self.errors: dict[str, QLabel] = {}
+        # each field with its red message under it; messages no field shows are not kept
+        self.field_errors = FieldErrors(self, general=False)
+        self.fields: dict[str, QWidget] = self.field_errors.inputs
+        self.errors: dict[str, QLabel] = self.field_errors.labels
 
         form = self._group(layout, translate("admin.settings_dialog", "Descuentos por edad"))
         self._line(
@@ -117,23 +118,9 @@ class SettingsDialog(QDialog):
         return self._add(form, key, edit, label)
 
     def _add(self, form: QFormLayout, key: str, widget: QWidget, label: str):
-        caption = QLabel(label, self)
-        caption.setBuddy(widget)
-        error = QLabel(self)
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        box = QWidget(self)
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        column.addWidget(error)
-        form.addRow(caption, box)
-        self.fields[key] = widget
-        self.errors[key] = error
+        self.field_errors.add(form, key, label, widget)
         if isinstance(widget, QLineEdit):
-            widget.textEdited.connect(lambda *_a, key=key: self._show_error(key, ""))
+            widget.textEdited.connect(lambda *_a, key=key: self.errors[key].hide())
         return widget
 
     # --- data -----------------------------------------------------------------------------
@@ -154,24 +141,12 @@ class SettingsDialog(QDialog):
                 out[key] = widget.text().strip()
         return out
 
-    def _show_error(self, key: str, message: str) -> None:
-        label = self.errors.get(key)
-        if label is not None:
-            label.setText(message)
-            label.setVisible(bool(message))
-
     def save(self) -> bool:
-        for key in self.errors:
-            self._show_error(key, "")
+        self.field_errors.clear()
         try:
             changed = settings.save_admin(self.values(), self.versions)
         except ValidationError as exc:
-            first = None
-            for key, message in exc.fields.items():
-                self._show_error(key, message)
-                first = first or self.fields.get(key)
-            if first is not None:
-                first.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.field_errors.show(exc.fields)  # the focus goes to the first field in error
             self.adjustSize()
             return False
         except ServiceError as exc:

@@ -37,23 +37,19 @@ def charge_by_number(window):
     """Facturación → Cobrar solicitud…: ask the request number, then charge it."""
     from ...services import requests as requests_service
     from .. import prompts
+    from ..widgets.ask_flow import ask_and_attempt
     from .payment_dialog import charge
 
-    text = prompts.ask_text(
+    title = translate("billing.area", "Cobrar y facturar")
+    found = ask_and_attempt(
         window,
-        translate("billing.area", "Cobrar y facturar"),
-        translate("billing.area", "Número de solicitud:"),
+        title,
+        lambda text: requests_service.find_id(text.strip()),
+        lambda: prompts.ask_text(window, title, translate("billing.area", "Número de solicitud:")),
     )
-    if not text:
+    if found is None:
         return None
-    request_id = prompts.attempt(
-        window,
-        translate("billing.area", "Cobrar y facturar"),
-        lambda: requests_service.find_id(text.strip()),
-    )
-    if request_id is prompts.REFUSED:
-        return None
-    return charge(window, [request_id])
+    return charge(window, [found[1]])
 
 
 def install(window) -> None:

@@ -17,6 +17,7 @@ from ...services.billing import reports
 from ...services.errors import ServiceError
 from ...services.safety import outputs
 from .. import prompts
+from ..widgets.ask_flow import ask_and_attempt
 from ..widgets.forms import button_row, push_button
 from .base import BillingDialog
 from .common import money, save_file, show_error
@@ -42,19 +43,16 @@ def _save_csv(window, title: str, name: str, rows_of) -> Path | None:
 
 
 def _ask_month(window) -> str | None:
-    default = dt.date.today().strftime("%Y-%m")
-    text = prompts.ask_text(
-        window,
-        translate("billing.reports_actions", "Libro de ventas"),
-        translate("billing.reports_actions", "Mes (AAAA-MM):"),
-        default,
-    )
-    if not text:
-        return None
     title = translate("billing.reports_actions", "Libro de ventas")
-    if prompts.attempt(window, title, lambda: reports.month_range(text)) is prompts.REFUSED:
-        return None
-    return text.strip()
+    label = translate("billing.reports_actions", "Mes (AAAA-MM):")
+    default = dt.date.today().strftime("%Y-%m")
+    found = ask_and_attempt(
+        window,
+        title,
+        reports.month_range,
+        lambda: prompts.ask_text(window, title, label, default),
+    )
+    return None if found is None else found[0].strip()
 
 
 def sales_book_csv(window) -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...i18n import translate
 from .. import prompts
+from ..widgets.ask_flow import open_and_attempt
 
 TAB_KEY = "catalog"
 REPORT_LINES = 25  # rejected rows shown in the message; the CLI prints them all
@@ -14,17 +15,17 @@ def import_catalog(parent) -> bool:
     """Check the file first (nothing written), show the rejected rows or ask to import."""
     from ...services import catalog
 
-    path = prompts.open_file(
+    title = translate("catalog.area", "Importar catálogo")
+    checked = open_and_attempt(
         parent,
+        title,
+        lambda path: catalog.import_catalog(path, dry_run=True),
         translate("catalog.area", "Importar catálogo (CSV)"),
         translate("catalog.area", "Archivos CSV (*.csv)"),
     )
-    if not path:
+    if checked is None:
         return False
-    title = translate("catalog.area", "Importar catálogo")
-    report = prompts.attempt(parent, title, lambda: catalog.import_catalog(path, dry_run=True))
-    if report is prompts.REFUSED:
-        return False
+    path, report = checked
     if not report.ok:
         lines = report.lines()
         shown = lines[: REPORT_LINES + 1]
