@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -250,6 +251,24 @@ def write_transaction() -> AbstractContextManager[object]:
     if is_sqlite() and db.transaction_depth() == 0:
         return db.atomic("IMMEDIATE")
     return db.atomic()
+
+
+@contextlib.contextmanager
+def planner_off(*settings: str) -> Iterator[None]:
+    """PostgreSQL: the given planner methods (``enable_seqscan``…) off for the statements
+    in this block, put back at the end (an error inside a transaction rolls them back with
+    it). For a query whose plan the planner misjudges from a ``LIKE``'s estimate. Nothing
+    on SQLite."""
+    if is_sqlite():
+        yield
+        return
+    for name in settings:
+        db.execute_sql(f"SET {name} = off")
+    try:
+        yield
+    finally:
+        for name in settings:
+            db.execute_sql(f"SET {name} = on")
 
 
 def backup_sqlite(source: Database, destination: Path) -> Path:

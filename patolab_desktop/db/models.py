@@ -340,6 +340,9 @@ class LabRequest(BaseModel):
     lines_released = SmallIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
     # who pays (issue 17): a company customer, or the patient when empty
     bill_to = ForeignKeyField(Customer, null=True, backref="billed_requests", on_delete="RESTRICT")
+    # the patient's search text, copied and kept by the database (schema 15, issue 20:
+    # ``db/request_search``): the list searched by a frequent name checks the request row
+    patient_search = TextField(null=True)
 
     class Meta:
         indexes = (

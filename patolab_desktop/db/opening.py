@@ -12,7 +12,7 @@ from pathlib import Path
 from peewee import Database, DatabaseError
 
 from ..util import files
-from . import migrations, search, seed
+from . import migrations, request_search, search, seed
 from .database import (
     DatabaseOpenError,
     cannot_open,
@@ -53,6 +53,8 @@ def open_database(
             migrations.upgrade(database)
             seed.seed_reference_data(roles)
             search.repair(database)
+            if request_search.missing_parts(database):  # a trigger dropped by hand
+                request_search.install(database)
         except DatabaseOpenError:  # migrations.MigrationError: a newer schema
             database.close()
             raise

@@ -15,7 +15,7 @@ from pathlib import Path
 from peewee import Database
 
 from ...util.translation import translate
-from .. import search
+from .. import request_search, search
 from ..database import DatabaseOpenError, backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
 from .access_v5 import add_version_columns as _access_v5
@@ -90,9 +90,10 @@ STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (12, "estado de cada investigación y avisos por WhatsApp", _notify_v12),
     (13, "facturación: autorizaciones CAI, facturas, pagos y caja", _billing_v13),
     (14, "números de identidad cifrados", _identity_v14),
+    (15, "texto de búsqueda del paciente en cada solicitud", request_search.add_to_existing),
 ]
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 IDENTITY_STEP = 14  # the step that encrypts the identity numbers (see ``upgrade``)
 
 
@@ -111,6 +112,7 @@ def _create_fresh(database: Database) -> None:
     with database.atomic():
         database.create_tables(ALL_MODELS)
         search.install(database)
+        request_search.install(database)
         SchemaVersion.create(version=SCHEMA_VERSION)
 
 

@@ -15,7 +15,7 @@ import peewee
 from peewee import SQL, ColumnBase, Expression, Field, ModelSelect, Node, NodeList, Value, fn
 
 from ...db import search as fts
-from ...db.database import db, is_sqlite
+from ...db.database import db, is_sqlite, planner_off
 from ...db.models import Customer
 from ...util.text import digits, fold, search_input
 from .. import identity
@@ -302,39 +302,20 @@ def plan(
     return result
 
 
-@contextmanager
-def _planner_off(*settings: str) -> Iterator[None]:
-    """PostgreSQL: the given planner methods off for the statements in this block (put
-    back at the end; an error inside a transaction rolls them back with it)."""
-    for name in settings:
-        db.execute_sql(f"SET {name} = off")
-    try:
-        yield
-    finally:
-        for name in settings:
-            db.execute_sql(f"SET {name} = on")
-
-
 def _walk_only() -> AbstractContextManager[None]:
     """PostgreSQL: the trigram index listed more candidates than the cap, so the page is
     found by walking the sort order. The planner's estimate for a ``LIKE`` can be far off
     ("castillo": 107 rows estimated, 24,067 found), and then it sorted every match
     (209 ms) instead of walking: bitmap and sequential scans are off for that query."""
-    return _planner_off("enable_bitmapscan", "enable_seqscan")
+    return planner_off("enable_bitmapscan", "enable_seqscan")
 
 
-@contextmanager
-def _trigram_scan() -> Iterator[None]:
+def _trigram_scan() -> AbstractContextManager[None]:
     """PostgreSQL: no sequential scan for the statements in this block, so a CTE over the
     ``LIKE`` conditions is read through the trigram index and its LIMIT stops after a few
     thousand rechecked rows. Planned as a sequential scan, a term of middling frequency
-    ("fer") read 170,000 rows to find 5,001. A session setting, put back at the end (an
-    error inside a transaction rolls it back with the transaction)."""
-    db.execute_sql("SET enable_seqscan = off")
-    try:
-        yield
-    finally:
-        db.execute_sql("SET enable_seqscan = on")
+    ("fer") read 170,000 rows to find 5,001."""
+    return planner_off("enable_seqscan")
 
 
 def _plan_pg(result: Plan, cap: int) -> Plan:

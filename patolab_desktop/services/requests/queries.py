@@ -8,19 +8,21 @@ Measured on 1,000,000 customers and 2,000,000 requests: see the requests report.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
-from peewee import JOIN, ModelSelect, fn
+from peewee import JOIN, ModelSelect, Tuple, fn
 
-from ...db.database import is_sqlite
+from ...db.database import is_sqlite, planner_off
 from ...db.models import Branch, Customer, LabRequest, Referrer
 from ..access import session
 from ..errors import ValidationError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import label, translate
 from .counting import investigation_count_sql, investigation_counts
-from .filters import _where
+from .filters import _check_filters, _where
 from .results import progress_text
+from .search import _search
 from .types import PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS, RequestFilter
 
 # the request's investigation count (services.requests.counting: one definition)
@@ -160,14 +162,14 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
         )
     patient_first = key == "patient_name"
     seen: dict = {}
-    query = _where(_base_query(patient_first), filters, patient_first, seen)
+    filters = _check_filters(filters)
+    search = _search(filters.search)
+    query = _where(_base_query(patient_first), filters, patient_first, seen, search)
     sorts = SORTS[key]
-    if seen["patient_ids"] and not patient_first and not is_sqlite():
-        # PostgreSQL (issue 20): a few patients' requests are read by the patient index and
-        # sorted. Ordering by the bare column let the planner walk its index instead and
-        # filter by patient ("karla banegas", 2,000,000 requests: 236,998 rows removed,
-        # 652 ms); COALESCE(x, x) is the same order that no index provides.
-        sorts = [fn.COALESCE(expr, expr) for expr in sorts]
+    if seen["patient_ids"] and not patient_first and key in _ON_REQUEST_ROW:
+        query = _base_query().where(
+            LabRequest.id.in_(_page_of_listed(filters, search, sorts, request))
+        )
     if patient_first and request.after is not None:
         # Lets the name index start at the cursor (the full comparison follows).
         name = request.after[0]
@@ -179,9 +181,43 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
     def cursor_of(row: dict) -> tuple:
         return tuple(_db_value(k, row[k]) for k in cursor_keys) + (row["id"],)
 
-    result = keyset_page(query, sorts, LabRequest.id, request, cursor_of)
+    # PostgreSQL: a name's share of the requests is misjudged from the ``LIKE`` (201 rows
+    # estimated for «fernando», 18,150 found), and the planner read every request to sort
+    # the matches (775 ms); it walks the list's order, as meant, with those scans off
+    walk = seen.get("walk", False)
+    with planner_off("enable_seqscan", "enable_bitmapscan") if walk else nullcontext():
+        result = keyset_page(query, sorts, LabRequest.id, request, cursor_of)
     _decorate(result.rows)
     return result
+
+
+# sorts by a column of the request row itself
+_ON_REQUEST_ROW = frozenset(
+    ("requested_at", "request_number", "status", "priority", "net_amount", "source", "progress")
+)
+
+
+def _page_of_listed(
+    filters: RequestFilter, search: Any, sorts: list, request: PageRequest
+) -> ModelSelect:
+    """The ids of the page, when the search listed its patients: their requests are read
+    through the patient index and sorted, on the request rows alone; the page's rows are
+    then joined and counted for these ids only. Sorted with the whole row, every candidate
+    was joined to its patient, doctor and branch and had its lines counted before the
+    sort kept a page (1,000,000 customers, «ana castillo», 1,990 patients: 32.7 ms).
+
+    PostgreSQL: ordering by the bare column let the planner walk its index instead and
+    filter by patient ("karla banegas", 2,000,000 requests: 236,998 rows removed, 652 ms);
+    COALESCE(x, x) is the same order that no index provides."""
+    if not is_sqlite():
+        sorts = [fn.COALESCE(expr, expr) for expr in sorts]
+    keys = [*sorts, LabRequest.id]
+    ids = _where(LabRequest.select(LabRequest.id), filters, search=search)
+    if request.after is not None:
+        left, right = Tuple(*keys), Tuple(*request.after)
+        ids = ids.where(left < right if request.descending else left > right)
+    order = [k.desc() if request.descending else k.asc() for k in keys]
+    return ids.order_by(*order).limit(max(1, int(request.limit)))
 
 
 def _decorate(rows: list[dict]) -> None:
