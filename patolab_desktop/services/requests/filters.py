@@ -82,8 +82,6 @@ def _where(
                     seen["walk"] = True  # meant to walk the list in its order
             elif is_sqlite():
                 query = query.where(search.matching_patient())
-            elif search.frequent:
-                query = query.where(search.checked_patient())
             else:
                 query = query.where(search.patient)
         if search.patient_ids is not None:

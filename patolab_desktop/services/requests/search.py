@@ -68,16 +68,12 @@ class _Search:
         patient: Node | None = None,
         nothing: bool = False,
         patient_for: Callable[[Any], Node | None] | None = None,
-        frequent: bool = False,
         by_text: bool = False,
     ) -> None:
         self.request, self.patient_ids = request, patient_ids
         self.patient, self.nothing = patient, nothing
         #: ``patient`` written for another alias of the customer table (``matching_patient``)
         self.patient_for = patient_for
-        #: the latest requests showed the name often (``_frequent_in_latest``): walking the
-        #: list in its order fills a page soon
-        self.frequent = frequent
         #: ``patient_for`` checks the search text (every term a trigram or longer)
         self.by_text = by_text
 
@@ -104,21 +100,6 @@ class _Search:
         return fn.EXISTS(
             patient.select(SQL("1")).where((patient.id == LabRequest.patient) & condition)
         )
-
-    def checked_patient(self) -> Node:
-        """PostgreSQL: ``patient`` as a scalar subquery on the request's patient, which the
-        planner cannot turn into a join, so the list is walked in its order and each
-        request's patient checked. As a join, the planner's estimate of a ``LIKE`` (106
-        rows for "fern", 10,675 found) made it read every matching patient's requests and
-        sort them (1,000,000 customers: 85-110 ms a page, 1,138 ms with a sequential scan
-        after an ANALYZE); walked, 30-40 ms. Used for a name the latest requests showed
-        often (``frequent``), whose page the walk fills soon."""
-        if self.patient_for is None:
-            raise ValueError("no patient condition")
-        patient = Customer.alias("checked_patient")
-        condition = self.patient_for(patient)
-        checked = patient.select(condition).where(patient.id == LabRequest.patient)
-        return fn.COALESCE(checked, False)  # an expression (a bare query would be a set)
 
 
 class _RequestPatient:
@@ -232,9 +213,8 @@ def _patient_search(text: str) -> _Search:
 
     name_condition = condition_for(Customer)
     if long_terms and _frequent_in_latest(condition_for, many, customers):
-        return _Search(
-            patient=name_condition, patient_for=condition_for, frequent=True, by_text=True
-        )
+        # the latest requests showed the name often: walking the list fills a page soon
+        return _Search(patient=name_condition, patient_for=condition_for, by_text=True)
     ids = _list_patients(folded, long_terms, alternatives, name_condition, many + 1)
     if not ids:
         return _Search(nothing=True)
