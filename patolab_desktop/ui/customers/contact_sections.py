@@ -27,8 +27,7 @@ class ContactSections:
     """A mixin of ``CustomerDialog`` (needs ``FieldForm``)."""
 
     def _build_contact(self) -> QGroupBox:
-        contact = QGroupBox(translate("customers.customer_dialog", "Contacto"), self)
-        form = self._form(contact)
+        contact, form = self._section(translate("customers.customer_dialog", "Contacto"))
         self.phone_edit = self._text_field(
             form,
             "phone",
@@ -79,8 +78,7 @@ class ContactSections:
         return contact
 
     def _build_address(self) -> QGroupBox:
-        address = QGroupBox(translate("customers.customer_dialog", "Dirección"), self)
-        form = self._form(address)
+        address, form = self._section(translate("customers.customer_dialog", "Dirección"))
         self.department_combo = SearchableCombo(self)
         self._field(
             "department_id",
@@ -142,8 +140,7 @@ class ContactSections:
         return address
 
     def _build_other(self) -> QGroupBox:
-        other = QGroupBox(translate("customers.customer_dialog", "Otros datos"), self)
-        form = self._form(other)
+        other, form = self._section(translate("customers.customer_dialog", "Otros datos"))
         self.external_file_edit = self._text_field(
             form,
             "external_file",

@@ -71,13 +71,14 @@ class FieldForm:
         widget.setProperty("field_key", key)
         return widget
 
-    @staticmethod
-    def _form(group: QGroupBox) -> QFormLayout:
+    def _section(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        """A titled group box of the dialog and the form laid out in it."""
+        group = QGroupBox(title, self)
         form = QFormLayout(group)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        return form
+        return group, form
 
     def _text_field(
         self,

@@ -84,8 +84,7 @@ class IdentitySection:
     """A mixin of ``CustomerDialog`` (needs ``FieldForm``)."""
 
     def _build_identity(self) -> QGroupBox:
-        identity = QGroupBox(translate("customers.customer_dialog", "Identificación"), self)
-        form = self._form(identity)
+        identity, form = self._section(translate("customers.customer_dialog", "Identificación"))
 
         type_row, type_layout = inline_row(self)
         self.type_group = QButtonGroup(self)

@@ -12,6 +12,7 @@ from .. import prompts
 from ..widgets.csv_export import (
     add_export_action,
     ask_save_path,
+    rows_written,
     suggested_path,
     write_with_progress,
 )
@@ -90,19 +91,6 @@ def export_patients(window, path: str | None = None) -> int | None:
     if not path.lower().endswith(".csv"):
         path += ".csv"
 
-    def done(count: int) -> tuple[str, str]:
-        noun = (
-            translate("customers.import_area", "paciente")
-            if count == 1
-            else translate("customers.import_area", "pacientes")
-        )
-        return (
-            translate("customers.import_area", "Exportación terminada"),
-            translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}").format(
-                count=count, noun=noun, path=path
-            ),
-        )
-
     return write_with_progress(
         window,
         translate("customers.import_area", "Exportar pacientes"),
@@ -110,5 +98,11 @@ def export_patients(window, path: str | None = None) -> int | None:
         filters,
         path,
         label=translate("customers.import_area", "Exportando pacientes"),
-        done=done,
+        done=rows_written(
+            translate("customers.import_area", "Exportación terminada"),
+            translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}"),
+            path,
+            translate("customers.import_area", "paciente"),
+            translate("customers.import_area", "pacientes"),
+        ),
     )

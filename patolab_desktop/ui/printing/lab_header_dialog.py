@@ -23,7 +23,7 @@ from ...services import settings
 from ...services.errors import ServiceError, ValidationError
 from ...services.requests import reports
 from .. import prompts
-from ..widgets.forms import accept_buttons, dialog_frame, error_line
+from ..widgets.forms import dialog_frame, error_and_buttons, error_line
 
 PAPER_LABELS = {
     "A4": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "A4 (210 × 297 mm)"),
@@ -150,16 +150,13 @@ class LabHeaderDialog(QDialog):
         )
         layout.addWidget(print_box)
 
-        self.general_error = error_line()
-        layout.addWidget(self.general_error)
-
-        self.buttons, self.save_button, _cancel = accept_buttons(
+        self.general_error, self.buttons, self.save_button, _cancel = error_and_buttons(
+            layout,
             translate("printing.lab_header_dialog", "&Guardar"),
             "save",
             translate("printing.lab_header_dialog", "C&ancelar"),
             self,
         )
-        layout.addWidget(self.buttons)
         self.load()
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 

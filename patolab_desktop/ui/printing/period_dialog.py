@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import reference
 from ..icons import icon
-from ..widgets.forms import accept_buttons, dialog_frame, error_line
+from ..widgets.forms import dialog_frame, error_and_buttons
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -82,10 +82,8 @@ class PeriodReportDialog(QDialog):
             quick.addWidget(button)
         layout.addLayout(quick)
 
-        self.error = error_line()
-        layout.addWidget(self.error)
-
-        self.buttons, self.preview_button, self.close_button = accept_buttons(
+        self.error, self.buttons, self.preview_button, self.close_button = error_and_buttons(
+            layout,
             translate("printing.period_dialog", "&Vista previa"),
             "print",
             translate("printing.period_dialog", "&Cerrar"),
@@ -98,7 +96,6 @@ class PeriodReportDialog(QDialog):
         self.preview_button.clicked.connect(self.preview)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.close_button.clicked.connect(self.reject)
-        layout.addWidget(self.buttons)
 
         self.date_from.dateChanged.connect(self._validate)
         self.date_to.dateChanged.connect(self._validate)

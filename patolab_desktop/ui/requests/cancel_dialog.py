@@ -13,8 +13,8 @@ from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
-from ..widgets.forms import accept_buttons, dialog_frame
-from .common import acting_user, error_label, show_error, status_label
+from ..widgets.forms import dialog_frame, error_and_buttons
+from .common import acting_user, show_error, status_label
 
 COMMON_REASONS = (
     QT_TRANSLATE_NOOP("requests.cancel_dialog", "El paciente no se presentó a la toma de muestra"),
@@ -81,15 +81,13 @@ class CancelRequestDialog(QDialog):
         self.settlement = SettlementBox(request_id, self)
         self.credit_note_id = None
         layout.addWidget(self.settlement)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        self.buttons, self.ok_button, self.close_button = accept_buttons(
+        self.error, self.buttons, self.ok_button, self.close_button = error_and_buttons(
+            layout,
             translate("requests.cancel_dialog", "Cancelar &solicitud"),
             "cancel",
             translate("requests.cancel_dialog", "&Volver"),
             self,
         )
-        layout.addWidget(self.buttons)
         self.reason_combo.editTextChanged.connect(self._update)
         self._update()
         self.reason_combo.setFocus(Qt.FocusReason.OtherFocusReason)

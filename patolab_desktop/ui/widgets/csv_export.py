@@ -89,16 +89,28 @@ def run_export(
     if not path:
         return None
 
+    done = rows_written(
+        translate("catalog.area", "Exportación terminada"),
+        translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}"),
+        path,
+        noun_one,
+        noun_many,
+    )
+    return write_with_progress(window, title, write, path, done=done)
+
+
+def rows_written(
+    title: str, sentence: str, path: str, noun_one: str, noun_many: str
+) -> Callable[[int], tuple[str, str]]:
+    """The ``done`` of ``write_with_progress`` for an export that wrote ``count`` rows to
+    ``path``: ``title`` and ``sentence`` (with {count}, {noun} and {path}) translated by the
+    caller, the noun ``noun_one`` for one row, ``noun_many`` otherwise."""
+
     def done(count: int) -> tuple[str, str]:
         noun = noun_one if count == 1 else noun_many
-        return (
-            translate("catalog.area", "Exportación terminada"),
-            translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}").format(
-                count=count, noun=noun, path=path
-            ),
-        )
+        return title, sentence.format(count=count, noun=noun, path=path)
 
-    return write_with_progress(window, title, write, path, done=done)
+    return done
 
 
 def export_tab(

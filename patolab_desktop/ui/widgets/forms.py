@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QBoxLayout,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -106,6 +107,18 @@ def accept_buttons(
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
     return buttons, ok, cancel
+
+
+def error_and_buttons(
+    layout: QBoxLayout, text: str, icon_name: str, cancel_text: str, dialog: QDialog | None = None
+) -> tuple[QLabel, QDialogButtonBox, QPushButton, QPushButton]:
+    """The foot of a form dialog, added to ``layout``: its (hidden) red error line, then
+    ``accept_buttons``. Returns the error line, the box and both buttons."""
+    error = error_line()
+    layout.addWidget(error)
+    buttons, ok, cancel = accept_buttons(text, icon_name, cancel_text, dialog)
+    layout.addWidget(buttons)
+    return error, buttons, ok, cancel
 
 
 def error_label(label: QLabel, key: str) -> QLabel:
