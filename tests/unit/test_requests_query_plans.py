@@ -111,3 +111,23 @@ def test_a_frequent_short_name_is_checked_on_the_patient_row(big_statistics, mon
     assert "SCAN t1 USING INDEX lab_request_requested_at_id" in plan
     assert "SEARCH matching_patient USING INTEGER PRIMARY KEY" in plan  # per request
     assert "BLOOM FILTER" not in plan
+
+
+def test_a_listed_names_page_is_found_on_the_request_rows_first(big_statistics, monkeypatch):
+    """A name with few patients: the page's ids come from the requests' patient index
+    alone (a covering index, ordered and limited), and only those rows are joined and have
+    their lines counted. Sorted with the whole row, every candidate was joined and counted
+    before the sort kept a page («ana castillo», 1,990 patients: 27.7 → 15.2 ms)."""
+    from patolab_desktop.services.paging import PageRequest
+    from patolab_desktop.services.requests import queries
+
+    asked = []
+    real = queries.keyset_page
+    monkeypatch.setattr(queries, "keyset_page", lambda q, *a: asked.append(q) or real(q, *a))
+    first = PageRequest(sort="requested_at", descending=True, limit=100)
+    requests.page(requests.RequestFilter(search="ana maria perez"), first)
+    sql, _params = asked[0].sql()
+    assert 'WHERE ("t1"."id" IN (SELECT "t1"."id" FROM "lab_request"' in sql
+    plan = _plan(asked[0])
+    assert "LIST SUBQUERY" in plan
+    assert "COVERING INDEX lab_request_patient_id_requested_at" in plan  # no request row read
