@@ -22,13 +22,7 @@ def get_detail(request_id: int) -> RequestDetail:
     row = (
         _base_query()
         .select_extend(
-            LabRequest.clinical_info,
-            LabRequest.notes,
-            LabRequest.discount_kind,
-            LabRequest.discount_percent,
-            LabRequest.discount_reason,
-            LabRequest.created_by,
-            LabRequest.updated_at,
+            LabRequest,  # the whole row: the detail shows nearly every column
             Customer.id_number.alias("patient_id_number"),
             Customer.type.alias("patient_type"),
             Customer.date_of_birth,
