@@ -14,6 +14,7 @@ from peewee import JOIN, fn
 
 from ...db.database import update_versioned, write_transaction
 from ...db.models import Role, RolePermission, User
+from ...util.dataclass_rows import from_row
 from ...util.lookups import present
 from ...util.text import clean, fold, search_input
 from ..errors import NotFoundError, RuleError, ValidationError, stale
@@ -158,20 +159,7 @@ def list_users(include_inactive: bool = True) -> list[dict]:
 def get(user_id: int) -> UserData:
     session.require(MANAGE)
     user = _user(user_id)
-    return UserData(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role_id=user.role_id,
-        role=Role.get_by_id(user.role_id).name,
-        active=user.active,
-        must_change_password=user.must_change_password,
-        failed_attempts=user.failed_attempts,
-        locked_until=user.locked_until,
-        last_login_at=user.last_login_at,
-        created_at=user.created_at,
-        version=user.version,
-    )
+    return from_row(UserData, user, role=Role.get_by_id(user.role_id).name)
 
 
 # --- writing users --------------------------------------------------------------------

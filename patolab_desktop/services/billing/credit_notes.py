@@ -17,6 +17,7 @@ from decimal import Decimal
 from ...db.database import locked, write_transaction
 from ...db.models import RequestEvent
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, Payment, now
+from ...util.dataclass_rows import from_row
 from ...util.lookups import present
 from ...util.money import format_lempiras
 from ...util.text import clean
@@ -154,18 +155,7 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
                 tax_class=data.tax_class,
             )
         ]
-    return [
-        LineInput(
-            description=line.description,
-            unit_price=line.unit_price,
-            discount=line.discount,
-            quantity=line.quantity,
-            tax_class=line.tax_class,
-            lab_request_id=line.lab_request_id,
-            request_line_id=line.request_line_id,
-        )
-        for line in chosen
-    ]
+    return [from_row(LineInput, line) for line in chosen]
 
 
 def issue(data: CreditNoteInput) -> int:

@@ -5,6 +5,8 @@ transaction."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, now
 from ...util.dataclass_rows import values_of
 from . import backend
@@ -23,13 +25,7 @@ def write_document(
     allocation = backend.current().allocate(doc_type)
     document = FiscalDocument.create(
         doc_type=doc_type,
-        number=allocation.number,
-        correlative=allocation.correlative,
-        authorisation=allocation.authorisation_id,
-        cai=allocation.cai,
-        range_text=allocation.range_text,
-        deadline=allocation.deadline,
-        branch=allocation.branch_id,
+        **asdict(allocation),  # number, correlative, authorisation_id, cai, ..., branch_id
         issued_at=now(),
         issued_by=issued_by,
         **values_of(amounts, TOTAL_COLUMNS),
