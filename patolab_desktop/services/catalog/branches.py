@@ -53,21 +53,15 @@ class BranchData:
 
 
 def list_all(include_inactive: bool = True) -> list[dict]:
-    """id, code, name, address, phone (display), phone_raw, active, is_default — by name."""
+    """The branch rows (every column) with phone (display), phone_raw, is_default — by
+    name."""
     session.require("branches.manage")
     return _rows(include_inactive)
 
 
 def _rows(include_inactive: bool) -> list[dict]:
     default = default_branch_id()
-    query = Branch.select(
-        Branch.id,
-        Branch.code,
-        Branch.name,
-        Branch.address,
-        Branch.phone.alias("phone_raw"),
-        Branch.active,
-    ).order_by(Branch.name, Branch.id)
+    query = Branch.select(Branch, Branch.phone.alias("phone_raw")).order_by(Branch.name, Branch.id)
     if not include_inactive:
         query = query.where(Branch.active == True)  # noqa: E712
     rows = list(query.dicts())
