@@ -80,13 +80,15 @@ def test_dry_run_writes_nothing(tmp_path, capsys):
 
 def test_rejected_rows_are_listed_with_line_and_reason_and_nothing_is_written(tmp_path, capsys):
     db = tmp_path / "lab.db"
-    path = tmp_path / "p.csv"
-    path.write_text(
-        "nombre,telefono,correo\n"
-        "Ana,9988-7766,ana@example.com\n"
-        '"Luis\nGómez",12,\n'  # lines 3-4: bad phone
-        "Eva,3312-4455,eva@@x\n",  # line 5: bad e-mail
-        encoding="utf-8",
+    path = write_csv_file(
+        tmp_path / "p.csv",
+        [
+            ["nombre", "telefono", "correo"],
+            ["Ana", "9988-7766", "ana@example.com"],
+            ["Luis\nGómez", "12", ""],  # lines 3-4: bad phone
+            ["Eva", "3312-4455", "eva@@x"],  # line 5: bad e-mail
+        ],
+        line_end="\n",
     )
     code, out, err = run(capsys, "import-patients", path, "--db", db)
     assert code == 1
