@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 
+from ..util.dataclass_rows import values_of
 from . import fail, open_from_args, out_path, record_id
 from .building import Handler, command, file_option, paper_option, reason_option, switch
 
@@ -300,14 +301,11 @@ def run_credit_note(args) -> int:
     note_id = credit_notes.issue(
         credit_notes.CreditNoteInput(
             original_id=original,
-            reason=args.reason,
             receiver_name=args.receiver,
-            receiver_document=args.receiver_document,
             settlement=args.settle,
-            refund_method=args.refund_method,
             request_line_ids=line_ids,
-            whole=args.whole,
-            amount=args.amount,
+            # the options named as the input's fields
+            **values_of(args, ("reason", "receiver_document", "refund_method", "whole", "amount")),
         )
     )
     view = records.view(note_id)
