@@ -1,7 +1,8 @@
 """Command line: ``patolab [--db PATH_OR_URL] [subcommand]``; no subcommand opens the GUI.
 
 Each area keeps its subcommands in ``patolab_desktop.commands.<area>`` with a
-``register(subparsers, common)`` function; they all call services, never the db layer.
+``register(subparsers, common)`` function (and its ``export`` kind with
+``register_export``); they all call services, never the db layer.
 Exit codes: 0 ok, 1 the action failed (message on stderr), 2 bad arguments.
 """
 
@@ -113,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="SUBCOMANDO", parser_class=SpanishArgumentParser
     )
     for module in COMMAND_MODULES:
-        module.register(sub, common)
+        register = getattr(module, "register", None)
+        if register is not None:  # an area with only an export kind has none
+            register(sub, common)
     exports.register(sub, common, COMMAND_MODULES)
     return parser
 

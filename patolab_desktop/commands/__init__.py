@@ -1,4 +1,5 @@
-"""CLI subcommands, one module per area; each has ``register(subparsers, common)``."""
+"""CLI subcommands, one module per area; each has ``register(subparsers, common)``, or
+only ``register_export(kinds, common)`` when its sole command is an ``export`` kind."""
 
 from __future__ import annotations
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from ..util.dataclass_rows import values_of
 from . import fail, open_from_args, out_path, record_id
-from .building import Handler, command, file_option, paper_option, switch
+from .building import Handler, command, file_option, paper_option, reason_option, switch
 
 PAY_HELP = (
     "pagos separados por coma: efectivo cash:MONTO[:RECIBIDO], tarjeta "
@@ -138,7 +139,7 @@ def register(sub, common) -> None:
         aliases=["anular"],
     )
     void.add_argument("number", metavar="NUMERO", help="número fiscal EEE-PPP-TT-NNNNNNNN")
-    void.add_argument("--reason", required=True, help="motivo de la anulación")
+    reason_option(void, "motivo de la anulación")
 
     note = command(
         sub,
@@ -158,7 +159,7 @@ def register(sub, common) -> None:
         metavar="CODIGOS",
         help="códigos de las investigaciones quitadas, separados por coma",
     )
-    note.add_argument("--reason", required=True, help="motivo")
+    reason_option(note, "motivo")
     note.add_argument("--receiver", required=True, help="nombre de quien recibe la nota")
     note.add_argument("--receiver-document", required=True, help="documento de quien la recibe")
     note.add_argument(
@@ -225,16 +226,18 @@ def _reading(option: str, parse: Callable[[str], object]) -> Callable[[Handler],
     return decorate
 
 
-def _save_pdf(document_id: int, args) -> None:
-    """``--pdf`` of invoice and credit-note: the document on the paper of ``--format``."""
-    if not args.pdf:
-        return
-    from ..documents import fiscal_document
-    from ..services.billing import records
+def _issued(view, args, lines: Iterable[str]) -> int:
+    """The end of invoice and credit-note: ``lines`` about the issued document ``view``,
+    then ``--pdf``, the document on the paper of ``--format``."""
+    for line in lines:
+        print(line)
+    if args.pdf:
+        from ..documents import fiscal_document
 
-    paper = fiscal_document.ROLL if args.format == "roll" else PAPER_NAMES[args.format]
-    fiscal_document.write_fiscal_document_pdf(args.pdf, records.view(document_id), paper)
-    print(f"Guardada en {args.pdf}")
+        paper = fiscal_document.ROLL if args.format == "roll" else PAPER_NAMES[args.format]
+        fiscal_document.write_fiscal_document_pdf(args.pdf, view, paper)
+        print(f"Guardada en {args.pdf}")
+    return 0
 
 
 @_reading("pay", parse_payments)
@@ -259,15 +262,14 @@ def run_invoice(args) -> int:
         )
     )
     view = records.view(doc_id)
-    print(
+    lines = [
         f"Factura {view.number} emitida a {view.buyer_name}: total "
         f"L {view.totals.total:,.2f} ({view.totals.total_words})"
-    )
+    ]
     for p in view.payments:
         change = f", cambio L {p.change:,.2f}" if p.change else ""
-        print(f"  {p.method_label}: L {p.amount:,.2f}{change}")
-    _save_pdf(doc_id, args)
-    return 0
+        lines.append(f"  {p.method_label}: L {p.amount:,.2f}{change}")
+    return _issued(view, args, lines)
 
 
 def run_void(args) -> int:
@@ -299,20 +301,16 @@ def run_credit_note(args) -> int:
     note_id = credit_notes.issue(
         credit_notes.CreditNoteInput(
             original_id=original,
-            reason=args.reason,
             receiver_name=args.receiver,
-            receiver_document=args.receiver_document,
             settlement=args.settle,
-            refund_method=args.refund_method,
             request_line_ids=line_ids,
-            whole=args.whole,
-            amount=args.amount,
+            # the options named as the input's fields
+            **values_of(args, ("reason", "receiver_document", "refund_method", "whole", "amount")),
         )
     )
     view = records.view(note_id)
-    print(f"Nota de crédito {view.number} sobre {view.original_number}: L {view.totals.total:,.2f}")
-    _save_pdf(note_id, args)
-    return 0
+    note = f"Nota de crédito {view.number} sobre {view.original_number}: L {view.totals.total:,.2f}"
+    return _issued(view, args, [note])
 
 
 def run_cash_open(args) -> int:

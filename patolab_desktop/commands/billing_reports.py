@@ -9,7 +9,7 @@ import datetime as dt
 
 from . import open_from_args, record_id
 from .billing import PAPER_NAMES, _date, _statement_path
-from .building import command, export_command, file_option, paper_option
+from .building import command, export_command, file_option, paper_option, reason_option
 
 
 def register(sub, common) -> None:
@@ -58,7 +58,7 @@ def register(sub, common) -> None:
     command(actions, "list", common, run_authorisations_list, "listar autorizaciones y avisos")
     end = command(actions, "end", common, run_authorisations_end, "cerrar una autorización")
     end.add_argument("id", type=record_id, help="número de la autorización (de «list»)")
-    end.add_argument("--reason", required=True, help="motivo")
+    reason_option(end, "motivo")
 
     book = command(
         sub,

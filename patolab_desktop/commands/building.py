@@ -1,6 +1,6 @@
 """How a subcommand is declared: its parser (with the common --db/--user options) and its
 handler in one call, and the options many subcommands share: an output file, an on/off
-switch, the paper of a PDF, a period of days."""
+switch, a required reason, the paper of a PDF, a period of days."""
 
 from __future__ import annotations
 
@@ -70,6 +70,11 @@ def export_command(
 def switch(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
     """An option that is off unless given (``--dry-run``)."""
     parser.add_argument(flag, action="store_true", help=help)
+
+
+def reason_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--reason`` (required): why a document is voided or credited, a range ended."""
+    parser.add_argument("--reason", required=True, help=help)
 
 
 def paper_option(

@@ -16,10 +16,6 @@ from .building import export_command
 EXIT_BAD_ARGUMENTS = 2
 
 
-def register(sub, common) -> None:
-    return None
-
-
 def register_export(kinds, common) -> None:
     parser = export_command(
         kinds,

@@ -6,10 +6,6 @@ from . import open_from_args
 from .building import export_command, switch
 
 
-def register(sub, common) -> None:
-    return None
-
-
 def register_export(kinds, common) -> None:
     parser = export_command(
         kinds,

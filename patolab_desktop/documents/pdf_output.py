@@ -23,7 +23,14 @@ from PySide6.QtGui import (
 
 from ..i18n import translate
 from .canvas import Canvas
-from .paper import ROLL_CONTENT_MM, ROLL_END_MM, ROLL_SLACK_MM, ROLL_WIDTH_MM, roll_layout
+from .paper import (
+    ROLL_CONTENT_MM,
+    ROLL_END_MM,
+    ROLL_SLACK_MM,
+    ROLL_WIDTH_MM,
+    document_layout,
+    roll_layout,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -137,6 +144,18 @@ def write_pdf(
         if not finished:  # e.g. the disk filled up while Qt wrote the file
             raise OSError(_cannot_write(path))
     return pages
+
+
+def write_document_pdf(
+    path: str | os.PathLike[str],
+    paint: Callable[[QPainter, QPagedPaintDevice, dict], int],
+    data: dict,
+    paper: str,
+    title: str,
+) -> int:
+    """Save ``paint(painter, device, data)`` as a PDF on the sheet ``paper`` (Letter, A4…);
+    returns the page count."""
+    return write_pdf(path, document_layout(paper), lambda p, d: paint(p, d, data), title=title)
 
 
 def _cannot_write(path: str | os.PathLike[str]) -> str:

@@ -13,8 +13,7 @@ from ..util.money import format_lempiras
 from .canvas import ACCENT, INK, MUTED, RIGHT, Canvas, font
 from .flow import Flow
 from .page_frame import paged_flow, paint_lab_header, paint_with_footer
-from .paper import document_layout
-from .pdf_output import keep_none_alive, write_pdf
+from .pdf_output import keep_none_alive, write_document_pdf
 from .tables import Column, Row, draw_table
 
 
@@ -279,9 +278,5 @@ def paint_period_report(painter: QPainter, device: QPagedPaintDevice, data: dict
 
 
 def write_period_report_pdf(path: str | os.PathLike[str], data: dict, paper: str = "A4") -> int:
-    return write_pdf(
-        path,
-        document_layout(paper),
-        lambda p, d: paint_period_report(p, d, data),
-        title=f"{document_title()} {period_text(data)}",
-    )
+    title = f"{document_title()} {period_text(data)}"
+    return write_document_pdf(path, paint_period_report, data, paper, title)

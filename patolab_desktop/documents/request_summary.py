@@ -22,8 +22,7 @@ from .blocks import notice_box, paint_diagonal_stamp
 from .canvas import ACCENT, CENTER, INK, MUTED, RIGHT, Canvas, font
 from .flow import Flow
 from .page_frame import paged_flow, paint_lab_header, paint_with_footer
-from .paper import document_layout
-from .pdf_output import keep_none_alive, write_pdf
+from .pdf_output import keep_none_alive, write_document_pdf
 from .tables import Column, Row, draw_table, key_values
 
 
@@ -279,9 +278,5 @@ def paint_summary(painter: QPainter, device: QPagedPaintDevice, data: dict) -> i
 
 def write_summary_pdf(path: str | os.PathLike[str], data: dict, paper: str = "A4") -> int:
     """Save the summary as a PDF; returns the page count."""
-    return write_pdf(
-        path,
-        document_layout(paper),
-        lambda p, d: paint_summary(p, d, data),
-        title=f"{document_title()} {data['request_number']}",
-    )
+    title = f"{document_title()} {data['request_number']}"
+    return write_document_pdf(path, paint_summary, data, paper, title)
