@@ -218,6 +218,12 @@ def close_database() -> None:
             # never block closing on housekeeping
             with contextlib.suppress(Exception):
                 db.execute_sql("PRAGMA optimize")
+            # fold the WAL into the file now, not at the close: a statement that outlives
+            # the connection (a cursor kept by a stored traceback) defers SQLite's close and
+            # its checkpoint, and the writes would stay in the -wal file. PASSIVE never
+            # waits for a worker's reader.
+            with contextlib.suppress(Exception):
+                db.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
         db.close()
 
 
