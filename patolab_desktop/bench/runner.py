@@ -39,6 +39,7 @@ RESULT_KEYS = (
     "database",
     "backend",
     "cold_start_to_login_ms",
+    "cold_start_bytecode",
     "customers_window_open_ms",
     "search_cold",
     "search",

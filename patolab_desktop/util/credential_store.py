@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 import threading
 import time
 from pathlib import Path
@@ -100,9 +101,26 @@ def _choose(keyring: ModuleType) -> None:
             return
         except Exception as exc:  # noqa: BLE001 - not importable or not usable here any more
             log.info("Remembered credential store %s not usable (%s)", name, type(exc).__name__)
+    _skip_foreign_native_apis()
     found = keyring.get_keyring()  # keyring's own search
     kind = type(found)
     _write_note(f"{kind.__module__}.{kind.__qualname__}")
+
+
+# keyring's macOS backend loads the Security framework with ctypes when it is imported;
+# on Linux and Windows ``ctypes.util.find_library`` then runs ``ldconfig``/``gcc`` to
+# look for it in vain: 26-40 ms of every start without a remembered store (a desk on
+# PostgreSQL pays it before its login window). Its ``priority`` refuses any other system
+# first thing, so the search loses nothing.
+_MACOS_NATIVE_API = "keyring.backends.macOS.api"
+
+
+def _skip_foreign_native_apis() -> None:
+    """Off macOS, mark the macOS native API as not importable (a ``None`` entry in
+    ``sys.modules``, Python's own way to say so) before keyring imports its backends; the
+    backend catches the ImportError and stays unusable, as it would anyway."""
+    if sys.platform != "darwin":
+        sys.modules.setdefault(_MACOS_NATIVE_API, None)  # type: ignore[arg-type]
 
 
 def _write_note(name: str) -> None:

@@ -30,6 +30,7 @@ def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
     missing = [key for key in runner.RESULT_KEYS if key not in data]
     assert missing == []
     assert "error" not in data["cold_start_to_login_ms"], data["cold_start_to_login_ms"]
+    assert data["cold_start_bytecode"] == "compiled before the runs"
     assert set(data["verdict"]) == set(runner.TARGETS_MS)
     assert all(row["measured"] is not None for row in data["verdict"].values()), data["verdict"]
     assert data["search"]["n"] == 200

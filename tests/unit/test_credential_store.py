@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import time
 
 import keyring
@@ -168,3 +170,37 @@ def test_opening_a_database_remembers_in_the_configuration_folder(database):
 
     assert credential_store._folder == os.fspath(config_dir())
     assert keyring is credential_store.loaded()
+
+
+_SEARCH_IN_A_NEW_PROCESS = """
+import sys
+from patolab_desktop.util import credential_store
+credential_store.remember_in(sys.argv[1])
+found = credential_store.loaded().get_keyring()
+print(type(found).__module__)
+print(sys.modules.get("keyring.backends.macOS.api", "absent"))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="the macOS store is this system's own")
+def test_keyrings_search_off_macos_does_not_load_the_macos_native_api(tmp_path):
+    """Its import runs ctypes' library search (ldconfig, gcc) for a framework that is not
+    there: 26-40 ms of a start. keyring's real search runs in a new process, with no
+    store named or remembered, and still chooses a backend."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHON_KEYRING_BACKEND", "XDG_CONFIG_HOME", "XDG_DATA_HOME")
+    }
+    env["XDG_CONFIG_HOME"] = env["XDG_DATA_HOME"] = str(tmp_path)  # no keyringrc.cfg
+    completed = subprocess.run(
+        [sys.executable, "-c", _SEARCH_IN_A_NEW_PROCESS, str(tmp_path / "config")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    chosen, macos_api = completed.stdout.split()
+    assert chosen.startswith(("keyring.", "keyrings.")), completed.stdout
+    assert macos_api == "None", completed.stdout  # refused, never imported
