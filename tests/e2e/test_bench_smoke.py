@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import sys
 
 import pytest
 
@@ -37,6 +39,14 @@ def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
     assert data["invoice_issue_10"]["n"] > 0
     assert data["import"]["outcome"]["created"] + data["import"]["outcome"]["updated"] == 200
     assert data["import"]["outcome"]["rejected"] == 0
+    # SQLite: committed, as the application commits, in a copy; the bench database is
+    # left as it was (the customers exported before the import are all it has)
+    assert data["import"]["committed"] is True
+    if sys.platform == "linux":
+        assert data["import"]["peak_rss_mb"] > 0
+    with sqlite3.connect(data["database"]["target"]) as check:
+        active = check.execute("SELECT count(*) FROM customer WHERE active").fetchone()[0]
+    assert active == data["export_customers"]["rows"]
     assert data["export_customers"]["rows"] > 0
     assert data["naive_proxy"]["rows_loaded"] > 0
     assert data["database"]["build_seconds"] != "reused"
