@@ -67,7 +67,7 @@ _MISSING_OK_WHEN_INCOMPLETE = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerData:
     """The form's data, for create/update/get."""
 
