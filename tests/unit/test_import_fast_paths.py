@@ -152,3 +152,46 @@ def test_email_fast_path_agrees_with_email_validator(text):
     except EmailNotValidError:
         expected = None
     _assert_agrees(customers.normalise_email, text, expected)
+
+
+def _statements(monkeypatch) -> list[str]:
+    """The SQL the database runs from now on."""
+    seen: list[str] = []
+    real = db.obj.execute_sql
+
+    def execute_sql(sql, params=None, *args, **kwargs):
+        seen.append(sql)
+        return real(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db.obj, "execute_sql", execute_sql)
+    return seen
+
+
+@pytest.mark.sqlite_only
+def test_inside_a_transaction_the_inserts_are_a_savepoint_unless_the_caller_needs_none(
+    database, monkeypatch
+):
+    """The import rolls back all of itself on any failure: on SQLite its inserts run
+    without the savepoint that made SQLite copy every changed page (issue 20)."""
+    seen = _statements(monkeypatch)
+    with write_transaction():
+        customers.insert_prepared([_prepared("Yesenia Lara", "99220011")])
+    assert any(sql.startswith("SAVEPOINT") for sql in seen)
+    seen.clear()
+    with write_transaction():
+        customers.insert_prepared([_prepared("Yolanda Lara", "99220022")], savepoint=False)
+    assert not any(sql.startswith("SAVEPOINT") for sql in seen)
+    assert len(_fts_ids("lara")) == 2  # both searchable
+
+
+def test_without_a_savepoint_a_taken_number_is_still_named_and_the_caller_rolls_back(database):
+    holder = _prepared("Wilmer Cruz", "99330011", "0801199054321")
+    customers.insert_prepared([holder])
+    with pytest.raises(ValidationError) as refused, write_transaction():
+        customers.insert_prepared(
+            [_prepared("Walter Cruz", "99330022"), _prepared("Otro", "99330033", "0801199054321")],
+            savepoint=False,
+        )
+    assert "id_number" in refused.value.fields
+    names = {c.name for c in Customer.select(Customer.name)}
+    assert names == {"Wilmer Cruz"}  # the caller's rollback took the whole chunk

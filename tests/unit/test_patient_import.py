@@ -354,11 +354,11 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
     real_insert = customers.insert_prepared
     calls = {"n": 0}
 
-    def failing_insert(items):
+    def failing_insert(items, **options):
         calls["n"] += 1
         if calls["n"] == 3:  # two chunks (10 rows) are already in the transaction
             raise RuntimeError("disco lleno")
-        return real_insert(items)
+        return real_insert(items, **options)
 
     monkeypatch.setattr(customers.bulk, "insert_prepared", failing_insert)
     snapshot = table_snapshot()
@@ -391,7 +391,7 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     monkeypatch.setattr(
         customers.bulk,
         "insert_prepared",
-        lambda items: seen.append(("commit", gc.isenabled())) or real_insert(items),
+        lambda items, **k: seen.append(("commit", gc.isenabled())) or real_insert(items, **k),
     )
     assert gc.isenabled()
     plan = pi.analyse(_mixed_file(tmp_path, count=5))
@@ -404,7 +404,7 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     monkeypatch.setattr(
         customers.bulk,
         "insert_prepared",
-        lambda items: (_ for _ in ()).throw(RuntimeError("disco lleno")),
+        lambda items, **k: (_ for _ in ()).throw(RuntimeError("disco lleno")),
     )
     with pytest.raises(RuntimeError):
         pi.commit(pi.analyse(_mixed_file(tmp_path, count=8)))

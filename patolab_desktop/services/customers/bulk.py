@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
 
 from peewee import CharField, IntegrityError, TextField
 
-from ...db.database import write_transaction
+from ...db.database import db, is_sqlite, write_transaction
 from ...db.models import Customer, new_uid, now
 from ..access import session
 from ..errors import ValidationError
@@ -73,11 +73,16 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     )
 
 
-def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
+def insert_prepared(
+    items: list[PreparedCustomer], chunk: int = 500, *, savepoint: bool = True
+) -> int:
     """Insert prepared customers with a few multi-row statements; returns how many.
 
     Meant to run inside the caller's transaction. ``ValueError`` for an item that has
     errors; ``ValidationError`` when an id_number is taken by an active customer.
+    Inside the caller's transaction the inserts are a savepoint, undone when this raises.
+    ``savepoint=False`` is for a caller that rolls its whole transaction back when this
+    raises (the import): then SQLite runs without one (see ``_own_transaction``).
     """
     session.require("patients.create")
     if not items:
@@ -90,7 +95,7 @@ def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
             raise ValueError("insert_prepared: an item has validation errors")
         groups.setdefault(item.columns, []).append(item.row + (new_uid(), True, stamp, stamp, 1))
     try:
-        with write_transaction(), _search_index_filled_in_bulk():
+        with _own_transaction(savepoint), _search_index_filled_in_bulk():
             for columns, rows in groups.items():
                 _insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
     except IntegrityError as exc:
@@ -107,6 +112,21 @@ def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
             }
         ) from exc
     return len(items)
+
+
+def _own_transaction(savepoint: bool) -> AbstractContextManager[object]:
+    """A write transaction when the caller has none; inside the caller's, a savepoint,
+    unless the caller said it needs none and the database is SQLite.
+
+    On SQLite a savepoint inside a write transaction keeps in memory a copy of every page
+    the inserts change, for the rollback to it (an import of 100,000 rows on a million
+    customers: 112 MB more at its peak, and 0.3-0.9 s of a 10 s save). SQLite undoes a
+    failed statement by itself, so finding who holds the number still works without it.
+    PostgreSQL always has one: after a failed statement it refuses every other until a
+    rollback, and the savepoint keeps the caller's transaction usable for that look-up."""
+    if not savepoint and is_sqlite() and db.transaction_depth() > 0:
+        return nullcontext()
+    return write_transaction()
 
 
 FTS_INSERT_TRIGGER = "customer_fts_ai"

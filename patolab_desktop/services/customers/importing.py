@@ -71,7 +71,7 @@ def analyse(
 
 # --- commit -------------------------------------------------------------------------------
 
-INSERT_CHUNK = 5000  # rows per insert_prepared call (one savepoint, a progress tick)
+INSERT_CHUNK = 5000  # rows per insert_prepared call (a progress tick)
 
 
 def commit(
@@ -110,7 +110,8 @@ def commit(
         for start in range(0, len(plan.created), INSERT_CHUNK):
             chunk = plan.created[start : start + INSERT_CHUNK]
             try:
-                bulk.insert_prepared(_prepared(chunk))
+                # any failure rolls the whole import back: no savepoint needed
+                bulk.insert_prepared(_prepared(chunk), savepoint=False)
             except ValidationError as exc:
                 raise PatientImportError(_chunk_failure(chunk, exc)) from exc
             done += len(chunk)
