@@ -563,3 +563,22 @@ def test_insert_prepared_refuses_an_id_number_taken_meanwhile():
         customers.insert_prepared([prepared])
     assert "0801-1990-12345" in str(info.value)
     assert customer_count() == 1
+
+
+def test_each_phone_of_a_big_file_is_validated_once_and_forgotten_after(tmp_path, monkeypatch):
+    """The analysis asks for each row's phone twice (its key for the whole file, then its
+    checks): with more rows than a small cache holds, phonenumbers validated every phone
+    twice, a tenth of the analysis (issue 20). The cache is emptied when it ends."""
+    from patolab_desktop.services.customers import formats
+
+    rows = 5000  # more than the 4,096 phones the cache used to hold
+    formats.normalise_phone.cache_clear()
+    validated: list[int] = []
+    real = formats.phonenumbers.is_valid_number
+    monkeypatch.setattr(
+        formats.phonenumbers, "is_valid_number", lambda n: validated.append(1) or real(n)
+    )
+    plan = pi.analyse(_mixed_file(tmp_path, count=rows))
+    assert len(plan.created) == rows
+    assert len(validated) == rows
+    assert formats.normalise_phone.cache_info().currsize == 0

@@ -46,7 +46,7 @@ from ...db.database import write_transaction
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..texts import translate
-from . import bulk, validation
+from . import bulk, formats, validation
 from . import records as customer_records
 from .import_analysis import _analyse
 from .import_cells import _reason
@@ -65,8 +65,11 @@ def analyse(
     CSV, unknown encoding, a required column missing); bad rows are in ``plan.rejected``.
     """
     session.require(PERMISSION)
-    with _no_cycle_collection():
-        return _analyse(path, progress, cancelled)
+    try:
+        with _no_cycle_collection():
+            return _analyse(path, progress, cancelled)
+    finally:
+        formats.normalise_phone.cache_clear()  # the file's phones: ~20 MB at 100,000 rows
 
 
 # --- commit -------------------------------------------------------------------------------
