@@ -420,3 +420,32 @@ def test_a_name_walks_a_longer_stretch_than_a_number_before_listing_candidates(p
     expected = {f: _all(F(search=f), "name", False) for f in ("perez", "9988")}
     monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 100 / 40_000)
     assert {f: _all(F(search=f), "name", False) for f in ("perez", "9988")} == expected
+
+
+@pytest.mark.parametrize("mode", ["candidates", "walk"])
+def test_a_dni_prefix_finds_its_token_not_one_that_shares_its_indexed_letters(
+    people, monkeypatch, mode
+):
+    """Issue 20: PostgreSQL lists the rows of a DNI prefix's token by its first letters
+    through the trigram index and checks the whole token on each row: a row holding
+    another token with the same first letters is not found."""
+    from patolab_desktop.services import identity
+
+    token = identity.prefix_token("0801")
+    assert token and len(token) > search_plan.TOKEN_INDEXED_CHARS
+    tail = token[search_plan.TOKEN_INDEXED_CHARS :]
+    near = token[: search_plan.TOKEN_INDEXED_CHARS] + tail.translate(str.maketrans("AB", "BA"))
+    near = near if near != token else token[:-1] + ("A" if token[-1] != "A" else "B")
+    Customer.update(search_text=Customer.search_text.concat(" " + near)).where(
+        Customer.id == people["Mario"]
+    ).execute()
+    monkeypatch.setattr(search_plan, "DENSE_WALK", 0)  # no walk at once: a list first
+    monkeypatch.setattr(search_plan, "NAME_DENSE_WALK", 0)
+    if mode == "candidates":  # PostgreSQL: the trigram list drives the page
+        monkeypatch.setattr(search_plan, "IN_ROW_COST", 0)
+        assert search_plan.plan(F(search="0801"), "name", 100).ids is not None
+    else:
+        monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
+    expected = ["José Pérez Muñoz", "María José Núñez Ordóñez"]
+    assert names(F(search="0801"), sort="name") == expected
+    assert customers.count(F(search="0801")) == 2
