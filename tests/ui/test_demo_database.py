@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from patolab_desktop.demo.users import DEMO_USERS
@@ -35,3 +36,34 @@ def _roles():
     from patolab_desktop.db.models import Role
 
     return [r.name for r in Role.select()]
+
+
+def test_the_demo_file_is_complete_alone_and_nothing_of_its_making_is_left(tmp_path, monkeypatch):
+    """A statement that outlives its connection (a cursor kept by a stored traceback, as
+    keyring's first backend search keeps one) defers SQLite's close: the filled file stays
+    open with its -wal. The demo file is a backup-API copy, so it is complete without any
+    -wal, and the working files are removed (Windows cannot rename a file still open)."""
+    from patolab_desktop.db.database import db
+    from patolab_desktop.demo import fill
+    from patolab_desktop.paths import demo_db_path
+
+    kept = []
+    real_seed = fill.seed_demo
+
+    def seed_and_keep_a_cursor(*args, **kwargs):
+        result = real_seed(*args, **kwargs)
+        cursor = db.cursor()
+        cursor.executemany("INSERT INTO gender (code, name) VALUES (?, ?)", [("Z", "Demo")])
+        kept.append(cursor)  # outlives the close
+        return result
+
+    monkeypatch.setattr(fill, "seed_demo", seed_and_keep_a_cursor)
+    target = Path(ensure_demo_database())
+    assert target == demo_db_path()
+    beside = sorted(p.name for p in target.parent.iterdir() if p.name.startswith(target.stem))
+    assert beside == [target.name]  # no -wal, -shm or .creating files
+    with sqlite3.connect(target) as alone:
+        users = {row[0] for row in alone.execute("SELECT username FROM user")}
+        genders = {row[0] for row in alone.execute("SELECT name FROM gender")}
+    assert {"admin", "supervisor", "recepcion"} <= users and "Demo" in genders
+    kept.clear()
