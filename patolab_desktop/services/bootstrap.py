@@ -15,7 +15,6 @@ from .billing import authorisations as _fiscal_numbers  # noqa: F401  (registers
 __all__ = [
     "DatabaseOpenError",
     "close_db",
-    "save_copy_as",
     "close_worker_connection",
     "describe",
     "is_postgres_url",
@@ -33,12 +32,6 @@ def open_db(target: str | Path, migrate: bool = True, create: bool = True) -> Da
     reference.clear_caches()
     identity.clear_cache()  # the identity key is read again from this computer's store
     return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES, create=create)
-
-
-def save_copy_as(destination: str | Path) -> Path:
-    """SQLite: a self-contained copy of the open database at ``destination``, written with
-    the backup API to a temporary file that is renamed at the end (never a file copy)."""
-    return database.backup_sqlite(database.db.obj, Path(destination))
 
 
 def close_db() -> None:

@@ -13,35 +13,10 @@ def ensure_demo_database() -> str:
     """The demo database, created and filled on first use."""
     path = demo_db_path()
     if not path.exists():
-        from ..demo import fill as demo
-        from ..services.bootstrap import close_db, open_db, save_copy_as
+        from ..demo.database import create_demo_database
 
-        tmp = path.with_suffix(".creating")
-        work = (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm"))
-        _remove_quietly(work)
-        open_db(tmp)
-        from ..demo.users import create_demo_users
-        from ..services.access import session
-
-        with session.acting_as(session.system_actor("demo")):
-            demo.seed_demo(customers=2000, seed=2026)
-            create_demo_users()
-        # The demo file is a copy made by the backup API, which no connection has open when
-        # it is renamed into place. The filled file itself can outlive its close: a cursor
-        # kept by a stored traceback (keyring's backend search) defers SQLite's close, with
-        # its -wal beside it, and Windows refuses to rename an open file.
-        save_copy_as(path)
-        close_db()
-        _remove_quietly(work)
+        create_demo_database(path)
     return str(path)
-
-
-def _remove_quietly(paths) -> None:
-    import contextlib
-
-    for stale in paths:
-        with contextlib.suppress(OSError):  # still open (Windows): removed at the next creation
-            stale.unlink(missing_ok=True)
 
 
 def _install_exit_when_shown(app) -> None:
