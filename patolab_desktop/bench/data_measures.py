@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .figures import stats, timed
+from .figures import process_status_mb, stats, timed
 
 
 def measure_like_scan(result: dict) -> None:
@@ -164,14 +164,7 @@ def _peak_rss_since_reset() -> Callable[[], float | None]:
     except OSError:
         return lambda: None
 
-    def peak() -> float | None:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-        return None
-
-    return peak
+    return lambda: process_status_mb({"VmHWM": "peak"}).get("peak")
 
 
 def measure_import(result: dict, rows: int, log, stall) -> None:

@@ -22,6 +22,21 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def process_status_mb(wanted: dict[str, str]) -> dict[str, float]:
+    """Linux: the ``/proc/self/status`` lines named in ``wanted`` (its keys), in MB under
+    ``wanted``'s values; empty where the system has no such file."""
+    out = {}
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key in wanted:
+                    out[wanted[key]] = round(int(value.split()[0]) / 1024, 1)
+    except OSError:
+        pass
+    return out
+
+
 def timed(fn: Callable, *args, **kwargs) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn(*args, **kwargs)

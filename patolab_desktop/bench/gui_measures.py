@@ -7,7 +7,7 @@ import gc
 import resource
 import time
 
-from .figures import stats, timed
+from .figures import process_status_mb, stats, timed
 
 
 def _process_events(app, rounds: int = 3) -> None:
@@ -273,17 +273,9 @@ def measure_keystrokes(result: dict, terms: list[str], app, log, stall, words: i
 def _rss_breakdown() -> dict:
     """Linux: the resident memory now, split into anonymous (the heap: Python, Qt, SQLite's
     page cache) and file-backed pages (shared libraries and SQLite's memory-mapped file)."""
-    wanted = {"VmRSS": "total", "RssAnon": "anon", "RssFile": "file", "RssShmem": "shmem"}
-    out = {}
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                key, _, value = line.partition(":")
-                if key in wanted:
-                    out[wanted[key]] = round(int(value.split()[0]) / 1024, 1)
-    except OSError:
-        pass
-    return out
+    return process_status_mb(
+        {"VmRSS": "total", "RssAnon": "anon", "RssFile": "file", "RssShmem": "shmem"}
+    )
 
 
 def _naive_model(rows):

@@ -9,9 +9,9 @@ closes it and renames it into place (``db.database.backup_sqlite``)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable
 from pathlib import Path
+
+from ..util.files import remove_quietly
 
 DEMO_CUSTOMERS = 2000
 DEMO_SEED = 2026
@@ -32,7 +32,8 @@ def create_demo_database(path: Path) -> None:
         working.with_name(working.name + "-wal"),
         working.with_name(working.name + "-shm"),
     )
-    _remove_quietly(leftovers)
+    for leftover in leftovers:
+        remove_quietly(leftover)
     open_db(working)
     try:
         with session.acting_as(session.system_actor("demo")):
@@ -41,10 +42,5 @@ def create_demo_database(path: Path) -> None:
         backup_sqlite(db.obj, path)
     finally:
         close_db()
-        _remove_quietly(leftovers)
-
-
-def _remove_quietly(paths: Iterable[Path]) -> None:
-    for stale in paths:
-        with contextlib.suppress(OSError):  # still open (Windows): removed next time
-            stale.unlink(missing_ok=True)
+        for leftover in leftovers:  # one still open (Windows) is removed next time
+            remove_quietly(leftover)
