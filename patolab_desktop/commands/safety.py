@@ -97,9 +97,29 @@ def run_migrate_to(args) -> int:
 
     open_from_args(args, create=False)
     with session.acting_as(session.current()):  # the signed-in user (sign_in)
-        counts = transfer.migrate_to(args.to, batch=max(1, args.batch), progress=None)
+        counts = transfer.migrate_to(
+            args.to, batch=max(1, args.batch), progress=_progress_on_stderr()
+        )
     width = max(len(t) for t in counts)
     for table, rows in counts.items():
         print(f"{table:<{width}}  {rows:>10,d}")
     print(f"Total: {sum(counts.values()):,d} filas copiadas a {describe(args.to)}.")
     return 0
+
+
+def _progress_on_stderr(every: float = 2.0):
+    """A progress callback for a long copy: each new step (table) at once, then at most
+    one line every ``every`` seconds, on stderr (stdout keeps the final counts)."""
+    import sys
+    import time
+
+    last = {"step": "", "at": 0.0}
+
+    def show(text: str) -> None:
+        step = text.split(":", 1)[0]
+        now = time.monotonic()
+        if step != last["step"] or now - last["at"] >= every:
+            print(text, file=sys.stderr, flush=True)
+            last.update(step=step, at=now)
+
+    return show

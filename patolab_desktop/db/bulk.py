@@ -10,7 +10,7 @@ date/datetime, Decimal, bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from peewee import Database, PostgresqlDatabase
 
@@ -54,33 +54,63 @@ def is_postgres(database: Database) -> bool:
 
 def secondary_indexes(database: Database, table: str) -> list[tuple[str, str]]:
     """(name, CREATE statement) of the non-unique indexes of ``table`` (PostgreSQL)."""
+    return _indexes(database, table, unique=False)
+
+
+def _indexes(database: Database, table: str, unique: bool) -> list[tuple[str, str]]:
+    """The indexes of ``table`` that back no constraint, unique or not, by name."""
     return [
         (name, sql)
         for name, sql in database.execute_sql(
             "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
             "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-            "WHERE t.relname = %s AND NOT x.indisunique AND NOT x.indisprimary "
-            "AND t.relnamespace = 'public'::regnamespace",
-            (table,),
+            "WHERE t.relname = %s AND x.indisunique = %s AND NOT x.indisprimary "
+            "AND t.relnamespace = 'public'::regnamespace "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+            "ORDER BY i.relname",
+            (table, unique),
         ).fetchall()
     ]
 
 
-def drop_self_references(database: Database, table: str) -> list[str]:
-    """Drop the foreign keys of a PostgreSQL ``table`` to itself; the statements that add
-    them back.
+def drop_foreign_keys(database: Database, table: str, only_to_itself: bool = False) -> list[str]:
+    """Drop the foreign keys of a PostgreSQL ``table`` (or only those to itself); the
+    statements that add them back.
 
-    A load can then copy a row that points at a later row of the table as it is (instead
-    of copying it empty and updating 2 million rows afterwards); added back once the table
-    is loaded, each constraint checks every row in one pass, as ``pg_restore`` does."""
+    A load then copies rows without a trigger per row and key checking each value (a
+    row that points at a later row of its own table goes in as it is); added back once
+    the data is there, each constraint checks every row in one join, as ``pg_restore``
+    does."""
     statements = []
     for name, definition in database.execute_sql(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND confrelid = conrelid AND contype = 'f'",
+        "WHERE conrelid = %s::regclass AND contype = 'f'"
+        + (" AND confrelid = conrelid" if only_to_itself else "")
+        + " ORDER BY conname",
         (f'"{table}"',),
     ).fetchall():
         database.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         statements.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    return statements
+
+
+def drop_keys(database: Database, table: str) -> list[str]:
+    """Drop the primary key and the unique indexes of an EMPTY PostgreSQL table whose
+    foreign keys, and those pointing at it, are already dropped; the statements that
+    build them again, the primary key first."""
+    if database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone():
+        return []
+    statements = []
+    for name, definition in database.execute_sql(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype, conname",
+        (f'"{table}"',),
+    ).fetchall():
+        database.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        statements.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    for name, sql in _indexes(database, table, unique=True):
+        database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+        statements.append(sql)
     return statements
 
 
@@ -98,12 +128,23 @@ def drop_secondary_indexes(database: Database, table: str) -> list[str]:
     return statements
 
 
-def recreate_indexes(database: Database, statements: list[str]) -> None:
+def recreate_indexes(
+    database: Database, statements: list[str], done: Callable[[int], None] | None = None
+) -> None:
+    """Run the statements that build indexes and add constraints back, with the memory
+    of a restore for the sorts and the joins that check a foreign key's rows; ``done``
+    is told how many have run, before the first and after each."""
     if not statements:
         return
     database.execute_sql("SET maintenance_work_mem = '256MB'")
-    for sql in statements:
+    database.execute_sql("SET work_mem = '128MB'")
+    for count, sql in enumerate(statements):
+        if done is not None:
+            done(count)
         database.execute_sql(sql)
+    if done is not None:
+        done(len(statements))
+    database.execute_sql("RESET work_mem")
     database.execute_sql("RESET maintenance_work_mem")
 
 

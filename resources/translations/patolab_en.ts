@@ -138,7 +138,7 @@
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
@@ -154,7 +154,7 @@
         <translation>Test removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Descuento</source>
         <translation>Discount</translation>
@@ -210,247 +210,247 @@
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
         <source>Registrar autorización CAI</source>
         <translation>Register CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Corregir autorización CAI</source>
         <translation>Correct CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Cerrar autorización CAI</source>
         <translation>Close CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Emitir factura</source>
         <translation>Issue invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Anular factura</source>
         <translation>Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Emitir nota de crédito</source>
         <translation>Issue credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Abrir caja</source>
         <translation>Open cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Cerrar caja</source>
         <translation>Close cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Confirmar cierre de caja</source>
         <translation>Confirm cash close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Crédito de empresa</source>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
         <source>Abono</source>
         <translation>Payment on account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="79"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="80"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="81"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Documento fiscal</source>
         <translation>Fiscal document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <source>Autorización CAI</source>
         <translation>CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <source>Caja</source>
         <translation>Cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -722,7 +722,7 @@
 <context>
     <name>admin.backup_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="23"/>
         <source>Cómo recuperar los datos:
 1. Cierre PatoLab Desktop en todas las computadoras que usen esta base de datos.
 2. Abra PatoLab Desktop y use Archivo → Restaurar copia… para elegir la copia de seguridad más reciente (se guarda antes una copia del estado actual).
@@ -737,60 +737,60 @@
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="37"/>
         <source>C&amp;opia de seguridad ahora</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="45"/>
         <source>&amp;Restaurar copia…</source>
         <translation>&amp;Restore backup…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="52"/>
         <source>&amp;Conexión a base de datos…</source>
         <translation>&amp;Database connection…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="61"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="68"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="69"/>
         <source>Copia de seguridad guardada en:
 {path}</source>
         <translation>Backup saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="82"/>
         <source>No se encontraron copias en {backup_folder}.</source>
         <translation>No backups found in {backup_folder}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="86"/>
         <source>Copias más recientes en {backup_folder}:</source>
         <translation>Most recent backups in {backup_folder}:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="101"/>
         <source>Restaurar copia de seguridad</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="102"/>
         <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
         <translation>PatoLab backups (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="96"/>
         <source>Restaurar copia</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
         <source>¿Reemplazar TODOS los datos actuales por la copia
 {path}
 (esquema {version})?
@@ -803,7 +803,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="128"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -814,18 +814,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="152"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="219"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="174"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="175"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -834,12 +834,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="191"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="192"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -1446,92 +1446,92 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="40"/>
         <source>Configuración del laboratorio</source>
         <translation>Laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="49"/>
         <source>Descuentos por edad</source>
         <translation>Age discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="51"/>
         <source>&amp;Tercera edad desde (años):</source>
         <translation>&amp;Senior from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="56"/>
         <source>Descuento de tercera edad (%):</source>
         <translation>Senior discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="59"/>
         <source>&amp;Cuarta edad desde (años):</source>
         <translation>&amp;Elderly from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="64"/>
         <source>Descuento de cuarta edad (%):</source>
         <translation>Elderly discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67"/>
         <source>Recepción</source>
         <translation>Front desk</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="76"/>
         <source>&amp;Sucursal predeterminada:</source>
         <translation>Default &amp;branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="81"/>
         <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
         <translation>&amp;Idle lock (minutes, 0 = never):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="85"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="87"/>
         <source>&amp;Nombre del laboratorio:</source>
         <translation>Laboratory &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
         <source>Teléf&amp;ono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
         <source>Corr&amp;eo:</source>
         <translation>E-&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="93"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="154"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="177"/>
         <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
@@ -1695,7 +1695,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="89"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -1703,58 +1703,57 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="44"/>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="43"/>
         <source>Cobrar y facturar</source>
         <translation>Charge and invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="48"/>
         <source>Número de solicitud:</source>
         <translation>Request number:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="61"/>
         <source>&amp;Cobrar solicitud…</source>
         <translation>&amp;Charge a request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="68"/>
         <source>&amp;Documentos fiscales…</source>
         <translation>Fiscal &amp;documents…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="75"/>
         <source>Crédito de &amp;empresas…</source>
         <translation>Company c&amp;redit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="82"/>
         <source>C&amp;uentas vencidas…</source>
         <translation>&amp;Overdue accounts…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="90"/>
         <source>&amp;Autorizaciones fiscales (CAI)…</source>
         <translation>Fiscal &amp;authorisations (CAI)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="97"/>
         <source>&amp;Abrir caja…</source>
         <translation>&amp;Open cash…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="104"/>
         <source>&amp;Cerrar caja (cuadre)…</source>
         <translation>&amp;Close cash (count)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="111"/>
         <source>C&amp;ierres de caja…</source>
         <translation>Cash c&amp;loses…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="118"/>
         <source>Avisos de facturación</source>
         <translation>Billing warnings</translation>
     </message>
@@ -2816,122 +2815,121 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.reports_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="37"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="39"/>
         <source>Se guardaron {count} filas en:
 {path}</source>
         <translation>{count} rows saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="48"/>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="46"/>
         <source>Libro de ventas</source>
         <translation>Sales book</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="47"/>
         <source>Mes (AAAA-MM):</source>
         <translation>Month (YYYY-MM):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="64"/>
         <source>Libro de ventas (CSV)</source>
         <translation>Sales book (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="74"/>
         <source>Libro de ventas (texto para el SAR)</source>
         <translation>Sales book (text for SAR)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="85"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="87"/>
         <source>Archivo guardado en:
 {path}</source>
         <translation>File saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="96"/>
         <source>Números no utilizados</source>
         <translation>Unused numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="105"/>
         <source>Facturas y notas de crédito (CSV)</source>
         <translation>Invoices and credit notes (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="116"/>
         <source>Ventas del día</source>
         <translation>Daily sales</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="122"/>
         <source>Día:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="129"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="137"/>
         <source>Por forma de pago</source>
         <translation>Per payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="138"/>
         <source>Por usuario</source>
         <translation>Per user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="139"/>
         <source>Total cobrado</source>
         <translation>Total taken</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="140"/>
         <source>Ventas del {day}</source>
         <translation>Sales of {day}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="158"/>
         <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
         <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="182"/>
         <source>&amp;Ventas del día…</source>
         <translation>Daily &amp;sales…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="183"/>
         <source>&amp;Libro de ventas (CSV)…</source>
         <translation>Sales &amp;book (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="184"/>
         <source>Libro de ventas (&amp;texto SAR)…</source>
         <translation>Sales book (SAR &amp;text)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="185"/>
         <source>&amp;Números no utilizados (CSV)…</source>
         <translation>&amp;Unused numbers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="187"/>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>
@@ -3053,7 +3051,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="24"/>
         <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="86"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
@@ -3069,12 +3067,12 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="93"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="94"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -3091,22 +3089,22 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="23"/>
         <source>Importar catálogo (CSV)</source>
         <translation>Import catalogue (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="18"/>
         <source>Importar catálogo</source>
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="34"/>
         <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="43"/>
         <source>
 
 ¿Importar ahora?</source>
@@ -3375,12 +3373,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="367"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="389"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="395"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -3388,97 +3386,97 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41"/>
         <source>Editar investigación</source>
         <translation>Edit test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="40"/>
         <source>Nueva investigación</source>
         <translation>New test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58"/>
         <source>p. ej. GLU (se guarda en mayúsculas)</source>
         <translation>e.g. GLU (saved in capitals)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="57"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67"/>
         <source>Glucosa en ayunas</source>
         <translation>Fasting glucose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="66"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="75"/>
         <source>Suero, Sangre total (EDTA), Orina…</source>
         <translation>Serum, Whole blood (EDTA), Urine…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="83"/>
         <source>&amp;Tipo de muestra:</source>
         <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="99"/>
         <source>&amp;Historial de precios…</source>
         <translation>Price &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="106"/>
         <source>&amp;Precio (L):</source>
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="122"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="129"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="137"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="174"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="180"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="205"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="206"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="117"/>
         <source>Impuesto (factura):</source>
         <translation>Tax (invoice):</translation>
     </message>
@@ -3619,82 +3617,82 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.members_editor</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="49"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="50"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="51"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="54"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="88"/>
         <source>Código o nombre de la investigación a agregar…</source>
         <translation>Code or name of the test to add…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="97"/>
         <source>Agr&amp;egar</source>
         <translation>A&amp;dd</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="104"/>
         <source>&amp;Quitar</source>
         <translation>&amp;Remove</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="106"/>
         <source>S&amp;ubir</source>
         <translation>Move &amp;up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="111"/>
         <source>Ba&amp;jar</source>
         <translation>Move do&amp;wn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="129"/>
         <source>Agregar:</source>
         <translation>Add:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="144"/>
         <source>&amp;Incluye (en este orden):</source>
         <translation>&amp;Includes (in this order):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="202"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="204"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="207"/>
         <source>{count} {noun}; suma de sus precios por separado: {format_lempiras}</source>
         <translation>{count} {noun}; sum of their separate prices: {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="216"/>
         <source>El perfil aún no tiene investigaciones.</source>
         <translation>The profile has no tests yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="258"/>
         <source>este perfil</source>
         <translation>this profile</translation>
     </message>
@@ -3840,62 +3838,62 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_columns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="32"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="35"/>
         <source>Datos incompletos: ábralo para completarlos</source>
         <translation>Incomplete details: open it to complete them</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="50"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="54"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="57"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="62"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="64"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="65"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="67"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="68"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -3903,12 +3901,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="38"/>
         <source>&amp;Paciente</source>
         <translation>&amp;Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="39"/>
         <source>E&amp;mpresa</source>
         <translation>Co&amp;mpany</translation>
     </message>
@@ -3923,198 +3921,198 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="87"/>
         <source>Identificación</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="106"/>
         <source>Tipo:</source>
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="115"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="114"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="121"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="129"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="128"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="159"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="189"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="192"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="213"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="203"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="151"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="30"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="35"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="37"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="48"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="242"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="45"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="52"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="57"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="67"/>
         <source>Avisos &amp;WhatsApp:</source>
         <translation>&amp;WhatsApp notices:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="68"/>
         <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
         <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="81"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="87"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="97"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="106"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="105"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="113"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="112"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="120"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="128"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="143"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="147"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="161"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
@@ -4139,19 +4137,19 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="141"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="172"/>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="185"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="325"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="174"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
@@ -4182,7 +4180,7 @@ Someone else saved this customer while you were editing it. The current details 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="452"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="167"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
@@ -4235,69 +4233,69 @@ Save anyway?</translation>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="42"/>
         <source>0801-1990-12345 (13 dígitos)</source>
         <translation>0801-1990-12345 (13 digits)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="43"/>
         <source>08011990123456 (14 dígitos)</source>
         <translation>08011990123456 (14 digits)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="44"/>
         <source>Letras y números, p. ej. F1234567</source>
         <translation>Letters and digits, e.g. F1234567</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="47"/>
         <source>Número del carné</source>
         <translation>Card number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="48"/>
         <source>Sin documento</source>
         <translation>No document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="240"/>
         <source>35, 8m o 3d</source>
         <translation>35, 8m or 3d</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="141"/>
         <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
         <translation>Years (35), months (8m) or days (3d) for babies.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="156"/>
         <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
         <translation>One key: the first letter of the choice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="176"/>
         <source>&amp;Identidad:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="345"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="335"/>
         <source>escriba la fecha de nacimiento</source>
         <translation>type the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="344"/>
         <source>{age}, declarada hoy</source>
         <translation>{age}, declared today</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="346"/>
         <source>declarada (sin fecha de nacimiento)</source>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="91"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="98"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
@@ -4585,57 +4583,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="27"/>
         <source>&amp;Importar pacientes (CSV)…</source>
         <translation>&amp;Import patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="34"/>
         <source>&amp;Pacientes (CSV)…</source>
         <translation>&amp;Patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="62"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="85"/>
         <source>Exportar pacientes a CSV</source>
         <translation>Export patients to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="87"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="96"/>
         <source>Exportar pacientes</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="100"/>
         <source>Exportando pacientes</source>
         <translation>Exporting patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
         <source>paciente</source>
         <translation>patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="106"/>
         <source>pacientes</source>
         <translation>patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="102"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="103"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -4842,58 +4840,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="482"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="491"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="480"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="484"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="494"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="495"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="499"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="500"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="500"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="510"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="511"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="513"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="514"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="520"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="521"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="526"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="527"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="532"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="533"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="540"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="541"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
@@ -4921,57 +4918,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="45"/>
+        <location filename="../../patolab_desktop/db/database.py" line="68"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="74"/>
+        <location filename="../../patolab_desktop/db/database.py" line="97"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="79"/>
+        <location filename="../../patolab_desktop/db/database.py" line="102"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="114"/>
+        <location filename="../../patolab_desktop/db/database.py" line="137"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="125"/>
+        <location filename="../../patolab_desktop/db/database.py" line="151"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="135"/>
+        <location filename="../../patolab_desktop/db/database.py" line="161"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="141"/>
+        <location filename="../../patolab_desktop/db/database.py" line="167"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="147"/>
+        <location filename="../../patolab_desktop/db/database.py" line="173"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="155"/>
+        <location filename="../../patolab_desktop/db/database.py" line="181"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="169"/>
+        <location filename="../../patolab_desktop/db/database.py" line="195"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="179"/>
+        <location filename="../../patolab_desktop/db/database.py" line="205"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -5008,7 +5005,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="124"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="126"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -5921,37 +5918,37 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Copies per label:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="155"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="157"/>
         <source>C&amp;ancelar</source>
         <translation>C&amp;ancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="239"/>
         <source>(no se puede mostrar la imagen)</source>
         <translation>(the image cannot be shown)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="252"/>
         <source>Elegir logotipo</source>
         <translation>Choose logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="267"/>
         <source>Ancho de la etiqueta</source>
         <translation>Label width</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="268"/>
         <source>Alto de la etiqueta</source>
         <translation>Label height</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="293"/>
         <source>No se pudo guardar</source>
         <translation>Could not save</translation>
     </message>
@@ -5974,7 +5971,7 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/pdf_output.py" line="143"/>
+        <location filename="../../patolab_desktop/documents/pdf_output.py" line="162"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -6032,22 +6029,22 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Last month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="87"/>
         <source>&amp;Vista previa</source>
         <translation>Pre&amp;view</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="92"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="89"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="142"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
@@ -6055,170 +6052,170 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_report</name>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="46"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="79"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="183"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="207"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="45"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="78"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="182"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="206"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="47"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="184"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="46"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="183"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="48"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="185"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="234"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="47"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="184"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="233"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="98"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="97"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="115"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="114"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="127"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="126"/>
         <source>Resumen</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="182"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="133"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="132"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="87"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="138"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="86"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="137"/>
         <source>Canceladas (aparte, no suman)</source>
         <translation>Cancelled (apart, not added)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="145"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="144"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="151"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="150"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="152"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="151"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="159"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="158"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="160"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="159"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="166"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="165"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="167"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="166"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="200"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="199"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="202"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="201"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="229"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="231"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="231"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="233"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="236"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="235"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="254"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="253"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="225"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="224"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="23"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="22"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="31"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="30"/>
         <source>{start} al {end}</source>
         <translation>{start} to {end}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="39"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="38"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="45"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="44"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="225"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="275"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="274"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6226,193 +6223,193 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="108"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="107"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="77"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="76"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="32"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="31"/>
         <source>Resumen de solicitud</source>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="40"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="39"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="41"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="40"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="50"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="52"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="57"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="56"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="58"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="57"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="59"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="58"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="60"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="59"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="62"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="61"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="78"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="77"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="80"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="79"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="83"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="82"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="84"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="83"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="85"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="84"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="87"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="86"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="90"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="89"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="95"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="94"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="143"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="142"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="144"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="143"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="181"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="180"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="201"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="200"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="203"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="202"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="61"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="193"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="60"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="192"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="196"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="195"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="207"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="206"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="212"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="211"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="233"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="232"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="243"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="242"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="245"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="244"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="248"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="247"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="250"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="258"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="257"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="264"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6997,22 +6994,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Type the reason or choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="86"/>
         <source>Cancelar &amp;solicitud</source>
         <translation>Cancel &amp;request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="88"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="113"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="121"/>
         <source>No se puede cancelar</source>
         <translation>Cannot cancel</translation>
     </message>
@@ -7623,12 +7620,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="484"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="485"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="485"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="486"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -7900,7 +7897,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Incomplete data</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="169"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="171"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="72"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
@@ -7927,356 +7924,356 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Request number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="131"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="132"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="131"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="133"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="132"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="134"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="133"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="135"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="134"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="136"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="137"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="136"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="138"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="77"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="137"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="139"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="76"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="138"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="166"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="140"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="168"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="139"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="141"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="140"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="142"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="141"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="143"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="142"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="144"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="143"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="154"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="145"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="156"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="144"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="146"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="145"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="147"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="146"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="148"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="78"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="147"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="149"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="148"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="150"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="79"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="149"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="151"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="150"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="152"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="152"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="154"/>
         <source>Clase de impuesto</source>
         <translation>Tax class</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="153"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="155"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="155"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="157"/>
         <source>Comprador</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="156"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="158"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="157"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="159"/>
         <source>Pagado</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="158"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="160"/>
         <source>A crédito</source>
         <translation>On credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="159"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="161"/>
         <source>Factura original</source>
         <translation>Original invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="160"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="162"/>
         <source>Qué se hizo con el dinero</source>
         <translation>What was done with the money</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="161"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="163"/>
         <source>Fondo inicial</source>
         <translation>Starting float</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="162"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="164"/>
         <source>Diferencia</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="163"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="165"/>
         <source>Monto</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="164"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="166"/>
         <source>Límite de crédito</source>
         <translation>Credit limit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="165"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="167"/>
         <source>Días de crédito</source>
         <translation>Credit days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="167"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="169"/>
         <source>Establecimiento</source>
         <translation>Establishment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="168"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="170"/>
         <source>Punto de emisión</source>
         <translation>Issuing point</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="170"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="172"/>
         <source>CAI</source>
         <translation>CAI</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="171"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="173"/>
         <source>Rango desde</source>
         <translation>Range from</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="172"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="174"/>
         <source>Rango hasta</source>
         <translation>Range to</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="173"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="175"/>
         <source>Fecha límite de emisión</source>
         <translation>Issuing deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="244"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="240"/>
         <source>Solo el servicio que hizo la acción puede escribir su registro de auditoría.</source>
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="356"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="371"/>
         <source>(cifrado)</source>
         <translation>(encrypted)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="361"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="367"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="376"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="382"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="251"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="363"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="378"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="365"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="380"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -8284,103 +8281,103 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.auth</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="75"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="77"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="78"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="79"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="123"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="128"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="129"/>
         <source>La contraseña admite como máximo {length} caracteres.</source>
         <translation>The password can have at most {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="134"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="135"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="140"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="141"/>
         <source>Esa contraseña es de las más usadas y se adivina en segundos. Elija otra: una frase de varias palabras es fácil de recordar y difícil de adivinar.</source>
         <translation>That password is one of the most common ones and is guessed in seconds. Choose another: a phrase of several words is easy to remember and hard to guess.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="152"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="153"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="205"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="228"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="212"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="235"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="219"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="242"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="322"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="331"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="324"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="333"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="329"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="338"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="358"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="367"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="397"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="420"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="406"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="429"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="402"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="411"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="416"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="425"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="424"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="433"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="429"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="438"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -8444,32 +8441,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="318"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="323"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="324"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="329"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="333"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="336"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="341"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="345"/>
         <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
         <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="351"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="360"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="365"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
@@ -8484,7 +8481,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="384"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="391"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
@@ -8583,7 +8580,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/authorisations.py" line="246"/>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="266"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="262"/>
         <source>la autorización</source>
         <translation>the authorisation</translation>
     </message>
@@ -8593,67 +8590,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The authorisation was already closed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="272"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="268"/>
         <source>La autorización ya emitió números: sus datos no se pueden cambiar.</source>
         <translation>The authorisation has already issued numbers: its data cannot change.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="292"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="288"/>
         <source>La autorización no existe.</source>
         <translation>The authorisation does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="348"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="344"/>
         <source>La autorización {key} venció el {date}: no se puede emitir.</source>
         <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="354"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="350"/>
         <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
         <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="361"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="357"/>
         <source>La autorización {key} agotó su rango: no se puede emitir.</source>
         <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="367"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="363"/>
         <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="425"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="421"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en Administración → Autorizaciones fiscales.</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in Administration → Fiscal authorisations.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="434"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="430"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="442"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="438"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="89"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="100"/>
         <source>El documento del comprador es un RTN de 14 dígitos, una identidad de 13 o un pasaporte.</source>
         <translation>The buyer&apos;s document is a 14-digit RTN, a 13-digit identity number or a passport.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="112"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="123"/>
         <source>Un comprador exonerado necesita el número de la Orden de Compra Exenta y la Constancia del Registro de Exonerados.</source>
         <translation>An exonerated buyer needs the Exempt Purchase Order number and the Exonerated Register certificate.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="129"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="140"/>
         <source>Una factura de más de {limit} no puede ir a CONSUMIDOR FINAL: escriba el nombre y el RTN o la identidad del comprador.</source>
         <translation>An invoice above {limit} cannot go to CONSUMIDOR FINAL: type the buyer&apos;s name and RTN or identity number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="141"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="152"/>
         <source>Un comprador exonerado necesita su RTN en la factura.</source>
         <translation>An exonerated buyer needs their RTN on the invoice.</translation>
     </message>
@@ -8695,7 +8692,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/cash.py" line="208"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="279"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="277"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
@@ -8715,129 +8712,129 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="235"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="238"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="239"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="282"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="280"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="65"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="199"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="66"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="194"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="79"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="87"/>
         <source>La factura {number} ya tiene notas de crédito: acredite el monto que falta ({left}) en lugar de la factura completa.</source>
         <translation>Invoice {number} already has credit notes: credit the amount left ({left}) instead of the whole invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="95"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="101"/>
         <source>Alguna investigación elegida no está en la factura {number}.</source>
         <translation>Some chosen investigation is not on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="113"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="119"/>
         <source>Alguna de esas investigaciones ya tiene su nota de crédito.</source>
         <translation>Some of those investigations already have their credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="121"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="127"/>
         <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="29"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="130"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="136"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="138"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="144"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="145"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="151"/>
         <source>Rebaja: {reason}</source>
         <translation>Rebate: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="174"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="169"/>
         <source>Escriba el motivo de la nota de crédito.</source>
         <translation>Type the reason for the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="176"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="171"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="180"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="175"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="179"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="186"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="181"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="188"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="183"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="212"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="209"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="226"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="222"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="234"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="232"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="242"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="241"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="288"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="287"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="301"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="300"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
@@ -8902,7 +8899,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="295"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="290"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -9039,7 +9036,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="264"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="245"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
@@ -9151,67 +9148,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="125"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="34"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="127"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="35"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="131"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="128"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="132"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="144"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="136"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="219"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="208"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="234"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="223"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="240"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="229"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="265"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="254"/>
         <source>la sucursal «{name}»</source>
         <translation>the branch “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="271"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="260"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="307"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="294"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="321"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="165"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="157"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -9284,67 +9281,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="73"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="74"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="75"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="76"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="88"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="82"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="45"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="94"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="46"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="98"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="88"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="107"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="97"/>
         <source>Clase de impuesto: exento, gravado 15 % o gravado 18 %.</source>
         <translation>Tax class: exempt, taxed 15 % or taxed 18 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="112"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="102"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="129"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="119"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="173"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="163"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="194"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="184"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="248"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="238"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="261"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="251"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
@@ -9487,22 +9484,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="113"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="118"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="117"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="122"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="154"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="159"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="167"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="172"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
@@ -9532,7 +9529,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="218"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="223"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
@@ -9552,7 +9549,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="323"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="328"/>
         <location filename="../../patolab_desktop/services/customers/validation.py" line="135"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
@@ -9713,72 +9710,72 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="104"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="109"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="186"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="191"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="197"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="202"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="208"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="213"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="226"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="231"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="313"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="318"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="324"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="329"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="327"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="332"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="390"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="395"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="391"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="396"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="394"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="399"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="395"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="400"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="397"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="402"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="398"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="403"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
@@ -9832,12 +9829,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="216"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="214"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="232"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="230"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -10178,7 +10175,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{path} already exists: it is not replaced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="248"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="247"/>
         <source>{path} es la base de datos abierta.</source>
         <translation>{path} is the open database.</translation>
     </message>
@@ -10277,62 +10274,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="85"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="88"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="125"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="130"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="132"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="137"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="144"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="149"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="154"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="159"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="194"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="199"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="197"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="202"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="299"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="304"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="321"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="326"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="323"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="328"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="200"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="204"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="213"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="217"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -10342,12 +10339,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="221"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="226"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="271"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="276"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -10867,67 +10864,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.referrers</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="99"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="106"/>
         <source>El remitente {id} no existe.</source>
         <translation>Referrer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="112"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="37"/>
         <source>Escriba el nombre del remitente.</source>
         <translation>Enter the referrer’s name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="114"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="38"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="118"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121"/>
         <source>La institución admite como máximo 200 caracteres.</source>
         <translation>The institution can have at most 200 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="122"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="125"/>
         <source>Elija el tipo de remitente.</source>
         <translation>Choose the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="124"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="127"/>
         <source>El tipo de remitente elegido no existe.</source>
         <translation>The chosen referrer type does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="178"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="181"/>
         <source>mismo nombre e institución</source>
         <translation>same name and institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="180"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="183"/>
         <source>mismo nombre, sin institución</source>
         <translation>same name, no institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="183"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="186"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="357"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="360"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="361"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="364"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="424"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="419"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="443"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="438"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -10955,17 +10952,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="152"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="158"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="155"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="161"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="159"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="165"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
@@ -11024,22 +11021,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/filters.py" line="24"/>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="26"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/filters.py" line="40"/>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="42"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="125"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="127"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/detail.py" line="43"/>
+        <location filename="../../patolab_desktop/services/requests/detail.py" line="37"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -11207,7 +11204,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="189"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="185"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
@@ -11461,82 +11458,87 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="404"/>
-        <source>Creando los índices…</source>
-        <translation>Creating the indexes…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="421"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="477"/>
         <source>Analizando las tablas (ANALYZE)…</source>
         <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="69"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="72"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="78"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="92"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="95"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="94"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="97"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="95"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="98"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="101"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="104"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="210"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="213"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="325"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="221"/>
+        <source>Creando índices y claves: {count} de {total}</source>
+        <translation>Building indexes and keys: {count} of {total}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="400"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="335"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="410"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="350"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="425"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="357"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="432"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="370"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="445"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="380"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="455"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="412"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="469"/>
+        <source>El origen tiene filas con referencias rotas o repetidas ({error}). No se guardó nada en el destino: revise el origen con «patolab check».</source>
+        <translation>The source has rows with broken or repeated references ({error}). Nothing was saved in the target: check the source with “patolab check”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="375"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -11544,109 +11546,109 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.users</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="108"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="110"/>
         <source>Bloqueado hasta las {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="114"/>
         <source>Activo (debe cambiar contraseña)</source>
         <translation>Active (must change password)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="115"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="93"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="237"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="215"/>
         <source>El usuario no existe.</source>
         <translation>The user does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="185"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="173"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="187"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="175"/>
         <source>Elija un rol.</source>
         <translation>Choose a role.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="204"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="192"/>
         <source>Ya existe el usuario «{name}».</source>
         <translation>The user “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="245"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="223"/>
         <source>No puede desactivar su propio usuario.</source>
         <translation>You cannot deactivate your own user.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="260"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="238"/>
         <source>el usuario «{name}»</source>
         <translation>the user “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="272"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="250"/>
         <source>No se puede: es el último administrador activo (el único que puede administrar usuarios). Cree o active otro administrador primero.</source>
         <translation>Not possible: this is the last active administrator (the only one who can manage users). Create or activate another administrator first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="358"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="336"/>
         <source>El rol «{name}» no existe.</source>
         <translation>The role “{name}” does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="363"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="341"/>
         <source>Ya existe el rol «{name}».</source>
         <translation>The role “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="370"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="399"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="348"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="377"/>
         <source>Escriba el nombre del rol.</source>
         <translation>Enter the role name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="102"/>
         <source>El rol no existe.</source>
         <translation>The role does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="401"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="379"/>
         <source>Los roles de fábrica no se pueden renombrar.</source>
         <translation>Built-in roles cannot be renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="408"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="386"/>
         <source>el rol «{name}»</source>
         <translation>the role “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="423"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="401"/>
         <source>Los roles de fábrica no se pueden eliminar.</source>
         <translation>Built-in roles cannot be deleted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="426"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="404"/>
         <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
         <translation>The role has users: give them another role before deleting it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="460"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="438"/>
         <source>Permiso desconocido: {key}</source>
         <translation>Unknown permission: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="491"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="469"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
     </message>
@@ -11670,32 +11672,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="352"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="344"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="366"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="346"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="368"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="371"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="351"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="373"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="378"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>

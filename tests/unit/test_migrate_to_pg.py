@@ -137,8 +137,11 @@ def test_cli_migrate_to_prints_the_counts(tmp_path, empty_target, capsys):
 
     with session.acting_as(None):  # the command acts as the "cli" system user by itself
         assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 0
-    out = capsys.readouterr().out
-    assert "municipality" in out and "298" in out and "filas copiadas" in out
+    printed = capsys.readouterr()
+    assert "municipality" in printed.out and "298" in printed.out
+    assert "filas copiadas" in printed.out
+    # The progress of the copy goes to stderr, a line as each table starts.
+    assert "municipality: 298 filas" in printed.err and "department: 18 filas" in printed.err
     assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 1
     assert "ya tiene datos" in capsys.readouterr().err
 
@@ -176,6 +179,10 @@ def test_copy_keeps_indexes_analyzes_and_searches_alike(source, empty_target):
         ).fetchone()[0]
         assert analysed == 3
         assert any("ANALYZE" in line for line in progress)
+        rebuilt = [line for line in progress if line.startswith("Creando índices y claves")]
+        total = len(rebuilt) - 1  # told before the first statement and after each
+        assert rebuilt[0] == f"Creando índices y claves: 0 de {total}"
+        assert rebuilt[-1] == f"Creando índices y claves: {total} de {total}"
 
 
 # Every value, not only the row counts (issue 20): on PostgreSQL the COPY lines are written
@@ -208,12 +215,14 @@ def _rows(model) -> list[tuple]:
     return list(model.select().order_by(model._meta.primary_key).tuples())
 
 
-def test_every_value_of_every_table_reads_back_the_same(source, empty_target):
+def test_every_value_of_every_table_reads_back_the_same(source, empty_target, monkeypatch):
     _awkward_values()
     before = {model: _rows(model) for model in ALL_MODELS}
     assert AWKWARD in {cell for rows in before.values() for row in rows for cell in row}
+    # Batches of 7 rows: many batches per table, read by two threads, copied in order.
+    monkeypatch.setattr(transfer, "COPY_BATCH", 7)
 
-    transfer.migrate_to(empty_target)
+    transfer.migrate_to(empty_target, batch=7)
 
     close_db()
     open_db(empty_target)
@@ -227,3 +236,60 @@ def test_every_value_of_every_table_reads_back_the_same(source, empty_target):
         ).fetchall() == [
             ("FOREIGN KEY (parent_line_id) REFERENCES request_line(id) ON DELETE CASCADE",)
         ]
+
+
+def _schema_objects(database) -> set[tuple[str, str]]:
+    """Every constraint, index and trigger of the public schema, as PostgreSQL prints it."""
+    return set(
+        database.execute_sql(
+            "SELECT conrelid::regclass::text, conname || ' ' || pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE connamespace = 'public'::regnamespace "
+            "UNION ALL SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+            "UNION ALL SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger "
+            "WHERE NOT tgisinternal"
+        ).fetchall()
+    )
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PATOLAB_TEST_PG (make test-pg)")
+def test_the_target_gets_back_every_key_index_constraint_and_trigger(source, empty_target):
+    """Issue 20: the tables are loaded bare (no foreign key, key or index) and all of it is
+    built after the load; the target ends with exactly what the migrations make."""
+    from patolab_desktop.db import migrations
+    from patolab_desktop.db.database import make_database
+
+    with scratch_pg_database("n_") as fresh_url:
+        fresh = make_database(fresh_url)
+        fresh.connect()
+        with fresh.bind_ctx(ALL_MODELS):
+            migrations.upgrade(fresh)
+        made = _schema_objects(fresh)
+        fresh.close()
+    assert any("FOREIGN KEY (patient_id)" in text for _table, text in made)
+    assert any("PRIMARY KEY" in text for _table, text in made)
+    assert any("CREATE UNIQUE INDEX lab_request_request_number" in text for _t, text in made)
+
+    transfer.migrate_to(empty_target)
+
+    close_db()
+    open_db(empty_target)
+    assert _schema_objects(db.obj) == made
+
+
+def test_a_broken_reference_in_the_source_stops_the_copy_and_leaves_nothing(source, empty_target):
+    """The foreign keys are checked after the load on PostgreSQL: a request line pointing
+    at no request still fails the copy, with a clear message, and nothing is kept."""
+    original = db.execute_sql("SELECT lab_request_id FROM request_line WHERE id = 1").fetchone()
+    db.execute_sql("PRAGMA foreign_keys = OFF")
+    db.execute_sql("UPDATE request_line SET lab_request_id = 999999 WHERE id = 1")
+    db.execute_sql("PRAGMA foreign_keys = ON")
+
+    with pytest.raises(transfer.TransferError, match="referencias rotas.*No se guardó nada"):
+        transfer.migrate_to(empty_target)
+
+    # Nothing half-copied is left: once the source is mended, the same target takes it.
+    db.execute_sql("UPDATE request_line SET lab_request_id = ? WHERE id = 1", original)
+    expected = _counts()
+    assert transfer.migrate_to(empty_target) == {
+        t: n for t, n in expected.items() if t != "schema_version"
+    }
