@@ -73,9 +73,8 @@ def _indexes(database: Database, table: str, unique: bool) -> list[tuple[str, st
     ]
 
 
-def drop_foreign_keys(database: Database, table: str, only_to_itself: bool = False) -> list[str]:
-    """Drop the foreign keys of a PostgreSQL ``table`` (or only those to itself); the
-    statements that add them back.
+def drop_foreign_keys(database: Database, table: str) -> list[str]:
+    """Drop the foreign keys of a PostgreSQL ``table``; the statements that add them back.
 
     A load then copies rows without a trigger per row and key checking each value (a
     row that points at a later row of its own table goes in as it is); added back once
@@ -84,9 +83,7 @@ def drop_foreign_keys(database: Database, table: str, only_to_itself: bool = Fal
     statements = []
     for name, definition in database.execute_sql(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f'"
-        + (" AND confrelid = conrelid" if only_to_itself else "")
-        + " ORDER BY conname",
+        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
         (f'"{table}"',),
     ).fetchall():
         database.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
