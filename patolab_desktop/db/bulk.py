@@ -80,15 +80,7 @@ def drop_foreign_keys(database: Database, table: str) -> list[str]:
     row that points at a later row of its own table goes in as it is); added back once
     the data is there, each constraint checks every row in one join, as ``pg_restore``
     does."""
-    statements = []
-    for name, definition in database.execute_sql(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-        (f'"{table}"',),
-    ).fetchall():
-        database.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        statements.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-    return statements
+    return _drop_constraints(database, table, "f")
 
 
 def drop_keys(database: Database, table: str) -> list[str]:
@@ -97,17 +89,20 @@ def drop_keys(database: Database, table: str) -> list[str]:
     build them again, the primary key first."""
     if database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone():
         return []
+    return _drop_constraints(database, table, "pu") + _drop_indexes(database, table, True)
+
+
+def _drop_constraints(database: Database, table: str, kinds: str) -> list[str]:
+    """Drop the constraints of ``table`` whose ``pg_constraint.contype`` is one of
+    ``kinds``; the statements that add them back, by kind ("p" before "u") and name."""
     statements = []
     for name, definition in database.execute_sql(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype, conname",
-        (f'"{table}"',),
+        "WHERE conrelid = %s::regclass AND contype::text = ANY(%s) ORDER BY contype, conname",
+        (f'"{table}"', list(kinds)),
     ).fetchall():
         database.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         statements.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-    for name, sql in _indexes(database, table, unique=True):
-        database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
-        statements.append(sql)
     return statements
 
 
@@ -118,8 +113,12 @@ def drop_secondary_indexes(database: Database, table: str) -> list[str]:
     date while a million rows arrive (the trigram GIN index most of all)."""
     if database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone():
         return []
+    return _drop_indexes(database, table, False)
+
+
+def _drop_indexes(database: Database, table: str, unique: bool) -> list[str]:
     statements = []
-    for name, sql in secondary_indexes(database, table):
+    for name, sql in _indexes(database, table, unique):
         database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
         statements.append(sql)
     return statements
