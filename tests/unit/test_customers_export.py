@@ -6,6 +6,7 @@ import datetime as dt
 
 from patolab_desktop.services import csvio, customers
 from patolab_desktop.services.customers import export as exports
+from patolab_desktop.services.customers import search as customer_search
 from tests.expected import CUSTOMER_HEADER
 
 F = customers.CustomerFilter
@@ -91,7 +92,10 @@ def test_only_active_customers_matching_the_filters(tmp_path, register, geo, gen
     assert count == 0 and csvio.read_csv(path) == [exports.CUSTOMER_COLUMNS]
 
 
-def test_same_rows_as_the_list(tmp_path, register):
+def test_same_rows_as_the_list(tmp_path, register, monkeypatch):
+    # Fetches of 4 rows: the 30 rows come in 8 batches (on PostgreSQL from a server-side
+    # cursor, the next batch read by a helper thread), in the list's order.
+    monkeypatch.setattr(customer_search, "EXPORT_BATCH", 4)
     for n in range(30):
         register(first_name=f"Paciente {n:02d}", last_name="Zelaya")
     _count, path = _export(tmp_path, F(search="zelaya"))
@@ -105,6 +109,25 @@ def test_cancelled_export_writes_no_file(tmp_path, register, monkeypatch):
         register(first_name=f"P{n}")
     count, path = _export(tmp_path, cancelled=lambda: True)
     assert count == 0 and not path.exists()
+
+
+def test_an_export_cancelled_halfway_leaves_the_connection_ready(tmp_path, register, monkeypatch):
+    """Cancelled between two fetches: no file, no transaction or server-side cursor left
+    open, and the next export writes every row."""
+    from patolab_desktop.db.database import db, is_sqlite
+
+    monkeypatch.setattr(csvio, "CHUNK", 1)
+    monkeypatch.setattr(customer_search, "EXPORT_BATCH", 2)
+    for n in range(7):
+        register(first_name=f"P{n}")
+    asked = iter([False] * 3 + [True] * 100)
+    count, path = _export(tmp_path, cancelled=lambda: next(asked))
+    assert count == 0 and not path.exists()
+    assert not db.in_transaction()
+    if not is_sqlite():
+        assert db.execute_sql("SELECT count(*) FROM pg_cursors").fetchone()[0] == 0
+    count, path = _export(tmp_path)
+    assert count == 7 and len(csvio.read_csv(path)) == 8
 
 
 def test_progress_reports_rows(tmp_path, register):

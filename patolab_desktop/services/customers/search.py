@@ -43,6 +43,7 @@ from peewee import JOIN, SQL, ColumnBase, Expression, ModelSelect, Node, fn
 from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
+from ...db.streaming import stream_rows
 from .. import identity, reference
 from ..access import session
 from ..paging import Page, PageRequest, keyset_page
@@ -328,8 +329,12 @@ def iter_rows(
         request = dataclasses.replace(request, after=result.cursor)
 
 
+EXPORT_BATCH = 5000  # rows a fetch
+
+
 def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
-    """Raw rows for the CSV export, sorted by name, streamed by one cursor.
+    """Raw rows for the CSV export, sorted by name, streamed by one cursor
+    (``db.streaming``: on PostgreSQL the server reads the next batch meanwhile).
 
     Tuple order: name, id_number, type, date_of_birth, age, age_recorded_on, gender,
     phone, department, municipality, email (gender and places as names, joined in SQL:
@@ -358,9 +363,4 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
     usable = () if the_plan.in_mode else (column, Customer.active)
     query = _where(query, _conditions(filters, the_plan, usable))
     sql, params = query.order_by(sort_expr, Customer.id).sql()
-    cursor = db.execute_sql(sql, params)
-    while True:
-        rows = cursor.fetchmany(5000)
-        if not rows:
-            return
-        yield from rows
+    yield from stream_rows(sql, params, EXPORT_BATCH)
