@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from .figures import process_status_mb, stats, timed
@@ -106,8 +106,6 @@ def measure_export(result: dict, log, stall) -> None:
 def _import_once(path: Path, keep: bool, progress=None, cancelled=None) -> tuple:
     """Analyse and commit an import as the application does; unless ``keep``, inside a
     transaction rolled back at the end. The outcome and the seconds of each step."""
-    from contextlib import nullcontext
-
     from ..db.database import db
     from ..services.customers import importing as patient_import
     from ..util.release import empty_gradually

@@ -83,13 +83,17 @@ def drop_foreign_keys(database: Database, table: str) -> list[str]:
     return _drop_constraints(database, table, "f")
 
 
-def drop_keys(database: Database, table: str) -> list[str]:
-    """Drop the primary key and the unique indexes of an EMPTY PostgreSQL table whose
-    foreign keys, and those pointing at it, are already dropped; the statements that
-    build them again, the primary key first."""
+def drop_keys_and_indexes(database: Database, table: str) -> list[str]:
+    """Drop the primary key, the unique and the secondary indexes of an EMPTY PostgreSQL
+    table whose foreign keys, and those pointing at it, are already dropped; the
+    statements that build them again, the primary key first."""
     if database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone():
         return []
-    return _drop_constraints(database, table, "pu") + _drop_indexes(database, table, True)
+    return (
+        _drop_constraints(database, table, "pu")
+        + _drop_indexes(database, table, True)
+        + _drop_indexes(database, table, False)
+    )
 
 
 def _drop_constraints(database: Database, table: str, kinds: str) -> list[str]:

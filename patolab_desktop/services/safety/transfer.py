@@ -324,12 +324,8 @@ def _load_bare(target: Database, tables: list[str]) -> list[str]:
     Measured at 1M customers (issue 20): a foreign key costs a trigger and an index probe
     per row copied (2M requests, 6.8M lines and 9.7M events), and a key or index kept up
     to date row by row costs more than one sorted build at the end."""
-    foreign = [statement for table in tables for statement in bulk.drop_foreign_keys(target, table)]
-    keys = [
-        statement
-        for table in tables
-        for statement in bulk.drop_keys(target, table) + bulk.drop_secondary_indexes(target, table)
-    ]
+    foreign = [sql for table in tables for sql in bulk.drop_foreign_keys(target, table)]
+    keys = [sql for table in tables for sql in bulk.drop_keys_and_indexes(target, table)]
     return keys + foreign
 
 
@@ -353,14 +349,11 @@ def _copy_all(
     """Every table, in ONE transaction on the target: the counts copied, compared."""
     counts: dict[str, int] = {}
     postgres = isinstance(target, PostgresqlDatabase)
+    models = [model for model in _models() if model is not SchemaVersion]
     with target.atomic():
-        tables = [m._meta.table_name for m in _models() if m is not SchemaVersion]
-        rebuild = _load_bare(target, tables) if postgres else []
-        for model in _models():
-            if model is SchemaVersion:
-                continue
-            table = model._meta.table_name
-            counts[table] = _copy_table(
+        rebuild = _load_bare(target, [m._meta.table_name for m in models]) if postgres else []
+        for model in models:
+            counts[model._meta.table_name] = _copy_table(
                 source, target, model, max(batch, COPY_BATCH) if postgres else batch, progress
             )
         if rebuild:
