@@ -35,17 +35,57 @@ def copy_text(rows: Iterable[Sequence]) -> str:
     return "".join("\t".join(map(copy_cell, row)) + "\n" for row in rows)
 
 
-def copy_rows(database: Database, table: str, columns: Sequence[str], rows: list) -> int:
+def copy_statement(table: str, columns: Sequence[str], freeze: bool = False) -> str:
+    """``COPY table (columns) FROM STDIN``; ``freeze`` adds ``WITH (FREEZE)``, for a
+    table emptied by ``truncate_for_frozen_load`` in the same transaction."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'COPY "{table}" ({names}) FROM STDIN' + (" WITH (FREEZE)" if freeze else "")
+
+
+def copy_rows(
+    database: Database, table: str, columns: Sequence[str], rows: list, freeze: bool = False
+) -> int:
     """``COPY table (columns) FROM STDIN`` with ``rows`` (tuples); returns their count.
 
     Runs on the database's current connection, so inside the caller's transaction."""
     if not rows:
         return 0
-    names = ", ".join(f'"{c}"' for c in columns)
     buffer = io.StringIO(copy_text(rows))
     cursor = database.cursor()
-    cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
+    cursor.copy_expert(copy_statement(table, columns, freeze), buffer)
     return len(rows)
+
+
+def drop_before_insert_triggers(database: Database, table: str) -> list[str]:
+    """Drop the BEFORE INSERT row triggers of ``table`` (PostgreSQL) for a load; the
+    statements that create them again.
+
+    COPY inserts a row at a time into a table with such a trigger, even a disabled one:
+    slower, and a frozen COPY then marks no page all-visible (only its batched inserts
+    do)."""
+    triggers = database.execute_sql(
+        "SELECT t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+        "JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = %s "
+        "AND c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal "
+        "AND t.tgtype & 7 = 7",  # tgtype bits: 1 row, 2 before, 4 insert
+        (table,),
+    ).fetchall()
+    for name, _definition in triggers:
+        database.execute_sql(f'DROP TRIGGER "{name}" ON "{table}"')
+    return [definition for _name, definition in triggers]
+
+
+def truncate_for_frozen_load(database: Database, tables: Sequence[str]) -> None:
+    """Empty ``tables`` (already empty, foreign keys dropped) in the current transaction,
+    so that the COPYs that follow in it may say ``FREEZE``.
+
+    A frozen COPY writes its rows as visible to every transaction and, since PostgreSQL
+    14, marks their pages all-visible in the visibility map. Without it, a freshly loaded
+    table has no page marked: every index-only scan (the customer search's walk of the
+    name index) reads the table row of each entry until a VACUUM has passed, and
+    autovacuum later rewrites every page of the load to freeze it."""
+    if tables:
+        database.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))
 
 
 def is_postgres(database: Database) -> bool:

@@ -110,6 +110,16 @@ def fill(database: Database) -> None:
     )
 
 
+def fill_missing(database: Database) -> None:
+    """Give the requests without a copy their patient's (what the insert trigger does),
+    after a load that ran without it."""
+    if _is_postgres(database):
+        database.execute_sql(
+            f"UPDATE lab_request SET {COLUMN} = customer.search_text FROM customer "
+            f"WHERE customer.id = lab_request.patient_id AND lab_request.{COLUMN} IS NULL"
+        )
+
+
 def add_to_existing(database: Database) -> None:
     """Schema 15: the column on an existing database, filled, and its triggers."""
     if COLUMN not in {c.name for c in database.get_columns("lab_request")}:

@@ -15,7 +15,7 @@ from pathlib import Path
 from peewee import Database
 
 from ...util.translation import translate
-from .. import request_search, search
+from .. import autovacuum, request_search, search
 from ..database import DatabaseOpenError, backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
 from .access_v5 import add_version_columns as _access_v5
@@ -91,9 +91,10 @@ STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (13, "facturación: autorizaciones CAI, facturas, pagos y caja", _billing_v13),
     (14, "números de identidad cifrados", _identity_v14),
     (15, "texto de búsqueda del paciente en cada solicitud", request_search.add_to_existing),
+    (16, "PostgreSQL: autovacuum de clientes y solicitudes tras importar", autovacuum.install),
 ]
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 IDENTITY_STEP = 14  # the step that encrypts the identity numbers (see ``upgrade``)
 
 
@@ -113,6 +114,7 @@ def _create_fresh(database: Database) -> None:
         database.create_tables(ALL_MODELS)
         search.install(database)
         request_search.install(database)
+        autovacuum.install(database)
         SchemaVersion.create(version=SCHEMA_VERSION)
 
 

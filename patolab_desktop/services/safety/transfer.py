@@ -6,8 +6,11 @@ in foreign-key order, in batches, inside ONE transaction on the target (a failur
 no half-copied data), the PostgreSQL id sequences are moved past the copied ids, and the
 row counts of both sides are compared before committing. On PostgreSQL (issue 20) the
 rows go in with COPY (20,000 a statement) into bare tables: the foreign keys, keys and
-indexes are dropped for the load and built once after it (``_load_bare``), and the tables
-are ANALYZEd at the end, so the planner has statistics at once.
+indexes are dropped for the load and built once after it (``_load_bare``), the rows are
+written frozen (``COPY … WITH (FREEZE)`` into tables truncated in the same transaction:
+their pages are all-visible at once, so the index-only walks of the searches do not read
+the table before a VACUUM), and the tables are ANALYZEd at the end, so the planner has
+statistics at once.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from peewee import (
     sort_models,
 )
 
-from ...db import bulk, migrations
+from ...db import bulk, migrations, request_search
 from ...db.database import (
     DatabaseOpenError,
     db,
@@ -143,12 +146,13 @@ def _copy_table(
     model: type[Model],
     batch: int,
     progress: Callable[[str], None] | None,
+    freeze: bool = False,
 ) -> int:
     table = model._meta.table_name
     fields = list(model._meta.sorted_fields)
     copy = isinstance(target, PostgresqlDatabase)  # COPY, not INSERT (issue 20)
     if copy and is_sqlite(source) and all(_sqlite_text_ready(f) for f in fields):
-        return _copy_table_as_text(source, target, model, fields, batch, progress)
+        return _copy_table_as_text(source, target, model, fields, batch, progress, freeze)
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     placeholders = "(" + ", ".join([target.param] * len(fields)) + ")"
     # A row may point at a later row of its own table (request_line.parent_line): such
@@ -186,6 +190,7 @@ def _copy_table(
                 table,
                 [f.column_name for f in fields],
                 [values[i : i + width] for i in range(0, len(values), width)],
+                freeze,
             )
         else:
             marks = ", ".join([placeholders] * len(rows))
@@ -274,6 +279,7 @@ def _copy_table_as_text(
     fields: list,
     batch: int,
     progress: Callable[[str], None] | None,
+    freeze: bool = False,
 ) -> int:
     """``_copy_table`` from SQLite to PostgreSQL with the COPY lines written by SQLite.
 
@@ -288,7 +294,7 @@ def _copy_table_as_text(
     from concurrent.futures import ThreadPoolExecutor
 
     table = model._meta.table_name
-    names = ", ".join(f'"{f.column_name}"' for f in fields)
+    statement = bulk.copy_statement(table, [f.column_name for f in fields], freeze)
     query = (
         f'SELECT rowid, {_copy_line_sql(fields)} FROM "{table}" '
         "WHERE rowid > ? ORDER BY rowid LIMIT ?"
@@ -308,7 +314,7 @@ def _copy_table_as_text(
             while rows := pending.result():
                 pending = pool.submit(read, rows[-1][0])
                 text = "\n".join(row[1] for row in rows) + "\n"
-                cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', io.StringIO(text))
+                cursor.copy_expert(statement, io.StringIO(text))
                 copied += len(rows)
                 _report(progress, table, copied)
     finally:
@@ -318,15 +324,17 @@ def _copy_table_as_text(
 
 def _load_bare(target: Database, tables: list[str]) -> list[str]:
     """Drop the foreign keys, keys and indexes of the EMPTY PostgreSQL ``tables`` for the
-    load, as ``pg_restore`` does; the statements that put them back, in an order that
-    works: keys and indexes, then the foreign keys that need the keys they point at.
+    load, as ``pg_restore`` does, and their BEFORE INSERT triggers; the
+    statements that put them back, in an order that works: keys and indexes, then the
+    foreign keys that need the keys they point at, then the triggers.
 
     Measured at 1M customers (issue 20): a foreign key costs a trigger and an index probe
     per row copied (2M requests, 6.8M lines and 9.7M events), and a key or index kept up
     to date row by row costs more than one sorted build at the end."""
     foreign = [sql for table in tables for sql in bulk.drop_foreign_keys(target, table)]
     keys = [sql for table in tables for sql in bulk.drop_keys_and_indexes(target, table)]
-    return keys + foreign
+    triggers = [sql for table in tables for sql in bulk.drop_before_insert_triggers(target, table)]
+    return keys + foreign + triggers
 
 
 def _reset_sequences(target: Database) -> None:
@@ -350,15 +358,24 @@ def _copy_all(
     counts: dict[str, int] = {}
     postgres = isinstance(target, PostgresqlDatabase)
     models = [model for model in _models() if model is not SchemaVersion]
+    tables = [m._meta.table_name for m in models]
     with target.atomic():
-        rebuild = _load_bare(target, [m._meta.table_name for m in models]) if postgres else []
+        rebuild = _load_bare(target, tables) if postgres else []
+        if postgres:  # the COPYs below write frozen rows on all-visible pages
+            bulk.truncate_for_frozen_load(target, tables)
         for model in models:
             counts[model._meta.table_name] = _copy_table(
-                source, target, model, max(batch, COPY_BATCH) if postgres else batch, progress
+                source,
+                target,
+                model,
+                max(batch, COPY_BATCH) if postgres else batch,
+                progress,
+                freeze=postgres,
             )
         if rebuild:
             told = None if progress is None else partial(_report_rebuild, progress, len(rebuild))
             bulk.recreate_indexes(target, rebuild, told)
+            request_search.fill_missing(target)  # its insert trigger was gone for the load
         _reset_sequences(target)
         for table, rows in counts.items():
             expected = _count(source, table)
