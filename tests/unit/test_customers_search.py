@@ -11,6 +11,7 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.customers import search as customer_search
 from patolab_desktop.services.customers import search_plan
 from patolab_desktop.services.paging import PageRequest
+from tests.conftest import PG_URL
 from tests.paging_helpers import every_page, one_page
 
 F = customers.CustomerFilter
@@ -404,6 +405,25 @@ def test_a_dense_walk_fetches_no_candidates_on_either_backend(people, monkeypatc
     monkeypatch.setattr(search_plan, "DENSE_WALK", 0)  # a walk of unknown length
     monkeypatch.setattr(search_plan, "NAME_DENSE_WALK", 0)
     assert search_plan.plan(F(search="zuniga"), "name", 100).ids is not None
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
+def test_a_term_sampled_above_twice_the_cap_walks_without_reading_the_trigram_list(
+    people, monkeypatch
+):
+    """Issue 20: on PostgreSQL the matches are first counted on a sample of the table's
+    pages; a term sampled at more than twice the cap walks the name order without reading
+    its trigram list ("luis", 1,000,000 customers: 26 ms of list read for nothing)."""
+    expected = _all(F(search="perez"), "name", False)
+    monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 1e-9)  # no quick walk
+    monkeypatch.setattr(search_plan, "PG_SAMPLE_PERCENT", 100)  # the sample: every page
+    matches = len(expected)
+    listed = search_plan.plan(F(search="perez"), "name", 100, cap=matches // 2)
+    assert listed.sources and listed.sources[0].fetched  # sampled at twice the cap: read
+    walked = search_plan.plan(F(search="perez"), "name", 100, cap=matches // 2 - 1)
+    assert walked.ids is None and walked.sources and not walked.sources[0].fetched
+    monkeypatch.setattr(search_plan, "PG_TRIGRAM_CAP", matches // 2 - 1)
+    assert _all(F(search="perez"), "name", False) == expected
 
 
 def test_a_name_walks_a_longer_stretch_than_a_number_before_listing_candidates(people, monkeypatch):
