@@ -6,7 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -275,6 +275,14 @@ def planner_off(*settings: str) -> Iterator[None]:
     finally:
         for name in settings:
             db.execute_sql(f"SET {name} = on")
+
+
+def int_array(values: Iterable[int]) -> str:
+    """PostgreSQL: whole numbers as ONE array literal, ``'{1,2,3}'``, to be cast with
+    ``::integer[]``. psycopg2 sends a Python list as ``ARRAY[1, 2, 3]``, one constant per
+    element for the planner to parse and estimate (1,723 customer ids: about 3 ms of
+    planning for a page of 100)."""
+    return "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
 def backup_sqlite(source: Database, destination: Path) -> Path:

@@ -67,3 +67,14 @@ def test_customer_email_has_no_index(database):
     names = [index.name for index in database.get_indexes("customer")]
     assert "customer_email" not in names
     assert any("name_folded" in name for name in names)
+
+
+def test_int_array_is_one_literal_of_whole_numbers_only():
+    """Issue 20: PostgreSQL's id lists go as ONE array literal (``'{…}'::integer[]``), not
+    psycopg2's ``ARRAY[…]`` of one constant per id; only whole numbers get in."""
+    from patolab_desktop.db.database import int_array
+
+    assert int_array([3, 1, 2]) == "{3,1,2}"
+    assert int_array([]) == "{}"
+    with pytest.raises(ValueError):
+        int_array(["1}; DROP TABLE customer; --"])

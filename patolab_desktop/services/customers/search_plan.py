@@ -15,7 +15,7 @@ import peewee
 from peewee import SQL, ColumnBase, Expression, Field, ModelSelect, Node, NodeList, Value, fn
 
 from ...db import search as fts
-from ...db.database import db, is_sqlite, planner_off
+from ...db.database import db, int_array, is_sqlite, planner_off
 from ...db.models import Customer
 from ...util.text import digits, fold, search_input
 from .. import identity
@@ -364,14 +364,17 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
         params,
     )
     result.sources = [source]
-    one_word = len(result.long) == 1 and not result.long[0].isdigit() and not result.short
-    if one_word and _sampled_matches(table, where, params) > 2 * cap:
+    if _worth_sampling(result) and _sampled_matches(table, where, params) > 2 * cap:
         return result  # many matches: walk the sort order (``search.page``)
     with _trigram_scan():
         ids = source.fetch(cap)
     if ids is not None:
         result.ids, result.driver = ids, source.name
     return result
+
+
+def _worth_sampling(result: Plan) -> bool:
+    return len(result.long) == 1 and not result.long[0].isdigit() and not result.short
 
 
 def _sampled_matches(table: str, where: str, params: list) -> float:
@@ -490,7 +493,8 @@ def _conditions(
 
     conds = []
     if the_plan.ids is not None and not sqlite:
-        conds.append(NodeList((Customer.id, SQL("= ANY(%s)", [the_plan.ids]))))
+        ids_array = int_array(the_plan.ids)  # one constant for the planner
+        conds.append(NodeList((Customer.id, SQL("= ANY(%s::integer[])", [ids_array]))))
     elif the_plan.ids is not None:
         payload = json.dumps(the_plan.ids, separators=(",", ":"))
         conds.append(NodeList((Customer.id, SQL("IN (SELECT value FROM json_each(?))", [payload]))))

@@ -10,7 +10,7 @@ from typing import Any
 
 from peewee import SQL, ModelSelect, NodeList
 
-from ...db.database import is_sqlite
+from ...db.database import int_array, is_sqlite
 from ...db.models import Customer, LabRequest
 from ..errors import ValidationError
 from ..texts import translate
@@ -92,8 +92,9 @@ def _where(
                 query = query.where(
                     NodeList((column, SQL("IN (SELECT value FROM json_each(?))", [ids])))
                 )
-            else:  # one array parameter (a semi-join on the ids), not thousands of them
-                query = query.where(NodeList((column, SQL("= ANY(%s)", [search.patient_ids]))))
+            else:  # one array literal (a semi-join on the ids), not thousands of constants
+                ids_array = int_array(search.patient_ids)
+                query = query.where(NodeList((column, SQL("= ANY(%s::integer[])", [ids_array]))))
     if filters.status:
         query = query.where(LabRequest.status == filters.status)
     if filters.progress == "none":
