@@ -95,6 +95,10 @@ STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
 ]
 
 SCHEMA_VERSION = 16
+# Steps that change nothing in an SQLite file: a database that only lacks these is brought
+# up to date without the copy taken before migrating (4.5 GB at 1,000,000 customers: about
+# 20 s at the first start of a new version, for nothing).
+POSTGRES_ONLY_STEPS = frozenset({16})
 IDENTITY_STEP = 14  # the step that encrypts the identity numbers (see ``upgrade``)
 
 
@@ -135,7 +139,8 @@ def upgrade(database: Database) -> int:
     if not pending:
         return version
     backup = None
-    if is_sqlite(database) and database.database != ":memory:":
+    changes_the_file = any(number not in POSTGRES_ONLY_STEPS for number, *_ in pending)
+    if is_sqlite(database) and database.database != ":memory:" and changes_the_file:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = Path(database.database).with_name(
             f"{Path(database.database).stem}.v{version}.{stamp}.bak"
