@@ -285,6 +285,18 @@ def int_array(values: Iterable[int]) -> str:
     return "{" + ",".join(str(int(value)) for value in values) + "}"
 
 
+def text_array(values: Iterable[str | None]) -> str:
+    """PostgreSQL: texts as ONE array literal (``::text[]``), each element quoted, its
+    backslashes and double quotes escaped (``int_array``'s reason)."""
+
+    def element(value: str | None) -> str:
+        if value is None:
+            return "NULL"
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return "{" + ",".join(element(value) for value in values) + "}"
+
+
 def backup_sqlite(source: Database, destination: Path) -> Path:
     """Copy a live SQLite database with the backup API (never a file copy).
 

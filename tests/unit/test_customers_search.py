@@ -426,6 +426,41 @@ def test_a_term_sampled_above_twice_the_cap_walks_without_reading_the_trigram_li
     assert _all(F(search="perez"), "name", False) == expected
 
 
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("include_inactive", [False, True])
+def test_trigram_candidates_sorted_by_the_names_read_with_them_page_alike(
+    people, patient, monkeypatch, descending, include_inactive
+):
+    """Issue 20: on PostgreSQL, when the trigram list drives a search by name, its
+    candidates come with their folded names and are sorted as arrays in the database,
+    not read again by id; every keyset page is the same as the walk's, including names
+    with the characters an array literal escapes and an inactive customer."""
+    for first in ('Pérez "Tito"', "Pérez {a,b}", "Pérez \\ Barra", "Pérez 'O"):
+        customers.create(patient(first_name=first, last_name="Perez Inactivo"))
+    gone = customers.create(patient(first_name="Zoila", last_name="Pérez Baja"))
+    Customer.update(active=False).where(Customer.id == gone).execute()
+    filters = F(search="perez", include_inactive=include_inactive)
+
+    def pages() -> list:
+        return [r["id"] for r in every_page(customers.page, filters, "name", descending, 2)]
+
+    walked = pages()
+    assert (gone in walked) == include_inactive and len(walked) >= 6
+    monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 1e-9)  # the list drives
+    the_plan = search_plan.plan(filters, "name", 2)
+    assert the_plan.driver == "trgm" and the_plan.keys is not None
+    sorted_by_keys = []
+    original = customer_search._page_of_candidates
+    monkeypatch.setattr(
+        customer_search,
+        "_page_of_candidates",
+        lambda *a: sorted_by_keys.append(1) or original(*a),
+    )
+    assert pages() == walked
+    assert sorted_by_keys
+
+
 def test_a_name_walks_a_longer_stretch_than_a_number_before_listing_candidates(people, monkeypatch):
     """Issue 20: a probe promising a page within 40,000 entries of the name order: a name
     walks the covering index at once (the candidate list of "jose" took 30 ms on

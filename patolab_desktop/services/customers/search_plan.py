@@ -169,10 +169,12 @@ class Source:
     aligned: str = ""  # the sort whose index walk reads exactly this set (prefix on name)
     ids: list[int] | None = None  # after ``fetch``: the ids, or None when above the cap
     fetched: bool = False
+    rows: list[tuple] | None = None  # after ``fetch``: the whole rows, when the SQL has more
 
     def fetch(self, cap: int) -> list[int] | None:
         rows = db.execute_sql(f"{self.sql} LIMIT {db.param}", [*self.params, cap + 1]).fetchall()
         self.ids = sorted({row[0] for row in rows}) if len(rows) <= cap else None
+        self.rows = rows if self.ids is not None else None
         self.fetched = True
         return self.ids
 
@@ -254,6 +256,9 @@ class Plan:
     ids: list[int] | None = None
     subquery: Source | None = None
     driver: str = ""  # the source's name, "" = walk the sort index
+    # PostgreSQL, trigram ids driving: (id, name_folded, active) of each candidate, read
+    # with the list (``search._page_ids_pg`` sorts them without reading their rows again)
+    keys: list[tuple] | None = None
 
     @property
     def in_mode(self) -> bool:
@@ -360,7 +365,8 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
     where, params = _expression_sql(terms)
     source = Source(
         "trgm",
-        f"WITH m AS MATERIALIZED (SELECT t1.id FROM {table} AS t1 WHERE {where}) SELECT id FROM m",
+        f"WITH m AS MATERIALIZED (SELECT t1.id, t1.name_folded, t1.active FROM {table} AS t1 "
+        f"WHERE {where}) SELECT id, name_folded, active FROM m",
         params,
     )
     result.sources = [source]
@@ -369,7 +375,7 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
     with _trigram_scan():
         ids = source.fetch(cap)
     if ids is not None:
-        result.ids, result.driver = ids, source.name
+        result.ids, result.driver, result.keys = ids, source.name, source.rows
     return result
 
 
