@@ -96,28 +96,22 @@ def missing_parts(database: Database) -> list[str]:
     return [name for name in SQLITE_TRIGGERS if name not in present]
 
 
-def fill(database: Database) -> None:
-    """Copy every patient's search text onto their requests (one statement)."""
+def fill(database: Database, missing_only: bool = False) -> None:
+    """Copy every patient's search text onto their requests (one statement); with
+    ``missing_only``, onto the requests without a copy (what the insert trigger does, after
+    a load that ran without it)."""
+    missing = f" AND lab_request.{COLUMN} IS NULL" if missing_only else ""
     if _is_postgres(database):
         database.execute_sql(
             f"UPDATE lab_request SET {COLUMN} = customer.search_text FROM customer "
-            "WHERE customer.id = lab_request.patient_id"
+            f"WHERE customer.id = lab_request.patient_id{missing}"
         )
         return
     database.execute_sql(
         f"UPDATE lab_request SET {COLUMN} = "
         "(SELECT search_text FROM customer WHERE customer.id = lab_request.patient_id)"
+        + (f" WHERE {COLUMN} IS NULL" if missing_only else "")
     )
-
-
-def fill_missing(database: Database) -> None:
-    """Give the requests without a copy their patient's (what the insert trigger does),
-    after a load that ran without it."""
-    if _is_postgres(database):
-        database.execute_sql(
-            f"UPDATE lab_request SET {COLUMN} = customer.search_text FROM customer "
-            f"WHERE customer.id = lab_request.patient_id AND lab_request.{COLUMN} IS NULL"
-        )
 
 
 def add_to_existing(database: Database) -> None:

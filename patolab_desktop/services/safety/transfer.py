@@ -324,9 +324,10 @@ def _copy_table_as_text(
 
 def _load_bare(target: Database, tables: list[str]) -> list[str]:
     """Drop the foreign keys, keys and indexes of the EMPTY PostgreSQL ``tables`` for the
-    load, as ``pg_restore`` does, and their BEFORE INSERT triggers; the
-    statements that put them back, in an order that works: keys and indexes, then the
-    foreign keys that need the keys they point at, then the triggers.
+    load, as ``pg_restore`` does, and their BEFORE INSERT triggers, then truncate them so
+    that the COPYs may write frozen rows; the statements that put them back, in an order
+    that works: keys and indexes, then the foreign keys that need the keys they point at,
+    then the triggers.
 
     Measured at 1M customers (issue 20): a foreign key costs a trigger and an index probe
     per row copied (2M requests, 6.8M lines and 9.7M events), and a key or index kept up
@@ -334,6 +335,7 @@ def _load_bare(target: Database, tables: list[str]) -> list[str]:
     foreign = [sql for table in tables for sql in bulk.drop_foreign_keys(target, table)]
     keys = [sql for table in tables for sql in bulk.drop_keys_and_indexes(target, table)]
     triggers = [sql for table in tables for sql in bulk.drop_before_insert_triggers(target, table)]
+    bulk.truncate_for_frozen_load(target, tables)  # the COPYs may then write frozen rows
     return keys + foreign + triggers
 
 
@@ -361,8 +363,6 @@ def _copy_all(
     tables = [m._meta.table_name for m in models]
     with target.atomic():
         rebuild = _load_bare(target, tables) if postgres else []
-        if postgres:  # the COPYs below write frozen rows on all-visible pages
-            bulk.truncate_for_frozen_load(target, tables)
         for model in models:
             counts[model._meta.table_name] = _copy_table(
                 source,
@@ -375,7 +375,7 @@ def _copy_all(
         if rebuild:
             told = None if progress is None else partial(_report_rebuild, progress, len(rebuild))
             bulk.recreate_indexes(target, rebuild, told)
-            request_search.fill_missing(target)  # its insert trigger was gone for the load
+            request_search.fill(target, missing_only=True)  # its insert trigger was gone
         _reset_sequences(target)
         for table, rows in counts.items():
             expected = _count(source, table)
