@@ -10,6 +10,7 @@ executable (checked when frozen).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -175,6 +176,35 @@ def check_summary_pdf(pdf_path: Path) -> str:
     return f"{data['request_number']}: {pages} página(s), {size:,} bytes → {pdf_path}"
 
 
+def check_parallel_export(work: Path) -> str:
+    """The customers export written by two worker processes (what a big export does) gives
+    the file one process writes: in the packaged program a worker starts as its own
+    executable, and one that cannot start is a failure here, not a slower export."""
+    from .services import parallel_csv
+    from .services.customers import CustomerFilter, export
+    from .services.customers.search import export_sample
+
+    alone = work / "clientes-un-proceso.csv"
+    both = work / "clientes-dos-procesos.csv"
+    rows = export.export_customers(CustomerFilter(), alone)
+    keys = export_sample(CustomerFilter(), rows)[1]
+    if len(keys) < 2:
+        raise SelfTestError("no hay clientes para exportar en dos partes")
+    written = parallel_csv.export_csv(
+        both,
+        export.CUSTOMER_COLUMNS,
+        functools.partial(export.customer_rows, CustomerFilter()),
+        [keys[len(keys) // 2]],
+        entity="customer",
+        what="de clientes",
+        text_columns=export.TEXT_COLUMNS,
+        in_process_if_lost=False,
+    )
+    if written != rows or both.read_bytes() != alone.read_bytes():
+        raise SelfTestError("la exportación en dos procesos no es igual a la de uno")
+    return f"{rows} clientes en dos procesos, el mismo archivo que en uno"
+
+
 def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
     from . import __version__
     from .demo import fill as demo
@@ -215,6 +245,7 @@ def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
                 )
                 lines.append("búsqueda de clientes: " + check_customer_search(window, app))
                 lines.append("resumen PDF: " + check_summary_pdf(pdf_path))
+                lines.append("exportación en paralelo: " + check_parallel_export(work))
                 window.close()
                 window.deleteLater()
                 app.processEvents()

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 _cache: dict[tuple[str, str], IdentityKeys] = {}
 #: (the database object, its keys) of the last ``current_keys``; the strong reference
 #: keeps another database from ever taking the same identity
-_held: tuple[object, IdentityKeys] | None = None
+_held: tuple[object, IdentityKeys | None] | None = None
 #: check values this process stored and that a rollback may still take back: never held
 #: while a transaction is open (the key would outlive its check value)
 _unconfirmed: set[str] = set()
@@ -91,6 +91,14 @@ def has_key(database: Database | None = None) -> bool:
     return bool(key_check(database))
 
 
+def hold(keys: IdentityKeys | None, database: Database | None = None) -> None:
+    """Use ``keys`` for the open database without asking the credential store (``None``:
+    this workstation has no key, ``KeyMissing``): a worker process the keys were handed
+    to, whose own credential store is not configured."""
+    global _held
+    _held = (_target(_db(database)), keys)
+
+
 def clear_cache() -> None:
     global _held
     _held = None
@@ -112,6 +120,8 @@ def current_keys(database: Database | None = None) -> IdentityKeys:
     database = _db(database)
     target, held = _target(database), _held
     if held is not None and held[0] is target:
+        if held[1] is None:  # handed over as missing (``hold``)
+            raise KeyMissing(database_id(database))
         return held[1]
     ident, check = database_id(database), key_check(database)
     keys = _cache.get((ident, check)) if ident and check else None

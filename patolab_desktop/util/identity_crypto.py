@@ -112,17 +112,24 @@ else:  # Python 3.10: no strict mode in binascii
 class IdentityKeys:
     """The sub-keys of one data key, derived once: encrypt, decrypt and hash values."""
 
-    __slots__ = ("_aead", "_hash_key", "_prefix_key", "check")
+    __slots__ = ("_aead", "_hash_key", "_key", "_prefix_key", "check")
 
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
             raise ValueError("an identity key has 32 bytes")
+        self._key = key
         self._aead = AESGCM(_subkey(key, b"patolab id-number encryption"))
         self._hash_key = _Mac(_subkey(key, b"patolab id-number hash"))
         self._prefix_key = _Mac(_subkey(key, b"patolab id-number prefix"))
         self.check = hmac.new(_subkey(key, b"patolab key check"), b"check", "sha256").hexdigest()[
             :16
         ]
+
+    def __reduce__(self) -> tuple:
+        """Pickled as the data key it is derived from: for this program's own worker
+        process (a part of an export), handed over the pipe ``multiprocessing`` opens
+        between the two; never written anywhere."""
+        return (IdentityKeys, (self._key,))
 
     def encrypt(self, digits: str) -> str:
         """``e1:`` + base64(nonce + AES-256-GCM ciphertext and tag) of the number."""

@@ -163,3 +163,30 @@ def test_lines_are_exactly_what_the_csv_module_writes(tmp_path_factory, rows):
     csv.writer(expected).writerows([header, *rows])
     assert path.read_bytes() == BOM + expected.getvalue().encode("utf-8")
     assert csvio.read_csv(path) == [header, *rows]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(*[st.text(alphabet='a ñ,-=+@\t\r\n"', max_size=5) for _ in range(3)]),
+        max_size=6,
+    ),
+    st.sets(st.integers(0, 2)),
+)
+def test_neutralised_lines_are_the_cell_by_cell_ones(tmp_path_factory, rows, text_columns):
+    """A row of texts is joined and checked whole (issue 20): a trigger at the start of
+    any cell, a quote, CR, LF or tab must still give csv.writer's line of the cells
+    neutralised one by one, and only in the text columns."""
+    header = ["a", "b", "c"]
+    path = tmp_path_factory.mktemp("csv") / "x.csv"
+    csvio.write_csv(path, header, rows, text_columns=sorted(text_columns))
+    expected = io.StringIO()
+    writer = csv.writer(expected)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [csvio.neutralise(cell) if i in text_columns else cell for i, cell in enumerate(row)]
+        )
+    assert path.read_bytes() == BOM + expected.getvalue().encode("utf-8")

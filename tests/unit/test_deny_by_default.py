@@ -148,6 +148,12 @@ ALLOWED: dict[str, str] = {
     "csvio.write_csv": "writes rows it is given; the export service checks exports.run",
     "csvio.export_csv": "writes rows it is given; the export service checks exports.run",
     "csvio.read_csv": "reads a file it is given; the import service checks imports.run",
+    "csvio.write_rows": "writes rows it is given; the export service checks exports.run",
+    "csvio.append_part": "copies a part file into the export being written",
+    "parallel_csv.export_csv": "writes rows it is given; the export service checks "
+    "exports.run, and each worker acts as the same user (the rows check patients.view)",
+    "identity.take_over": "a worker process installs the keys it was handed; every read "
+    "of a number still checks",
     "paging.keyset_page": INTERNAL,
     "paging.cursor_by": PURE,
     "paging.every_page": "pages through the page function it is given, which checks",

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from sys import intern
 from typing import Any
 
-from peewee import JOIN, SQL, ColumnBase, Expression, ModelSelect, Node, NodeList, fn
+from peewee import JOIN, SQL, ColumnBase, Expression, ModelSelect, Node, NodeList, Tuple, fn
 
 from ...db import search as fts
 from ...db.database import db, int_array, is_sqlite, text_array
@@ -373,7 +373,9 @@ def iter_rows(
 EXPORT_BATCH = 10_000
 
 
-def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
+def iter_export_tuples(
+    filters: CustomerFilter, after: tuple | None = None, upto: tuple | None = None
+) -> Iterator[tuple]:
     """Raw rows for the CSV export, sorted by name, streamed by one cursor
     (``db.streaming``: on PostgreSQL the server reads the next batch meanwhile).
 
@@ -382,6 +384,10 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
     rebuilding each tuple in Python with the names from dictionaries cost 2 s of a
     million-row export; the three lookups by primary key in tables of a few hundred rows
     cost the database nothing measurable).
+
+    ``after`` / ``upto``: ``(name_folded, id)`` keys of the export order; only the rows
+    after ``after`` and up to ``upto`` (inclusive) come (one part of an export written by
+    several processes, ``export_parts``).
     """
     session.require("patients.view")
     filters = dataclasses.replace(filters, include_inactive=False)
@@ -402,6 +408,39 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
         )
     )
     usable = () if the_plan.in_mode else (column, Customer.active)
-    query = _where(query, _conditions(filters, the_plan, usable))
+    conditions = _conditions(filters, the_plan, usable)
+    key = Tuple(column, Customer.id)
+    if after is not None:
+        conditions.append(key > Tuple(*after))
+    if upto is not None:
+        conditions.append(key <= Tuple(*upto))
+    query = _where(query, conditions)
     sql, params = query.order_by(sort_expr, Customer.id).sql()
     yield from stream_rows(sql, params, EXPORT_BATCH)
+
+
+def export_sample(filters: CustomerFilter, probes: int) -> tuple[int, list[tuple]]:
+    """An estimate of the export's row count and a sample of its ``(name_folded, id)`` keys
+    in the export order, from about ``probes`` ids spread evenly over the id range (primary-key
+    reads: a few milliseconds at 1,000,000 customers, where counting the export took
+    0.1 s and finding its median by ``OFFSET`` 1.1 s on SQLite)."""
+    session.require("patients.view")
+    filters = dataclasses.replace(filters, include_inactive=False)
+    # two queries: SQLite answers MIN or MAX alone from the key, both together by a scan
+    low = Customer.select(fn.MIN(Customer.id)).scalar()
+    high = Customer.select(fn.MAX(Customer.id)).scalar()
+    if low is None:
+        return 0, []
+    span = high - low + 1
+    step = max(1, span // max(1, probes))
+    ids = list(range(low, high + 1, step))
+    the_plan = plan(filters, "name", limit=10**9)
+    conditions = [*_conditions(filters, the_plan), Customer.id.in_(ids)]
+    column = SORTS["name"]
+    query = _where(Customer.select(column, Customer.id), conditions)
+    # Sorted by the database: its collation orders the parts, not Python's. On SQLite
+    # ``+name_folded``: with the index of that order SQLite walked the whole index to
+    # check each entry against the ids (86 ms at 1,000,000 customers instead of 5).
+    order = _plus(column) if is_sqlite() else column
+    keys = list(query.order_by(order, Customer.id).tuples())
+    return round(len(keys) * span / len(ids)), keys

@@ -1,0 +1,227 @@
+"""Issue 20: a big customers export is written by worker processes, one part each
+(``services.parallel_csv``), and gives the file one process writes, byte for byte.
+
+The workers here are real processes (``spawn``) that open this test's database; the
+threshold is lowered so that a few dozen customers are cut into parts."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import pickle
+
+import pytest
+
+from patolab_desktop.db import identity as db_identity
+from patolab_desktop.db.models import AuditLog
+from patolab_desktop.services import csvio, customers, identity, parallel_csv
+from patolab_desktop.services.access import permissions, session
+from patolab_desktop.services.customers import export as exports
+from patolab_desktop.services.customers import search as customer_search
+from patolab_desktop.services.errors import ServiceError
+from patolab_desktop.util import identity_crypto
+from tests.security_helpers import make_actor
+
+F = customers.CustomerFilter
+NAMES = [
+    ("=Suma", "Peligrosa"),
+    ("-Menos", "Uno"),
+    ("Ana", "Muñoz, de la Paz"),
+    ("Ñata", 'Reyes "la Chata"'),
+    ("Ángel", "Zúniga"),
+    ("Beatriz", "Castillo"),
+    ("+Más", "Valle"),
+    ("@Arroba", "Sosa"),
+]
+
+
+@pytest.fixture
+def many(register, company):
+    """40 customers: names that need quotes or a neutralised cell among plain ones, an
+    identity number each, one company, one inactive customer."""
+    ids = []
+    for n in range(39):
+        first, last = NAMES[n % len(NAMES)]
+        ids.append(
+            register(
+                first_name=f"{first} {n:02d}",
+                last_name=last,
+                id_number=f"0801199{n:06d}",
+            )
+        )
+    customers.create(company(name="Inversiones Zúñiga, S. de R.L."))
+    customers.deactivate(ids[5])
+    return ids
+
+
+@pytest.fixture
+def in_parts(monkeypatch):
+    """Exports of any size go to three worker processes."""
+    monkeypatch.setattr(exports, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(exports, "MAX_PARTS", 3)
+    monkeypatch.setattr(exports.os, "cpu_count", lambda: 4)
+    parts = []
+    real = parallel_csv.export_csv
+
+    def spy(*args, **kwargs):
+        if args[3]:  # boundaries: written by workers
+            parts.append(len(args[3]) + 1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(parallel_csv, "export_csv", spy)
+    return parts
+
+
+def _one_process(tmp_path, filters, name="uno.csv"):
+    path = tmp_path / name
+    real = exports.PARALLEL_FROM
+    exports.PARALLEL_FROM = 10**12
+    try:
+        count = exports.export_customers(filters, path)
+    finally:
+        exports.PARALLEL_FROM = real
+    return count, path.read_bytes()
+
+
+def _leftovers(folder):
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_worker_parts_give_the_one_process_file(tmp_path, many, in_parts, caplog):
+    caplog.set_level(logging.WARNING)
+    expected = _one_process(tmp_path, F())
+    audits = AuditLog.select().where(AuditLog.action == "export").count()
+    seen: list[int] = []
+    path = tmp_path / "partes.csv"
+    count = exports.export_customers(F(), path, progress=seen.append)
+    assert in_parts == [3]  # three worker processes wrote it
+    assert (count, path.read_bytes()) == expected
+    assert count == 39  # 38 active patients and the company
+    assert "lost" not in caplog.text  # written by the workers, not by this process
+    assert seen[-1] == count
+    assert AuditLog.select().where(AuditLog.action == "export").count() == audits + 1
+    rows = csvio.read_csv(path)
+    assert "'=Suma 00 Peligrosa" in [r[0] for r in rows]
+    assert "0801-1990-00001" in [r[1] for r in rows]
+    assert _leftovers(tmp_path) == []
+
+
+def test_filtered_export_in_parts(tmp_path, many, in_parts):
+    for filters in (F(type="cliente"), F(search="muñoz"), F(search="zzz-nadie")):
+        expected = _one_process(tmp_path, filters)
+        path = tmp_path / "partes.csv"
+        assert (exports.export_customers(filters, path), path.read_bytes()) == expected
+    assert len(in_parts) >= 2  # the empty search has no keys to cut at: one process
+
+
+def test_workers_mask_numbers_for_whoever_may_not_see_them(tmp_path, many, in_parts):
+    granted = (permissions.ALL - {"patients.view_sensitive"}) | {"exports.run"}
+    clerk = make_actor("exportador", "Exportador", "Exportación", granted)
+    with session.acting_as(clerk):
+        expected = _one_process(tmp_path, F())
+        path = tmp_path / "partes.csv"
+        assert (exports.export_customers(F(), path), path.read_bytes()) == expected
+    numbers = [r[1] for r in csvio.read_csv(path)[1:]]
+    assert in_parts == [3]
+    assert numbers and all(n.startswith("****-****-") for n in numbers), numbers
+
+
+def test_a_cancelled_export_in_parts_leaves_nothing(tmp_path, many, in_parts):
+    audits = AuditLog.select().where(AuditLog.action == "export").count()
+    path = tmp_path / "partes.csv"
+    assert exports.export_customers(F(), path, cancelled=lambda: True) == 0
+    assert in_parts == [3]
+    assert not path.exists() and _leftovers(tmp_path) == []
+    assert AuditLog.select().where(AuditLog.action == "export").count() == audits
+
+
+def _failing_rows(filters, after, upto):
+    """Rows of the export; in a worker (a part after a boundary) it fails."""
+    if after is not None:
+        raise ValueError("fila dañada en la parte")
+    return exports.customer_rows(filters, after, upto)
+
+
+def _dying_rows(filters, after, upto):
+    """Rows of the export; a worker process dies outright (killed, out of memory)."""
+    if after is not None:
+        os._exit(3)
+    return exports.customer_rows(filters, after, upto)
+
+
+def _in_two(tmp_path, rows_of, **kwargs):
+    keys = customer_search.export_sample(F(), 1000)[1]
+    path = tmp_path / "partes.csv"
+    count = parallel_csv.export_csv(
+        path,
+        exports.CUSTOMER_COLUMNS,
+        functools.partial(rows_of, F()),
+        [keys[len(keys) // 2]],
+        entity="customer",
+        what="de clientes",
+        text_columns=exports.TEXT_COLUMNS,
+        **kwargs,
+    )
+    return count, path
+
+
+def test_a_failing_worker_is_a_clear_message_and_no_file(tmp_path, many):
+    with pytest.raises(ServiceError, match="fila dañada en la parte"):
+        _in_two(tmp_path, _failing_rows)
+    assert list(tmp_path.glob("*.csv")) == [] and _leftovers(tmp_path) == []
+
+
+def test_a_worker_that_dies_leaves_the_rows_to_this_process(tmp_path, many, caplog):
+    expected = _one_process(tmp_path, F())
+    count, path = _in_two(tmp_path, _dying_rows)
+    assert (count, path.read_bytes()) == expected
+    assert "lost" in caplog.text
+    assert _leftovers(tmp_path) == []
+    with pytest.raises(ServiceError, match="no arrancaron"):  # the packaged self-test's way
+        _in_two(tmp_path, _dying_rows, in_process_if_lost=False)
+
+
+def test_a_small_export_starts_no_process(tmp_path, many, monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(parallel_csv.concurrent.futures, "ProcessPoolExecutor", no_pool)
+    path = tmp_path / "clientes.csv"
+    assert exports.export_customers(F(), path) == 39
+
+
+def test_the_sample_estimates_the_rows_and_keeps_the_export_order(many):
+    estimate, keys = customer_search.export_sample(F(), 10_000)
+    assert estimate == len(keys) == 39  # every id probed: exact
+    listed = [row[:2] for row in _export_keys()]
+    assert keys == listed
+    estimate, keys = customer_search.export_sample(F(type="empresa"), 10_000)
+    assert estimate == len(keys) == 1
+
+
+def _export_keys():
+    from patolab_desktop.db.models import Customer
+
+    query = Customer.select(Customer.name_folded, Customer.id).where(Customer.active == True)  # noqa: E712
+    return list(query.order_by(Customer.name_folded, Customer.id).tuples())
+
+
+def test_identity_keys_are_handed_over_whole(database):
+    keys = identity_crypto.IdentityKeys(identity_crypto.new_key())
+    token = keys.encrypt("0801199012345")
+    copy = pickle.loads(pickle.dumps(keys))
+    assert copy.decrypt(token) == "0801199012345" and copy.check == keys.check
+
+
+def test_a_worker_handed_no_key_shows_numbers_locked(register):
+    stored_id = register(id_number="0801199012345")
+    from patolab_desktop.db.models import Customer
+
+    stored = Customer.get_by_id(stored_id).id_number
+    assert identity.shower()(stored) == "0801-1990-12345"
+    identity.take_over(None)
+    try:
+        assert identity.shower()(stored) == identity.LOCKED
+    finally:
+        db_identity.clear_cache()
