@@ -11,10 +11,17 @@
 
 Closing the generator early (a cancelled export) rolls the transaction back, which also
 closes the server-side cursor.
+
+``shared_snapshot()`` / ``read_in_snapshot(id)``: the processes that write the parts of
+one export read the data as of one moment on PostgreSQL (``pg_export_snapshot``, as
+``pg_dump --jobs`` does), so a customer renamed meanwhile is neither in two parts nor in
+none. SQLite has no such thing: each part reads as of its own start (the parts start
+within a fraction of a second).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +29,26 @@ from concurrent.futures import ThreadPoolExecutor
 from .database import db, is_sqlite
 
 _names = itertools.count(1)
+_snapshot: str | None = None  # the PostgreSQL snapshot this process reads in
+
+
+@contextlib.contextmanager
+def shared_snapshot() -> Iterator[str | None]:
+    """PostgreSQL: a repeatable-read transaction whose snapshot other connections can read
+    in until the block ends; yields its id. SQLite: None."""
+    if is_sqlite():
+        yield None
+        return
+    with db.atomic():
+        db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield db.execute_sql("SELECT pg_export_snapshot()").fetchone()[0]
+
+
+def read_in_snapshot(snapshot: str | None) -> None:
+    """This process's ``stream_rows`` read as of ``snapshot`` (a ``shared_snapshot`` id,
+    still open in the process that took it); None: each as of its own start."""
+    global _snapshot
+    _snapshot = snapshot
 
 
 def stream_rows(sql: str, params: Sequence, batch: int) -> Iterator[tuple]:
@@ -31,7 +58,11 @@ def stream_rows(sql: str, params: Sequence, batch: int) -> Iterator[tuple]:
             yield from rows
         return
     name = f"stream_{next(_names)}"
+    outermost = not db.in_transaction()
     with db.atomic():
+        if _snapshot is not None and outermost:
+            db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            db.execute_sql("SET TRANSACTION SNAPSHOT %s", (_snapshot,))
         db.execute_sql(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}", params)
         connection = db.connection()  # peewee's connection is per thread: taken here
 

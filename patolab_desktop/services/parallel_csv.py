@@ -20,6 +20,11 @@ formatting both hold the GIL; other processes do.
   It opens the same database (``database.worker_spec``; an SQLite file mapped into
   memory for the long read), acts as the same user and is handed the identity keys: it
   never asks a credential store.
+* On PostgreSQL every part reads as of one moment: this process holds a snapshot
+  (``streaming.shared_snapshot``) that the workers read in, as ``pg_dump --jobs`` does.
+  On SQLite each part reads as of its own start, within a fraction of a second of the
+  others: a customer renamed across a boundary in that instant could be in two parts or
+  in none.
 * Progress counts the rows of every part. A cancel stops the workers at their next chunk
   and removes their files. An error in a worker is raised here with its message, and
   nothing is written. A worker that cannot start (or is killed) leaves the rows to this
@@ -40,6 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
 
+from ..db import streaming
 from ..db.database import from_worker_spec, worker_spec
 from ..util import files
 from ..util.translation import translate
@@ -90,7 +96,6 @@ def export_csv(
     parts = [files.temp_path_for(path) for _ in ranges]
     for part in parts:
         files.create_private_file(part)
-    common = (worker_spec(), session.current(), identity.handover(), rows_of, header)
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=len(ranges),
         mp_context=context,
@@ -98,43 +103,45 @@ def export_csv(
         initargs=(stop, done),
     )
     try:
-        futures = [
-            pool.submit(_write_part, *common, text_columns, index, after, upto, str(part))
-            for index, ((after, upto), part) in enumerate(zip(ranges, parts, strict=True))
-        ]
+        with streaming.shared_snapshot() as snapshot:  # held until the parts are written
+            given = (worker_spec(), session.current(), identity.handover(), snapshot)
+            futures = [
+                pool.submit(_write_part, *given, rows_of, header, text_columns, index, span, part)
+                for index, (span, part) in enumerate(zip(ranges, parts, strict=True))
+            ]
 
-        def join_parts(fh: IO[str]) -> int:
-            try:
-                counts = _wait(futures, lambda: sum(done[:]), progress, cancelled)
-            except BrokenProcessPool:
-                if not in_process_if_lost:
-                    raise ServiceError("los procesos de trabajo no arrancaron") from None
-                log.warning("Export workers lost; the rows are written by this process")
-                stop.set()
-                rows = rows_of(None, None)
-                return csvio.write_rows(fh, header, rows, text_columns, progress, cancelled)
-            if counts is None:
-                return 0
-            for part in parts:
-                csvio.append_part(fh, part)
-            return sum(counts)
+            def join_parts(fh: IO[str]) -> int:
+                try:
+                    counts = _wait(futures, lambda: sum(done[:]), progress, cancelled)
+                except BrokenProcessPool:
+                    if not in_process_if_lost:
+                        raise ServiceError("los procesos de trabajo no arrancaron") from None
+                    log.warning("Export workers lost; the rows are written by this process")
+                    stop.set()
+                    rows = rows_of(None, None)
+                    return csvio.write_rows(fh, header, rows, text_columns, progress, cancelled)
+                if counts is None:
+                    return 0
+                for part in parts:
+                    csvio.append_part(fh, part)
+                return sum(counts)
 
-        return csvio.export_csv(
-            path,
-            header,
-            (),
-            entity=entity,
-            what=what,
-            text_columns=text_columns,
-            progress=progress,
-            cancelled=cancelled,
-            then=join_parts,
-        )
+            return csvio.export_csv(
+                path,
+                header,
+                (),
+                entity=entity,
+                what=what,
+                text_columns=text_columns,
+                progress=progress,
+                cancelled=cancelled,
+                then=join_parts,
+            )
     finally:
         stop.set()  # a cancel or an error: the other workers stop at their next chunk
         pool.shutdown(wait=True, cancel_futures=True)
         for part in parts:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # gone, or (Windows) still open: swept later
                 os.unlink(part)
 
 
@@ -185,24 +192,26 @@ def _write_part(
     database: tuple,
     actor: session.Actor | None,
     keys: Any,
+    snapshot: str | None,
     rows_of: RowsOf,
     header: list[str],
     text_columns: csvio.TextColumns,
     index: int,
-    after: tuple | None,
-    upto: tuple | None,
-    part: str,
+    span: tuple[tuple | None, tuple | None],
+    part: os.PathLike[str],
 ) -> int:
-    """In a worker process: the rows after ``after`` and up to ``upto`` into ``part``."""
+    """In a worker process: the rows after ``span[0]`` and up to ``span[1]`` into ``part``,
+    as of the export's ``snapshot`` (PostgreSQL)."""
     from_worker_spec(database, reading=True)
     identity.take_over(keys)
+    streaming.read_in_snapshot(snapshot)
 
     def counted(written: int) -> None:
         _done[index] = written
 
     with session.acting_as(actor), open(part, "w", encoding="utf-8", newline="") as fh:
         try:
-            rows = rows_of(after, upto)
+            rows = rows_of(*span)
             return csvio.write_rows(fh, header, rows, text_columns, counted, _stop.is_set)
         except csvio.Cancelled:
             return 0  # the export's process removes the file

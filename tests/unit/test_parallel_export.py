@@ -6,6 +6,7 @@ threshold is lowered so that a few dozen customers are cut into parts."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -21,6 +22,7 @@ from patolab_desktop.services.customers import export as exports
 from patolab_desktop.services.customers import search as customer_search
 from patolab_desktop.services.errors import ServiceError
 from patolab_desktop.util import identity_crypto
+from tests.conftest import PG_URL
 from tests.security_helpers import make_actor
 
 F = customers.CustomerFilter
@@ -225,3 +227,42 @@ def test_a_worker_handed_no_key_shows_numbers_locked(register):
         assert identity.shower()(stored) == identity.LOCKED
     finally:
         db_identity.clear_cache()
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
+def test_every_part_reads_the_moment_the_export_began(tmp_path, many, in_parts, monkeypatch):
+    """PostgreSQL: a customer renamed by another desk after the export took its snapshot,
+    before the workers read, is written as it was (once), as in one process."""
+    import psycopg2
+
+    from patolab_desktop.db import streaming
+    from patolab_desktop.db.database import db
+    from patolab_desktop.db.models import Customer
+
+    expected = _one_process(tmp_path, F())
+    active = Customer.select().where(Customer.active == True)  # noqa: E712
+    last = active.order_by(Customer.name_folded.desc()).get()  # moves to the first part
+    real = streaming.shared_snapshot
+
+    @contextlib.contextmanager
+    def renamed_meanwhile():
+        with real() as snapshot:
+            other = psycopg2.connect(**_connection_params(db))
+            with other, other.cursor() as cursor:  # another desk commits a rename
+                cursor.execute(
+                    "UPDATE customer SET name = %s, name_folded = %s WHERE id = %s",
+                    ("Aaron Primero", "aaron primero", last.id),
+                )
+            other.close()
+            yield snapshot
+
+    monkeypatch.setattr(streaming, "shared_snapshot", renamed_meanwhile)
+    path = tmp_path / "partes.csv"
+    assert (exports.export_customers(F(), path), path.read_bytes()) == expected
+    assert in_parts == [3]
+
+
+def _connection_params(database) -> dict:
+    params = dict(database.obj.connect_params)
+    params.pop("options", None)
+    return {"dbname": database.obj.database, **params}
