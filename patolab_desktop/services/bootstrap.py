@@ -16,6 +16,7 @@ __all__ = [
     "DatabaseOpenError",
     "close_db",
     "close_worker_connection",
+    "database_is_remote",
     "describe",
     "is_postgres_url",
     "open_db",
@@ -37,6 +38,12 @@ def open_db(target: str | Path, migrate: bool = True, create: bool = True) -> Da
 def close_db() -> None:
     database.close_database()
     reference.clear_caches()
+
+
+def database_is_remote() -> bool:
+    """True when the open database is a server (PostgreSQL): its reads wait on the network
+    and the server, not on this process."""
+    return database.db.obj is not None and not database.is_sqlite()
 
 
 def close_worker_connection() -> None:

@@ -143,6 +143,7 @@ ALLOWED: dict[str, str] = {
     "bootstrap.open_db": CONNECT,
     "bootstrap.close_db": CONNECT,
     "bootstrap.close_worker_connection": CONNECT,
+    "bootstrap.database_is_remote": "says whether the open database is a server; no data",
     "csvio.format_cell": FORMAT,
     "csvio.neutralise": FORMAT,
     "csvio.write_csv": "writes rows it is given; the export service checks exports.run",

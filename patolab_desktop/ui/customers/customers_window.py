@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services import customers
+from ...services import bootstrap, customers
 from ...services.errors import NotFoundError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
@@ -26,6 +26,7 @@ from ..models.paged_table import PagedTableModel
 from ..prompts import REFUSED
 from ..widgets.forms import tab_chain
 from ..widgets.list_editor import action_button, allowed, make_action
+from ..widgets.page_reader import PageReader
 from ..widgets.paged_search import PagedSearch
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view, search_key, size_columns
 from .customer_columns import COLUMN_SAMPLES, customer_columns
@@ -64,6 +65,8 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         self.model = PagedTableModel(
             customer_columns(), customers.page, page_size=page_size, parent=self
         )
+        if bootstrap.database_is_remote():  # the window paints while the server searches
+            self.model.page_wait = PageReader().run
         self.view = make_table_view(self)
         self.view.setObjectName("customer_table")
         self.view.setModel(self.model)

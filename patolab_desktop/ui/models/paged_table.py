@@ -64,6 +64,9 @@ class PagedTableModel(RowTableModel):
         # Header sorts (and the pages of a slow sort) run through this when set, so the
         # window is never frozen by a sort the database needs seconds for (issue 20).
         self.slow_fetch: SlowFetch | None = None
+        # A new query's first page runs through this when set (``widgets.page_reader``:
+        # on a database server, the window paints while the page is read).
+        self.page_wait: Callable[[Callable[[], Page]], Page] | None = None
         self._generation = 0  # one more for every new first page asked for
         self._slow_sort = False  # the current order's pages are fetched off the GUI thread
         self._fetching = False  # a page is being fetched off the GUI thread
@@ -113,13 +116,18 @@ class PagedTableModel(RowTableModel):
             self._slow_sort = (time.perf_counter() - started) * 1000 > SLOW_SORT_MS
         else:
             try:
-                page = fetch(filters, request)
+                if self.page_wait is not None:
+                    page = self.page_wait(lambda: fetch(filters, request))
+                else:
+                    page = fetch(filters, request)
             except BaseException:
                 # Never leave the rows of another query: show none, let the error through.
                 self.beginResetModel()
                 self._rows, self._cursor, self._exhausted = [], None, True
                 self.endResetModel()
                 raise
+            if generation != self._generation:
+                return True  # a newer query was asked for while this page was read
         self.beginResetModel()
         self._rows = list(page.rows)
         self._cursor = page.cursor
