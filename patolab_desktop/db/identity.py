@@ -94,9 +94,13 @@ def has_key(database: Database | None = None) -> bool:
 def hold(keys: IdentityKeys | None, database: Database | None = None) -> None:
     """Use ``keys`` for the open database without asking the credential store (``None``:
     this workstation has no key, ``KeyMissing``): a worker process the keys were handed
-    to, whose own credential store is not configured."""
+    to, whose own credential store is not configured. Keys whose check value is not the
+    database's are refused (``KeyMissing``): numbers would be sealed with a foreign key."""
     global _held
-    _held = (_target(_db(database)), keys)
+    database = _db(database)
+    if keys is not None and keys.check != key_check(database):
+        raise KeyMissing(database_id(database))
+    _held = (_target(database), keys)
 
 
 def clear_cache() -> None:

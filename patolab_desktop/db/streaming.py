@@ -29,26 +29,35 @@ from concurrent.futures import ThreadPoolExecutor
 from .database import db, is_sqlite
 
 _names = itertools.count(1)
-_snapshot: str | None = None  # the PostgreSQL snapshot this process reads in
 
 
 @contextlib.contextmanager
 def shared_snapshot() -> Iterator[str | None]:
     """PostgreSQL: a repeatable-read transaction whose snapshot other connections can read
-    in until the block ends; yields its id. SQLite: None."""
+    in until the block ends; yields its id. It waits idle while the parts are written, so
+    the server's ``idle_in_transaction_session_timeout`` is lifted for it. SQLite: None."""
     if is_sqlite():
         yield None
         return
     with db.atomic():
         db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        db.execute_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
         yield db.execute_sql("SELECT pg_export_snapshot()").fetchone()[0]
 
 
-def read_in_snapshot(snapshot: str | None) -> None:
-    """This process's ``stream_rows`` read as of ``snapshot`` (a ``shared_snapshot`` id,
-    still open in the process that took it); None: each as of its own start."""
-    global _snapshot
-    _snapshot = snapshot
+@contextlib.contextmanager
+def read_in_snapshot(snapshot: str | None) -> Iterator[None]:
+    """Every read of the block as of ``snapshot`` (a ``shared_snapshot`` id, still open in
+    the process that took it): one transaction that reads it in. None: no transaction."""
+    if snapshot is None:
+        yield
+        return
+    if db.in_transaction():
+        raise RuntimeError("a snapshot is read in at the start of a transaction")
+    with db.atomic():
+        db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        db.execute_sql("SET TRANSACTION SNAPSHOT %s", (snapshot,))
+        yield
 
 
 def stream_rows(sql: str, params: Sequence, batch: int) -> Iterator[tuple]:
@@ -58,11 +67,7 @@ def stream_rows(sql: str, params: Sequence, batch: int) -> Iterator[tuple]:
             yield from rows
         return
     name = f"stream_{next(_names)}"
-    outermost = not db.in_transaction()
     with db.atomic():
-        if _snapshot is not None and outermost:
-            db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            db.execute_sql("SET TRANSACTION SNAPSHOT %s", (_snapshot,))
         db.execute_sql(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}", params)
         connection = db.connection()  # peewee's connection is per thread: taken here
 

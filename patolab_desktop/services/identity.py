@@ -90,21 +90,25 @@ def _keys() -> IdentityKeys:
         ) from exc
 
 
-def handover() -> IdentityKeys | None:
-    """The keys to hand to a worker process of this program (``take_over`` there); None
-    when this workstation has none (the worker then shows the numbers locked too). Only
-    for someone who may see patients (who, without ``patients.view_sensitive``, sees the
-    numbers masked: masking needs the key too)."""
+def handover() -> bytes | None:
+    """The data key to hand to a worker process of this program (``take_over`` there);
+    None when this workstation has none (the worker then shows the numbers locked too).
+    Only for someone who may see patients (who, without ``patients.view_sensitive``, sees
+    the numbers masked: masking needs the key too)."""
     session.require("patients.view")
     try:
-        return _keys()
+        return _keys().data_key()
     except IdentityKeyNeeded:
         return None
 
 
-def take_over(keys: IdentityKeys | None) -> None:
-    """In a worker process: the keys ``handover`` gave, instead of a credential store."""
-    db_identity.hold(keys)
+def take_over(key: bytes | None) -> None:
+    """In a worker process: the key ``handover`` gave, instead of a credential store. A key
+    that is not the open database's is refused (``IdentityKeyNeeded``)."""
+    try:
+        db_identity.hold(None if key is None else crypto.keys_for(key))
+    except KeyMissing:
+        raise IdentityKeyNeeded() from None
 
 
 def find_store_in_background() -> threading.Thread:

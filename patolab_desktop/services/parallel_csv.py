@@ -16,7 +16,8 @@ formatting both hold the GIL; other processes do.
   appends the parts in order after the header, and the file is renamed over the
   destination as every export is: all or nothing. Its own thread only waits, so the
   window that asked for the export stays free.
-* A worker is a fresh interpreter (``spawn``: nothing of the GUI's Qt state is copied).
+* A worker is a fresh interpreter (``spawn``: nothing of the GUI's Qt state is copied)
+  and ends when the export's process ends, even killed (it watches its sentinel).
   It opens the same database (``database.worker_spec``; an SQLite file mapped into
   memory for the long read), acts as the same user and is handed the identity keys: it
   never asks a credential store.
@@ -40,7 +41,10 @@ import concurrent.futures
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import IO, Any
@@ -52,6 +56,7 @@ from ..util.translation import translate
 from . import csvio, identity
 from .access import session
 from .errors import ServiceError
+from .safety import outputs
 
 log = logging.getLogger(__name__)
 RowsOf = Callable[[tuple | None, tuple | None], Iterable[Sequence[Any]]]
@@ -79,7 +84,7 @@ def export_csv(
     part between ``boundaries`` (see the module's text); the row count, 0 when cancelled.
     ``in_process_if_lost=False`` (the packaged program's self-test): a worker that cannot
     start is an error, not a slower export. No ``boundaries``: this process writes it."""
-    if not boundaries:
+    if not boundaries or not _can_spawn():
         return csvio.export_csv(
             path,
             header,
@@ -90,12 +95,11 @@ def export_csv(
             progress=progress,
             cancelled=cancelled,
         )
+    outputs.check_output(path)  # refused before any worker starts (as in one process)
     context = multiprocessing.get_context("spawn")
     ranges = list(zip([None, *boundaries], [*boundaries, None], strict=True))
     stop, done = context.Event(), context.Array("q", len(ranges))
     parts = [files.temp_path_for(path) for _ in ranges]
-    for part in parts:
-        files.create_private_file(part)
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=len(ranges),
         mp_context=context,
@@ -103,6 +107,8 @@ def export_csv(
         initargs=(stop, done),
     )
     try:
+        for part in parts:
+            files.create_private_file(part)
         with streaming.shared_snapshot() as snapshot:  # held until the parts are written
             given = (worker_spec(), session.current(), identity.handover(), snapshot)
             futures = [
@@ -115,7 +121,12 @@ def export_csv(
                     counts = _wait(futures, lambda: sum(done[:]), progress, cancelled)
                 except BrokenProcessPool:
                     if not in_process_if_lost:
-                        raise ServiceError("los procesos de trabajo no arrancaron") from None
+                        raise ServiceError(
+                            translate(
+                                "services.parallel_csv",
+                                "Los procesos de trabajo de la exportación no arrancaron.",
+                            )
+                        ) from None
                     log.warning("Export workers lost; the rows are written by this process")
                     stop.set()
                     rows = rows_of(None, None)
@@ -183,15 +194,34 @@ def _raise_failure(future: concurrent.futures.Future) -> None:
     ) from failure
 
 
+def _can_spawn() -> bool:
+    """A spawned worker first runs this program's main script again (``__mp_main__``);
+    when that is not a file (``python -`` or ``-c``), it would fail at once: write in this
+    process instead of paying for workers that cannot start."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.exists(path) or getattr(sys, "frozen", False)
+
+
 def _start_worker(stop: Any, done: Any) -> None:
     global _stop, _done
     _stop, _done = stop, done
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # the export's process killed: this worker must not live on
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: Any, leave: Callable[[int], Any] = os._exit) -> None:
+    """Wait for the export's process to end and end this worker with it (its database
+    connection, and on SQLite its map of the file, would otherwise outlive the program)."""
+    multiprocessing.connection.wait([sentinel])
+    leave(1)
 
 
 def _write_part(
     database: tuple,
     actor: session.Actor | None,
-    keys: Any,
+    key: bytes | None,
     snapshot: str | None,
     rows_of: RowsOf,
     header: list[str],
@@ -203,13 +233,16 @@ def _write_part(
     """In a worker process: the rows after ``span[0]`` and up to ``span[1]`` into ``part``,
     as of the export's ``snapshot`` (PostgreSQL)."""
     from_worker_spec(database, reading=True)
-    identity.take_over(keys)
-    streaming.read_in_snapshot(snapshot)
+    identity.take_over(key)
 
     def counted(written: int) -> None:
         _done[index] = written
 
-    with session.acting_as(actor), open(part, "w", encoding="utf-8", newline="") as fh:
+    with (
+        session.acting_as(actor),
+        streaming.read_in_snapshot(snapshot),  # the search plan's reads too, not only the rows
+        open(part, "w", encoding="utf-8", newline="") as fh,
+    ):
         try:
             rows = rows_of(*span)
             return csvio.write_rows(fh, header, rows, text_columns, counted, _stop.is_set)

@@ -126,10 +126,14 @@ class IdentityKeys:
         ]
 
     def __reduce__(self) -> tuple:
-        """Pickled as the data key it is derived from: for this program's own worker
-        process (a part of an export), handed over the pipe ``multiprocessing`` opens
-        between the two; never written anywhere."""
-        return (IdentityKeys, (self._key,))
+        """Never pickled (nor deep-copied): that would write the data key out. A worker
+        process of this program is handed the key explicitly (``data_key``)."""
+        raise TypeError("identity keys are not pickled; hand over data_key() explicitly")
+
+    def data_key(self) -> bytes:
+        """The data key these sub-keys come from, for this program's own worker process
+        (a part of an export), handed over the pipe ``multiprocessing`` opens to it."""
+        return self._key
 
     def encrypt(self, digits: str) -> str:
         """``e1:`` + base64(nonce + AES-256-GCM ciphertext and tag) of the number."""

@@ -4391,137 +4391,137 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="55"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="102"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="106"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="109"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="113"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="127"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="138"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="169"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="212"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="213"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="216"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="219"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="225"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="227"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="232"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="236"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="301"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="336"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="337"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="345"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="348"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="365"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="363"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4530,52 +4530,52 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="373"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="381"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="384"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="141"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="145"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="179"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="401"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="404"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="407"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="405"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="408"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="409"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="410"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -9829,12 +9829,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="221"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="225"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="237"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="241"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -10183,7 +10183,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.parallel_csv</name>
     <message>
-        <location filename="../../patolab_desktop/services/parallel_csv.py" line="162"/>
+        <location filename="../../patolab_desktop/services/parallel_csv.py" line="125"/>
+        <source>Los procesos de trabajo de la exportación no arrancaron.</source>
+        <translation>The export&apos;s worker processes did not start.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/parallel_csv.py" line="190"/>
         <source>No se pudo escribir la exportación (proceso de trabajo): {error}</source>
         <translation>The export could not be written (worker process): {error}</translation>
     </message>

@@ -179,9 +179,14 @@ def test_neutralised_lines_are_the_cell_by_cell_ones(tmp_path_factory, rows, tex
     """A row of texts is joined and checked whole (issue 20): a trigger at the start of
     any cell, a quote, CR, LF or tab must still give csv.writer's line of the cells
     neutralised one by one, and only in the text columns."""
-    header = ["a", "b", "c"]
     path = tmp_path_factory.mktemp("csv") / "x.csv"
-    csvio.write_csv(path, header, rows, text_columns=sorted(text_columns))
+    csvio.write_csv(path, ["a", "b", "c"], rows, text_columns=sorted(text_columns))
+    assert path.read_bytes() == _cell_by_cell(["a", "b", "c"], rows, text_columns)
+
+
+def _cell_by_cell(header, rows, text_columns) -> bytes:
+    """What write_csv must write: csv.writer's lines of the cells neutralised one by one,
+    only in the text columns, after the BOM."""
     expected = io.StringIO()
     writer = csv.writer(expected)
     writer.writerow(header)
@@ -189,4 +194,21 @@ def test_neutralised_lines_are_the_cell_by_cell_ones(tmp_path_factory, rows, tex
         writer.writerow(
             [csvio.neutralise(cell) if i in text_columns else cell for i, cell in enumerate(row)]
         )
-    assert path.read_bytes() == BOM + expected.getvalue().encode("utf-8")
+    return BOM + expected.getvalue().encode("utf-8")
+
+
+def test_every_pair_of_dangerous_cells_is_written_cell_by_cell(tmp_path):
+    """Deterministic companion of the property test: every combination of these cells in
+    three columns, for every set of text columns, gives csv.writer's line of the cells
+    neutralised one by one (each formula trigger, quote, comma, CR, LF and tab, at the
+    line's start and after a comma)."""
+    import itertools
+
+    cells = ["", "a", "=a", "+a", "-a", "@a", "\ta", "a\tb", 'a"b', "a,b", "a\nb", "a\rb", "\nb"]
+    rows = list(itertools.product(cells, repeat=3))
+    header = ["a", "b", "c"]
+    for size in range(4):
+        for text_columns in itertools.combinations(range(3), size):
+            path = tmp_path / f"x{size}{''.join(map(str, text_columns))}.csv"
+            csvio.write_csv(path, header, rows, text_columns=list(text_columns))
+            assert path.read_bytes() == _cell_by_cell(header, rows, text_columns), text_columns

@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 import pickle
+import threading
 
 import pytest
 
@@ -20,12 +21,14 @@ from patolab_desktop.services import csvio, customers, identity, parallel_csv
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.customers import export as exports
 from patolab_desktop.services.customers import search as customer_search
-from patolab_desktop.services.errors import ServiceError
+from patolab_desktop.services.errors import PermissionDenied, ServiceError
+from patolab_desktop.services.safety.outputs import OutputRefused
 from patolab_desktop.util import identity_crypto
 from tests.conftest import PG_URL
 from tests.security_helpers import make_actor
 
 F = customers.CustomerFilter
+WAIT = 10  # seconds before a thread that should have ended fails the test (never reached)
 NAMES = [
     ("=Suma", "Peligrosa"),
     ("-Menos", "Uno"),
@@ -185,6 +188,8 @@ def test_a_worker_that_dies_leaves_the_rows_to_this_process(tmp_path, many, capl
 
 
 def test_a_small_export_starts_no_process(tmp_path, many, monkeypatch):
+    monkeypatch.setattr(exports.os, "cpu_count", lambda: 4)
+
     def no_pool(*args, **kwargs):
         raise AssertionError("a worker process was started")
 
@@ -209,11 +214,79 @@ def _export_keys():
     return list(query.order_by(Customer.name_folded, Customer.id).tuples())
 
 
-def test_identity_keys_are_handed_over_whole(database):
-    keys = identity_crypto.IdentityKeys(identity_crypto.new_key())
+def test_identity_keys_are_handed_over_only_as_their_data_key(database, register):
+    register(id_number="0801199012345")  # the database has its key now
+    keys = db_identity.current_keys()
     token = keys.encrypt("0801199012345")
-    copy = pickle.loads(pickle.dumps(keys))
-    assert copy.decrypt(token) == "0801199012345" and copy.check == keys.check
+    with pytest.raises(TypeError):
+        pickle.dumps(keys)  # never written out by accident (a pickle, a deep copy)
+    key = identity.handover()
+    assert identity_crypto.IdentityKeys(key).decrypt(token) == "0801199012345"
+    with pytest.raises(identity.IdentityKeyNeeded):  # a foreign key is refused
+        identity.take_over(identity_crypto.new_key())
+    with session.acting_as(None), pytest.raises(PermissionDenied):
+        identity.handover()
+
+
+def test_workers_use_the_key_handed_to_them(tmp_path, many, in_parts):
+    """The credential store forgets the key after this process read it: the workers
+    still show every number, with the key they were handed."""
+    expected = _one_process(tmp_path, F())
+    identity_crypto.forget_key(db_identity.database_id())
+    path = tmp_path / "partes.csv"
+    assert (exports.export_customers(F(), path), path.read_bytes()) == expected
+    assert in_parts == [3]
+
+
+def test_part_files_are_private_and_cut_between_equal_names(tmp_path, register, in_parts):
+    """30 customers with the same name: the parts are cut inside the run of equal names
+    (by name and id), and each part file is readable by its owner only."""
+    for n in range(30):
+        register(first_name="Ana", last_name="Muñoz", id_number=f"0801199{n:06d}")
+    expected = _one_process(tmp_path, F())
+    modes = []
+    real = csvio.append_part
+
+    lines = []
+
+    def append(fh, part):
+        modes.append(os.stat(part).st_mode & 0o777)
+        with open(part, encoding="utf-8") as written:
+            lines.append(sum(1 for _ in written))
+        return real(fh, part)
+
+    path = tmp_path / "partes.csv"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csvio, "append_part", append)
+        assert (exports.export_customers(F(), path), path.read_bytes()) == expected
+    assert in_parts == [3]
+    assert sum(lines) == 30 and all(lines), lines  # cut by (name, id): no part left empty
+    if os.name == "posix":
+        assert modes == [0o600] * 3
+
+
+def test_a_refused_destination_starts_no_worker(tmp_path, many, in_parts, monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(parallel_csv.concurrent.futures, "ProcessPoolExecutor", no_pool)
+    with pytest.raises(OutputRefused, match="no existe"):
+        exports.export_customers(F(), tmp_path / "no-hay" / "clientes.csv")
+
+
+def test_a_worker_ends_when_the_export_process_ends():
+    """The worker's watcher returns (and ends the worker) once the export's process is
+    gone: here the other end of a pipe, closed."""
+    import multiprocessing
+
+    mine, theirs = multiprocessing.Pipe()
+    ended = []
+    watcher = threading.Thread(target=parallel_csv._exit_with, args=(mine, ended.append))
+    watcher.start()
+    assert ended == []
+    theirs.close()
+    watcher.join(WAIT)
+    assert ended == [1]
 
 
 def test_a_worker_handed_no_key_shows_numbers_locked(register):

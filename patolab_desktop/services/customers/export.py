@@ -114,34 +114,40 @@ def export_customers(
     path: str | os.PathLike[str],
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    *,
+    parallel_from: int | None = None,
+    in_process_if_lost: bool = True,
 ) -> int:
     """Write the active customers matching ``filters`` to ``path``; returns the row count
     (0 when ``cancelled()`` turned true: then no file is written).
 
-    Requires ``exports.run``; writes one audit row (file name and row count, no data)."""
+    Requires ``exports.run``; writes one audit row (file name and row count, no data).
+    ``parallel_from`` / ``in_process_if_lost``: the packaged program's self-test writes a
+    small export in worker processes, where a worker that cannot start is a failure."""
     session.require("exports.run")
     return parallel_csv.export_csv(
         path,
         CUSTOMER_COLUMNS,
         functools.partial(customer_rows, filters),
-        _boundaries(filters),
+        _boundaries(filters, PARALLEL_FROM if parallel_from is None else parallel_from),
         entity="customer",
         what="de clientes",
         text_columns=TEXT_COLUMNS,
         progress=progress,
         cancelled=cancelled,
+        in_process_if_lost=in_process_if_lost,
     )
 
 
-def _boundaries(filters: CustomerFilter) -> list[tuple]:
+def _boundaries(filters: CustomerFilter, parallel_from: int) -> list[tuple]:
     """The ``(name_folded, id)`` keys between the parts that worker processes write, one
     part per core (at most ``MAX_PARTS``); none (this process writes the file) on a
-    computer with one core or for an export estimated under ``PARALLEL_FROM`` rows (a
+    computer with one core or for an export estimated under ``parallel_from`` rows (a
     worker process costs about 0.3 s to start)."""
     parts = min(MAX_PARTS, os.cpu_count() or 1)
     if parts < 2:
         return []
     estimate, keys = export_sample(filters, SAMPLE_PROBES)
-    if estimate < PARALLEL_FROM or len(keys) < parts:
+    if estimate < parallel_from or len(keys) < parts:
         return []
     return [keys[len(keys) * index // parts] for index in range(1, parts)]

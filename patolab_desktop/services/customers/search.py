@@ -387,7 +387,7 @@ def iter_export_tuples(
 
     ``after`` / ``upto``: ``(name_folded, id)`` keys of the export order; only the rows
     after ``after`` and up to ``upto`` (inclusive) come (one part of an export written by
-    several processes, ``export_parts``).
+    several processes, ``services.parallel_csv``).
     """
     session.require("patients.view")
     filters = dataclasses.replace(filters, include_inactive=False)
