@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import functools
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -84,17 +85,18 @@ def export_csv(
     part between ``boundaries`` (see the module's text); the row count, 0 when cancelled.
     ``in_process_if_lost=False`` (the packaged program's self-test): a worker that cannot
     start is an error, not a slower export. No ``boundaries``: this process writes it."""
+    export = functools.partial(
+        csvio.export_csv,
+        path,
+        header,
+        entity=entity,
+        what=what,
+        text_columns=text_columns,
+        progress=progress,
+        cancelled=cancelled,
+    )
     if not boundaries or not _can_spawn():
-        return csvio.export_csv(
-            path,
-            header,
-            rows_of(None, None),
-            entity=entity,
-            what=what,
-            text_columns=text_columns,
-            progress=progress,
-            cancelled=cancelled,
-        )
+        return export(rows_of(None, None))
     outputs.check_output(path)  # refused before any worker starts (as in one process)
     context = multiprocessing.get_context("spawn")
     ranges = list(zip([None, *boundaries], [*boundaries, None], strict=True))
@@ -137,17 +139,7 @@ def export_csv(
                     csvio.append_part(fh, part)
                 return sum(counts)
 
-            return csvio.export_csv(
-                path,
-                header,
-                (),
-                entity=entity,
-                what=what,
-                text_columns=text_columns,
-                progress=progress,
-                cancelled=cancelled,
-                then=join_parts,
-            )
+            return export((), then=join_parts)
     finally:
         stop.set()  # a cancel or an error: the other workers stop at their next chunk
         pool.shutdown(wait=True, cancel_futures=True)

@@ -86,4 +86,4 @@ def test_ui_never_imports_db_and_services_never_import_widgets():
 def test_the_graph_sees_lazy_imports():
     """A function-level import counts: the walker must find this known one."""
     edges = graph()
-    assert f"{PACKAGE}.services.bootstrap" in edges[f"{PACKAGE}.ui.widgets.progress"]
+    assert f"{PACKAGE}.services.bootstrap" in edges[f"{PACKAGE}.ui.widgets.latest_runner"]

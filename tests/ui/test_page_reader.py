@@ -44,7 +44,7 @@ def test_the_window_turns_while_the_page_is_read(qtbot):
 def test_an_idle_reader_ends_its_thread(qtbot, monkeypatch):
     closed = []
     monkeypatch.setattr(
-        "patolab_desktop.ui.widgets.page_reader._close_thread_connection",
+        "patolab_desktop.ui.widgets.page_reader.close_thread_connection",
         lambda: closed.append(threading.current_thread().name),
     )
     reader = PageReader()

@@ -68,7 +68,7 @@ class LatestRunner(QObject):
                 with contextlib.suppress(RuntimeError):  # the window was deleted meanwhile
                     self.finished.emit(key, result)
         finally:
-            _close_thread_connection()
+            close_thread_connection()
 
     def wait(self) -> None:
         """Join the worker (if any) and deliver its answers now."""
@@ -79,7 +79,9 @@ class LatestRunner(QObject):
         QCoreApplication.processEvents()
 
 
-def _close_thread_connection() -> None:
+def close_thread_connection() -> None:
+    """Close the connection peewee opened for the calling worker thread (not the GUI's);
+    every worker thread of the windows ends with it."""
     try:
         from ...services.bootstrap import close_worker_connection
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 
-from .latest_runner import _close_thread_connection
+from .latest_runner import close_thread_connection
 
 
 class _Done(QObject):
@@ -99,7 +99,7 @@ class PageReader:
                     continue
                 job()
         finally:
-            _close_thread_connection()
+            close_thread_connection()
 
     def thread(self) -> threading.Thread | None:
         """The reading thread while it lives (tests)."""

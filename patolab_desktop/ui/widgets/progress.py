@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ...i18n import translate
 from .. import prompts
+from .latest_runner import close_thread_connection
 
 log = logging.getLogger(__name__)
 
@@ -87,17 +88,7 @@ class _Worker(QThread):
         else:
             self.succeeded.emit(result)
         finally:
-            _close_thread_connection()
-
-
-def _close_thread_connection() -> None:
-    """Close the connection peewee opened for this worker thread (not the GUI's)."""
-    try:
-        from ...services.bootstrap import close_worker_connection
-
-        close_worker_connection()
-    except Exception:  # noqa: BLE001 — closing must never mask the task's own outcome
-        log.exception("Could not close the worker's database connection")
+            close_thread_connection()
 
 
 class BackgroundTask(QObject):
