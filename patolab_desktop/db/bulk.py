@@ -12,13 +12,15 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 
-from peewee import Database, PostgresqlDatabase
+from peewee import EXCEPTIONS, Database, ExceptionWrapper, PostgresqlDatabase
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def copy_cell(value: object) -> str:
     """One value in COPY's text format (``\\N`` is NULL, specials backslash-escaped)."""
+    if value.__class__ is str:  # most cells: the type test first (a patient import: 3.3M)
+        return value.translate(_ESCAPES)
     if value is None:
         return "\\N"
     if value is True:
@@ -47,12 +49,15 @@ def copy_rows(
 ) -> int:
     """``COPY table (columns) FROM STDIN`` with ``rows`` (tuples); returns their count.
 
-    Runs on the database's current connection, so inside the caller's transaction."""
+    Runs on the database's current connection, so inside the caller's transaction. The
+    driver's errors are raised as peewee's, as for any other statement (a duplicate key:
+    ``peewee.IntegrityError``)."""
     if not rows:
         return 0
     buffer = io.StringIO(copy_text(rows))
     cursor = database.cursor()
-    cursor.copy_expert(copy_statement(table, columns, freeze), buffer)
+    with ExceptionWrapper(EXCEPTIONS):
+        cursor.copy_expert(copy_statement(table, columns, freeze), buffer)
     return len(rows)
 
 

@@ -187,7 +187,8 @@ class Customer(BaseModel):
             # (active, X, id): keyset sort by id_number (a stable order of the ciphertexts:
             # the numbers themselves are encrypted) / prefix search and sort by phone
             (("active", "id_number", "id"), False),
-            (("id_hash",), False),  # exact search by number (schema 14)
+            # the exact search by number: the unique index on (id_hash, active) of
+            # db/search.py (schema 17)
             (("active", "phone", "id"), False),
             # no index on email: it is searched through search_text (schema version 3)
         )

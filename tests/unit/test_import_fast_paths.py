@@ -195,3 +195,19 @@ def test_without_a_savepoint_a_taken_number_is_still_named_and_the_caller_rolls_
     assert "id_number" in refused.value.fields
     names = {c.name for c in Customer.select(Customer.name)}
     assert names == {"Wilmer Cruz"}  # the caller's rollback took the whole chunk
+
+
+def test_bulk_inserted_text_comes_back_exactly_as_prepared(database):
+    """On PostgreSQL the rows go in with COPY's text format (issue 20): a tab, a line
+    break, a backslash or a literal \\N in a value must come back as it was, and an
+    empty value must stay empty, not NULL."""
+    odd = "Col. Kennedy\tbloque 3\nzona \\N\\ casa \\\\ 14"
+    item = customers.prepare(
+        CustomerData(name="Xenia Paz", phone="99440011", address=odd, notes=""),
+        check_unique=False,
+    )
+    assert not item.errors
+    customers.insert_prepared([item])
+    row = Customer.get(Customer.name == "Xenia Paz")
+    assert (row.address, row.notes, row.id_number) == (odd, "", None)
+    assert (row.active, row.version, row.is_blocked) == (True, 1, False)

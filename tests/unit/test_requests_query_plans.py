@@ -30,7 +30,7 @@ STATS = {
             "1000000 500000 2 1 1 1 1 1 1"
         ),
         "customer_name_folded": "1000000 2",
-        "customer_id_hash": "1000000 1",
+        "customer_id_hash_active": "1000000 1 1",
         "customer_uid": "1000000 1",
     },
     "lab_request": {

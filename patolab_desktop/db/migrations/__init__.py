@@ -79,6 +79,17 @@ def _identity_documents_and_declared_ages(database: Database) -> None:
     )
 
 
+def _one_id_hash_index(database: Database) -> None:
+    """Version 17 (issue 20): one unique index on (id_hash, active) instead of a plain index
+    on id_hash and a partial unique one (see ``search.ID_HASH_INDEX``). Built before the
+    old ones go: the rule "unique among the active customers" never lapses."""
+    if not any(c.name == "id_hash" for c in database.get_columns("customer")):
+        return  # not reached: step 14 adds the column
+    search.install_identity_index(database)
+    database.execute_sql("DROP INDEX IF EXISTS customer_active_id_hash")
+    database.execute_sql("DROP INDEX IF EXISTS customer_id_hash")
+
+
 # (version, function(database)) — append new steps, never edit old ones.
 STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (2, "índice de búsqueda de clientes sin posiciones", _search_index_without_positions),
@@ -92,9 +103,10 @@ STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (14, "números de identidad cifrados", _identity_v14),
     (15, "texto de búsqueda del paciente en cada solicitud", request_search.add_to_existing),
     (16, "PostgreSQL: autovacuum de clientes y solicitudes tras importar", autovacuum.install),
+    (17, "un solo índice único de los números de identidad", _one_id_hash_index),
 ]
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 # Steps that change nothing in an SQLite file: a database that only lacks these is brought
 # up to date without the copy taken before migrating (4.5 GB at 1,000,000 customers: about
 # 20 s at the first start of a new version, for nothing).

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from peewee import CharField, IntegrityError, TextField
 
+from ...db.bulk import copy_rows
 from ...db.database import db, is_sqlite, write_transaction
 from ...db.models import Customer, new_uid, now
 from ..access import session
@@ -175,10 +176,22 @@ _MAX_PARAMS = 30_000  # below SQLite's (32,766) and PostgreSQL's (65,535) limits
 
 def _insert_rows(fields: list, rows: list[tuple], chunk: int) -> None:
     """``INSERT … VALUES (…), (…)`` with one SQL text per statement size, values adapted by
-    each field's ``db_value``: peewee's query builder spent ~0.3 ms a row composing it."""
+    each field's ``db_value``: peewee's query builder spent ~0.3 ms a row composing it.
+
+    On PostgreSQL the rows go in with one ``COPY … FROM STDIN`` instead (``db.bulk``):
+    100,000 new customers into a million took 13.3-13.9 s as 500-row ``INSERT``s (5.4 s
+    of this process's CPU), 7.5-8.0 s by COPY (1.3-1.4 s). The keys, the foreign keys
+    and the errors are the same (a taken number is a peewee ``IntegrityError`` either
+    way)."""
     database = Customer._meta.database
     # text columns already hold the normalised str (or None): no per-value adaptation
     adapt = [_same if isinstance(f, (CharField, TextField)) else f.db_value for f in fields]
+    if not is_sqlite():
+        adapted = [
+            tuple([to_db(value) for to_db, value in zip(adapt, row, strict=False)]) for row in rows
+        ]
+        copy_rows(database, Customer._meta.table_name, [f.column_name for f in fields], adapted)
+        return
     per_statement = max(1, min(chunk, _MAX_PARAMS // len(fields)))
     param = database.param
     head = (
