@@ -427,39 +427,70 @@ def test_a_term_sampled_above_twice_the_cap_walks_without_reading_the_trigram_li
 
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
-@pytest.mark.parametrize("sort", ["name", "created_at"])
-def test_a_walk_by_name_is_the_covering_index_only_scan_then_its_rows_by_id(
-    people, monkeypatch, sort
+@pytest.mark.parametrize(
+    ("sort", "include_inactive", "descending"),
+    [
+        ("name", False, False),
+        ("name", True, False),
+        ("name", True, True),
+        ("created_at", False, False),
+    ],
+)
+def test_a_walk_by_name_runs_alone_already_in_name_order_then_its_rows_by_id(
+    people, monkeypatch, sort, include_inactive, descending
 ):
-    """Issue 20: on PostgreSQL the page's ids are walked alone, by name with plain index
-    scans off too, so the walk is the index-only scan of the covering name index whatever
+    """Issue 20: on PostgreSQL a walked page's ids are found in a statement of their own,
+    by name with sorting off too, so its plan is one already in the name order whatever
     the planner estimates of the LIKE (at 1,000,000 customers it took the phone's index
-    and sorted: «ordóñez» 1.6-1.9 s instead of 10 ms); the page's rows are then read by id
-    with every planner method on. Another sort keeps plain index scans."""
+    and sorted: «ordóñez» 1.6-1.9 s instead of 10 ms); the page's rows are then read by
+    id with every planner method on. With the inactive ones the name index and an
+    incremental sort (plain index scans off too made it a full sort: 1.5 s). Another sort
+    walks with sorting on, as before."""
     from patolab_desktop.db.database import db
 
-    expected = _all(F(search="perez"), sort, False)
+    filters = F(search="perez", include_inactive=include_inactive)
+    expected = _all(filters, sort, descending)
     monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 1e-9)  # no quick walk
     monkeypatch.setattr(search_plan, "PG_SAMPLE_PERCENT", 100)  # the sample: every page
     monkeypatch.setattr(search_plan, "PG_TRIGRAM_CAP", len(expected) // 2 - 1)  # walks
     real = db.obj.execute_sql
-    seen: list[tuple[str, object, str]] = []  # each customer query, plain index scans
+    seen: list[tuple[str, object, str]] = []  # each customer query, and enable_sort
 
     def record(sql, params=None, *args, **kwargs):
         if sql.startswith("SELECT") and '"customer"' in sql:
-            seen.append((sql, params, real("SHOW enable_indexscan").fetchone()[0]))
+            seen.append((sql, params, real("SHOW enable_sort").fetchone()[0]))
         return real(sql, params, *args, **kwargs)
 
     monkeypatch.setattr(db.obj, "execute_sql", record)
-    assert _all(F(search="perez"), sort, False) == expected
-    walks = [(sql, params) for sql, params, plain in seen if plain == "off"]
+    assert _all(filters, sort, descending) == expected
+    walks = [
+        (sql, params, on)
+        for sql, params, on in seen
+        if sql.startswith('SELECT "t1"."id" FROM "customer"')
+    ]
+    assert walks  # the page's ids, alone
     if sort != "name":
-        assert walks == []
+        assert {on for *_rest, on in walks} == {"on"}
         return
-    assert walks and all(sql.startswith('SELECT "t1"."id" FROM "customer"') for sql, _ in walks)
-    with search_plan._walk_only(index_only=True):
-        plan = "\n".join(row[0] for row in real("EXPLAIN " + walks[0][0], walks[0][1]))
-    assert "Index Only Scan using customer_active_name_folded_id_search_text" in plan, plan
+    assert {on for *_rest, on in walks} == {"off"}
+    assert all(on == "on" for sql, _p, on in seen if (sql, _p, on) not in walks)
+    with search_plan._walk_only(ordered=True):
+        plan = [row[0].strip() for row in real("EXPLAIN " + walks[0][0], walks[0][1])]
+    assert not any(line.startswith(("Sort  (", "->  Sort  (")) for line in plan), plan
+    expected_scan = (
+        "Index Scan" if include_inactive else "Index Only Scan using customer_active_name"
+    )
+    assert any(expected_scan in line for line in plan), plan
+
+
+def test_a_name_with_a_whole_identity_number_sorted_by_name(people):
+    """A name and a whole DNI typed together, sorted by name: the number is found through
+    its hash, which the name index's probe cannot read (it failed with "no such column:
+    t1.id_hash" on both backends)."""
+    wanted = people["José"]  # José Pérez Muñoz, 0801-1990-12345
+    for term in ("perez 0801-1990-12345", "0801199012345 perez"):
+        found = customers.page(F(search=term), PageRequest(limit=10, sort="name"))
+        assert [row["id"] for row in found.rows] == [wanted], term
 
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")

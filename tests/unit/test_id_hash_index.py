@@ -101,3 +101,22 @@ def test_a_database_of_schema_16_gets_it_and_keeps_the_rule(tmp_path):
             _insert(active=True)
     finally:
         close_db()
+
+
+def test_the_step_replaces_the_two_old_indexes_on_either_backend(database):
+    """Schema 17 on the open database itself (on PostgreSQL too: the template database
+    already has the new index, so the step is exercised here from the old state)."""
+    db.execute_sql(f"DROP INDEX {search.ID_HASH_INDEX}")
+    db.execute_sql("CREATE INDEX customer_id_hash ON customer (id_hash)")
+    db.execute_sql(
+        "CREATE UNIQUE INDEX customer_active_id_hash ON customer (id_hash) "
+        "WHERE active AND id_hash IS NOT NULL"
+    )
+    _insert(active=True)
+    _insert(active=False)
+    db.execute_sql("UPDATE schema_version SET version = 16")
+    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION == 17
+    assert search.ID_HASH_INDEX in _indexes()
+    assert not {"customer_id_hash", "customer_active_id_hash"} & _indexes()
+    with pytest.raises(IntegrityError), db.atomic():
+        _insert(active=True)

@@ -52,7 +52,7 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     """``create``'s checks for a NEW customer saved even when incomplete, without writing.
 
     ``check_unique=False`` skips the per-row id_number query for a caller that looked the
-    id numbers up in bulk (the partial unique index still guards ``insert_prepared``); the
+    id numbers up in bulk (the unique index on the hash still guards ``insert_prepared``); the
     import also uses it that way to check an update's merged data before ``update``.
     """
     session.require("patients.create")

@@ -213,8 +213,8 @@ def _page_ids_pg(
     if not walk:
         return Customer.id.in_(page_ids)
     # the walk alone under its planner settings; the page's rows then by id, planned freely
-    covered = sort_expr is SORTS["name"] and not filters.incomplete_only
-    with search_plan._walk_only(index_only=covered):
+    by_name = sort_expr is SORTS["name"] and not filters.incomplete_only
+    with search_plan._walk_only(ordered=by_name and not the_plan.id_hashes):
         found = [row[0] for row in page_ids.tuples()]
     return NodeList((Customer.id, SQL("= ANY(%s::integer[])", [int_array(found)])))
 

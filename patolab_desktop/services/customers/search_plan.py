@@ -320,6 +320,7 @@ def plan(
     cost_in = len(best_ids) * IN_ROW_COST
     walk_cost = WALK_COST.get(sort, max(WALK_COST.values()))
     covered = not filters.incomplete_only and not (short and not long and short[0].isdigit())
+    covered = covered and not result.id_hashes
     if cost_in > walk_cost * limit / max(share, 1e-12) and sort == "name" and covered:
         if density is None:
             density = _probe_density(filters, result, after, descending)
@@ -329,20 +330,21 @@ def plan(
     return result
 
 
-def _walk_only(index_only: bool = False) -> AbstractContextManager[None]:
+def _walk_only(ordered: bool = False) -> AbstractContextManager[None]:
     """PostgreSQL: the trigram index listed more candidates than the cap, so the page is
     found by walking the sort order. The planner's estimate for a ``LIKE`` can be far off
     ("castillo": 107 rows estimated, 24,067 found), and then it sorted every match
     (209 ms) instead of walking: bitmap and sequential scans are off for that query.
 
-    ``index_only`` (the page's ids by name, every condition in the covering name index):
-    plain index scans are off too, so the walk is the index-only scan of that index. With
-    the same estimate (99 rows for «ordóñez», 12,363 found) the planner judged every walk
-    a full one and took the smallest index that starts with ``active``, the phone's, then
-    read a table row per entry and sorted: 1.6-1.9 s at 1,000,000 customers once the name
-    index had grown 15 % (444 MB) after cancelled imports; the walk takes 4 ms."""
+    ``ordered`` (the page's ids by name, in a statement of their own): sorting is off too,
+    so the plan must be one already in the name order, the walk of the covering name index
+    (with the inactive customers, the name index and an incremental sort). From the same
+    estimate (99 rows for «ordóñez», 12,363 found) the planner judged every walk a full
+    one, took the smallest index that starts with ``active``, the phone's, read a table
+    row per entry and sorted them: 1.6-1.9 s at 1,000,000 customers once the name index
+    had grown 15 % after cancelled imports; the walk takes 4-6 ms."""
     off = ("enable_bitmapscan", "enable_seqscan")
-    return planner_off(*off, "enable_indexscan") if index_only else planner_off(*off)
+    return planner_off(*off, "enable_sort") if ordered else planner_off(*off)
 
 
 def _trigram_scan() -> AbstractContextManager[None]:
@@ -405,9 +407,10 @@ def _name_walk_density(
     filters: CustomerFilter, the_plan: Plan, sort: str, after: tuple | None, descending: bool
 ) -> float | None:
     """The probe's density for a search by substring sorted by name; None when the walk
-    is not of the covering name index (another sort, or the incomplete-only filter)."""
-    if sort != "name" or not the_plan.long or filters.incomplete_only:
-        return None
+    is not of the covering name index (another sort, the incomplete-only filter, or a
+    whole identity number, found through its hash)."""
+    if sort != "name" or not the_plan.long or filters.incomplete_only or the_plan.id_hashes:
+        return None  # (the probe reads the name index alone: no id_hash there)
     return _probe_density(filters, the_plan, after, descending)
 
 
