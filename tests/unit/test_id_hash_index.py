@@ -33,6 +33,20 @@ def _insert(active: bool, number_hash: str | None = HASH) -> int:
 _insert.count = 0
 
 
+def _back_to_schema_16() -> None:
+    """The open database as schema 16 left it (the two old indexes), with an active and
+    an inactive holder of the same number."""
+    db.execute_sql(f"DROP INDEX {search.ID_HASH_INDEX}")
+    db.execute_sql("CREATE INDEX customer_id_hash ON customer (id_hash)")
+    db.execute_sql(
+        "CREATE UNIQUE INDEX customer_active_id_hash ON customer (id_hash) "
+        "WHERE active AND id_hash IS NOT NULL"
+    )
+    _insert(active=True)
+    _insert(active=False)
+    db.execute_sql("UPDATE schema_version SET version = 16")
+
+
 def _indexes() -> set[str]:
     return {index.name for index in db.get_indexes("customer")}
 
@@ -81,15 +95,7 @@ def test_the_exact_search_among_all_customers_uses_it(database):
 def test_a_database_of_schema_16_gets_it_and_keeps_the_rule(tmp_path):
     path = tmp_path / "lab.db"
     open_db(path)
-    db.execute_sql(f"DROP INDEX {search.ID_HASH_INDEX}")
-    db.execute_sql("CREATE INDEX customer_id_hash ON customer (id_hash)")
-    db.execute_sql(
-        "CREATE UNIQUE INDEX customer_active_id_hash ON customer (id_hash) "
-        "WHERE active AND id_hash IS NOT NULL"
-    )
-    _insert(active=True)
-    _insert(active=False)
-    db.execute_sql("UPDATE schema_version SET version = 16")
+    _back_to_schema_16()
     close_db()
 
     open_db(path)
@@ -106,15 +112,7 @@ def test_a_database_of_schema_16_gets_it_and_keeps_the_rule(tmp_path):
 def test_the_step_replaces_the_two_old_indexes_on_either_backend(database):
     """Schema 17 on the open database itself (on PostgreSQL too: the template database
     already has the new index, so the step is exercised here from the old state)."""
-    db.execute_sql(f"DROP INDEX {search.ID_HASH_INDEX}")
-    db.execute_sql("CREATE INDEX customer_id_hash ON customer (id_hash)")
-    db.execute_sql(
-        "CREATE UNIQUE INDEX customer_active_id_hash ON customer (id_hash) "
-        "WHERE active AND id_hash IS NOT NULL"
-    )
-    _insert(active=True)
-    _insert(active=False)
-    db.execute_sql("UPDATE schema_version SET version = 16")
+    _back_to_schema_16()
     assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION == 17
     assert search.ID_HASH_INDEX in _indexes()
     assert not {"customer_id_hash", "customer_active_id_hash"} & _indexes()
