@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import threading
@@ -12,7 +13,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import ParseResult, unquote, urlparse
 
-from peewee import Database, DatabaseProxy, ModelSelect, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    SQL,
+    Database,
+    DatabaseProxy,
+    ModelSelect,
+    Node,
+    NodeList,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 
 from ..util import files
 from ..util.translation import translate
@@ -315,6 +325,16 @@ def int_array(values: Iterable[int]) -> str:
     element for the planner to parse and estimate (1,723 customer ids: about 3 ms of
     planning for a page of 100)."""
     return "{" + ",".join(str(int(value)) for value in values) + "}"
+
+
+def one_of(column: Node, ids: Iterable[int]) -> Node:
+    """``column`` among the whole numbers ``ids``, given as ONE parameter: on SQLite a JSON
+    array read by ``json_each`` (building thousands of parameters took longer than the
+    query), on PostgreSQL an array literal (``int_array``)."""
+    if is_sqlite():
+        payload = json.dumps([int(value) for value in ids], separators=(",", ":"))
+        return NodeList((column, SQL("IN (SELECT value FROM json_each(?))", [payload])))
+    return NodeList((column, SQL("= ANY(%s::integer[])", [int_array(ids)])))
 
 
 def text_array(values: Iterable[str | None]) -> str:

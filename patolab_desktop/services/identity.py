@@ -2,8 +2,9 @@
 through which every service reads and writes them (issue 15, point 13).
 
 Stored values: ``customer.id_number`` holds ``e1:`` + AES-256-GCM of the number and
-``customer.id_hash`` holds ``h1:`` + a keyed HMAC (exact search, and the unique index on it
-that counts active customers only). Audit rows keep the numbers they record encrypted the same way.
+``customer.id_hash`` holds ``h1:`` + a keyed HMAC (exact search, and the unique index on
+it that counts active customers only). Audit rows keep the numbers they record encrypted
+the same way.
 Nothing in the database or beside it can decrypt them: the key is in this workstation's
 OS credential store (``db.identity``, ``util.identity_crypto``).
 

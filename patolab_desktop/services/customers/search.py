@@ -42,7 +42,7 @@ from typing import Any
 from peewee import JOIN, SQL, ColumnBase, Expression, ModelSelect, Node, NodeList, Tuple, fn
 
 from ...db import search as fts
-from ...db.database import db, int_array, is_sqlite, text_array
+from ...db.database import db, int_array, is_sqlite, one_of, text_array
 from ...db.models import Customer, Department, Gender, Municipality
 from ...db.streaming import stream_rows
 from .. import identity, reference
@@ -216,7 +216,7 @@ def _page_ids_pg(
     by_name = sort_expr is SORTS["name"] and not filters.incomplete_only
     with search_plan._walk_only(ordered=by_name and not the_plan.id_hashes):
         found = [row[0] for row in page_ids.tuples()]
-    return NodeList((Customer.id, SQL("= ANY(%s::integer[])", [int_array(found)])))
+    return one_of(Customer.id, found)
 
 
 def _sorted_from_keys(filters: CustomerFilter, the_plan: Plan, sort_expr: Node) -> bool:
@@ -268,7 +268,6 @@ def _run_page(
         # beside the joins, the planner's estimate of a LIKE (one row for "1708", 1,695
         # found) made it scan the municipalities once per candidate (32 ms of a 50 ms page)
         query = _select().where(_page_ids_pg(filters, the_plan, sort_expr, request, walk))
-        walk = False  # the walk was that query's; the rows are read by id
     cursor_key = _CURSOR_KEYS.get(key, "_sort")
     coalesced = key == "id_number" and not is_sqlite()  # sorted by COALESCE(id_number, '')
 
@@ -277,8 +276,8 @@ def _run_page(
         return ((value or "") if coalesced else _cursor_value(value), row["id"])
 
     # a computed sort walked on PostgreSQL: no index has its order, the whole query
-    # under the walk's settings, as before
-    with search_plan._walk_only() if walk else nullcontext():
+    # under the walk's settings, as before (another sort walked in ``_page_ids_pg``)
+    with search_plan._walk_only() if walk and key in COMPUTED_SORTS else nullcontext():
         return keyset_page(query, [sort_expr], Customer.id, request, cursor_of)
 
 

@@ -3,7 +3,6 @@ prefix indexes, filters), the plan that picks the cheapest driver, and the SQL c
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import time
@@ -15,7 +14,7 @@ import peewee
 from peewee import SQL, ColumnBase, Expression, Field, ModelSelect, Node, NodeList, Value, fn
 
 from ...db import search as fts
-from ...db.database import db, int_array, is_sqlite, planner_off
+from ...db.database import db, is_sqlite, one_of, planner_off
 from ...db.models import Customer
 from ...util.text import digits, fold, search_input
 from .. import identity
@@ -319,8 +318,11 @@ def plan(
         return result
     cost_in = len(best_ids) * IN_ROW_COST
     walk_cost = WALK_COST.get(sort, max(WALK_COST.values()))
-    covered = not filters.incomplete_only and not (short and not long and short[0].isdigit())
-    covered = covered and not result.id_hashes
+    covered = (
+        not filters.incomplete_only
+        and not result.id_hashes
+        and not (short and not long and short[0].isdigit())
+    )
     if cost_in > walk_cost * limit / max(share, 1e-12) and sort == "name" and covered:
         if density is None:
             density = _probe_density(filters, result, after, descending)
@@ -509,12 +511,8 @@ def _conditions(
         return _plus(field_)
 
     conds = []
-    if the_plan.ids is not None and not sqlite:
-        ids_array = int_array(the_plan.ids)  # one constant for the planner
-        conds.append(NodeList((Customer.id, SQL("= ANY(%s::integer[])", [ids_array]))))
-    elif the_plan.ids is not None:
-        payload = json.dumps(the_plan.ids, separators=(",", ":"))
-        conds.append(NodeList((Customer.id, SQL("IN (SELECT value FROM json_each(?))", [payload]))))
+    if the_plan.ids is not None:
+        conds.append(one_of(Customer.id, the_plan.ids))  # one parameter, not one per id
     elif the_plan.subquery is not None:
         conds.append(
             NodeList((Customer.id, SQL(f"IN ({the_plan.subquery.sql})", the_plan.subquery.params)))
