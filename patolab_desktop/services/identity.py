@@ -315,9 +315,41 @@ def shown(stored: str | None, actor: session.Actor | None = None) -> str:
     return masked(stored)
 
 
+def _full_shower() -> Callable[[str | None], str]:
+    """``format_number`` for many rows: the keys looked up at the first encrypted number
+    (once, also when this workstation has none), and no call per row but the decryption
+    (a million-row export spent about a second of Python in the calls of ``reveal``)."""
+    prefix = crypto.CIPHER_PREFIX
+    decrypt: Callable[[str], str] | None = None
+    locked = False
+
+    def full(stored: str | None) -> str:
+        nonlocal decrypt, locked
+        if not stored:
+            return ""
+        if stored.startswith(prefix):
+            if decrypt is None:
+                if locked:
+                    return LOCKED
+                try:
+                    decrypt = _keys().decrypter()
+                except IdentityKeyNeeded:
+                    locked = True
+                    return LOCKED
+            try:
+                stored = decrypt(stored)
+            except ValueError:
+                return LOCKED
+        return _grouped(stored)
+
+    return full
+
+
 def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
     """``shown`` decided once for many rows (the permission and the keys)."""
     who = actor if actor is not None else session.current()
+    if who is not None and who.has("patients.view_sensitive"):
+        return _full_shower()
     reader = revealer()
 
     def one(stored: str | None) -> str | None:
@@ -325,16 +357,6 @@ def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
             return reader(stored)
         except IdentityKeyNeeded:
             return None
-
-    if who is not None and who.has("patients.view_sensitive"):
-
-        def full(stored: str | None) -> str:  # once a row of a big export: no extra call
-            try:
-                return _grouped(reader(stored))
-            except IdentityKeyNeeded:
-                return LOCKED
-
-        return full
 
     def hidden(stored: str | None) -> str:
         if not stored:

@@ -32,6 +32,7 @@ import hmac
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from types import ModuleType
 
@@ -156,6 +157,23 @@ class IdentityKeys:
         except (InvalidTag, binascii.Error, ValueError):
             raise ValueError("wrong key or damaged identity number") from None
         return plain.decode("utf-8")
+
+    def decrypter(self) -> Callable[[str], str]:
+        """``decrypt`` for many values, its look-ups done once: an export decrypts a
+        million numbers, where the method's calls cost about a second of Python."""
+        prefix, skip, opened = CIPHER_PREFIX, len(CIPHER_PREFIX), self._aead.decrypt
+        unpack, aad, nonce = _from_base64, _AAD, NONCE_BYTES
+
+        def one(token: str) -> str:
+            if not token.startswith(prefix):
+                raise ValueError("not an encrypted identity number")
+            try:
+                raw = unpack(token[skip:])
+                return opened(raw[:nonce], raw[nonce:], aad).decode("utf-8")
+            except (InvalidTag, binascii.Error, ValueError):
+                raise ValueError("wrong key or damaged identity number") from None
+
+        return one
 
     def hash(self, digits: str) -> str:
         """Keyed hash of the whole number: exact search and uniqueness (``h1:`` + 32 hex)."""

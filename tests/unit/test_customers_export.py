@@ -62,6 +62,33 @@ def test_columns_bom_and_values(tmp_path, register, company, geo):
     ]
 
 
+def test_ages_do_not_depend_on_the_servers_date_style(tmp_path, register):
+    """The export reads the dates as ``YYYY-MM-DD`` text; on PostgreSQL it asks for that
+    form, so a server set to another DateStyle (``SQL, DMY``: ``17/05/1990``) gives the
+    same ages."""
+    from patolab_desktop.db.database import db, is_sqlite
+    from patolab_desktop.db.models import Customer
+
+    born = dt.date(1990, 5, 17)
+    declared_on = dt.date(2019, 12, 31)
+    register(first_name="Ana", last_name="Born", date_of_birth=born)
+    declared = register(first_name="Bea", last_name="Declared", date_of_birth=None, age=30)
+    Customer.update(age_recorded_on=declared_on).where(Customer.id == declared).execute()
+    today = dt.date.today()
+    expected = [
+        str(customers.age_on(customers.CustomerData(date_of_birth=born), today)),
+        str(customers.age_on(declared, today)),
+    ]
+    if not is_sqlite():
+        db.execute_sql("SET DateStyle = 'SQL, DMY'")
+    try:
+        _count, path = _export(tmp_path)
+    finally:
+        if not is_sqlite():
+            db.execute_sql("RESET DateStyle")
+    assert [row[3] for row in csvio.read_csv(path)[1:]] == expected
+
+
 def test_declared_age_is_the_age_today(tmp_path, register):
     from patolab_desktop.db.models import Customer
 

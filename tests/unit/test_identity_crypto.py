@@ -98,3 +98,18 @@ def test_the_key_lives_in_the_credential_store_not_in_files(store, _isolated_hom
     ic.store_key(key_id, key)
     assert ic.stored_key(key_id) == key
     assert (_isolated_home / "keyring.json").exists()  # the temp store, never the real one
+
+
+def test_the_decrypter_for_many_values_agrees_with_decrypt():
+    """The export's fast path (``IdentityKeys.decrypter``) gives the same numbers and
+    refuses the same values as ``decrypt``."""
+    key = ic.new_key()
+    one = ic.keys_for(key).decrypter()
+    token = ic.encrypt(key, DNI)
+    assert one(token) == ic.decrypt(key, token) == DNI
+    damaged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for refused in (ic.encrypt(ic.new_key(), DNI), damaged, DNI, ic.CIPHER_PREFIX + "no!"):
+        with pytest.raises(ValueError):
+            ic.decrypt(key, refused)
+        with pytest.raises(ValueError):
+            one(refused)

@@ -302,6 +302,40 @@ def test_a_worker_handed_no_key_shows_numbers_locked(register):
         db_identity.clear_cache()
 
 
+def test_the_export_shower_shows_each_kind_of_stored_number(register, monkeypatch):
+    """The full-number path of an export (``identity.shower`` for a holder of
+    ``patients.view_sensitive``): encrypted numbers grouped, plaintext ones (before schema
+    14) passed through, a damaged value locked; without a key every encrypted number is
+    locked after ONE look-up of the key."""
+    from patolab_desktop.db.models import Customer
+
+    stored = Customer.get_by_id(register(id_number="0801199012345")).id_number
+    damaged = stored[:-4] + ("AAAA" if not stored.endswith("AAAA") else "BBBB")
+    show = identity.shower()
+    assert [show(value) for value in (stored, "08011990123456", "AB12345", "", None)] == [
+        "0801-1990-12345",
+        "0801-1990-123456",
+        "AB12345",
+        "",
+        "",
+    ]
+    assert show(damaged) == identity.LOCKED
+    looked_up = []
+
+    def no_key():
+        looked_up.append(1)
+        raise identity.IdentityKeyNeeded()
+
+    monkeypatch.setattr(identity, "_keys", no_key)
+    show = identity.shower()
+    assert [show(stored), show(stored), show("0801199012345")] == [
+        identity.LOCKED,
+        identity.LOCKED,
+        "0801-1990-12345",
+    ]
+    assert looked_up == [1]
+
+
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
 def test_every_part_reads_the_moment_the_export_began(tmp_path, many, in_parts, monkeypatch):
     """PostgreSQL: a customer renamed by another desk after the export took its snapshot,

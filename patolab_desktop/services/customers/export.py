@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from .. import identity, parallel_csv
 from ..access import session
 from .formats import spreadsheet_phone
-from .search import export_sample, iter_export_tuples
+from .search import export_names, export_sample, iter_export_tuples
 from .types import CustomerFilter
 
 CUSTOMER_COLUMNS = [
@@ -75,6 +75,7 @@ def customer_rows(
     # full numbers only for holders of patients.view_sensitive (decided once, not per row)
     id_text = identity.shower()  # the keys and the permission looked up once
     phone_text, years_of = spreadsheet_phone, _years
+    genders, departments, municipalities = export_names()
     for (
         name,
         id_number,
@@ -101,10 +102,10 @@ def customer_rows(
             id_text(id_number),
             labels.get(kind, kind),
             shown_age,
-            gender or "",
+            genders.get(gender, ""),
             phone_text(phone),
-            department or "",
-            municipality or "",
+            departments.get(department, ""),
+            municipalities.get(municipality, ""),
             email or "",
         )
 

@@ -393,11 +393,11 @@ def iter_export_tuples(
     """Raw rows for the CSV export, sorted by name, streamed by one cursor
     (``db.streaming``: on PostgreSQL the server reads the next batch meanwhile).
 
-    Tuple order: name, id_number, type, date_of_birth, age, age_recorded_on, gender,
-    phone, department, municipality, email (gender and places as names, joined in SQL:
-    rebuilding each tuple in Python with the names from dictionaries cost 2 s of a
-    million-row export; the three lookups by primary key in tables of a few hundred rows
-    cost the database nothing measurable).
+    Tuple order: name, id_number, type, date_of_birth, age, age_recorded_on, gender_id,
+    phone, department_id, municipality_id, email; the dates as ``YYYY-MM-DD`` text, the
+    gender and places as ids (``export_names`` gives their names). Joined in SQL, the
+    three names cost PostgreSQL 0.9 s of a 1,000,000-row export (its nested loops), the
+    lookups in Python 0.2 s.
 
     ``after`` / ``upto``: ``(name_folded, id)`` keys of the export order; only the rows
     after ``after`` and up to ``upto`` (inclusive) come (one part of an export written by
@@ -408,18 +408,20 @@ def iter_export_tuples(
     the_plan = plan(filters, "name", limit=10**9)
     column = SORTS["name"]
     sort_expr = _plus(column) if is_sqlite() and the_plan.in_mode else column
-    query = _with_names(
-        Customer.select(
-            Customer.name,
-            Customer.id_number,
-            Customer.type,
-            *AGE_COLUMNS,
-            Gender.name,
-            Customer.phone,
-            Department.name,
-            Municipality.name,
-            Customer.email,
-        )
+    query = Customer.select(
+        Customer.name,
+        Customer.id_number,
+        Customer.type,
+        # as text: PostgreSQL's driver would build a date of each, which the export
+        # then turns back into text
+        _iso_text(Customer.date_of_birth),
+        Customer.age,
+        _iso_text(Customer.age_recorded_on),
+        Customer.gender,
+        Customer.phone,
+        Customer.department,
+        Customer.municipality,
+        Customer.email,
     )
     usable = () if the_plan.in_mode else (column, Customer.active)
     conditions = _conditions(filters, the_plan, usable)
@@ -431,6 +433,20 @@ def iter_export_tuples(
     query = _where(query, conditions)
     sql, params = query.order_by(sort_expr, Customer.id).sql()
     yield from stream_rows(sql, params, EXPORT_BATCH)
+
+
+def _iso_text(column: ColumnBase) -> Any:
+    """A date column as ``YYYY-MM-DD`` text: SQLite stores it so; PostgreSQL is asked for
+    that form explicitly (its ``::text`` would follow the server's DateStyle)."""
+    return column if is_sqlite() else fn.to_char(column, "YYYY-MM-DD")
+
+
+def export_names() -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """The gender, department and municipality names by id (``iter_export_tuples``)."""
+    return tuple(  # type: ignore[return-value]
+        dict(model.select(model.id, model.name).tuples())
+        for model in (Gender, Department, Municipality)
+    )
 
 
 def export_sample(filters: CustomerFilter, probes: int) -> tuple[int, list[tuple]]:

@@ -1,0 +1,39 @@
+"""``db.database.planner_off``: planner methods off for a block, then back as they were."""
+
+from __future__ import annotations
+
+import pytest
+
+from patolab_desktop.db.database import db, planner_off
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
+
+
+def _setting(name):
+    return db.execute_sql(f"SELECT current_setting('{name}')").fetchone()[0]
+
+
+def test_settings_come_back_as_they_were_when_blocks_nest(database):
+    with planner_off("enable_seqscan", "enable_sort"):
+        assert (_setting("enable_seqscan"), _setting("enable_sort")) == ("off", "off")
+        with planner_off("enable_seqscan", "enable_bitmapscan"):
+            assert _setting("enable_bitmapscan") == "off"
+        # the inner block put back what it found: seqscan still off, bitmapscan on
+        assert (_setting("enable_seqscan"), _setting("enable_bitmapscan")) == ("off", "on")
+    assert (_setting("enable_seqscan"), _setting("enable_sort")) == ("on", "on")
+
+
+def test_a_setting_off_before_the_block_stays_off(database):
+    db.execute_sql("SET enable_sort = off")
+    try:
+        with planner_off("enable_sort"):
+            pass
+        assert _setting("enable_sort") == "off"
+    finally:
+        db.execute_sql("SET enable_sort = on")
+
+
+def test_only_setting_names_are_accepted(database):
+    with pytest.raises(ValueError), planner_off("enable_sort = on; DROP TABLE customer"):
+        pass
