@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -526,6 +527,31 @@ def test_trigram_candidates_sorted_by_the_names_read_with_them_page_alike(
     )
     assert pages() == walked
     assert sorted_by_keys
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_page_after_a_row_renamed_meanwhile_starts_at_its_old_place(
+    people, patient, monkeypatch, descending
+):
+    """Issue 20: the trigram candidates' next page starts after the previous page's last
+    row, found among them. Renamed by another desk meanwhile, that row is no longer
+    there: the page is the candidates after its old key, as the walk gives it."""
+    for first in ("Ana", "Berta", "Carla", "Diana", "Elena"):
+        customers.create(patient(first_name=first, last_name="Perez Paginada"))
+    filters = F(search="paginada")
+    request = PageRequest(sort="name", descending=descending, limit=2)
+    first = customers.page(filters, request)
+    renamed = first.rows[-1]["id"]
+    Customer.update(name="Mario Perez Paginada", name_folded="mario perez paginada").where(
+        Customer.id == renamed
+    ).execute()
+    following = dataclasses.replace(request, after=first.cursor)
+    walked = [row["id"] for row in customers.page(filters, following).rows]
+    monkeypatch.setattr(search_plan, "_probe_density", lambda *_a: 1e-9)  # the list drives
+    assert search_plan.plan(filters, "name", 2).driver == "trgm"
+    listed = [row["id"] for row in customers.page(filters, following).rows]
+    assert listed == walked and len(listed) == 2 and renamed not in listed
 
 
 def test_a_name_walks_a_longer_stretch_than_a_number_before_listing_candidates(people, monkeypatch):

@@ -170,8 +170,13 @@ class Source:
     fetched: bool = False
     rows: list[tuple] | None = None  # after ``fetch``: the whole rows, when the SQL has more
 
-    def fetch(self, cap: int) -> list[int] | None:
-        rows = db.execute_sql(f"{self.sql} LIMIT {db.param}", [*self.params, cap + 1]).fetchall()
+    def fetch(self, cap: int, order_by: str = "") -> list[int] | None:
+        """The ids (and ``rows``) when there are at most ``cap``; ``order_by``: the rows
+        (not the ids) in that order, sorted by the database after the limit."""
+        sql = f"{self.sql} LIMIT {db.param}"
+        if order_by:
+            sql = f"SELECT * FROM ({sql}) AS fetched ORDER BY {order_by}"
+        rows = db.execute_sql(sql, [*self.params, cap + 1]).fetchall()
         self.ids = sorted({row[0] for row in rows}) if len(rows) <= cap else None
         self.rows = rows if self.ids is not None else None
         self.fetched = True
@@ -384,8 +389,8 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
     result.sources = [source]
     if _worth_sampling(result) and _sampled_matches(table, where, params) > 2 * cap:
         return result  # many matches: walk the sort order (``search.page``)
-    with _trigram_scan():
-        ids = source.fetch(cap)
+    with _trigram_scan():  # rows in the page's order (``search._page_of_candidates``)
+        ids = source.fetch(cap, order_by="name_folded, id")
     if ids is not None:
         result.ids, result.driver, result.keys = ids, source.name, source.rows
     return result
