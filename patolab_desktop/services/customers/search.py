@@ -458,6 +458,7 @@ def _iso_text(column: ColumnBase) -> Any:
 
 def export_names() -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
     """The gender, department and municipality names by id (``iter_export_tuples``)."""
+    session.require("patients.view")
     return tuple(  # type: ignore[return-value]
         dict(model.select(model.id, model.name).tuples())
         for model in (Gender, Department, Municipality)
