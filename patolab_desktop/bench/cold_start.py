@@ -58,22 +58,23 @@ def measure_cold_start(result: dict, db_path: str | Path, log, runs: int = 5) ->
     # A home of its own, with the automatic backup off: on PostgreSQL the start-of-day
     # backup is a pg_dump in the background that outlived each measured start (ended with
     # os._exit), five dumps of the big database fighting the measurement for the CPU.
-    home = tempfile.mkdtemp(prefix="patolab-bench-home-")
-    env["PATOLAB_HOME"] = home
-    _without_auto_backup(home)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        completed = subprocess.run(
-            [sys.executable, str(main), "--db", str(db_path)],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        elapsed = (time.perf_counter() - start) * 1000
-        if completed.returncode != 0:
-            result["cold_start_to_login_ms"] = {"error": completed.stderr[-2000:]}
-            return
-        times.append(elapsed)
+    # Removed afterwards: every run of the bench had left one (its settings and logs).
+    with tempfile.TemporaryDirectory(prefix="patolab-bench-home-") as home:
+        env["PATOLAB_HOME"] = home
+        _without_auto_backup(home)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            completed = subprocess.run(
+                [sys.executable, str(main), "--db", str(db_path)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            elapsed = (time.perf_counter() - start) * 1000
+            if completed.returncode != 0:
+                result["cold_start_to_login_ms"] = {"error": completed.stderr[-2000:]}
+                return
+            times.append(elapsed)
     result["cold_start_to_login_ms"] = stats(times)
