@@ -352,17 +352,13 @@ def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
         return _full_shower()
     reader = revealer()
 
-    def one(stored: str | None) -> str | None:
-        try:
-            return reader(stored)
-        except IdentityKeyNeeded:
-            return None
-
     def hidden(stored: str | None) -> str:
         if not stored:
             return ""
-        digits = one(stored)
-        return LOCKED if digits is None else masked(digits)
+        try:
+            return masked(reader(stored))
+        except IdentityKeyNeeded:
+            return LOCKED
 
     return hidden
 
