@@ -304,28 +304,42 @@ def write_transaction() -> AbstractContextManager[object]:
 @contextlib.contextmanager
 def planner_off(*settings: str) -> Iterator[None]:
     """PostgreSQL: the given planner methods (``enable_seqscan``…) off for the statements
-    in this block, then back to what they were (so blocks nest; an error inside a
-    transaction rolls them back with it). For a query whose plan the planner misjudges
-    from a ``LIKE``'s estimate. Three round trips whatever the number of settings: their
-    values read in one statement, set in one, put back in one. Nothing on SQLite."""
+    in this block, then back to what they were, so blocks nest. For a query whose plan
+    the planner misjudges from a ``LIKE``'s estimate. Three round trips whatever the
+    number of settings: their values read in one statement, set in one, put back in one.
+
+    Inside a transaction the settings are ``SET LOCAL``: its end puts the session's values
+    back whatever happens, and a value another block set LOCAL is not made the session's.
+    A statement of the block that failed leaves the transaction refusing every other one
+    until its rollback, which undoes the settings: nothing is put back then, so the caller
+    sees the block's own error. Nothing on SQLite."""
     if is_sqlite() or not settings:
         yield
         return
     names = [name for name in settings if name.replace("_", "").isalnum()]
     if len(names) != len(settings):
         raise ValueError(f"not a planner setting: {settings!r}")
+    status = db.connection().get_transaction_status
+    scope = "LOCAL " if status() != TRANSACTION_STATUS_IDLE else ""
     read = ", ".join(f"current_setting('{name}')" for name in names)
     before = db.execute_sql(f"SELECT {read}").fetchone()
-    db.execute_sql("; ".join(f"SET {name} = off" for name in names))
+    db.execute_sql("; ".join(f"SET {scope}{name} = off" for name in names))
     try:
         yield
     finally:
-        db.execute_sql(
-            "; ".join(
-                f"SET {name} = {'on' if value == 'on' else 'off'}"
-                for name, value in zip(names, before, strict=True)
+        if status() != TRANSACTION_STATUS_INERROR:
+            db.execute_sql(
+                "; ".join(
+                    f"SET {scope}{name} = {'on' if value == 'on' else 'off'}"
+                    for name, value in zip(names, before, strict=True)
+                )
             )
-        )
+
+
+# psycopg2's transaction states (``connection.get_transaction_status``), by number so that
+# this module imports on a machine without the driver
+TRANSACTION_STATUS_IDLE = 0
+TRANSACTION_STATUS_INERROR = 3
 
 
 def int_array(values: Iterable[int]) -> str:

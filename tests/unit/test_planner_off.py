@@ -37,3 +37,25 @@ def test_a_setting_off_before_the_block_stays_off(database):
 def test_only_setting_names_are_accepted(database):
     with pytest.raises(ValueError), planner_off("enable_sort = on; DROP TABLE customer"):
         pass
+
+
+def test_the_blocks_own_error_reaches_the_caller_inside_a_transaction(database):
+    """A failed statement leaves the transaction refusing every other one: putting the
+    settings back then would replace the real error with "current transaction is
+    aborted". The rollback undoes them instead."""
+    with (
+        pytest.raises(Exception, match="division by zero"),
+        db.atomic(),
+        planner_off("enable_seqscan"),
+    ):
+        db.execute_sql("SELECT 1 / 0")
+    assert _setting("enable_seqscan") == "on"
+
+
+def test_a_value_set_for_the_transaction_only_does_not_outlive_it(database):
+    with db.atomic():
+        db.execute_sql("SET LOCAL enable_sort = off")
+        with planner_off("enable_sort"):
+            assert _setting("enable_sort") == "off"
+        assert _setting("enable_sort") == "off"
+    assert _setting("enable_sort") == "on"
