@@ -113,13 +113,14 @@ else:  # Python 3.10: no strict mode in binascii
 class IdentityKeys:
     """The sub-keys of one data key, derived once: encrypt, decrypt and hash values."""
 
-    __slots__ = ("_aead", "_hash_key", "_key", "_prefix_key", "check")
+    __slots__ = ("_aead", "_hash_key", "_key", "_open", "_prefix_key", "check")
 
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
             raise ValueError("an identity key has 32 bytes")
         self._key = key
         self._aead = AESGCM(_subkey(key, b"patolab id-number encryption"))
+        self._open = self._opener()
         self._hash_key = _Mac(_subkey(key, b"patolab id-number hash"))
         self._prefix_key = _Mac(_subkey(key, b"patolab id-number prefix"))
         self.check = hmac.new(_subkey(key, b"patolab key check"), b"check", "sha256").hexdigest()[
@@ -144,23 +145,20 @@ class IdentityKeys:
 
     def decrypt(self, token: str) -> str:
         """The number of ``encrypt``'s token; ``ValueError`` for a wrong key or a damaged
-        or moved value (GCM's tag does not match), or a value that is not a token.
-
-        Runs once per row of an export of a million customers: the strict base64 decoder
-        of ``binascii`` (``base64.b64decode(validate=True)`` checks the alphabet with a
-        regular expression first, 1.8 s of such an export)."""
-        if not is_encrypted(token):
-            raise ValueError("not an encrypted identity number")
-        try:
-            raw = _from_base64(token[len(CIPHER_PREFIX) :])
-            plain = self._aead.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], _AAD)
-        except (InvalidTag, binascii.Error, ValueError):
-            raise ValueError("wrong key or damaged identity number") from None
-        return plain.decode("utf-8")
+        or moved value (GCM's tag does not match), or a value that is not a token."""
+        return self._open(str(token) if token else "")
 
     def decrypter(self) -> Callable[[str], str]:
-        """``decrypt`` for many values, its look-ups done once: an export decrypts a
-        million numbers, where the method's calls cost about a second of Python."""
+        """``decrypt`` for many values without the method call (an export decrypts a
+        million numbers)."""
+        return self._open
+
+    def _opener(self) -> Callable[[str], str]:
+        """The one decryption, its look-ups bound once: the strict base64 decoder of
+        ``binascii`` (``base64.b64decode(validate=True)`` checks the alphabet with a regular
+        expression first, 1.8 s of a million-row export), then the cipher. Showing a
+        million numbers through it (``identity.shower``): 1.9-2.1 s, against 2.1-2.2 s
+        through ``decrypt`` with its checks as separate calls."""
         prefix, skip, opened = CIPHER_PREFIX, len(CIPHER_PREFIX), self._aead.decrypt
         unpack, aad, nonce = _from_base64, _AAD, NONCE_BYTES
 
