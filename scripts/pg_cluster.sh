@@ -15,6 +15,12 @@ case "$action" in
     if [ ! -f "$dir/PG_VERSION" ]; then
       as_pg "$bin/initdb" -D "$dir" -U patolab --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
+    # Every role is trusted except patolab_password, which must give its password: the
+    # tests of the password read from the credential store connect as it.
+    if ! grep -q "patolab_password" "$dir/pg_hba.conf"; then
+      hba=$(cat "$dir/pg_hba.conf")
+      printf 'host all patolab_password 127.0.0.1/32 scram-sha-256\n%s\n' "$hba" > "$dir/pg_hba.conf"
+    fi
     as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
       -o "-h 127.0.0.1 -p $port -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_SETTINGS:-}" start >/dev/null
     echo "postgresql://patolab@127.0.0.1:$port/postgres"

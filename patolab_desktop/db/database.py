@@ -65,6 +65,37 @@ class _SqliteDatabase(SqliteDatabase):
             conn.execute(f"PRAGMA cache_size = -{WORKER_CACHE_KIB}")
 
 
+class _PostgresDatabase(PostgresqlDatabase):
+    """``PostgresqlDatabase`` that asks the credential store for the password only when
+    the server refused a connection without one, as ``psql`` asks for it only then.
+
+    Reading the store first cost every start on PostgreSQL the import of ``keyring`` and,
+    on a computer without a store it remembers (``util.credential_store``), keyring's
+    search of every store: 50-60 ms before the login window, for a server that trusts the
+    desk or a password libpq reads from ``PGPASSWORD`` or ``~/.pgpass``. A server that
+    wants the stored password costs one refused attempt more (no line in its log: it
+    writes none for a client that leaves when asked for a password). The password found
+    is kept in ``connect_params``: the other threads' connections and ``pg_dump`` use it.
+    """
+
+    store_url: str | None = None  # the URL to look up; None once looked up (or given)
+
+    def _connect(self) -> Any:
+        try:
+            return super()._connect()
+        except Exception:
+            url, self.store_url = self.store_url, None
+            if url is None:
+                raise
+            from ..util import credentials
+
+            password = credentials.lookup(url)
+            if password is None:
+                raise
+            self.connect_params["password"] = password
+            return super()._connect()
+
+
 class DatabaseOpenError(Exception):
     """The database could not be opened; the message says why in Spanish."""
 
@@ -98,10 +129,10 @@ def describe(target: str) -> str:
     return str(target)
 
 
-def parse_postgres_url(target: str) -> dict:
+def parse_postgres_url(target: str, stored_password: bool = True) -> dict:
     """Connection parameters of a ``postgresql://`` URL; DatabaseOpenError when the URL is
     malformed. Without a password in the URL it comes from the credential store (then
-    libpq's own PGPASSWORD / .pgpass)."""
+    libpq's own PGPASSWORD / .pgpass); ``stored_password=False`` leaves it out (None)."""
     try:
         parsed = urlparse(target)
         hostname = parsed.hostname
@@ -119,7 +150,7 @@ def parse_postgres_url(target: str) -> dict:
             )
         )
     password = unquote(parsed.password or "") or None
-    if password is None:
+    if password is None and stored_password:
         from ..util import credentials
 
         password = credentials.lookup(target)
@@ -150,7 +181,7 @@ def make_database(target: str | Path, create: bool = True) -> Database:
             translate("db.database", "La ruta de la base de datos no es válida.")
         )
     if is_postgres_url(target):
-        params = parse_postgres_url(target)
+        params = parse_postgres_url(target, stored_password=False)
         # No parallel query (issue 20): the desk's queries read a page of 100 rows, and
         # starting workers cost more than the walk itself ("castillo": a parallel index-only
         # walk of 4,164 buffers took 161 ms on a busy 2-core machine).
@@ -158,7 +189,10 @@ def make_database(target: str | Path, create: bool = True) -> Database:
         # walk the planner prices high but that stops after a page paid for compiling
         # twelve functions ("fernando" in the requests list: 58 ms with JIT, 40 without).
         params["options"] = "-c max_parallel_workers_per_gather=0 -c jit=off"
-        return PostgresqlDatabase(params.pop("database"), **params)
+        database = _PostgresDatabase(params.pop("database"), **params)
+        if params["password"] is None:
+            database.store_url = target
+        return database
     if "://" in target and not target.startswith("sqlite:///"):
         raise DatabaseOpenError(
             translate(

@@ -2,8 +2,10 @@
 
 ``keyring`` reaches Windows Credential Manager, the macOS Keychain or the Secret Service
 (GNOME Keyring, KWallet). The entry is keyed by the URL WITHOUT its password
-(``postgresql://user@host:port/db``); the settings file keeps that same URL. When no
-password is stored, libpq still finds one in ``PGPASSWORD`` or ``~/.pgpass``.
+(``postgresql://user@host:port/db``); the settings file keeps that same URL. The store
+is read only when the server refuses a connection without a password
+(``db.database._PostgresDatabase``): a server that trusts the desk, or a password libpq
+finds in ``PGPASSWORD`` or ``~/.pgpass``, needs none.
 
 Tests (and a machine without a credential store) choose the backend with the standard
 ``PYTHON_KEYRING_BACKEND`` variable; ``keyring`` is imported only when a PostgreSQL

@@ -42,11 +42,13 @@ def test_saving_a_url_keeps_the_password_out_of_the_settings_file():
     assert local_settings.database_target() == BARE  # what the CLI and GUI open
 
 
-def test_the_connection_gets_the_password_from_the_store():
+def test_the_url_saved_is_the_one_the_store_is_asked_for():
     local_settings.update(database=URL)
     database = make_database(local_settings.database_target())
-    assert database.connect_params["password"] == SECRET
     assert database.connect_params["port"] == 5433
+    # read when the server asks for it (tests/unit/test_pg_password_on_demand.py)
+    assert database.store_url == BARE
+    assert credentials.lookup(database.store_url) == SECRET
 
 
 def test_a_file_written_by_an_older_version_is_cleaned_when_read():
