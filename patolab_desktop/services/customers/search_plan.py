@@ -34,8 +34,11 @@ FALLBACK_CAP = 30_000  # after a slow walk, a source this small is sorted instea
 # Measured at 1,000,000 customers: with 1,000, two frequent words clustered in the name
 # order ("luis reyes", "juan perez") walked 140-200 ms; with 5,000 they are sorted in
 # 35-40 ms, and the terms with more matches walk (a bitmap scan of all the matches of
-# "jose" and sorting them took 300-400 ms).
-PG_TRIGRAM_CAP = 5_000
+# "jose" and sorting them took 300-400 ms). With 5,000, «jose martinez» (7,220 matches,
+# sparse before the j's) read 5,001 of them for nothing (28 ms) and then walked (31 ms):
+# 60-95 ms; with 10,000 they are sorted in 36-39 ms, and the 200 bench terms' p95 went
+# from 18.0-18.2 to 15.7-17.6 ms, p50 7.1-7.3 to 6.7-7.1 (four runs of each).
+PG_TRIGRAM_CAP = 10_000
 # PostgreSQL: before the trigram list of a single word is read, its matches are counted
 # on a sample of the table's pages (``TABLESAMPLE SYSTEM``, the same pages every time,
 # about 1,700 rows and 2 ms at 1,000,000 customers); a word sampled at more than twice the
