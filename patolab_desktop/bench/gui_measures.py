@@ -199,7 +199,11 @@ def measure_window_sorts(result: dict, app, log, stall) -> None:
 
 def measure_requests_search(result: dict, terms: list[str], log, count: int = 40) -> None:
     """Issue 20: the requests list searched by the patient's name (every date, newest
-    first, as the window sorts it), keystroke to model."""
+    first, as the window sorts it), keystroke to model. Twice over the names, as the
+    customer search and the growth curve: the first pass ("requests_search_cold") finds
+    the file's pages on disk (each name's requests and patients are read at random: with
+    the operating system's cache emptied, p95 29.6 ms, then 7.8), the second is a desk
+    in use; the target is read on the second, both are in the JSON."""
     from PySide6.QtCore import Qt
 
     from ..services import requests as requests_service
@@ -210,15 +214,14 @@ def measure_requests_search(result: dict, terms: list[str], log, count: int = 40
     model.sort(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
     names = [t for t in terms if len(t) >= 3 and t.replace(" ", "").isalpha()][:count]
     model.set_filters(requests_service.RequestFilter(search=names[0] if names else ""))
-    times, per_term = [], {}
-    for name in names:
-        ms, _ = timed(model.set_filters, requests_service.RequestFilter(search=name))
-        times.append(ms)
-        per_term[name] = round(ms, 3)
-    result["requests_search"] = stats(times)
-    result["requests_search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[
-        :10
-    ]
+    for key in ("requests_search_cold", "requests_search"):
+        times, per_term = [], {}
+        for name in names:
+            ms, _ = timed(model.set_filters, requests_service.RequestFilter(search=name))
+            times.append(ms)
+            per_term[name] = round(ms, 3)
+        result[key] = stats(times)
+        result[key]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[:10]
 
 
 def measure_keystrokes(result: dict, terms: list[str], app, log, stall, words: int = 30) -> None:

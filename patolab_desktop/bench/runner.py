@@ -51,6 +51,7 @@ RESULT_KEYS = (
     "header_sort_ms",
     "window_header_sort_ms",
     "requests_window_open_ms",
+    "requests_search_cold",
     "requests_search",
     "peak_rss_mb",
     "rss_now_mb",
