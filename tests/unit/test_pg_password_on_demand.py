@@ -16,6 +16,7 @@ from peewee import OperationalError
 
 from patolab_desktop.db.database import make_database
 from patolab_desktop.util import credentials
+from tests import tools
 from tests.conftest import PG_URL
 
 ROLE = "patolab_password"
@@ -63,8 +64,11 @@ def _password_url() -> str:
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute("SELECT count(*) FROM pg_hba_file_rules WHERE %s = ANY(user_name)", (ROLE,))
-        if not cur.fetchone()[0]:
-            pytest.skip("the test server was set up before scripts/pg_cluster.sh asked a password")
+        tools.need(
+            bool(cur.fetchone()[0]),
+            f"a test server whose pg_hba.conf asks {ROLE} for a password",
+            "restart it with scripts/pg_cluster.sh, which adds the line",
+        )
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,))
         verb = "ALTER" if cur.fetchone() else "CREATE"
         cur.execute(f"{verb} ROLE {ROLE} LOGIN PASSWORD %s", (SECRET,))
