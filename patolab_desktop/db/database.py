@@ -67,15 +67,19 @@ class _SqliteDatabase(SqliteDatabase):
 
 class _PostgresDatabase(PostgresqlDatabase):
     """``PostgresqlDatabase`` that asks the credential store for the password only when
-    the server refused a connection without one, as ``psql`` asks for it only then.
+    the server refused a connection for want of one, as ``psql`` asks only then.
 
     Reading the store first cost every start on PostgreSQL the import of ``keyring`` and,
     on a computer without a store it remembers (``util.credential_store``), keyring's
     search of every store: 50-60 ms before the login window, for a server that trusts the
     desk or a password libpq reads from ``PGPASSWORD`` or ``~/.pgpass``. A server that
-    wants the stored password costs one refused attempt more (no line in its log: it
-    writes none for a client that leaves when asked for a password). The password found
-    is kept in ``connect_params``: the other threads' connections and ``pg_dump`` use it.
+    wants the stored password costs one refused attempt more per process (PostgreSQL
+    writes no log line for a client that leaves when asked for a password; a stale
+    ``PGPASSWORD`` or ``.pgpass`` is one failed login per process before the store's
+    password is tried). The store is asked once, and only for a refusal of the login:
+    a server down or restarting is not a reason to read it. The password found is kept in
+    ``connect_params`` once a connection with it succeeded: the other threads'
+    connections and ``pg_dump`` use it.
     """
 
     store_url: str | None = None  # the URL to look up; None once looked up (or given)
@@ -83,17 +87,36 @@ class _PostgresDatabase(PostgresqlDatabase):
     def _connect(self) -> Any:
         try:
             return super()._connect()
-        except Exception:
-            url, self.store_url = self.store_url, None
-            if url is None:
+        except Exception as exc:
+            url = self.store_url
+            if url is None or not _login_refused(exc):
                 raise
+            self.store_url = None  # asked once per process
             from ..util import credentials
 
             password = credentials.lookup(url)
             if password is None:
                 raise
             self.connect_params["password"] = password
-            return super()._connect()
+            try:
+                return super()._connect()
+            except Exception as retry:
+                self.connect_params["password"] = None  # kept only when it let us in
+                if not _login_refused(retry):  # the server went away: no answer yet
+                    self.store_url = url
+                raise
+
+
+# libpq's words when the server asked for a password and none was given (a constant of
+# libpq, never translated), and the server's when the one given was wrong (in English or
+# in the server's language: "password authentication failed", "la autentificación
+# password falló"); the SQLSTATE of a refused login is not reported for a connection.
+_LOGIN_REFUSED = ("fe_sendauth", "password", "autentica", "authentication")
+
+
+def _login_refused(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in _LOGIN_REFUSED)
 
 
 class DatabaseOpenError(Exception):

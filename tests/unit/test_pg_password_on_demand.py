@@ -6,6 +6,7 @@ only when the server refuses a connection without one, as ``psql`` asks only the
 
 from __future__ import annotations
 
+import socket
 import threading
 from urllib.parse import urlparse
 
@@ -14,7 +15,7 @@ import psycopg2
 import pytest
 from peewee import OperationalError
 
-from patolab_desktop.db.database import make_database
+from patolab_desktop.db.database import _login_refused, make_database
 from patolab_desktop.util import credentials
 from tests import tools
 from tests.conftest import PG_URL
@@ -121,3 +122,61 @@ def test_a_wrong_password_in_the_url_is_refused_without_asking_the_store(lookups
     with pytest.raises(OperationalError, match="password"):
         make_database(wrong).connect()
     assert lookups == []
+
+
+@pytest.mark.parametrize(
+    ("message", "refused"),
+    [
+        ('connection to server at "db" failed: fe_sendauth: no password supplied', True),
+        ('FATAL:  password authentication failed for user "laboratorio"', True),
+        ("FATAL:  la autentificación password falló para el usuario «laboratorio»", True),
+        ("SCRAM authentication requires libpq version 10 or above", True),
+        ('connection to server at "127.0.0.1", port 5432 failed: Connection refused', False),
+        ('could not translate host name "db.lab.local" to address', False),
+        ("timeout expired", False),
+        ('FATAL:  database "patolab" does not exist', False),
+    ],
+)
+def test_only_a_refused_login_is_a_reason_to_read_the_store(message, refused):
+    assert _login_refused(OperationalError(message)) is refused
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_server_that_cannot_be_reached_is_not_a_reason_to_read_the_store(lookups):
+    url = f"postgresql://laboratorio@127.0.0.1:{_free_port()}/patolab"
+    keyring.set_password(credentials.SERVICE, url, SECRET)
+    database = make_database(url)
+    with pytest.raises(OperationalError):
+        database.connect()
+    assert lookups == [] and database.connect_params["password"] is None
+    assert database.store_url == url  # still asked when the server answers and refuses
+
+
+@needs_pg
+def test_pgpassword_comes_first_and_a_stale_stored_password_is_never_pinned(lookups, monkeypatch):
+    url = _password_url()
+    keyring.set_password(credentials.SERVICE, url, "una clave vieja")
+    monkeypatch.setenv("PGPASSWORD", SECRET)
+    database = make_database(url)
+    database.connect()
+    try:
+        assert database.execute_sql("SELECT current_user").fetchone() == (ROLE,)
+    finally:
+        database.close()
+    assert lookups == [] and database.connect_params["password"] is None
+
+
+@needs_pg
+def test_a_wrong_stored_password_is_not_kept(lookups):
+    url = _password_url()
+    keyring.set_password(credentials.SERVICE, url, "una clave vieja")
+    database = make_database(url)
+    with pytest.raises(OperationalError, match="password"):
+        database.connect()
+    assert database.connect_params["password"] is None
+    assert lookups == [url]
