@@ -64,6 +64,20 @@ _IDENTITY_DDL = [
     "ON customer (id_hash, (CASE WHEN active THEN 1 END))",
 ]
 
+# PostgreSQL (issue 20, schema 18): the walk of the name order for words, on an index a
+# third the size of the covering one, without ``search_text``. A term that holds a letter
+# (folded: lower case) can only be found in the folded name or the e-mail: the rest of
+# the search text is digits and upper-case identity tokens, and a term never holds a
+# space. «fernando» walked 105,948 entries of the covering index in 37 ms, and 20 ms here;
+# «fern» 17 → 8 ms. Only a walk that names its predicate (``id > 0``, true of every row)
+# can use it: without one, the planner also took it for walks that need ``search_text``
+# and read a table row per entry (130 ms for the same «fernando»).
+NAME_WALK_INDEX = "customer_name_walk"
+NAME_WALK_DDL = (
+    f"CREATE INDEX IF NOT EXISTS {NAME_WALK_INDEX} ON customer (name_folded, id) "
+    "INCLUDE (email) WHERE active AND id > 0"
+)
+
 MIN_TRIGRAM = 3
 
 
@@ -73,10 +87,17 @@ def install_identity_index(database: Database) -> None:
         database.execute_sql(statement)
 
 
+def install_name_walk_index(database: Database) -> None:
+    """PostgreSQL: the narrow index of the walk by name for words (``NAME_WALK_INDEX``)."""
+    if isinstance(database, PostgresqlDatabase):
+        database.execute_sql(NAME_WALK_DDL)
+
+
 def install(database: Database) -> None:
     ddl = _POSTGRES_DDL if isinstance(database, PostgresqlDatabase) else _SQLITE_DDL
     for statement in ddl:
         database.execute_sql(statement)
+    install_name_walk_index(database)
     # before schema 14 (an older database being upgraded) there is no id_hash yet
     if any(c.name == "id_hash" for c in database.get_columns("customer")):
         install_identity_index(database)
