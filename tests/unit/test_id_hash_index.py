@@ -100,7 +100,7 @@ def test_a_database_of_schema_16_gets_it_and_keeps_the_rule(tmp_path):
 
     open_db(path)
     try:
-        assert migrations.current_version(db.obj) == migrations.SCHEMA_VERSION == 17
+        assert migrations.current_version(db.obj) == migrations.SCHEMA_VERSION >= 17
         assert search.ID_HASH_INDEX in _indexes()
         assert not {"customer_id_hash", "customer_active_id_hash"} & _indexes()
         with pytest.raises(IntegrityError), db.atomic():
@@ -113,7 +113,7 @@ def test_the_step_replaces_the_two_old_indexes_on_either_backend(database):
     """Schema 17 on the open database itself (on PostgreSQL too: the template database
     already has the new index, so the step is exercised here from the old state)."""
     _back_to_schema_16()
-    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION == 17
+    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION >= 17
     assert search.ID_HASH_INDEX in _indexes()
     assert not {"customer_id_hash", "customer_active_id_hash"} & _indexes()
     with pytest.raises(IntegrityError), db.atomic():

@@ -115,6 +115,17 @@ def test_the_narrow_index_is_made_on_postgresql_only(database):
     assert 18 in migrations.POSTGRES_ONLY_STEPS  # an SQLite file is not copied for it
 
 
+@needs_pg
+def test_a_database_of_schema_17_gets_the_index(database):
+    db.execute_sql(f"DROP INDEX {fts.NAME_WALK_INDEX}")
+    db.execute_sql("UPDATE schema_version SET version = 17 WHERE version > 17")
+    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION >= 18
+    found = db.execute_sql(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = %s", (fts.NAME_WALK_INDEX,)
+    ).fetchone()
+    assert found and "WHERE (active AND (id > 0))" in found[0]
+
+
 def test_filters_short_terms_and_digits_keep_the_walk_of_the_search_text(people):
     plan = search_plan.plan(F(search="fernando"), "name", 100)
     assert _name_walk_conditions(F(search="fernando"), plan) is not None
