@@ -244,6 +244,10 @@ def search_text_for(
     and the e-mail (``name_folded``: ``fold(name)`` when the caller has it already).
     ``id_tokens`` is ``identity.search_tokens(number)``: keyed hashes of a DNI's or RTN's
     4- and 8-digit prefixes, never the number (encrypted at rest, schema 14).
+
+    Only the name and the e-mail may hold lower-case letters: a search by words walks an
+    index of those two alone on PostgreSQL (``search._name_walk_conditions``; the rule is
+    tested in ``tests/unit/test_name_walk_index.py``).
     """
     parts = [
         fold(name) if name_folded is None else name_folded,
