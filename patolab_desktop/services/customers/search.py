@@ -239,13 +239,12 @@ def _name_walk_conditions(filters: CustomerFilter, the_plan: Plan) -> list[Node]
     plain = _words_alone(filters, the_plan) and not (filters.include_inactive or the_plan.in_mode)
     if not plain or not the_plan.long or not all(_LETTER.search(t) for t in the_plan.long):
         return None
-    email = Customer.email
     return [
         Customer.active == True,  # noqa: E712 - a peewee expression, not a truth test
         Customer.id > 0,
         *(
             search_plan._like_substring(Customer.name_folded, t)
-            | search_plan._like_substring(email, t)
+            | search_plan._like_substring(Customer.email, t)
             for t in the_plan.long
         ),
     ]
