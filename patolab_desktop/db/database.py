@@ -281,9 +281,55 @@ def friendly_error(exc: BaseException) -> str:
     return text
 
 
+_background_checkpoint: threading.Thread | None = None
+CLOSE_WAITS_FOR_CHECKPOINT_S = 30.0  # a closing program lets a started checkpoint finish
+
+
+@contextlib.contextmanager
+def checkpoint_after() -> Iterator[None]:
+    """SQLite: the transactions of the block committed without the checkpoint SQLite runs
+    in a commit that leaves the write-ahead log over 1,000 pages; the log is folded into
+    the file after the block, on a thread with a connection of its own, as SQLite's
+    documentation suggests for a program that must answer meanwhile.
+
+    For a big write that the user waits for: 100,000 customers imported into a million
+    leave a 260 MB log, and its checkpoint was 1.5-2.4 s of the import's commit. PASSIVE,
+    the checkpoint never waits for a reader and never blocks a writer; another commit
+    meanwhile skips its own (the checkpoint is taken). Nothing on PostgreSQL, nor when
+    the block raises (its transaction was rolled back: nothing to fold)."""
+    global _background_checkpoint
+    if not is_sqlite():
+        yield
+        return
+    before = int(db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0])
+    db.execute_sql("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        db.execute_sql(f"PRAGMA wal_autocheckpoint = {before}")
+    path = str(db.database)
+    _background_checkpoint = threading.Thread(
+        target=_checkpoint, args=(path,), name="wal-checkpoint", daemon=True
+    )
+    _background_checkpoint.start()
+
+
+def _checkpoint(path: str) -> None:
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def wait_for_checkpoint(seconds: float | None = None) -> None:
+    """Wait for the checkpoint ``checkpoint_after`` started, if it still runs."""
+    running = _background_checkpoint
+    if running is not None:
+        running.join(seconds)
+
+
 def close_database() -> None:
     if db.obj is not None and not db.is_closed():
         if is_sqlite():
+            wait_for_checkpoint(CLOSE_WAITS_FOR_CHECKPOINT_S)
             # keep the planner's statistics fresh (cheap; SQLite decides what to analyse);
             # never block closing on housekeeping
             with contextlib.suppress(Exception):

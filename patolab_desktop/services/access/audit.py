@@ -18,7 +18,7 @@ import inspect
 import json
 import logging
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, ParamSpec
@@ -260,6 +260,29 @@ def record(
     Call it inside the transaction of the change it describes. Returns the row id.
     Only a service may call it (``_services_only``).
     """
+    return AuditLog.insert(**_audit_row(action, entity, entity_id, changes, detail)).execute()
+
+
+@_services_only
+def record_many(action: str, entity: str, changed: Sequence[tuple[int, dict[str, tuple]]]) -> int:
+    """``record`` for many rows of one action, ``(entity id, changes)`` each, in multi-row
+    inserts (the patient import's updates); returns how many were written."""
+    rows = [_audit_row(action, entity, entity_id, changes, "") for entity_id, changes in changed]
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        AuditLog.insert_many(rows[start : start + _ROWS_PER_INSERT]).execute()
+    return len(rows)
+
+
+_ROWS_PER_INSERT = 500  # 8 columns: far below both backends' limits on parameters
+
+
+def _audit_row(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    changes: dict[str, tuple] | None,
+    detail: str,
+) -> dict:
     actor = session.current()
     payload = ""
     if changes:
@@ -271,17 +294,16 @@ def record(
             ensure_ascii=False,
             sort_keys=True,
         )
-    row = AuditLog.create(
-        at=now(),
-        user=actor.id if actor is not None and actor.id is not None else None,
-        username=actor.username if actor is not None else "sistema",
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        changes=payload,
-        detail=detail or "",
-    )
-    return row.id
+    return {
+        "at": now(),
+        "user": actor.id if actor is not None and actor.id is not None else None,
+        "username": actor.username if actor is not None else "sistema",
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "changes": payload,
+        "detail": detail or "",
+    }
 
 
 # ``record`` without the caller check (tests seed the viewer's rows with it).

@@ -1,25 +1,27 @@
-"""Bulk inserts of prepared customers (the import and the demo data): rows checked once,
-inserted in chunks, the search index filled in bulk."""
+"""Bulk writes of customers (the import and the demo data): new ones checked once and
+inserted in chunks, the search index filled in bulk; updates with the rules of ``update``
+in a few statements per chunk."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
-from peewee import CharField, IntegrityError, TextField
+from peewee import EXCEPTIONS, CharField, ExceptionWrapper, IntegrityError, TextField
 
 from ...db.bulk import copy_rows
-from ...db.database import db, is_sqlite, write_transaction
+from ...db.database import db, is_sqlite, locked, write_transaction
 from ...db.models import Customer, new_uid, now
-from ..access import session
-from ..errors import ValidationError
+from ..access import audit, session
+from ..errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from ..texts import translate
-from .records import _stored_values
-from .types import _MISSING_OK_WHEN_INCOMPLETE, CustomerData
+from .records import _audit_view, _stored_values, _updated_values
+from .rows import _missing
+from .types import _MISSING_OK_WHEN_INCOMPLETE, CustomerData, conflict_message
 from .validation import _active_holder, _blocking, _check, _taken_message
 
 # --- bulk creation for the patient import (issue 7, ``services.patient_import``) ------------
@@ -128,6 +130,112 @@ def _own_transaction(savepoint: bool) -> AbstractContextManager[object]:
     if not savepoint and is_sqlite() and db.transaction_depth() > 0:
         return nullcontext()
     return write_transaction()
+
+
+class ItemRefused(Exception):
+    """A bulk write refused because of one of its items: ``index`` in the list given,
+    ``error`` what ``update`` would have raised for it (``ValidationError``,
+    ``ConflictError`` or ``NotFoundError``)."""
+
+    def __init__(self, index: int, error: ServiceError) -> None:
+        super().__init__(str(error))
+        self.index, self.error = index, error
+
+
+UPDATE_CHUNK = 500  # customers read, written and audited together
+
+
+def update_many(items: Sequence[CustomerData]) -> None:
+    """``update`` for many customers (the patient import's updates): the same rules and
+    stored values (``records._updated_values``), the same optimistic lock and one audit row
+    each, in a few statements per ``UPDATE_CHUNK`` customers instead of about ten
+    statements built by peewee per customer (10,000 updates on a million customers:
+    30.7 s through ``update``).
+
+    The id numbers are not looked up one by one (the import looked them up in bulk); the
+    unique index refuses a number taken meanwhile. ``ItemRefused`` names the item that
+    fails, with the error ``update`` would have raised; the caller's transaction is then
+    to be rolled back. On PostgreSQL the rows are locked from their reading to their
+    writing (``FOR UPDATE``), as SQLite's write transaction locks the whole file.
+    Each item's ``version``, ``updated_at`` and ``active`` are set as ``update`` sets them."""
+    session.require("patients.edit")
+    today = dt.date.today()
+    for start in range(0, len(items), UPDATE_CHUNK):
+        chunk = items[start : start + UPDATE_CHUNK]
+        with write_transaction():
+            _update_chunk(chunk, start, today)
+
+
+def _update_chunk(chunk: Sequence[CustomerData], offset: int, today: dt.date) -> None:
+    ids = [item.id for item in chunk]
+    current = {row.id: row for row in locked(Customer.select().where(Customer.id.in_(ids)))}
+    stamp = now()
+    before: dict[int, dict] = {}
+    groups: dict[tuple, list[list]] = {}
+    numbers: list[str | None] = []
+    for index, item in enumerate(chunk):
+        row = current.get(item.id or 0)
+        try:
+            if row is None:
+                raise _missing(item.id or 0)
+            values, number = _updated_values(row, item, today, stamp, unique=False)
+        except (ValidationError, ConflictError, NotFoundError) as exc:
+            raise ItemRefused(offset + index, exc) from exc
+        numbers.append(number)
+        before[row.id] = view = _audit_view(row)
+        if view["id_number"] == number:  # the same number: its stored ciphertext stays
+            del values["id_number"], values["id_hash"]
+        # only what changes: every column set is an entry rewritten in each of its indexes
+        fields = tuple(k for k, v in values.items() if row.__data__.get(k) != v)
+        adapted = [Customer._meta.fields[name].db_value(values[name]) for name in fields]
+        groups.setdefault(fields, []).append([*adapted, row.id, item.version])
+        item.version, item.updated_at = values["version"], stamp
+    try:
+        with _own_transaction(True):  # PostgreSQL: the look-up below after a failure
+            for fields, rows in groups.items():
+                _update_rows(fields, rows)
+    except IntegrityError as exc:
+        _refuse_taken(chunk, numbers, offset, exc)
+    after = Customer.select().where(Customer.id.in_(ids))
+    changed = [(row.id, audit.diff(before[row.id], _audit_view(row))) for row in after]
+    audit.record_many("update", "customer", [(i, changes) for i, changes in changed if changes])
+
+
+def _update_rows(fields: tuple, rows: list[list]) -> None:
+    """``UPDATE customer SET … WHERE id = ? AND version = ?`` once per row, one prepared
+    statement; a row changed since it was read is a conflict (none on PostgreSQL: the
+    rows are locked)."""
+    assignments = ", ".join(
+        f'"{Customer._meta.fields[name].column_name}" = {db.param}' for name in fields
+    )
+    sql = (
+        f'UPDATE "{Customer._meta.table_name}" SET {assignments} '
+        f"WHERE id = {db.param} AND version = {db.param}"
+    )
+    cursor = db.cursor()
+    with ExceptionWrapper(EXCEPTIONS):
+        cursor.executemany(sql, rows)
+    if cursor.rowcount != len(rows):
+        raise ConflictError(conflict_message())
+
+
+def _refuse_taken(
+    chunk: Sequence[CustomerData], numbers: list[str | None], offset: int, exc: IntegrityError
+) -> NoReturn:
+    """The item whose id number the unique index refused (another active customer holds
+    it), as ``ItemRefused`` with ``update``'s message."""
+    for index, (item, number) in enumerate(zip(chunk, numbers, strict=True)):
+        other = _active_holder(number, exclude_id=item.id) if number else None
+        if other is not None:
+            refused = ValidationError({"id_number": _taken_message(number or "", other)})
+            raise ItemRefused(offset + index, refused) from exc
+    raise ValidationError(
+        {
+            "__all__": translate(
+                "services.customers", "No se pudieron guardar los clientes: {error}"
+            ).format(error=exc)
+        }
+    ) from exc
 
 
 FTS_INSERT_TRIGGER = "customer_fts_ai"

@@ -42,12 +42,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ...db.database import write_transaction
+from ...db.database import checkpoint_after, write_transaction
 from ..access import audit, session
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..errors import ValidationError
 from ..texts import translate
 from . import bulk, formats, validation
-from . import records as customer_records
 from .import_analysis import _analyse
 from .import_cells import _reason
 from .import_file import PERMISSION, ImportCancelled, PatientImportError, read_text
@@ -82,11 +81,14 @@ def commit(
 ) -> ImportResult:
     """Save the plan's created and updated rows in one transaction (all or nothing).
 
-    Rejected rows are skipped (the preview listed them). Updates go first, through
-    ``customer_records.update`` (which refuses a customer edited since the analysis): after the
-    bulk insert every update would also make SQLite's full-text index write out the
-    entries it holds in memory (679 updates on a million customers: 4.6 → 2.1 s). New
-    customers are then inserted in multi-row statements (``bulk.insert_prepared``).
+    Rejected rows are skipped (the preview listed them). Updates go first, with the rules
+    of ``update`` (which refuses a customer edited since the analysis) in a few statements
+    per 500 customers (``bulk.update_many``; one at a time they took 3 ms each on a
+    million customers): after the bulk insert every update would also make SQLite's
+    full-text index write out the entries it holds in memory (679 updates on a million
+    customers: 4.6 → 2.1 s). New customers are then inserted in multi-row statements
+    (``bulk.insert_prepared``). On SQLite the log the commit leaves is folded into the file
+    after it, off the caller's time (``checkpoint_after``).
     ``ImportCancelled`` when ``cancelled()`` turns true, ``PatientImportError`` naming the
     line when a row can no longer be saved: in both cases the transaction is rolled back
     and the database is exactly as before.
@@ -98,17 +100,18 @@ def commit(
     total = len(plan.created) + len(changed)
     done = 0
     _tick(progress, cancelled, 0, total)
-    with write_transaction(), _large_page_cache(), _no_cycle_collection():
-        for row in changed:
-            customer_id, data = _update_of(row)
+    with checkpoint_after(), write_transaction(), _large_page_cache(), _no_cycle_collection():
+        for start in range(0, len(changed), bulk.UPDATE_CHUNK):
+            chunk = changed[start : start + bulk.UPDATE_CHUNK]
             try:
-                customer_records.update(dataclasses.replace(data))
-            except (ValidationError, ConflictError, NotFoundError) as exc:
-                raise PatientImportError(_row_failure(row, exc)) from exc
-            result.updated_ids.append(customer_id)
-            done += 1
-            if done % 100 == 0 or done == total:
-                _tick(progress, cancelled, done, total)
+                bulk.update_many([dataclasses.replace(_update_of(row)[1]) for row in chunk])
+            except bulk.ItemRefused as exc:
+                raise PatientImportError(_row_failure(chunk[exc.index], exc.error)) from exc
+            except ValidationError as exc:  # the database refused, no row to blame
+                raise PatientImportError(_whole_failure(exc)) from exc
+            result.updated_ids.extend(_update_of(row)[0] for row in chunk)
+            done += len(chunk)
+            _tick(progress, cancelled, done, total)
         result.updated = len(result.updated_ids)
         for start in range(0, len(plan.created), INSERT_CHUNK):
             chunk = plan.created[start : start + INSERT_CHUNK]
@@ -214,6 +217,10 @@ def _chunk_failure(chunk: list[ImportRow], exc: ValidationError) -> str:
             errors, _missing = validation.validate_incomplete(dataclasses.replace(row.data))
             if "id_number" in errors:
                 return _row_failure(row, ValidationError({"id_number": errors["id_number"]}))
+    return _whole_failure(exc)
+
+
+def _whole_failure(exc: ValidationError) -> str:
     return translate(
         "services.patient_import",
         "No se importó ninguna fila: {reason} Vuelva a analizar el archivo.",

@@ -337,38 +337,12 @@ def update(data: CustomerData) -> None:
     session.require("patients.edit")
     if data.id is None:
         raise NotFoundError(translate("services.customers", "Falta el cliente a modificar."))
-    today = dt.date.today()
+    number = None
     try:
         with write_transaction():
             current = _row(data.id)
-            if current.version != data.version:
-                raise ConflictError(conflict_message())
-            data.active = current.active
             before = _audit_view(current)
-            checked = data
-            if "*" in (data.id_number or ""):  # masked on screen: keep the stored number
-                checked = dc_replace(data, id_number=identity.reveal(current.id_number))
-            clean_ = _check(checked, today)
-            errors = _blocking(clean_, bool(data.incomplete))
-            if errors:
-                raise ValidationError(errors)
-            values = _stored_values(clean_, today)
-            if (
-                values["age"] is not None
-                and current.date_of_birth is None
-                and current.age is not None
-                and age_from(None, current.age, current.age_recorded_on, today) == values["age"]
-                and declared_age_text(
-                    current.age, current.age_declared, current.age_recorded_on, today
-                )
-                == declared_age_text(values["age"], values["age_declared"], today, today)
-            ):
-                # the same age as shown: keep the original declaration so it keeps growing
-                values["age"], values["age_recorded_on"] = current.age, current.age_recorded_on
-                values["age_declared"] = current.age_declared
-            stamp = now()
-            values.update(updated_at=stamp, version=current.version + 1)
-            _consent_stamp(values, current.whatsapp_consent or "", stamp)
+            values, number = _updated_values(current, data, dt.date.today(), now())
             changed = (
                 Customer.update(**values)
                 .where((Customer.id == data.id) & (Customer.version == data.version))
@@ -380,9 +354,45 @@ def update(data: CustomerData) -> None:
             if changes:
                 audit.record("update", "customer", data.id, changes)
     except IntegrityError as exc:
-        _raise_taken(clean_.values.get("id_number"), data.id, exc)
-    data.version = current.version + 1
-    data.updated_at = stamp
+        _raise_taken(number, data.id, exc)
+    data.version = values["version"]
+    data.updated_at = values["updated_at"]
+
+
+def _updated_values(
+    current: Customer, data: CustomerData, today: dt.date, stamp: dt.datetime, unique: bool = True
+) -> tuple[dict, str | None]:
+    """The column values ``update`` stores over ``current`` for ``data``, and the plain
+    identity number (None when there is none): the rules of an edit, for ``update`` and
+    for the import's ``bulk.update_many``. ``ConflictError`` when ``current`` was saved
+    after ``data.version`` was read, ``ValidationError`` when a rule is broken.
+    ``unique=False``: the caller looked the id number up itself (the unique index still
+    refuses a taken one). Sets ``data.active`` to the stored one."""
+    if current.version != data.version:
+        raise ConflictError(conflict_message())
+    data.active = current.active
+    checked = data
+    if "*" in (data.id_number or ""):  # masked on screen: keep the stored number
+        checked = dc_replace(data, id_number=identity.reveal(current.id_number))
+    clean_ = _check(checked, today, unique=data.active and unique)
+    errors = _blocking(clean_, bool(data.incomplete))
+    if errors:
+        raise ValidationError(errors)
+    values = _stored_values(clean_, today)
+    if (
+        values["age"] is not None
+        and current.date_of_birth is None
+        and current.age is not None
+        and age_from(None, current.age, current.age_recorded_on, today) == values["age"]
+        and declared_age_text(current.age, current.age_declared, current.age_recorded_on, today)
+        == declared_age_text(values["age"], values["age_declared"], today, today)
+    ):
+        # the same age as shown: keep the original declaration so it keeps growing
+        values["age"], values["age_recorded_on"] = current.age, current.age_recorded_on
+        values["age_declared"] = current.age_declared
+    values.update(updated_at=stamp, version=current.version + 1)
+    _consent_stamp(values, current.whatsapp_consent or "", stamp)
+    return values, clean_.values.get("id_number")
 
 
 def _set_active(customer_id: int, active: bool) -> None:
