@@ -64,6 +64,7 @@ RESULT_KEYS = (
     "request_remove_investigation",
     "export_customers",
     "import",
+    "import_updates",
     "gui_stall",
     "verdict",
 )

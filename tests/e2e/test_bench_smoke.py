@@ -39,6 +39,9 @@ def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
     assert data["invoice_issue_10"]["n"] > 0
     assert data["import"]["outcome"]["created"] + data["import"]["outcome"]["updated"] == 200
     assert data["import"]["outcome"]["rejected"] == 0
+    # then registered patients given an e-mail: every row of that file updates one
+    updates = data["import_updates"]
+    assert updates["rows"] == 20 and updates["outcome"]["updated"] == 20, updates
     # SQLite: committed, as the application commits, in a copy; the bench database is
     # left as it was (the customers exported before the import are all it has)
     assert data["import"]["committed"] is True
