@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ...db.database import db
 from ...db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipality
 from ...util.text import clean, fold
 from .. import identity
@@ -242,8 +243,6 @@ def _reference_ids() -> tuple[frozenset, frozenset, dict]:
     database, read once per database: seeded reference data that no screen edits. Asked
     of the database on every check, they were three statements a customer (an import
     updating 10,000 patients checks each one three times)."""
-    from ...db.database import db
-
     key = str(getattr(db.obj, "database", ""))
     cached = _REFERENCE_IDS.get(key)
     if cached is None:
@@ -258,8 +257,6 @@ def _reference_ids() -> tuple[frozenset, frozenset, dict]:
 def _places() -> tuple[frozenset, dict]:
     """(department codes, municipality code -> department name) of this database's
     geography (seeded from shared/data/honduras_geo.csv), read once per database."""
-    from ...db.database import db
-
     key = str(getattr(db.obj, "database", ""))
     cached = _PLACES.get(key)
     if cached is None:
