@@ -44,3 +44,15 @@ def test_fold_is_the_whole_text_definition(text):
 def test_digits_and_clean():
     assert digits("0801-1990-12345") == "0801199012345"
     assert clean("  a \t b  ") == "a b"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.lists(
+        st.sampled_from(["a", " ", "\u00a0", "\t", "\n", "\x1c", "\x1f", "\u2028", "\u3000"]),
+        max_size=12,
+    ).map("".join)
+)
+def test_clean_is_trim_and_collapse_of_every_unicode_space(text):
+    assert clean(text) == re.sub(r"\s+", " ", text).strip()
