@@ -57,6 +57,7 @@ def test_new_uids_are_time_ordered_version_7_uuids(monkeypatch):
     made = [models.new_uid() for _ in range(200)]
     parsed = [uuid.UUID(u) for u in made]
     assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert made == [str(u) for u in parsed]  # written as the uuid module writes them
     assert made == sorted(made) and len(set(made)) == 200  # later ones sort later
     assert parsed[0].int >> 80 == 1_700_000_000_000  # the milliseconds, in the first 48 bits
     monkeypatch.undo()

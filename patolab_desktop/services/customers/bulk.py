@@ -8,8 +8,9 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from itertools import chain
 from types import MappingProxyType
-from typing import NoReturn, TypeVar
+from typing import NoReturn
 
 from peewee import EXCEPTIONS, CharField, ExceptionWrapper, IntegrityError, TextField
 
@@ -272,13 +273,6 @@ def _search_index_filled_in_bulk() -> Iterator[None]:
     db.execute_sql(row[0])
 
 
-_T = TypeVar("_T")
-
-
-def _same(value: _T) -> _T:
-    return value
-
-
 _MAX_PARAMS = 30_000  # below SQLite's (32,766) and PostgreSQL's (65,535) limits
 
 
@@ -292,13 +286,25 @@ def _insert_rows(fields: list, rows: list[tuple], chunk: int) -> None:
     and the errors are the same (a taken number is a peewee ``IntegrityError`` either
     way)."""
     database = Customer._meta.database
-    # text columns already hold the normalised str (or None): no per-value adaptation
-    adapt = [_same if isinstance(f, (CharField, TextField)) else f.db_value for f in fields]
+    width = len(fields)
+    # text columns already hold the normalised str (or None): only the others are adapted,
+    # a column at a time over the flat list of values (the rows' 2.4 million values, one
+    # Python call each, were a second of a 100,000-row import)
+    adapted = [
+        (index, f.db_value)
+        for index, f in enumerate(fields)
+        if not isinstance(f, (CharField, TextField))
+    ]
+
+    def flat(part: list[tuple]) -> list:
+        values = list(chain.from_iterable(part))
+        for index, to_db in adapted:
+            values[index::width] = map(to_db, values[index::width])
+        return values
+
     if not is_sqlite():
-        adapted = [
-            tuple([to_db(value) for to_db, value in zip(adapt, row, strict=False)]) for row in rows
-        ]
-        copy_rows(database, Customer._meta.table_name, [f.column_name for f in fields], adapted)
+        rows = list(zip(*[iter(flat(rows))] * width, strict=True))
+        copy_rows(database, Customer._meta.table_name, [f.column_name for f in fields], rows)
         return
     per_statement = max(1, min(chunk, _MAX_PARAMS // len(fields)))
     param = database.param
@@ -314,5 +320,4 @@ def _insert_rows(fields: list, rows: list[tuple], chunk: int) -> None:
         sql = sql_for.get(len(part))
         if sql is None:
             sql = sql_for[len(part)] = head + ", ".join([one] * len(part))
-        params = [to_db(value) for row in part for to_db, value in zip(adapt, row, strict=False)]
-        database.execute_sql(sql, params)
+        database.execute_sql(sql, flat(part))
