@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -281,7 +282,7 @@ def friendly_error(exc: BaseException) -> str:
     return text
 
 
-_background_checkpoint: threading.Thread | None = None
+_background_checkpoints: set[threading.Thread] = set()  # started, maybe still running
 CLOSE_WAITS_FOR_CHECKPOINT_S = 30.0  # a closing program lets a started checkpoint finish
 
 
@@ -297,7 +298,6 @@ def checkpoint_after() -> Iterator[None]:
     the checkpoint never waits for a reader and never blocks a writer; another commit
     meanwhile skips its own (the checkpoint is taken). Nothing on PostgreSQL, nor when
     the block raises (its transaction was rolled back: nothing to fold)."""
-    global _background_checkpoint
     if not is_sqlite():
         yield
         return
@@ -307,11 +307,11 @@ def checkpoint_after() -> Iterator[None]:
         yield
     finally:
         db.execute_sql(f"PRAGMA wal_autocheckpoint = {before}")
-    path = str(db.database)
-    _background_checkpoint = threading.Thread(
-        target=_checkpoint, args=(path,), name="wal-checkpoint", daemon=True
+    thread = threading.Thread(
+        target=_checkpoint, args=(str(db.database),), name="wal-checkpoint", daemon=True
     )
-    _background_checkpoint.start()
+    _background_checkpoints.add(thread)
+    thread.start()
 
 
 def _checkpoint(path: str) -> None:
@@ -320,10 +320,13 @@ def _checkpoint(path: str) -> None:
 
 
 def wait_for_checkpoint(seconds: float | None = None) -> None:
-    """Wait for the checkpoint ``checkpoint_after`` started, if it still runs."""
-    running = _background_checkpoint
-    if running is not None:
-        running.join(seconds)
+    """Wait for the checkpoints ``checkpoint_after`` started that still run (``seconds``
+    at most in all)."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    for thread in list(_background_checkpoints):
+        thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        if not thread.is_alive():
+            _background_checkpoints.discard(thread)
 
 
 def close_database() -> None:

@@ -167,3 +167,61 @@ def customers_transaction():
     from patolab_desktop.db.database import db
 
     return db.atomic()
+
+
+def test_an_inactive_customer_sharing_a_number_is_not_blamed_for_one_taken():
+    """Review: the refusal names the item that took a number, not an inactive customer
+    who shares another one (``update`` lets an inactive customer share a number)."""
+    with session.acting_as(session.system_actor("seed")):
+        holder = make_customer(name="Activa Titular", phone="9988-7701", id_number="")
+        make_customer(name="Otra Persona", phone="9988-7702", id_number="0801199022222")
+        sleeping = make_customer(name="Inactiva", phone="9988-7703", id_number="")
+        mine = make_customer(name="Ana", phone="9988-7704", id_number="")
+        holder_data = customers.get(holder)
+        holder_data.id_number = "0801199011111"
+        customers.update(holder_data)
+        customers.deactivate(sleeping)
+    login_as(ROLE_ADMIN)
+    inactive = customers.get(sleeping)
+    inactive.id_number = "0801199011111"  # shared with an active customer: allowed
+    taker = customers.get(mine)
+    taker.id_number = "0801199022222"  # taken by Otra Persona
+    with pytest.raises(bulk.ItemRefused) as info:
+        bulk.update_many([inactive, taker])
+    assert info.value.index == 1
+    assert "Otra Persona" in info.value.error.fields["id_number"]
+
+
+def test_the_same_customer_twice_is_a_conflict_naming_the_second():
+    with session.acting_as(session.system_actor("seed")):
+        customer = make_customer(name="Ana", phone="9988-7766", id_number="")
+    login_as(ROLE_ADMIN)
+    first, second = customers.get(customer), customers.get(customer)
+    first.notes, second.notes = "primera", "segunda"
+    with pytest.raises(bulk.ItemRefused) as info:
+        bulk.update_many([first, second])
+    assert info.value.index == 1 and isinstance(info.value.error, ConflictError)
+    assert customers.get(customer).notes == "" and first.version == 1
+
+
+def test_a_refusal_in_a_later_chunk_saves_nothing_and_moves_no_version(monkeypatch):
+    """Review: without a caller's transaction the earlier chunks are not left saved, and
+    the items keep the version they were read with (as after a refused ``update``)."""
+    monkeypatch.setattr(bulk, "UPDATE_CHUNK", 2)
+    with session.acting_as(session.system_actor("seed")):
+        ids = [
+            make_customer(name=f"Paciente {n}", phone=f"9988-77{n:02d}", id_number="")
+            for n in range(3)
+        ]
+    login_as(ROLE_ADMIN)
+    read = [customers.get(c) for c in ids]
+    for data in read:
+        data.notes = "importado"
+    stale = customers.get(ids[2])
+    stale.notes = "editado en recepción"
+    customers.update(stale)
+    with pytest.raises(bulk.ItemRefused) as info:
+        bulk.update_many(read)
+    assert info.value.index == 2
+    assert [customers.get(c).notes for c in ids] == ["", "", "editado en recepción"]
+    assert [data.version for data in read] == [1, 1, 1]

@@ -73,3 +73,22 @@ def test_a_block_that_fails_starts_no_checkpoint_and_restores_the_setting(monkey
     database_module.wait_for_checkpoint()
     assert started == []
     assert db.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0] == before
+
+
+def test_waiting_covers_every_started_checkpoint(monkeypatch):
+    """Review: two imports in a row start two checkpoints; closing waits for both, not
+    only the last."""
+    import threading
+
+    gates = [threading.Event(), threading.Event()]
+    calls = iter(gates)
+    monkeypatch.setattr(database_module, "_checkpoint", lambda _path: next(calls).wait())
+    for _ in gates:
+        with checkpoint_after():
+            pass
+    gates[1].set()
+    database_module.wait_for_checkpoint(0)  # the first still holds: it stays awaited
+    assert any(t.is_alive() for t in database_module._background_checkpoints)
+    gates[0].set()
+    database_module.wait_for_checkpoint()
+    assert database_module._background_checkpoints == set()

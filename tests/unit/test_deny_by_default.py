@@ -172,6 +172,8 @@ ALLOWED: dict[str, str] = {
     "reference.genders": "public reference data",
     "reference.branches": "names of the lab's branches (login screen, filters)",
     "reference.clear_caches": PURE,
+    "reference.known_ids": "public reference data (the ids of genders and places)",
+    "reference.dni_places": "public reference data (the place codes a DNI starts with)",
     # catalog
     "catalog.activation.set_active": INTERNAL,
     "catalog.branches.validate": VALIDATE,

@@ -155,30 +155,41 @@ def update_many(items: Sequence[CustomerData]) -> None:
 
     The id numbers are not looked up one by one (the import looked them up in bulk); the
     unique index refuses a number taken meanwhile. ``ItemRefused`` names the item that
-    fails, with the error ``update`` would have raised; the caller's transaction is then
-    to be rolled back. On PostgreSQL the rows are locked from their reading to their
-    writing (``FOR UPDATE``), as SQLite's write transaction locks the whole file.
-    Each item's ``version``, ``updated_at`` and ``active`` are set as ``update`` sets them."""
+    fails, with the error ``update`` would have raised (the same customer twice is a
+    conflict); nothing of the call is then saved (one transaction, or a savepoint in the
+    caller's). On PostgreSQL the rows are locked from their reading to their writing
+    (``FOR UPDATE``, in id order), as SQLite's write transaction locks the whole file.
+    Each item's ``version``, ``updated_at`` and ``active`` are set as ``update`` sets them,
+    once saved."""
     session.require("patients.edit")
     today = dt.date.today()
-    for start in range(0, len(items), UPDATE_CHUNK):
-        chunk = items[start : start + UPDATE_CHUNK]
-        with write_transaction():
-            _update_chunk(chunk, start, today)
+    saved: list[tuple[CustomerData, int, dt.datetime]] = []
+    with write_transaction():  # all or nothing, also for a caller without a transaction
+        for start in range(0, len(items), UPDATE_CHUNK):
+            saved.extend(_update_chunk(items[start : start + UPDATE_CHUNK], start, today))
+    for item, version, stamp in saved:  # as ``update``: only once saved
+        item.version, item.updated_at = version, stamp
 
 
-def _update_chunk(chunk: Sequence[CustomerData], offset: int, today: dt.date) -> None:
+def _update_chunk(
+    chunk: Sequence[CustomerData], offset: int, today: dt.date
+) -> list[tuple[CustomerData, int, dt.datetime]]:
+    """Write one chunk; each item with its new version and stamp."""
     ids = [item.id for item in chunk]
-    current = {row.id: row for row in locked(Customer.select().where(Customer.id.in_(ids)))}
+    read = locked(Customer.select().where(Customer.id.in_(ids)).order_by(Customer.id))
+    current = {row.id: row for row in read}  # (in id order: two imports lock alike)
     stamp = now()
     before: dict[int, dict] = {}
     groups: dict[tuple, list[list]] = {}
     numbers: list[str | None] = []
+    saved: list[tuple[CustomerData, int, dt.datetime]] = []
     for index, item in enumerate(chunk):
         row = current.get(item.id or 0)
         try:
             if row is None:
                 raise _missing(item.id or 0)
+            if row.id in before:  # the same customer twice: the second read is stale
+                raise ConflictError(conflict_message())
             values, number = _updated_values(row, item, today, stamp, unique=False)
         except (ValidationError, ConflictError, NotFoundError) as exc:
             raise ItemRefused(offset + index, exc) from exc
@@ -190,16 +201,17 @@ def _update_chunk(chunk: Sequence[CustomerData], offset: int, today: dt.date) ->
         fields = tuple(k for k, v in values.items() if row.__data__.get(k) != v)
         adapted = [Customer._meta.fields[name].db_value(values[name]) for name in fields]
         groups.setdefault(fields, []).append([*adapted, row.id, item.version])
-        item.version, item.updated_at = values["version"], stamp
+        saved.append((item, values["version"], stamp))
     try:
         with _own_transaction(True):  # PostgreSQL: the look-up below after a failure
             for fields, rows in groups.items():
                 _update_rows(fields, rows)
     except IntegrityError as exc:
         _refuse_taken(chunk, numbers, offset, exc)
-    after = Customer.select().where(Customer.id.in_(ids))
+    after = Customer.select().where(Customer.id.in_(ids)).order_by(Customer.id)
     changed = [(row.id, audit.diff(before[row.id], _audit_view(row))) for row in after]
     audit.record_many("update", "customer", [(i, changes) for i, changes in changed if changes])
+    return saved
 
 
 def _update_rows(fields: tuple, rows: list[list]) -> None:
@@ -226,7 +238,8 @@ def _refuse_taken(
     """The item whose id number the unique index refused (another active customer holds
     it), as ``ItemRefused`` with ``update``'s message."""
     for index, (item, number) in enumerate(zip(chunk, numbers, strict=True)):
-        other = _active_holder(number, exclude_id=item.id) if number else None
+        # an inactive customer may share a number (``update`` does not check it either)
+        other = _active_holder(number, exclude_id=item.id) if number and item.active else None
         if other is not None:
             refused = ValidationError({"id_number": _taken_message(number or "", other)})
             raise ItemRefused(offset + index, refused) from exc

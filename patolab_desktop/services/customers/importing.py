@@ -44,7 +44,7 @@ from pathlib import Path
 
 from ...db.database import checkpoint_after, write_transaction
 from ..access import audit, session
-from ..errors import ValidationError
+from ..errors import ConflictError, ValidationError
 from ..texts import translate
 from . import bulk, formats, validation
 from .import_analysis import _analyse
@@ -107,7 +107,7 @@ def commit(
                 bulk.update_many([dataclasses.replace(_update_of(row)[1]) for row in chunk])
             except bulk.ItemRefused as exc:
                 raise PatientImportError(_row_failure(chunk[exc.index], exc.error)) from exc
-            except ValidationError as exc:  # the database refused, no row to blame
+            except (ValidationError, ConflictError) as exc:  # no row to blame
                 raise PatientImportError(_whole_failure(exc)) from exc
             result.updated_ids.extend(_update_of(row)[0] for row in chunk)
             done += len(chunk)
@@ -220,7 +220,7 @@ def _chunk_failure(chunk: list[ImportRow], exc: ValidationError) -> str:
     return _whole_failure(exc)
 
 
-def _whole_failure(exc: ValidationError) -> str:
+def _whole_failure(exc: ValidationError | ConflictError) -> str:
     return translate(
         "services.patient_import",
         "No se importó ninguna fila: {reason} Vuelva a analizar el archivo.",

@@ -7,10 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ...db.database import db
-from ...db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipality
+from ...db.models import CUSTOMER_TYPES, Customer
 from ...util.text import clean, fold
-from .. import identity
+from .. import identity, reference
 from ..access import audit
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .formats import (
@@ -144,7 +143,7 @@ def _check(
 
     # gender
     gender_id = data.gender_id
-    genders, departments, municipalities = _reference_ids()
+    genders, departments, municipalities = reference.known_ids()
     if gender_id is not None and gender_id not in genders:
         errors["gender_id"] = translate("services.customers", "Elija un género de la lista.")
         gender_id = None
@@ -234,47 +233,11 @@ CONSENT_LABELS = {  # WhatsApp notices (issue 18)
     "no": QT_TRANSLATE_NOOP("services.customers", "No acepta avisos"),
 }
 
-_PLACES: dict[str, tuple[frozenset, dict]] = {}
-_REFERENCE_IDS: dict[str, tuple[frozenset, frozenset, dict]] = {}
-
-
-def _reference_ids() -> tuple[frozenset, frozenset, dict]:
-    """(gender ids, department ids, municipality id -> its department id) of this
-    database, read once per database: seeded reference data that no screen edits. Asked
-    of the database on every check, they were three statements a customer (an import
-    updating 10,000 patients checks each one three times)."""
-    key = str(getattr(db.obj, "database", ""))
-    cached = _REFERENCE_IDS.get(key)
-    if cached is None:
-        cached = _REFERENCE_IDS[key] = (
-            frozenset(g.id for g in Gender.select(Gender.id)),
-            frozenset(d.id for d in Department.select(Department.id)),
-            dict(Municipality.select(Municipality.id, Municipality.department).tuples()),
-        )
-    return cached
-
-
-def _places() -> tuple[frozenset, dict]:
-    """(department codes, municipality code -> department name) of this database's
-    geography (seeded from shared/data/honduras_geo.csv), read once per database."""
-    key = str(getattr(db.obj, "database", ""))
-    cached = _PLACES.get(key)
-    if cached is None:
-        departments = frozenset(d.code for d in Department.select(Department.code))
-        municipalities = {
-            code: name
-            for code, name in Municipality.select(Municipality.code, Department.name)
-            .join(Department)
-            .tuples()
-        }
-        cached = _PLACES[key] = (departments, municipalities)
-    return cached
-
 
 def dni_place_error(number: str) -> str:
     """ "" when a DNI's first two digits are a department (01–18) and the next two a
     municipality of it; else the message."""
-    departments, municipalities = _places()
+    departments, municipalities = reference.dni_places()
     if not departments:  # a database without geography cannot tell
         return ""
     if number[:2] not in departments:
