@@ -93,7 +93,9 @@ def test_the_same_number_keeps_its_ciphertext_and_a_new_one_is_sealed():
     assert customers.count(customers.CustomerFilter(search="0801199099999")) == 1
 
 
-def test_a_customer_saved_since_it_was_read_is_refused_by_index_and_nothing_changes():
+def _three_read_then_one_edited(edited: int) -> tuple[list[int], list[customers.CustomerData]]:
+    """Three patients read by the importing administrator, then patient ``edited`` saved
+    at the desk: its read copy is stale."""
     with session.acting_as(session.system_actor("seed")):
         ids = [
             make_customer(name=f"Paciente {n}", phone=f"9988-77{n:02d}", id_number="")
@@ -102,12 +104,15 @@ def test_a_customer_saved_since_it_was_read_is_refused_by_index_and_nothing_chan
     login_as(ROLE_ADMIN)
     read = [customers.get(c) for c in ids]
     for data in read:
-        data.id_number = ""
         data.notes = "importado"
-    edited = customers.get(ids[1])
-    edited.id_number = ""
-    edited.notes = "editado en recepción"
-    customers.update(edited)
+    desk = customers.get(ids[edited])
+    desk.notes = "editado en recepción"
+    customers.update(desk)
+    return ids, read
+
+
+def test_a_customer_saved_since_it_was_read_is_refused_by_index_and_nothing_changes():
+    _ids, read = _three_read_then_one_edited(1)
     snapshot = list(Customer.select().order_by(Customer.id).tuples())
     with pytest.raises(bulk.ItemRefused) as info, customers_transaction():
         bulk.update_many(read)
@@ -208,18 +213,7 @@ def test_a_refusal_in_a_later_chunk_saves_nothing_and_moves_no_version(monkeypat
     """Review: without a caller's transaction the earlier chunks are not left saved, and
     the items keep the version they were read with (as after a refused ``update``)."""
     monkeypatch.setattr(bulk, "UPDATE_CHUNK", 2)
-    with session.acting_as(session.system_actor("seed")):
-        ids = [
-            make_customer(name=f"Paciente {n}", phone=f"9988-77{n:02d}", id_number="")
-            for n in range(3)
-        ]
-    login_as(ROLE_ADMIN)
-    read = [customers.get(c) for c in ids]
-    for data in read:
-        data.notes = "importado"
-    stale = customers.get(ids[2])
-    stale.notes = "editado en recepción"
-    customers.update(stale)
+    ids, read = _three_read_then_one_edited(2)
     with pytest.raises(bulk.ItemRefused) as info:
         bulk.update_many(read)
     assert info.value.index == 2
