@@ -83,7 +83,7 @@ def commit(
 
     Rejected rows are skipped (the preview listed them). Updates go first, with the rules
     of ``update`` (which refuses a customer edited since the analysis) in a few statements
-    per 500 customers (``bulk.update_many``; one at a time they took 3 ms each on a
+    per 100 customers (``bulk.update_many``; one at a time they took 3 ms each on a
     million customers): after the bulk insert every update would also make SQLite's
     full-text index write out the entries it holds in memory (679 updates on a million
     customers: 4.6 → 2.1 s). New customers are then inserted in multi-row statements
