@@ -179,6 +179,7 @@ ALLOWED: dict[str, str] = {
     "catalog.branches.validate": VALIDATE,
     "catalog.branches.list_active": "names and codes of the active branches (pickers)",
     "catalog.branches.place": "department and municipality ids of a branch (form defaults)",
+    "catalog.branches.default_branch": "the default branch id and code (a setting), no records",
     "catalog.branches.default_branch_id": "the default branch id (a setting), no records",
     "catalog.investigations.validate": VALIDATE,
     "catalog.panels.check_members": VALIDATE,

@@ -302,15 +302,28 @@ def set_default(branch_id: int) -> None:
             audit.record("settings_change", "setting", None, {"default_branch_id": (old, row.id)})
 
 
-def default_branch_id() -> int:
-    """The default branch from the settings; if that one is missing or inactive, the
-    first active branch by name (0 when there is no active branch at all)."""
+def default_branch() -> tuple[int, str] | None:
+    """``(id, code)`` of the default branch: the one chosen in the settings when it is
+    active, else the first active branch by name; None when no branch is active. One
+    query after the setting (a request's save asks it)."""
     chosen = settings.get("default_branch_id")
-    active = Branch.active == True  # noqa: E712
-    if chosen and Branch.select().where((Branch.id == chosen) & active).exists():
-        return int(chosen)
-    first = Branch.select(Branch.id).where(active).order_by(Branch.name, Branch.id).first()
-    return first.id if first else 0
+    order: list = [Branch.name, Branch.id]
+    if chosen:
+        order.insert(0, Branch.id != int(chosen))
+    row = (
+        Branch.select(Branch.id, Branch.code)
+        .where(Branch.active == True)  # noqa: E712 - a peewee expression
+        .order_by(*order)
+        .tuples()
+        .first()
+    )
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def default_branch_id() -> int:
+    """The id of :func:`default_branch` (0 when there is no active branch at all)."""
+    found = default_branch()
+    return found[0] if found else 0
 
 
 def get_by_code(code: str) -> BranchData:

@@ -40,17 +40,24 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
     """Queue ``event`` of a request (called inside the request's write transaction, after
     the request service's own ``require``). Returns the outbox id, or why nothing was
     queued: ``blocked``, ``no_consent``, ``no_mobile``, ``disabled``, ``duplicate``."""
+    # one statement: the request and the few columns of its patient this needs
     request = (
         LabRequest.select(
             LabRequest.id,
             LabRequest.request_number,
             LabRequest.net_amount,
-            LabRequest.patient,
+            Customer.id,
+            Customer.name,
+            Customer.first_name,
+            Customer.phone,
+            Customer.is_blocked,
+            Customer.whatsapp_consent,
         )
+        .join(Customer, on=LabRequest.patient)
         .where(LabRequest.id == request_id)
         .first()
     )
-    customer = Customer.get_by_id(request.patient_id)
+    customer = request.patient
     if customer.is_blocked:
         return "blocked"
     if customer.whatsapp_consent != "yes":

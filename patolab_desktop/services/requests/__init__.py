@@ -12,7 +12,7 @@ investigations), ``reading`` (permission-checked reads),
 ``reports`` (printed papers' data) and ``print_setup`` (lab header, print settings).
 """
 
-from .entry import create, default_branch_id, preview, validate
+from .entry import create, preview, validate
 from .export_rows import export_requests
 from .investigations import add_investigation, remove_investigation
 from .pricing import PricedLine, Pricing
@@ -75,7 +75,6 @@ __all__ = [
     "cancel",
     "count",
     "create",
-    "default_branch_id",
     "export_requests",
     "find_id",
     "get",

@@ -29,8 +29,8 @@ from ...db.database import write_transaction
 from ...db.models import Branch, Customer, LabRequest, RequestLine, now
 from ...util.money import format_lempiras
 from ...util.text import clean
-from .. import settings
 from ..access import audit, session
+from ..catalog import branches
 from ..errors import ValidationError
 from ..notify import outbox as notify_outbox
 from ..texts import translate
@@ -62,17 +62,13 @@ from .types import (
 # --- validation ------------------------------------------------------------------------
 
 
-def default_branch_id() -> int | None:
-    """The branch from settings (``default_branch_id``), else the first active branch."""
-    session.require("lis.requests.create")
-    active = Branch.active == True  # noqa: E712
-    wanted = settings.get("default_branch_id")
-    if wanted:
-        found = Branch.select(Branch.id).where((Branch.id == wanted) & active).scalar()
-        if found:
-            return int(found)
-    first = Branch.select(Branch.id).where(active).order_by(Branch.id).scalar()
-    return int(first) if first else None
+def _branch(branch_id: int | None) -> tuple[int | None, str | None]:
+    """``(id, code)`` of the request's branch: the one chosen, with its code when it is
+    active (None when not), else the default branch (``catalog.branches``)."""
+    if branch_id:
+        active = (Branch.id == branch_id) & (Branch.active == True)  # noqa: E712
+        return branch_id, Branch.select(Branch.code).where(active).scalar()
+    return branches.default_branch() or (None, None)
 
 
 def _requested_at(value: dt.date | dt.datetime | None) -> dt.datetime:
@@ -88,6 +84,7 @@ class _Checked:
     patient: object
     doctor: object
     branch_id: int | None
+    branch_code: str | None
     requested_at: dt.datetime
     pricing: Pricing
     manual_percent: Decimal | None
@@ -99,14 +96,13 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
     doctor = _check_doctor(draft.doctor_id, errors)
     _check_choice(draft.priority, PRIORITY_LABELS, "priority", errors)
     _check_choice(draft.source, SOURCE_LABELS, "source", errors)
-    branch_id = draft.branch_id or default_branch_id()
-    active_branch = (Branch.id == branch_id) & (Branch.active == True)  # noqa: E712
+    branch_id, branch_code = _branch(draft.branch_id)
     if not branch_id:
         errors["branch_id"] = translate(
             "services.requests",
             "No hay una sucursal activa; registre una antes de crear solicitudes.",
         )
-    elif not Branch.select().where(active_branch).exists():
+    elif branch_code is None:
         errors["branch_id"] = translate(
             "services.requests", "La sucursal elegida no existe o está inactiva."
         )
@@ -133,7 +129,7 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
         requested_at.date(),
         manual,
     )
-    return _Checked(patient, doctor, branch_id, requested_at, pricing, manual), errors
+    return _Checked(patient, doctor, branch_id, branch_code, requested_at, pricing, manual), errors
 
 
 def _price(
@@ -255,7 +251,9 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             raise ValidationError(errors)
         pricing = checked.pricing
         assert checked.branch_id is not None  # _check_draft reported a missing branch
-        _sequence, number = request_numbers.take_next(checked.branch_id, checked.requested_at.year)
+        _sequence, number = request_numbers.take_next(
+            checked.branch_id, checked.requested_at.year, checked.branch_code
+        )
         stamp = now()
         parents = {x.parent_investigation_id for x in pricing.lines}
         request_id = LabRequest.insert(

@@ -50,16 +50,17 @@ def _counter_query(branch_id: int, year: int) -> ModelSelect:
     )
 
 
-def take_next(branch_id: int, year: int) -> tuple[int, str]:
+def take_next(branch_id: int, year: int, code: str | None = None) -> tuple[int, str]:
     """Take the next number of ``branch_id`` for ``year``: ``(sequence, request_number)``.
 
     Must run inside the saving ``write_transaction()``; the counter change commits or
-    rolls back together with the request.
+    rolls back together with the request. ``code`` is the branch's code when the caller
+    read it in that transaction (else it is read here).
     """
     session.require("lis.requests.create")
     if db.transaction_depth() == 0:
         raise RuntimeError("request numbers are taken only inside the saving transaction")
-    code = present(
+    code = code or present(
         Branch.select(Branch.code).where(Branch.id == branch_id).scalar(),
         NotFoundError(translate("services.request_numbers", "La sucursal no existe.")),
     )

@@ -118,11 +118,12 @@ class AgeRules:
 
     @classmethod
     def from_settings(cls) -> AgeRules:
+        value = settings.get_many(settings.DISCOUNT_KEYS)
         return cls(
-            senior_age=int(settings.get("senior_age")),
-            senior_discount=Decimal(settings.get("senior_discount")),
-            elder_age=int(settings.get("elder_age")),
-            elder_discount=Decimal(settings.get("elder_discount")),
+            senior_age=int(value["senior_age"]),
+            senior_discount=Decimal(value["senior_discount"]),
+            elder_age=int(value["elder_age"]),
+            elder_discount=Decimal(value["elder_discount"]),
         )
 
     def percent_for(self, age: int | None, customer_type: str = "cliente") -> Decimal:
