@@ -11,6 +11,7 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.customers import CustomerData
 from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.util.text import clean
+from tests.unit.sql_spy import statements
 
 
 def _fts_ids(term: str) -> set[int]:
@@ -154,26 +155,13 @@ def test_email_fast_path_agrees_with_email_validator(text):
     _assert_agrees(customers.normalise_email, text, expected)
 
 
-def _statements(monkeypatch) -> list[str]:
-    """The SQL the database runs from now on."""
-    seen: list[str] = []
-    real = db.obj.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        seen.append(sql)
-        return real(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db.obj, "execute_sql", execute_sql)
-    return seen
-
-
 @pytest.mark.sqlite_only
 def test_inside_a_transaction_the_inserts_are_a_savepoint_unless_the_caller_needs_none(
     database, monkeypatch
 ):
     """The import rolls back all of itself on any failure: on SQLite its inserts run
     without the savepoint that made SQLite copy every changed page (issue 20)."""
-    seen = _statements(monkeypatch)
+    seen = statements(monkeypatch)
     with write_transaction():
         customers.insert_prepared([_prepared("Yesenia Lara", "99220011")])
     assert any(sql.startswith("SAVEPOINT") for sql in seen)

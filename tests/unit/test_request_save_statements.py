@@ -6,28 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from patolab_desktop.db.database import db
 from patolab_desktop.db.models import Branch, LabRequest, Setting
 from patolab_desktop.services import requests, settings
 from patolab_desktop.services.catalog import branches
 from patolab_desktop.services.errors import ValidationError
 from tests.unit.requests_fixtures import lab, make_branch, make_investigation  # noqa: F401
-
-TRANSACTION = ("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT", "ROLLBACK")
-
-
-def _statements(monkeypatch) -> list[str]:
-    """The SQL the database runs from now on, without the transaction's own statements."""
-    seen: list[str] = []
-    real = db.obj.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        if not sql.lstrip().upper().startswith(TRANSACTION):
-            seen.append(sql)
-        return real(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db.obj, "execute_sql", execute_sql)
-    return seen
+from tests.unit.sql_spy import TRANSACTION, statements
 
 
 def test_a_save_with_ten_investigations_takes_thirteen_statements(lab, monkeypatch):
@@ -37,13 +21,13 @@ def test_a_save_with_ten_investigations_takes_thirteen_statements(lab, monkeypat
     ten = [lab.hem, lab.glu, lab.ure, lab.col, lab.tri, lab.hdl]
     ten += [make_investigation(f"X{n}", f"Prueba {n}", "10") for n in range(4)]
     lab.create()  # the year's counter exists from the first request on
-    seen = _statements(monkeypatch)
+    seen = statements(monkeypatch, skip=TRANSACTION)
     request_id, _number = lab.create(*ten)
-    statements = list(seen)
+    ran = list(seen)
     assert LabRequest.get_by_id(request_id).lines_total == 10
-    assert len(statements) == 13, "\n".join(statements)
-    assert sum(sql.startswith('INSERT INTO "request_line"') for sql in statements) == 1
-    settings_reads = [sql for sql in statements if 'FROM "setting"' in sql]
+    assert len(ran) == 13, "\n".join(ran)
+    assert sum(sql.startswith('INSERT INTO "request_line"') for sql in ran) == 1
+    settings_reads = [sql for sql in ran if 'FROM "setting"' in sql]
     assert len(settings_reads) == 2  # the default branch, then the four discount settings
 
 
