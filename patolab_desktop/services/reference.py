@@ -60,8 +60,8 @@ def known_ids() -> tuple[frozenset[int], frozenset[int], dict[int, int]]:
     they were three statements a customer (an import updating 10,000 patients checks
     each one three times)."""
     return (
-        frozenset(g.id for g in Gender.select(Gender.id)),
-        frozenset(d.id for d in Department.select(Department.id)),
+        frozenset(gender_id for gender_id, _name in _genders()),  # the pickers' lists
+        frozenset(department_id for department_id, _name in departments()),
         dict(Municipality.select(Municipality.id, Municipality.department).tuples()),
     )
 
