@@ -411,8 +411,10 @@ def write_transaction() -> AbstractContextManager[object]:
 def planner_off(*settings: str) -> Iterator[None]:
     """PostgreSQL: the given planner methods (``enable_seqscan``…) off for the statements
     in this block, then back to what they were, so blocks nest. For a query whose plan
-    the planner misjudges from a ``LIKE``'s estimate. Three round trips whatever the
-    number of settings: their values read in one statement, set in one, put back in one.
+    the planner misjudges from a ``LIKE``'s estimate. Two round trips whatever the
+    number of settings: their values read and set in one statement (the read in a
+    subquery that ``OFFSET 0`` keeps apart, so it is done before the outer ``set_config``),
+    put back in one.
 
     Inside a transaction the settings are ``SET LOCAL``: its end puts the session's values
     back whatever happens, and a value another block set LOCAL is not made the session's.
@@ -428,8 +430,11 @@ def planner_off(*settings: str) -> Iterator[None]:
     status = db.connection().get_transaction_status
     scope = "LOCAL " if status() != TRANSACTION_STATUS_IDLE else ""
     read = ", ".join(f"current_setting('{name}')" for name in names)
-    before = db.execute_sql(f"SELECT {read}").fetchone()
-    db.execute_sql("; ".join(f"SET {scope}{name} = off" for name in names))
+    local = "true" if scope else "false"
+    turn_off = ", ".join(f"set_config('{name}', 'off', {local})" for name in names)
+    before = db.execute_sql(
+        f"SELECT found.*, {turn_off} FROM (SELECT {read} OFFSET 0) AS found"
+    ).fetchone()[: len(names)]
     try:
         yield
     finally:
