@@ -11,6 +11,7 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.customers import CustomerData
 from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.util.text import clean
+from tests.patient_csv_helpers import admin, write_csv_file  # noqa: F401 (fixture)
 from tests.unit.sql_spy import statements
 
 
@@ -199,3 +200,18 @@ def test_bulk_inserted_text_comes_back_exactly_as_prepared(database):
     row = Customer.get(Customer.name == "Xenia Paz")
     assert (row.address, row.notes, row.id_number) == (odd, "", None)
     assert (row.active, row.version, row.is_blocked) == (True, 1, False)
+
+
+def test_an_import_inserts_its_new_customers_in_name_order(tmp_path, database, admin):
+    """Issue 20: the new customers of an import are written in the order of their folded
+    names (the name indexes are then filled page after page); the plan and its preview
+    stay in file order."""
+    from patolab_desktop.services.customers import importing
+
+    names = ["Zoila Ávila", "ana Mejía", "Óscar Núñez", "Bertha Cruz", "Elvin Paz"]
+    rows = [["nombre", "telefono"]] + [[n, f"9{i:07d}"] for i, n in enumerate(names)]
+    plan = importing.analyse(write_csv_file(tmp_path / "p.csv", rows))
+    assert [r.values["name"] for r in plan.created] == names  # the preview: file order
+    importing.commit(plan)
+    by_id = [c.name for c in Customer.select(Customer.name).order_by(Customer.id)]
+    assert by_id == ["ana Mejía", "Bertha Cruz", "Elvin Paz", "Óscar Núñez", "Zoila Ávila"]

@@ -10,7 +10,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain
 from types import MappingProxyType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from peewee import EXCEPTIONS, CharField, ExceptionWrapper, IntegrityError, TextField
 
@@ -46,12 +46,18 @@ class PreparedCustomer:
     def values(self) -> dict:
         return dict(zip(self.columns, self.row, strict=False))
 
+    def value(self, column: str) -> Any:
+        """One stored value, without making the whole ``values`` dict."""
+        return self.row[self.columns.index(column)]
+
 
 _PREPARED_COLUMNS: dict[tuple, tuple] = {}  # interned column tuples
 _NO_ERRORS: Mapping[str, str] = MappingProxyType({})  # shared, read-only
 
 
-def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
+def prepare(
+    data: CustomerData, check_unique: bool = True, today: dt.date | None = None
+) -> PreparedCustomer:
     """``create``'s checks for a NEW customer saved even when incomplete, without writing.
 
     ``check_unique=False`` skips the per-row id_number query for a caller that looked the
@@ -59,7 +65,7 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     import also uses it that way to check an update's merged data before ``update``.
     """
     session.require("patients.create")
-    today = dt.date.today()
+    today = today or dt.date.today()  # an import's analysis gives its day once
     clean_ = _check(data, today, unique=check_unique, as_new=True)
     errors = _blocking(clean_, True)
     missing = tuple(

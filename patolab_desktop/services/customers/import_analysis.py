@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Collection
 
 from ...util.courtesy import courtesy
 from ...util.text import clean
@@ -47,11 +46,6 @@ def _changes(before: CustomerData, after: dict) -> list[str]:
         if (old or None) != (new or None) and not (old == 0 and new == 0):
             changed.append(label(_DATA_LABELS, attribute))
     return changed
-
-
-def _missing_labels(missing: Collection[str]) -> list[str]:
-    order = ["id_number", "age", "gender_id", "department_id", "municipality_id", "phone"]
-    return [label(_DATA_LABELS, k) for k in order if k in missing]
 
 
 def _reject(row: ImportRow, reason: str) -> None:
@@ -164,7 +158,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
                 )
                 continue
             before = stored.get(target) if target is not None else None
-            _plan_row(row, values, prepared, target, before)
+            _plan_row(row, values, prepared, target, before, lookups)
             if row.action == "reject":
                 continue
             if family and row.action == "create":
@@ -209,17 +203,12 @@ def _check_row(row: ImportRow, lookups: _Resolver) -> _CheckedRow | None:
     data = CustomerData(**values)
     if data.date_of_birth is not None:
         data.age = None  # the date of birth gives the age
-    prepared = bulk.prepare(data, check_unique=False)
+    prepared = bulk.prepare(data, check_unique=False, today=lookups.today)
     if prepared.errors:
         _reject(row, _reason(prepared.errors))
         return None
-    stored = prepared.values
-    return (
-        row,
-        values,
-        prepared,
-        (prepared.number, stored["phone"], stored["name_folded"]),
-    )
+    phone, name_folded = prepared.value("phone"), prepared.value("name_folded")
+    return row, values, prepared, (prepared.number, phone, name_folded)
 
 
 def _family_note() -> str:
@@ -287,6 +276,7 @@ def _plan_row(
     prepared: bulk.PreparedCustomer,
     target: int | None,
     before: CustomerData | None,
+    lookups: _Resolver,
 ) -> None:
     if target is None:
         # create()'s checks were made once by ``prepare``; the id numbers were looked up in
@@ -296,7 +286,7 @@ def _plan_row(
             data.age = None
         data.incomplete = bool(prepared.missing)
         row.action, row.data, row.prepared = "create", data, prepared
-        row.missing = _missing_labels(prepared.missing)
+        row.missing = lookups.missing_labels(prepared.missing)
         return
     if before is None:
         _reject(
@@ -312,13 +302,13 @@ def _plan_row(
         data.age = None  # the date of birth gives the age (the service ignores a declared one)
     data.incomplete = True  # missing values are tolerated; the service keeps the flag right
     # the same checks as update(); the id numbers were looked up in bulk (``_existing``)
-    merged = bulk.prepare(data, check_unique=False)
+    merged = bulk.prepare(data, check_unique=False, today=lookups.today)
     errors, missing = merged.errors, merged.missing
     if errors:
         _reject(row, _reason(errors))
         return
     row.action, row.data, row.customer_id = "update", data, target
-    row.missing = _missing_labels(missing)
+    row.missing = lookups.missing_labels(missing)
     # the stored number is encrypted: compare the normalised number itself
     row.changes = _changes(before, {**merged.values, "id_number": merged.number or None})
     if before.incomplete != bool(missing):

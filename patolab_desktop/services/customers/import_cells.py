@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ...db.models import Municipality
@@ -44,12 +44,30 @@ _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%d
 _AGE_RE = re.compile(r"^(\d{1,3})(?:[.,]0+)?(?:\s*(?:anos|ano|years|year|a))?$")
 
 
+# the preview lists a row's missing fields in this order
+_MISSING_ORDER = ("id_number", "age", "gender_id", "department_id", "municipality_id", "phone")
+
+
 class _Resolver:
     """Names typed in the file -> ids, through ``customers.resolve_*``, memoised per text
-    (a file repeats the same few departments thousands of times)."""
+    (a file repeats the same few departments thousands of times); and what an analysis
+    asks once: its day (``today``, for ages and birthdays) and the labels of each set of
+    missing fields (``missing_labels``)."""
 
     def __init__(self) -> None:
         self._memo: dict[tuple, object] = {}
+        self.today = dt.date.today()
+        self._labels: dict[tuple, tuple[str, ...]] = {}
+
+    def missing_labels(self, missing: Collection[str]) -> list[str]:
+        """The labels of the missing fields, in the preview's order, translated once per
+        set of fields (100,000 rows, each missing the same four: 0.24 s of look-ups)."""
+        key = tuple(missing)
+        labels = self._labels.get(key)
+        if labels is None:
+            labels = tuple(label(_DATA_LABELS, k) for k in _MISSING_ORDER if k in missing)
+            self._labels[key] = labels
+        return list(labels)
 
     def _resolve(self, key: tuple, fn: Any, *args: Any) -> Any:
         if key not in self._memo:

@@ -86,9 +86,10 @@ def commit(
     per 100 customers (``bulk.update_many``; one at a time they took 3 ms each on a
     million customers): after the bulk insert every update would also make SQLite's
     full-text index write out the entries it holds in memory (679 updates on a million
-    customers: 4.6 → 2.1 s). New customers are then inserted in multi-row statements
-    (``bulk.insert_prepared``). On SQLite the log the commit leaves is folded into the file
-    after it, off the caller's time (``checkpoint_after``).
+    customers: 4.6 → 2.1 s). New customers are then inserted in name order
+    (``_name_order``), in multi-row statements (``bulk.insert_prepared``). On SQLite the
+    log the commit leaves is folded into the file after it, off the caller's time
+    (``checkpoint_after``).
     ``ImportCancelled`` when ``cancelled()`` turns true, ``PatientImportError`` naming the
     line when a row can no longer be saved: in both cases the transaction is rolled back
     and the database is exactly as before.
@@ -113,8 +114,9 @@ def commit(
             done += len(chunk)
             _tick(progress, cancelled, done, total)
         result.updated = len(result.updated_ids)
-        for start in range(0, len(plan.created), INSERT_CHUNK):
-            chunk = plan.created[start : start + INSERT_CHUNK]
+        created = sorted(plan.created, key=_name_order)
+        for start in range(0, len(created), INSERT_CHUNK):
+            chunk = created[start : start + INSERT_CHUNK]
             try:
                 # any failure rolls the whole import back: no savepoint needed
                 bulk.insert_prepared(_prepared(chunk), savepoint=False)
@@ -137,6 +139,15 @@ def commit(
         if cancelled is not None and cancelled():
             raise ImportCancelled()
     return result
+
+
+def _name_order(row: ImportRow) -> str:
+    """The new customers are inserted in the order of their folded names: the indexes that
+    start with the name (the covering one holds the search text too) are then written page
+    after page instead of at random. SQLite, 99,288 new customers into a million: the
+    inserts 4.5-4.7 -> 3.7-3.8 s (a page cache of 1 GB instead of 200 MB: 4.45 s)."""
+    assert row.prepared is not None, row.line
+    return row.prepared.value("name_folded") or ""
 
 
 def _update_of(row: ImportRow) -> tuple[int, CustomerData]:
