@@ -11,7 +11,11 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.customers import CustomerData
 from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.util.text import clean
-from tests.patient_csv_helpers import admin, write_csv_file  # noqa: F401 (fixture)
+from tests.patient_csv_helpers import (  # noqa: F401 (fixture)
+    admin,
+    make_customer,
+    write_csv_file,
+)
 from tests.unit.sql_spy import statements
 
 
@@ -215,3 +219,25 @@ def test_an_import_inserts_its_new_customers_in_name_order(tmp_path, database, a
     importing.commit(plan)
     by_id = [c.name for c in Customer.select(Customer.name).order_by(Customer.id)]
     assert by_id == ["ana Mejía", "Bertha Cruz", "Elvin Paz", "Óscar Núñez", "Zoila Ávila"]
+
+
+def test_a_refused_import_names_the_first_line_of_the_file_not_of_the_name_order(
+    tmp_path, database, admin
+):
+    """Inserted in name order, a chunk refused because two of its id numbers were taken
+    meanwhile still names the earlier line of the file."""
+    from patolab_desktop.services.customers import importing
+
+    rows = [
+        ["nombre", "telefono", "dni"],
+        ["Zoila Ávila", "9911-2233", "0801-1990-12345"],
+        ["Ana Mejía", "9944-5566", "0801-1985-54321"],
+    ]
+    plan = importing.analyse(write_csv_file(tmp_path / "p.csv", rows))
+    assert len(plan.created) == 2
+    # another desk registers both numbers between the preview and the commit
+    make_customer(name="Otra Ana", phone="9812-3456", id_number="0801198554321")
+    make_customer(name="Otra Zoila", phone="9812-6543", id_number="0801199012345")
+    with pytest.raises(importing.PatientImportError, match=r"Línea 2 \(Zoila Ávila\)"):
+        importing.commit(plan)
+    assert Customer.select().count() == 2

@@ -222,8 +222,9 @@ def _row_failure(row: ImportRow, exc: Exception) -> str:
 
 
 def _chunk_failure(chunk: list[ImportRow], exc: ValidationError) -> str:
-    """Which row of a refused multi-row insert is to blame (someone took its id number)."""
-    for row in chunk:
+    """Which row of a refused multi-row insert is to blame (someone took its id number):
+    the first in the file among the chunk's (the chunk is in name order, ``_name_order``)."""
+    for row in sorted(chunk, key=lambda r: r.line):
         if row.data is not None and row.data.id_number:
             errors, _missing = validation.validate_incomplete(dataclasses.replace(row.data))
             if "id_number" in errors:
