@@ -416,8 +416,9 @@ def planner_off(*settings: str) -> Iterator[None]:
     subquery that ``OFFSET 0`` keeps apart, so it is done before the outer ``set_config``),
     put back in one.
 
-    Inside a transaction the settings are ``SET LOCAL``: its end puts the session's values
-    back whatever happens, and a value another block set LOCAL is not made the session's.
+    Inside a transaction the settings are local (``set_config(…, true)``, as ``SET LOCAL``):
+    its end puts the session's values back whatever happens, and a value another block set
+    LOCAL is not made the session's.
     A statement of the block that failed leaves the transaction refusing every other one
     until its rollback, which undoes the settings: nothing is put back then, so the caller
     sees the block's own error. Nothing on SQLite."""
@@ -428,9 +429,8 @@ def planner_off(*settings: str) -> Iterator[None]:
     if len(names) != len(settings):
         raise ValueError(f"not a planner setting: {settings!r}")
     status = db.connection().get_transaction_status
-    scope = "LOCAL " if status() != TRANSACTION_STATUS_IDLE else ""
+    local = "true" if status() != TRANSACTION_STATUS_IDLE else "false"  # SET LOCAL or SET
     read = ", ".join(f"current_setting('{name}')" for name in names)
-    local = "true" if scope else "false"
     turn_off = ", ".join(f"set_config('{name}', 'off', {local})" for name in names)
     before = db.execute_sql(
         f"SELECT found.*, {turn_off} FROM (SELECT {read} OFFSET 0) AS found"
@@ -439,12 +439,11 @@ def planner_off(*settings: str) -> Iterator[None]:
         yield
     finally:
         if status() != TRANSACTION_STATUS_INERROR:
-            db.execute_sql(
-                "; ".join(
-                    f"SET {scope}{name} = {'on' if value == 'on' else 'off'}"
-                    for name, value in zip(names, before, strict=True)
-                )
+            put_back = ", ".join(
+                f"set_config('{name}', '{'on' if value == 'on' else 'off'}', {local})"
+                for name, value in zip(names, before, strict=True)
             )
+            db.execute_sql(f"SELECT {put_back}")
 
 
 # psycopg2's transaction states (``connection.get_transaction_status``), by number so that
