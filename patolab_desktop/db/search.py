@@ -17,6 +17,7 @@ from __future__ import annotations
 from peewee import Database, PostgresqlDatabase
 
 from ..util.faults import pause_point
+from ..util.identity_crypto import TOKEN_PATTERN
 
 FTS_TABLE = "customer_fts"
 TRIGGERS = ("customer_fts_ai", "customer_fts_ad", "customer_fts_au")
@@ -80,6 +81,20 @@ NAME_WALK_DDL = (
     "INCLUDE (email) WHERE active AND id > 0"
 )
 
+# PostgreSQL (issue 20, schema 19): the customers of a DNI's municipality ("0801") found
+# by their 4-digit identity token on a B-tree instead of the trigram index. The token is
+# the first upper-case word of the search text (``identity.search_tokens``: ``KP`` and 20
+# letters A-P, the 4-digit prefix's before the 8-digit one; nothing else in the text is
+# upper case). 1,000,000 customers, «0708»: the token's 1,334 rows were 2.8 ms of trigram
+# lists (five trigrams, each in tens of thousands of tokens), 0.2 ms here; the whole list
+# of the term's 1,723 matches 9.0 -> 5.9 ms. Building it took 2.7 s.
+DNI_PREFIX_INDEX = "customer_dni_prefix"
+DNI_PREFIX_PATTERN = TOKEN_PATTERN
+DNI_PREFIX_DDL = (
+    f"CREATE INDEX IF NOT EXISTS {DNI_PREFIX_INDEX} ON customer "
+    f"((substring(search_text, '{DNI_PREFIX_PATTERN}')))"
+)
+
 MIN_TRIGRAM = 3
 
 
@@ -95,11 +110,18 @@ def install_name_walk_index(database: Database) -> None:
         database.execute_sql(NAME_WALK_DDL)
 
 
+def install_dni_prefix_index(database: Database) -> None:
+    """PostgreSQL: the B-tree of the DNI's 4-digit search token (``DNI_PREFIX_INDEX``)."""
+    if isinstance(database, PostgresqlDatabase):
+        database.execute_sql(DNI_PREFIX_DDL)
+
+
 def install(database: Database) -> None:
     ddl = _POSTGRES_DDL if isinstance(database, PostgresqlDatabase) else _SQLITE_DDL
     for statement in ddl:
         database.execute_sql(statement)
     install_name_walk_index(database)
+    install_dni_prefix_index(database)
     # before schema 14 (an older database being upgraded) there is no id_hash yet
     if any(c.name == "id_hash" for c in database.get_columns("customer")):
         install_identity_index(database)

@@ -185,6 +185,9 @@ def prefix_token(term: str) -> str | None:
         return None
 
 
+# the digits of the prefix whose token comes first in a search text (the municipality)
+FIRST_PREFIX_DIGITS = crypto.PREFIX_LENGTHS[0]
+
 NO_MATCH = "h1:-"  # never a stored hash: a search by number without the key finds nothing
 
 

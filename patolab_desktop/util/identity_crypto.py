@@ -49,6 +49,9 @@ NONCE_BYTES = 12
 CIPHER_PREFIX = "e1:"  # version of the format, so a later change can be recognised
 HASH_PREFIX = "h1:"
 PREFIX_LENGTHS = (4, 8)  # municipality code; municipality + year of registration
+# a search token (``prefix_hashes``) as a POSIX regular expression (PostgreSQL's index of
+# the municipality token, ``db.search.DNI_PREFIX_INDEX``)
+TOKEN_PATTERN = "KP[A-P]{20}"
 _AAD = b"customer.id_number"
 
 

@@ -16,6 +16,7 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.customers import search_plan
 from patolab_desktop.services.customers.search import _name_walk_conditions
 from tests.conftest import PG_URL
+from tests.index_helpers import index_names, made_again_by_upgrade
 from tests.paging_helpers import every_page
 
 F = customers.CustomerFilter
@@ -137,24 +138,13 @@ def test_only_a_walk_that_names_the_predicate_can_use_the_narrow_index(people):
 
 
 def test_the_narrow_index_is_made_on_postgresql_only(database):
-    names = (
-        {r[0] for r in db.execute_sql("SELECT indexname FROM pg_indexes").fetchall()}
-        if not is_sqlite()
-        else {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master").fetchall()}
-    )
-    assert (fts.NAME_WALK_INDEX in names) is (not is_sqlite())
+    assert (fts.NAME_WALK_INDEX in index_names()) is (not is_sqlite())
     assert 18 in migrations.POSTGRES_ONLY_STEPS  # an SQLite file is not copied for it
 
 
 @needs_pg
 def test_a_database_of_schema_17_gets_the_index(database):
-    db.execute_sql(f"DROP INDEX {fts.NAME_WALK_INDEX}")
-    db.execute_sql("UPDATE schema_version SET version = 17 WHERE version > 17")
-    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION >= 18
-    found = db.execute_sql(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = %s", (fts.NAME_WALK_INDEX,)
-    ).fetchone()
-    assert found and "WHERE (active AND (id > 0))" in found[0]
+    assert "WHERE (active AND (id > 0))" in made_again_by_upgrade(fts.NAME_WALK_INDEX, 18)
 
 
 def test_filters_short_terms_and_digits_keep_the_walk_of_the_search_text(people):

@@ -135,8 +135,13 @@ def _contains(term: str, sqlite: bool) -> Node:
 TOKEN_INDEXED_CHARS = 7
 
 
-def _holds_token(token: str) -> Node:
-    """PostgreSQL's trigram list: the rows whose search text holds ``token``."""
+def _holds_token(token: str, term: str) -> Node:
+    """PostgreSQL: the rows whose search text holds ``token``, the search token of the
+    identity-number prefix ``term``. A municipality's (4 digits) is the text's first token:
+    its own B-tree (``fts.DNI_PREFIX_INDEX``, the same expression); a longer prefix's goes
+    through the trigram index."""
+    if len(term) == identity.FIRST_PREFIX_DIGITS:
+        return fn.substring(Customer.search_text, SQL(f"'{fts.DNI_PREFIX_PATTERN}'")) == token
     return _like_substring(Customer.search_text, token[:TOKEN_INDEXED_CHARS]) & (
         fn.strpos(Customer.search_text, token) > 0
     )
@@ -383,7 +388,7 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
     terms = []
     for t in result.long:  # a DNI prefix is found through its keyed token (issue 15)
         token = result.alternatives.get(t)
-        terms.append(_contains(t, False) | _holds_token(token) if token else _contains(t, False))
+        terms.append(_contains(t, False) | _holds_token(token, t) if token else _contains(t, False))
     where, params = _expression_sql(terms)
     source = Source(
         "trgm",
