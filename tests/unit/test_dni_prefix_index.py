@@ -118,3 +118,37 @@ def test_a_municipality_token_is_read_through_its_b_tree_and_a_year_through_the_
     found, shown = _holders("08011990")
     assert found == {people["dni"]}
     assert fts.DNI_PREFIX_INDEX not in shown
+
+
+def test_a_municipality_match_asks_three_trigrams_of_its_token_past_the_kp_mark(database):
+    token = identity.prefix_token("0801")
+    assert token is not None
+    expression = fts.match_expression(["0801"], {"0801": token})
+    asked = re.findall(r'"([^"]+)"', expression)
+    assert asked == ["080", "801", token[2:5], token[5:8], token[8:11]]
+
+
+@pytest.mark.parametrize("walk", [True, False], ids=["walk", "candidates"])
+def test_a_name_holding_those_trigrams_is_not_taken_for_the_token(
+    people, register, monkeypatch, walk
+):
+    """The MATCH is case-blind and reads part of the token only: a name that holds its
+    trigrams is a candidate, and the test of the whole token drops it, whether the page
+    walks the name order or is made from the candidates."""
+    token = identity.prefix_token("0801")
+    assert token is not None
+    part = token[2:11].lower()
+    lookalike = register(first_name=part[:6], last_name=part[6:], id_number="0501-1977-77777")
+    if not walk:  # never dense enough to walk: the candidate list drives
+        monkeypatch.setattr(search_plan, "DENSE_WALK", 0)
+    filters = customers.CustomerFilter(search="0801")
+    the_plan = search_plan.plan(filters, "name", 100)
+    assert (the_plan.driver == "") is walk or not is_sqlite()
+    if is_sqlite():
+        expression = fts.match_expression(["0801"], {"0801": token})
+        sql = f"SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?"
+        assert lookalike in {r[0] for r in db.execute_sql(sql, (expression,)).fetchall()}
+    found = {row["id"] for row in customers.page(filters, PageRequest()).rows}
+    expected = {people["dni"], people["dni_other_year"], people["rtn"], people["phone"]}
+    assert found == expected
+    assert customers.count(filters) == len(expected)
