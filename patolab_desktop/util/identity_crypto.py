@@ -51,7 +51,8 @@ HASH_PREFIX = "h1:"
 PREFIX_LENGTHS = (4, 8)  # municipality code; municipality + year of registration
 # a search token (``prefix_hashes``) as a POSIX regular expression (PostgreSQL's index of
 # the municipality token, ``db.search.DNI_PREFIX_INDEX``)
-TOKEN_PATTERN = "KP[A-P]{20}"
+TOKEN_MARK = "KP"  # the two letters every search token starts with
+TOKEN_PATTERN = TOKEN_MARK + "[A-P]{20}"
 _AAD = b"customer.id_number"
 
 
@@ -189,7 +190,7 @@ class IdentityKeys:
         for length in PREFIX_LENGTHS:
             if len(digits) > length:
                 mac = self._prefix_key.digest(f"{length}:{digits[:length]}".encode())
-                tokens.append("KP" + mac[:10].hex().translate(_HEX_TO_LETTERS))
+                tokens.append(TOKEN_MARK + mac[:10].hex().translate(_HEX_TO_LETTERS))
         return tokens
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services import customers
+from patolab_desktop.services import customers, identity
 from patolab_desktop.services.customers import search as customer_search
 from patolab_desktop.services.customers import search_plan
 from patolab_desktop.services.paging import PageRequest
@@ -569,19 +569,21 @@ def test_a_name_walks_a_longer_stretch_than_a_number_before_listing_candidates(p
     assert {f: _all(F(search=f), "name", False) for f in ("perez", "9988")} == expected
 
 
+TWO_OF_0801 = ["José Pérez Muñoz", "María José Núñez Ordóñez"]
+
+
+@pytest.mark.parametrize("term, expected", [("0801", TWO_OF_0801), ("0801-1990", TWO_OF_0801[:1])])
 @pytest.mark.parametrize("mode", ["candidates", "walk"])
 def test_a_dni_prefix_finds_its_token_not_one_that_shares_its_indexed_letters(
-    people, monkeypatch, mode
+    people, monkeypatch, mode, term, expected
 ):
-    """Issue 20: PostgreSQL lists the rows of a DNI prefix's token by its first letters
-    through the trigram index and checks the whole token on each row: a row holding
-    another token with the same first letters is not found."""
-    from patolab_desktop.services import identity
-
-    token = identity.prefix_token("0801")
-    assert token and len(token) > search_plan.TOKEN_INDEXED_CHARS
-    tail = token[search_plan.TOKEN_INDEXED_CHARS :]
-    near = token[: search_plan.TOKEN_INDEXED_CHARS] + tail.translate(str.maketrans("AB", "BA"))
+    """Issue 20: PostgreSQL lists the rows of a DNI prefix's token by some of its letters
+    (a municipality's: by the first token) and checks the whole token on each row: a row
+    holding another token with the same first letters is not found."""
+    token = identity.prefix_token(term.replace("-", ""))
+    indexed = search_plan.TOKEN_INDEXED.stop
+    assert token and len(token) > indexed
+    near = token[:indexed] + token[indexed:].translate(str.maketrans("AB", "BA"))
     near = near if near != token else token[:-1] + ("A" if token[-1] != "A" else "B")
     Customer.update(search_text=Customer.search_text.concat(" " + near)).where(
         Customer.id == people["Mario"]
@@ -590,9 +592,8 @@ def test_a_dni_prefix_finds_its_token_not_one_that_shares_its_indexed_letters(
     monkeypatch.setattr(search_plan, "NAME_DENSE_WALK", 0)
     if mode == "candidates":  # PostgreSQL: the trigram list drives the page
         monkeypatch.setattr(search_plan, "IN_ROW_COST", 0)
-        assert search_plan.plan(F(search="0801"), "name", 100).ids is not None
+        assert search_plan.plan(F(search=term), "name", 100).ids is not None
     else:
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
-    expected = ["José Pérez Muñoz", "María José Núñez Ordóñez"]
-    assert names(F(search="0801"), sort="name") == expected
-    assert customers.count(F(search="0801")) == 2
+    assert names(F(search=term), sort="name") == expected
+    assert customers.count(F(search=term)) == len(expected)
