@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from patolab_desktop.db import search as fts
 from patolab_desktop.db.models import Customer
 from patolab_desktop.services import customers, identity
 from patolab_desktop.services.customers import search as customer_search
@@ -581,7 +582,7 @@ def test_a_dni_prefix_finds_its_token_not_one_that_shares_its_indexed_letters(
     (a municipality's: by the first token) and checks the whole token on each row: a row
     holding another token with the same first letters is not found."""
     token = identity.prefix_token(term.replace("-", ""))
-    indexed = search_plan.TOKEN_INDEXED.stop
+    indexed = fts.TOKEN_INDEXED.stop
     assert token and len(token) > indexed
     near = token[:indexed] + token[indexed:].translate(str.maketrans("AB", "BA"))
     near = near if near != token else token[:-1] + ("A" if token[-1] != "A" else "B")

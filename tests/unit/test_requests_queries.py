@@ -440,3 +440,23 @@ def test_many_patients_grows_with_the_square_root_of_the_customers(lab, customer
         moved = make_customer("Paciente Último")
         Customer.update(id=customers).where(Customer.id == moved).execute()
     assert request_search._many_patients() == threshold
+
+
+def test_a_name_holding_an_id_prefix_tokens_trigrams_is_not_taken_for_it(many):
+    """SQLite's MATCH asks a few trigrams of an identity token, case-blind: a patient whose
+    name holds them is a candidate, and the test of the whole token drops it."""
+    from patolab_desktop.services import identity
+
+    token = identity.prefix_token("08011990")
+    assert token is not None
+    part = token[2:11].lower()
+    lookalike = make_customer(f"{part[:6]} {part[6:]}", id_number="0501197777777")
+    requests.create(
+        requests.RequestDraft(
+            patient_id=lookalike,
+            doctor_id=many["lab"].doctor,
+            investigation_ids=[many["lab"].hem],
+        )
+    )
+    rows = _all(requests.RequestFilter(search="08011990"))
+    assert {r["patient_name"] for r in rows} == {"José Álvarez Muñoz"}

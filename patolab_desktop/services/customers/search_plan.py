@@ -16,7 +16,6 @@ from peewee import SQL, ColumnBase, Expression, Field, ModelSelect, Node, NodeLi
 from ...db import search as fts
 from ...db.database import db, is_sqlite, one_of, planner_off
 from ...db.models import Customer
-from ...util.identity_crypto import TOKEN_MARK
 from ...util.text import digits, fold, search_input
 from .. import identity
 from .types import DEFAULT_SORT, SORTS, CustomerFilter
@@ -127,26 +126,15 @@ def _contains(term: str, sqlite: bool) -> Node:
     return _like_substring(Customer.search_text, term)
 
 
-# A keyed token is 22 letters of a 16-letter alphabet, so each of its 20 trigrams stands in
-# tens of thousands of rows: the trigram index read them all for the whole token. Its
-# first 7 letters (5 trigrams) find the same rows, and ``strpos`` checks the whole token
-# on each. 1,000,000 customers, nine 4-digit terms: 22 letters 12-14 ms, 8 letters 7-9.
-# Eight others, the list of matches alone, 8 -> 7 letters: 5.1-6.1 -> 4.6-5.1 ms (6: the
-# same, a few rows found for nothing; 5: 1,800 rows found for nothing, 4.6-7.7 ms).
-# The 7 letters are taken after the ``KP`` every token starts with (a trigram «kpx» is in
-# a sixteenth of all tokens): «98812345»'s list 3.0-3.7 -> 2.3-2.5 ms.
-TOKEN_INDEXED_CHARS = 7
-TOKEN_INDEXED = slice(len(TOKEN_MARK), len(TOKEN_MARK) + TOKEN_INDEXED_CHARS)
-
-
 def _holds_token(token: str, term: str) -> Node:
     """PostgreSQL: the rows whose search text holds ``token``, the search token of the
     identity-number prefix ``term``. A municipality's (4 digits) is the text's first token:
-    its own B-tree (``fts.DNI_PREFIX_INDEX``, the same expression); a longer prefix's goes
-    through the trigram index."""
+    its own B-tree (``fts.DNI_PREFIX_INDEX``, the same expression); a longer prefix's is
+    asked of the trigram index by a few of its letters (``fts.TOKEN_INDEXED``: each of a
+    token's trigrams stands in tens of thousands of rows) and checked whole by ``strpos``."""
     if len(term) == identity.FIRST_PREFIX_DIGITS:
         return fn.substring(Customer.search_text, SQL(f"'{fts.DNI_PREFIX_PATTERN}'")) == token
-    return _like_substring(Customer.search_text, token[TOKEN_INDEXED]) & (
+    return _like_substring(Customer.search_text, token[fts.TOKEN_INDEXED]) & (
         fn.strpos(Customer.search_text, token) > 0
     )
 

@@ -128,11 +128,18 @@ def _patient_terms_condition(
             )
         return model.search_text.contains(term)
 
+    def holds_token(token: str) -> Node:
+        if like:  # the trigram index asked for a few letters, the whole token checked
+            return contains(token[customer_search.TOKEN_INDEXED]) & (
+                fn.strpos(model.search_text, token) > 0
+            )
+        return model.search_text.contains(token)
+
     condition = None
     for term in terms:
         part = contains(term)
         if term in alternatives:
-            part = part | contains(alternatives[term])
+            part = part | holds_token(alternatives[term])
         condition = part if condition is None else (condition & part)
     return condition
 
