@@ -243,8 +243,7 @@ def _name_walk_conditions(filters: CustomerFilter, the_plan: Plan) -> list[Node]
         Customer.active == True,  # noqa: E712 - a peewee expression, not a truth test
         Customer.id > 0,
         *(
-            search_plan._like_substring(Customer.name_folded, t)
-            | search_plan._like_substring(Customer.email, t)
+            fts.like_substring(Customer.name_folded, t) | fts.like_substring(Customer.email, t)
             for t in the_plan.long
         ),
     ]

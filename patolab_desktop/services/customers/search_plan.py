@@ -114,16 +114,10 @@ def _plus(expr: Node) -> NodeList:
     return NodeList((SQL("+"), expr), glue="")
 
 
-def _like_substring(expr: Node, text: str) -> NodeList:
-    """``expr LIKE '%text%'`` with ``%`` and ``_`` in ``text`` taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return NodeList((expr, SQL("LIKE"), Value(f"%{escaped}%"), SQL("ESCAPE '\\'")))
-
-
 def _contains(term: str, sqlite: bool) -> Node:
     if sqlite:
         return fn.instr(Customer.search_text, term) > 0
-    return _like_substring(Customer.search_text, term)
+    return fts.like_substring(Customer.search_text, term)
 
 
 def _holds_token(token: str, term: str) -> Node:
@@ -133,17 +127,15 @@ def _holds_token(token: str, term: str) -> Node:
     asked of the trigram index by a few of its letters (``fts.TOKEN_INDEXED``: each of a
     token's trigrams stands in tens of thousands of rows) and checked whole by ``strpos``."""
     if len(term) == identity.FIRST_PREFIX_DIGITS:
-        return fn.substring(Customer.search_text, SQL(f"'{fts.DNI_PREFIX_PATTERN}'")) == token
-    return _like_substring(Customer.search_text, token[fts.TOKEN_INDEXED]) & (
-        fn.strpos(Customer.search_text, token) > 0
-    )
+        return fts.first_token(Customer.search_text) == token
+    return fts.holds_token(Customer.search_text, token)
 
 
 def _word_prefix(term: str, sqlite: bool) -> Node:
     text = Value(" ").concat(Customer.search_text)
     if sqlite:
         return fn.instr(text, " " + term) > 0
-    return _like_substring(text, " " + term)
+    return fts.like_substring(text, " " + term)
 
 
 def _prefix_condition(term: str, col: Callable[[Field], ColumnBase]) -> Expression:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from peewee import SQL, Case, ColumnBase, Expression, Node, NodeList, Value, fn
+from peewee import SQL, Case, ColumnBase, Expression, Node, fn
 
 from ...db import search as customer_search
 from ...db.database import db, is_sqlite, planner_off
@@ -122,17 +122,12 @@ def _patient_terms_condition(
 
     def contains(term: str) -> Node:
         if like:
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            return NodeList(
-                (model.search_text, SQL("LIKE"), Value(f"%{escaped}%"), SQL("ESCAPE '\\'"))
-            )
+            return customer_search.like_substring(model.search_text, term)
         return model.search_text.contains(term)
 
     def holds_token(token: str) -> Node:
-        if like:  # the trigram index asked for a few letters, the whole token checked
-            return contains(token[customer_search.TOKEN_INDEXED]) & (
-                fn.strpos(model.search_text, token) > 0
-            )
+        if like:
+            return customer_search.holds_token(model.search_text, token)
         return model.search_text.contains(token)
 
     condition = None
