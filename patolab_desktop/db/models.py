@@ -185,7 +185,8 @@ class Customer(BaseModel):
             ),
             (("active", "created_at", "id"), False),
             # (active, X, id): keyset sort by id_number (a stable order of the ciphertexts:
-            # the numbers themselves are encrypted) / prefix search and sort by phone
+            # the numbers themselves are encrypted; SQLite only, PostgreSQL drops it:
+            # db/search.py CIPHERTEXT_ORDER_INDEX) / prefix search and sort by phone
             (("active", "id_number", "id"), False),
             # the exact search by number: the unique index on (id_hash, active) of
             # db/search.py (schema 17)

@@ -104,13 +104,14 @@ STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (17, "un solo índice único de los números de identidad", _one_id_hash_index),
     (18, "PostgreSQL: índice estrecho para buscar por nombre", search.install_name_walk_index),
     (19, "PostgreSQL: índice del municipio del DNI", search.install_dni_prefix_index),
+    (20, "PostgreSQL: sin el índice por identidad cifrada", search.drop_ciphertext_order_index),
 ]
 
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 # Steps that change nothing in an SQLite file: a database that only lacks these is brought
 # up to date without the copy taken before migrating (4.5 GB at 1,000,000 customers: about
 # 20 s at the first start of a new version, for nothing).
-POSTGRES_ONLY_STEPS = frozenset({16, 18, 19})
+POSTGRES_ONLY_STEPS = frozenset({16, 18, 19, 20})
 IDENTITY_STEP = 14  # the step that encrypts the identity numbers (see ``upgrade``)
 
 
