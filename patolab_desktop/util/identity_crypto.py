@@ -117,7 +117,7 @@ else:  # Python 3.10: no strict mode in binascii
 class IdentityKeys:
     """The sub-keys of one data key, derived once: encrypt, decrypt and hash values."""
 
-    __slots__ = ("_aead", "_hash_key", "_key", "_open", "_prefix_key", "check")
+    __slots__ = ("_aead", "_hash_key", "_key", "_open", "_prefix_key", "_tokens", "check")
 
     def __init__(self, key: bytes) -> None:
         if len(key) != KEY_BYTES:
@@ -127,6 +127,7 @@ class IdentityKeys:
         self._open = self._opener()
         self._hash_key = _Mac(_subkey(key, b"patolab id-number hash"))
         self._prefix_key = _Mac(_subkey(key, b"patolab id-number prefix"))
+        self._tokens: dict[str, str] = {}  # prefix_hashes' tokens, by prefix (bounded)
         self.check = hmac.new(_subkey(key, b"patolab key check"), b"check", "sha256").hexdigest()[
             :16
         ]
@@ -187,14 +188,26 @@ class IdentityKeys:
         ``KP`` + 20 upper-case letters. Upper case and letters only, so no typed search
         term (folded to lower case; digits for numbers) is ever a substring of a token."""
         tokens = []
+        known = self._tokens
         for length in PREFIX_LENGTHS:
             if len(digits) > length:
-                mac = self._prefix_key.digest(f"{length}:{digits[:length]}".encode())
-                tokens.append(TOKEN_MARK + mac[:10].hex().translate(_HEX_TO_LETTERS))
+                prefix = f"{length}:{digits[:length]}"
+                token = known.get(prefix)
+                if token is None:
+                    mac = self._prefix_key.digest(prefix.encode())
+                    token = TOKEN_MARK + mac[:10].hex().translate(_HEX_TO_LETTERS)
+                    if len(known) >= MAX_KNOWN_TOKENS:
+                        known.clear()
+                    known[prefix] = token
+                tokens.append(token)
         return tokens
 
 
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "ABCDEFGHIJKLMNOP")
+# Tokens remembered by ``prefix_hashes``: a number's prefixes repeat (298 municipalities,
+# and a municipality's people are born in a few dozen years), so an import or a migration
+# mostly finds them there. A token is what the search text already stores, not a number.
+MAX_KNOWN_TOKENS = 65_536
 
 
 @lru_cache(maxsize=16)

@@ -79,6 +79,28 @@ def test_prefix_tokens_cover_the_municipality_and_the_year_only():
     assert not any("0801" in t for t in mine)
 
 
+def test_remembered_prefix_tokens_are_the_keyed_hashes_themselves(monkeypatch):
+    """Issue 20: ``prefix_hashes`` remembers the tokens of the prefixes it has seen (an
+    import repeats them); a remembered token is the one a fresh computation gives, under
+    this key only, and the memory stays bounded."""
+    key = ic.new_key()
+    keys = ic.IdentityKeys(key)
+    numbers = ["0801199012345", "0801199054321", "0801198512345", "0501199012345"]
+    first = [keys.prefix_hashes(n) for n in numbers]
+    again = [keys.prefix_hashes(n) for n in numbers]  # from memory
+    fresh = [ic.IdentityKeys(key).prefix_hashes(n) for n in numbers]
+    assert first == again == fresh
+    assert first[0] == first[1] and first[0][0] == first[2][0] != first[3][0]
+    assert ic.IdentityKeys(ic.new_key()).prefix_hashes(numbers[0]) != first[0]
+    monkeypatch.setattr(ic, "MAX_KNOWN_TOKENS", 3)
+    small = ic.IdentityKeys(key)
+    for n in range(20):
+        assert small.prefix_hashes(f"08011{n:03d}12345") == ic.IdentityKeys(key).prefix_hashes(
+            f"08011{n:03d}12345"
+        )
+        assert len(small._tokens) <= 3
+
+
 def test_recovery_key_round_trip_tolerates_typing():
     key = ic.new_key()
     text = ic.recovery_text(key)

@@ -106,8 +106,8 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             if item is not None:
                 checked.append(item)
         by_number, by_phone = _existing(
-            {key[0] for _r, _v, _p, key in checked if key[0]},
-            {key[1] for _r, _v, _p, key in checked},
+            {key[0]: prepared.value("id_hash") for *_rest, prepared, key in checked if key[0]},
+            {key[1] for *_rest, key in checked},
         )
         candidates = {by_number[key[0]] for *_rest, key in checked if key[0] in by_number}
         candidates.update(
@@ -117,7 +117,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             if names_agree(key[2], c[1])
         )
         stored = customer_records._stored_many(candidates)  # the customers this chunk may update
-        for row, values, prepared, (number, phone, name_folded) in checked:
+        for row, values, data, prepared, (number, phone, name_folded) in checked:
             let_others_run()
             duplicate = None
             if number and number in seen_number:
@@ -158,7 +158,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
                 )
                 continue
             before = stored.get(target) if target is not None else None
-            _plan_row(row, values, prepared, target, before, lookups)
+            _plan_row(row, values, data, prepared, target, before, lookups)
             if row.action == "reject":
                 continue
             if family and row.action == "create":
@@ -180,13 +180,15 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
     return plan
 
 
-# a row that passed the checks: (row, file values, prepared customer, its keys)
-_CheckedRow = tuple[ImportRow, dict, bulk.PreparedCustomer, tuple[str, str, str]]
+# a row that passed the checks: (row, file values, the same as a new customer's data,
+# prepared customer, its keys)
+_CheckedRow = tuple[ImportRow, dict, CustomerData, bulk.PreparedCustomer, tuple[str, str, str]]
 
 
 def _check_row(row: ImportRow, lookups: _Resolver) -> _CheckedRow | None:
-    """(row, file values, PreparedCustomer, (id number, E.164 phone, folded name)) or None
-    when the row is rejected. The keys are the customers service's own normalisation."""
+    """(row, file values, their CustomerData, PreparedCustomer, (id number, E.164 phone,
+    folded name)) or None when the row is rejected. The keys are the customers service's
+    own normalisation."""
     if row.action == "reject":
         return None
     if not clean(row.values.get("name")):
@@ -208,7 +210,7 @@ def _check_row(row: ImportRow, lookups: _Resolver) -> _CheckedRow | None:
         _reject(row, _reason(prepared.errors))
         return None
     phone, name_folded = prepared.value("phone"), prepared.value("name_folded")
-    return row, values, prepared, (prepared.number, phone, name_folded)
+    return row, values, data, prepared, (prepared.number, phone, name_folded)
 
 
 def _family_note() -> str:
@@ -273,17 +275,16 @@ def _merge_repeated(rows: list[ImportRow], lookups: _Resolver) -> list[ImportRow
 def _plan_row(
     row: ImportRow,
     values: dict,
+    data: CustomerData,
     prepared: bulk.PreparedCustomer,
     target: int | None,
     before: CustomerData | None,
     lookups: _Resolver,
 ) -> None:
+    """``values``: the file's; ``data``: the same as a new customer (``_check_row``'s)."""
     if target is None:
         # create()'s checks were made once by ``prepare``; the id numbers were looked up in
         # bulk by ``_existing`` (the unique index still guards the insert)
-        data = CustomerData(**values)
-        if data.date_of_birth is not None:
-            data.age = None
         data.incomplete = bool(prepared.missing)
         row.action, row.data, row.prepared = "create", data, prepared
         row.missing = lookups.missing_labels(prepared.missing)

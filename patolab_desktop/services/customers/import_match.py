@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from ...db.database import db
 from ...db.models import Customer
 from ...util.text import clean, fold
-from .. import identity
 from . import formats
 from .import_plan import LOOKUP_CHUNK, ImportRow
 
@@ -20,12 +19,14 @@ def _chunks(items: list[str], size: int = LOOKUP_CHUNK) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def _existing(numbers: set[str], phones: set[str]) -> tuple[dict, dict]:
-    """Active customers by id_number, and by phone -> [(id, folded name, id_number)]."""
+def _existing(hashes: dict[str, str], phones: set[str]) -> tuple[dict, dict]:
+    """Active customers by id_number, and by phone -> [(id, folded name, id_number)].
+
+    ``hashes``: each id_number -> its keyed hash (``identity.seal``'s, which the checks
+    computed for the row already): the numbers are encrypted, looked up by that hash."""
     by_number: dict[str, int] = {}
     by_phone: dict[str, list[tuple[int, str, str]]] = {}
-    hash_of = identity.hasher()  # the numbers are encrypted: looked up by keyed hash
-    number_of = {hash_of(number): number for number in numbers}
+    number_of = {hashed: number for number, hashed in hashes.items()}
     for chunk in _chunks(sorted(number_of)):
         for cid, hashed in _active_where_in("id, id_hash", "id_hash", chunk):
             by_number.setdefault(number_of[hashed], cid)
