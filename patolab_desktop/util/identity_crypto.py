@@ -205,8 +205,11 @@ class IdentityKeys:
 
 _HEX_TO_LETTERS = str.maketrans("0123456789abcdef", "ABCDEFGHIJKLMNOP")
 # Tokens remembered by ``prefix_hashes``: a number's prefixes repeat (298 municipalities,
-# and a municipality's people are born in a few dozen years), so an import or a migration
-# mostly finds them there. A token is what the search text already stores, not a number.
+# and a municipality's people are born in a few dozen years: about 30,000 4- and 8-digit
+# prefixes), so an import or a migration mostly finds them there. The memory is keyed by
+# the prefixes themselves (their digits, also those of a typed 4- or 8-digit search term)
+# and lives as long as these keys, in the memory that already holds the data key; full,
+# it is emptied at once (only a recomputation follows).
 MAX_KNOWN_TOKENS = 65_536
 
 

@@ -4,9 +4,9 @@ Search terms are folded like ``customer.search_text`` (lower case, no accents) a
 on spaces; every term must match. A term made only of digits and phone punctuation
 ("9988-7766", "0801-1990", "+504") is reduced to its digits. Terms of 3+ characters
 are substrings, found through the FTS5 trigram index. Shorter terms are prefixes: alone,
-of the name (letters) or of the id_number / phone (digits), through the
-``(active, name_folded, …)``, ``(active, id_number, id)`` and ``(active, phone, id)``
-indexes; next to a longer term, a short term must start a word of the customer's text.
+of the name (letters) or of the phone (digits; the identity numbers are encrypted), through
+the ``(active, name_folded, …)`` and ``(active, phone, id)`` indexes; next to a longer
+term, a short term must start a word of the customer's text.
 
 How a page is read on SQLite. With 1,000,000 customers every keystroke must be answered
 in a few milliseconds whatever the term, so the plan is chosen from the data:
