@@ -1,4 +1,5 @@
-"""Indexes of the test database, and an index a schema step makes, made again by it."""
+"""Indexes of the test database, a database upgraded from before a schema step, and an
+index a schema step makes, made again by it."""
 
 from __future__ import annotations
 
@@ -12,12 +13,17 @@ def index_names() -> set[str]:
     return {r[0] for r in db.execute_sql(sql).fetchall()}
 
 
+def upgrade_from_before(step: int) -> None:
+    """PostgreSQL: take the database back to before schema ``step`` and upgrade it."""
+    db.execute_sql("UPDATE schema_version SET version = %s WHERE version >= %s", (step - 1, step))
+    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION >= step
+
+
 def made_again_by_upgrade(index: str, step: int) -> str:
     """PostgreSQL: drop ``index``, take the database back to before schema ``step``, upgrade
     it; the definition of the index the upgrade made ("" when none)."""
     db.execute_sql(f"DROP INDEX {index}")
-    db.execute_sql("UPDATE schema_version SET version = %s WHERE version >= %s", (step - 1, step))
-    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION >= step
+    upgrade_from_before(step)
     found = db.execute_sql(
         "SELECT indexdef FROM pg_indexes WHERE indexname = %s", (index,)
     ).fetchone()

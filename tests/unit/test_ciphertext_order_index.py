@@ -13,7 +13,8 @@ from patolab_desktop.db.database import db, is_sqlite
 from patolab_desktop.services import customers
 from patolab_desktop.services.paging import PageRequest
 from tests.conftest import PG_URL
-from tests.index_helpers import index_names
+from tests.index_helpers import index_names, upgrade_from_before
+from tests.unit.sql_spy import statements_with_params
 
 needs_pg = pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
 
@@ -27,14 +28,7 @@ def test_the_index_is_kept_on_sqlite_only(database):
 def test_sqlite_walks_it_for_the_identity_sort(register, monkeypatch):
     for n in range(3):
         register(id_number=f"0801-1990-1234{n}", phone=f"9911-223{n}")
-    seen: list[tuple[str, tuple]] = []
-    real = db.obj.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        seen.append((sql, tuple(params or ())))
-        return real(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db.obj, "execute_sql", execute_sql)
+    seen = statements_with_params(monkeypatch)
     request = PageRequest(sort="id_number", descending=False, after=None, limit=2)
     page = customers.page(customers.CustomerFilter(), request)
     assert len(page.rows) == 2
@@ -50,8 +44,7 @@ def test_sqlite_walks_it_for_the_identity_sort(register, monkeypatch):
 @needs_pg
 def test_a_postgresql_database_of_schema_19_loses_it(database):
     db.execute_sql(f"CREATE INDEX {fts.CIPHERTEXT_ORDER_INDEX} ON customer (active, id_number, id)")
-    db.execute_sql("UPDATE schema_version SET version = 19 WHERE version >= 20")
-    assert migrations.upgrade(db.obj) == migrations.SCHEMA_VERSION >= 20
+    upgrade_from_before(20)
     assert fts.CIPHERTEXT_ORDER_INDEX not in index_names()
 
 

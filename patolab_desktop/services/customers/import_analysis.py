@@ -106,7 +106,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             if item is not None:
                 checked.append(item)
         by_number, by_phone = _existing(
-            {key[0]: prepared.value("id_hash") for *_rest, prepared, key in checked if key[0]},
+            {prepared.value("id_hash"): key[0] for *_rest, prepared, key in checked if key[0]},
             {key[1] for *_rest, key in checked},
         )
         candidates = {by_number[key[0]] for *_rest, key in checked if key[0] in by_number}

@@ -19,14 +19,14 @@ def _chunks(items: list[str], size: int = LOOKUP_CHUNK) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def _existing(hashes: dict[str, str], phones: set[str]) -> tuple[dict, dict]:
+def _existing(number_of: dict[str, str], phones: set[str]) -> tuple[dict, dict]:
     """Active customers by id_number, and by phone -> [(id, folded name, id_number)].
 
-    ``hashes``: each id_number -> its keyed hash (``identity.seal``'s, which the checks
-    computed for the row already): the numbers are encrypted, looked up by that hash."""
+    ``number_of``: each id_number's keyed hash (``identity.seal``'s, which the checks
+    computed for the row already) -> the number: the numbers are encrypted, looked up by
+    that hash."""
     by_number: dict[str, int] = {}
     by_phone: dict[str, list[tuple[int, str, str]]] = {}
-    number_of = {hashed: number for number, hashed in hashes.items()}
     for chunk in _chunks(sorted(number_of)):
         for cid, hashed in _active_where_in("id, id_hash", "id_hash", chunk):
             by_number.setdefault(number_of[hashed], cid)
