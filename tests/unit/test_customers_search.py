@@ -273,16 +273,10 @@ QUERIES = [
 
 
 def _all(filters, sort, descending):
-    return (
-        [r["id"] for r in customer_search.iter_rows(filters, sort=sort, chunk=2)]
-        if (not descending)
-        else [
-            r["id"]
-            for r in customers.page(
-                filters, PageRequest(sort=sort, descending=True, limit=1000)
-            ).rows
-        ]
-    )
+    if descending:
+        request = PageRequest(sort=sort, descending=True, limit=1000)
+        return [r["id"] for r in customers.page(filters, request).rows]
+    return [r["id"] for r in customer_search.iter_rows(filters, sort=sort, chunk=2)]
 
 
 @pytest.mark.parametrize("mode", ["candidates", "walk", "fallback"])
@@ -446,7 +440,8 @@ def test_a_walk_by_name_runs_alone_already_in_name_order_then_its_rows_by_id(
     the planner estimates of the LIKE (at 1,000,000 customers it took the phone's index
     and sorted: «ordóñez» 1.6-1.9 s instead of 10 ms); the page's rows are then read by
     id with every planner method on. With the inactive ones the name index and an
-    incremental sort (plain index scans off too made it a full sort: 1.5 s). Another sort
+    incremental sort (plain index scans off too made it a full sort: 1.5 s); without, no
+    incremental sort («931»: the name index alone, 19 ms; covering index, 5 ms). Another sort
     walks with sorting on, as before."""
     from patolab_desktop.db.database import db
 
@@ -457,26 +452,28 @@ def test_a_walk_by_name_runs_alone_already_in_name_order_then_its_rows_by_id(
     monkeypatch.setattr(search_plan, "PG_TRIGRAM_CAP", len(expected) // 2 - 1)  # walks
     real = db.obj.execute_sql
     seen: list[tuple[str, object, str]] = []  # each customer query, and enable_sort
+    shown = "SELECT current_setting('enable_sort'), current_setting('enable_incremental_sort')"
+    incremental = set()  # enable_incremental_sort at the walks
 
     def record(sql, params=None, *args, **kwargs):
         if sql.startswith("SELECT") and '"customer"' in sql:
-            seen.append((sql, params, real("SHOW enable_sort").fetchone()[0]))
+            on, incremental_on = real(shown).fetchone()
+            seen.append((sql, params, on))
+            if sql.startswith('SELECT "t1"."id" FROM "customer"'):
+                incremental.add(incremental_on)
         return real(sql, params, *args, **kwargs)
 
     monkeypatch.setattr(db.obj, "execute_sql", record)
     assert _all(filters, sort, descending) == expected
-    walks = [
-        (sql, params, on)
-        for sql, params, on in seen
-        if sql.startswith('SELECT "t1"."id" FROM "customer"')
-    ]
+    walks = [each for each in seen if each[0].startswith('SELECT "t1"."id" FROM "customer"')]
     assert walks  # the page's ids, alone
     if sort != "name":
         assert {on for *_rest, on in walks} == {"on"}
         return
     assert {on for *_rest, on in walks} == {"off"}
     assert all(on == "on" for sql, _p, on in seen if (sql, _p, on) not in walks)
-    with search_plan._walk_only(ordered=True):
+    assert incremental == {"on" if include_inactive else "off"}  # off: the covering index
+    with search_plan._walk_only(ordered=True, inactive_too=include_inactive):
         plan = [row[0].strip() for row in real("EXPLAIN " + walks[0][0], walks[0][1])]
     assert not any(line.startswith(("Sort  (", "->  Sort  (")) for line in plan), plan
     # words, active customers only: the narrow index of schema 18 (test_name_walk_index.py)

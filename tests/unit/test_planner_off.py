@@ -59,3 +59,32 @@ def test_a_value_set_for_the_transaction_only_does_not_outlive_it(database):
             assert _setting("enable_sort") == "off"
         assert _setting("enable_sort") == "off"
     assert _setting("enable_sort") == "on"
+
+
+def test_outside_a_transaction_a_statement_and_its_settings_are_one_round_trip(
+    database, monkeypatch
+):
+    """Issue 20: outside a transaction the block sends no statement of its own; each of
+    its statements goes with the settings before it, in one message, whose implicit
+    transaction undoes them (two round trips less per block, 0.8-2 ms of a search)."""
+    real = db.obj.execute_sql
+    sent: list[str] = []
+
+    def record(sql, params=None, *args, **kwargs):
+        sent.append(sql)
+        return real(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db.obj, "execute_sql", record)
+    with planner_off("enable_seqscan", "enable_sort"):
+        inside = (_setting("enable_seqscan"), _setting("enable_sort"))
+    after = (_setting("enable_seqscan"), _setting("enable_sort"))
+    assert (inside, after) == (("off", "off"), ("on", "on"))
+    assert sent == [
+        f"SELECT current_setting('{name}')" for name in ["enable_seqscan", "enable_sort"] * 2
+    ]
+
+
+def test_outside_a_transaction_a_failed_statement_leaves_the_settings_as_they_were(database):
+    with pytest.raises(Exception, match="division by zero"), planner_off("enable_seqscan"):
+        db.execute_sql("SELECT 1 / 0")
+    assert _setting("enable_seqscan") == "on"

@@ -220,7 +220,8 @@ def _page_ids_pg(
         return Customer.id.in_(page_ids)
     # the walk alone under its planner settings; the page's rows then by id, planned freely
     by_name = sort_expr is SORTS["name"] and not filters.incomplete_only
-    with search_plan._walk_only(ordered=by_name and not the_plan.id_hashes):
+    ordered = by_name and not the_plan.id_hashes
+    with search_plan._walk_only(ordered, inactive_too=filters.include_inactive):
         found = [row[0] for row in page_ids.tuples()]
     return one_of(Customer.id, found)
 
