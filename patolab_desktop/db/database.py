@@ -87,9 +87,12 @@ class _PostgresDatabase(PostgresqlDatabase):
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         """A statement inside ``planner_off`` outside a transaction is sent with the
-        ``set_config`` of its settings before it, in one message: one round trip."""
+        ``set_config`` of its settings before it, in one message: one round trip. Not
+        inside a transaction begun in the block: a statement that must come first in one
+        (``SET TRANSACTION``) would fail after the prefix, and the settings would outlive
+        the block until the transaction's end."""
         off = getattr(_planner, "off", ())
-        if off:
+        if off and self.connection().get_transaction_status() == TRANSACTION_STATUS_IDLE:
             turn_off = ", ".join(f"set_config('{name}', 'off', true)" for name in off)
             sql = f"SELECT {turn_off}; {sql}"
         return super().execute_sql(sql, params)
@@ -378,7 +381,7 @@ def from_worker_spec(spec: tuple, reading: bool = False) -> Database:
         pragmas = SQLITE_PRAGMAS + ((("mmap_size", READING_MMAP_BYTES),) if reading else ())
         database: Database = _SqliteDatabase(spec[1], pragmas=pragmas, check_same_thread=False)
     else:
-        database = PostgresqlDatabase(spec[1], **spec[2])
+        database = _PostgresDatabase(spec[1], **spec[2])  # its planner_off in one trip
     database.connect()
     db.initialize(database)
     return database
@@ -432,16 +435,18 @@ def planner_off(*settings: str) -> Iterator[None]:
     (``_PostgresDatabase.execute_sql``). The server runs such a message as one implicit
     transaction, whose end undoes the settings, also when the statement fails. Reading,
     setting and putting back the values were two round trips more per block (0.8-2 ms of
-    a 15 ms search). A transaction begun inside the block keeps them until it ends.
+    a 15 ms search). A transaction begun inside the block runs without them: open the
+    block inside the transaction.
 
-    Inside a transaction: two round trips whatever the number of settings: their values
-    read and set in one statement (the read in a subquery that ``OFFSET 0`` keeps apart,
-    so it is done before the outer ``set_config``), put back in one. The settings are
-    local (``set_config(…, true)``, as ``SET LOCAL``): the transaction's end puts the
-    session's values back whatever happens, and a value another block set LOCAL is not
-    made the session's. A statement of the block that failed leaves the transaction
-    refusing every other one until its rollback, which undoes the settings: nothing is
-    put back then, so the caller sees the block's own error. Nothing on SQLite."""
+    Inside a transaction (or on a database without that prefix): two round trips
+    whatever the number of settings: their values read and set in one statement (the read
+    in a subquery that ``OFFSET 0`` keeps apart, so it is done before the outer
+    ``set_config``), put back in one. In a transaction the settings are local
+    (``set_config(…, true)``, as ``SET LOCAL``): its end puts the session's values back
+    whatever happens, and a value another block set LOCAL is not made the session's. A
+    statement of the block that failed leaves the transaction refusing every other one
+    until its rollback, which undoes the settings: nothing is put back then, so the
+    caller sees the block's own error. Nothing on SQLite."""
     if is_sqlite() or not settings:
         yield
         return
@@ -449,7 +454,7 @@ def planner_off(*settings: str) -> Iterator[None]:
     if len(names) != len(settings):
         raise ValueError(f"not a planner setting: {settings!r}")
     status = db.connection().get_transaction_status
-    if status() == TRANSACTION_STATUS_IDLE:
+    if status() == TRANSACTION_STATUS_IDLE and isinstance(db.obj, _PostgresDatabase):
         before_block = getattr(_planner, "off", ())
         _planner.off = before_block + tuple(n for n in names if n not in before_block)
         try:
@@ -457,8 +462,9 @@ def planner_off(*settings: str) -> Iterator[None]:
         finally:
             _planner.off = before_block
         return
+    local = "true" if status() != TRANSACTION_STATUS_IDLE else "false"  # SET LOCAL or SET
     read = ", ".join(f"current_setting('{name}')" for name in names)
-    turn_off = ", ".join(f"set_config('{name}', 'off', true)" for name in names)
+    turn_off = ", ".join(f"set_config('{name}', 'off', {local})" for name in names)
     before = db.execute_sql(
         f"SELECT found.*, {turn_off} FROM (SELECT {read} OFFSET 0) AS found"
     ).fetchone()[: len(names)]
@@ -467,7 +473,7 @@ def planner_off(*settings: str) -> Iterator[None]:
     finally:
         if status() != TRANSACTION_STATUS_INERROR:
             put_back = ", ".join(
-                f"set_config('{name}', '{'on' if value == 'on' else 'off'}', true)"
+                f"set_config('{name}', '{'on' if value == 'on' else 'off'}', {local})"
                 for name, value in zip(names, before, strict=True)
             )
             db.execute_sql(f"SELECT {put_back}")

@@ -88,3 +88,40 @@ def test_outside_a_transaction_a_failed_statement_leaves_the_settings_as_they_we
     with pytest.raises(Exception, match="division by zero"), planner_off("enable_seqscan"):
         db.execute_sql("SELECT 1 / 0")
     assert _setting("enable_seqscan") == "on"
+
+
+def test_a_transaction_begun_inside_the_block_runs_without_the_prefix(database):
+    """Its first statement may have to be first (``SET TRANSACTION``): sent after the
+    settings it failed, and the settings would have outlived the block."""
+    with planner_off("enable_seqscan"), db.atomic():
+        db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        assert _setting("enable_seqscan") == "on"
+
+
+def test_on_a_plain_postgresql_database_the_block_sets_the_values_itself(database):
+    """A database without the one-message prefix (not ``_PostgresDatabase``) gets the
+    settings by statements of the block's own, as inside a transaction."""
+    from peewee import PostgresqlDatabase
+
+    app = db.obj
+    plain = PostgresqlDatabase(app.database, **app.connect_params)
+    db.initialize(plain)
+    try:
+        with planner_off("enable_seqscan"):
+            assert _setting("enable_seqscan") == "off"
+        assert _setting("enable_seqscan") == "on"
+    finally:
+        plain.close()
+        db.initialize(app)
+
+
+def test_a_worker_process_database_sends_the_prefix_too(database):
+    from patolab_desktop.db.database import _PostgresDatabase, from_worker_spec, worker_spec
+
+    app = db.obj
+    worker = from_worker_spec(worker_spec())
+    try:
+        assert isinstance(worker, _PostgresDatabase)
+    finally:
+        worker.close()
+        db.initialize(app)
