@@ -12,6 +12,7 @@ from pathlib import Path
 from peewee import Database, DatabaseError
 
 from ..util import files
+from ..util.translation import translate
 from . import migrations, request_search, search, seed
 from .database import (
     DatabaseOpenError,
@@ -47,6 +48,7 @@ def open_database(
         database.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
         raise cannot_open(target, exc) from exc
+    _refuse_an_old_server(database)
     db.initialize(database)
     if migrate:
         try:
@@ -62,3 +64,26 @@ def open_database(
             database.close()
             raise cannot_open(target, friendly_error(exc)) from exc
     return database
+
+
+# the oldest PostgreSQL the searches run on: ``enable_incremental_sort`` (13) in the walks
+# by name; ``AS MATERIALIZED`` (12) in the trigram lists
+MIN_POSTGRES = 130000
+
+
+def _refuse_an_old_server(database: Database) -> None:
+    """A PostgreSQL server older than ``MIN_POSTGRES``: closed, with a message that names
+    both versions (its first search would have failed on a setting it does not know)."""
+    if is_sqlite(database):
+        return
+    version = int(database.server_version or 0)
+    if version >= MIN_POSTGRES:
+        return
+    database.close()
+    raise DatabaseOpenError(
+        translate(
+            "db.opening",
+            "El servidor es PostgreSQL {found}; PatoLab necesita PostgreSQL {needed} o más "
+            "nuevo. Actualice el servidor o use otro.",
+        ).format(found=f"{version // 10000}.{version % 10000}", needed=MIN_POSTGRES // 10000)
+    )

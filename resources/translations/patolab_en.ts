@@ -4918,57 +4918,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="71"/>
+        <location filename="../../patolab_desktop/db/database.py" line="148"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="100"/>
+        <location filename="../../patolab_desktop/db/database.py" line="177"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="105"/>
+        <location filename="../../patolab_desktop/db/database.py" line="182"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="140"/>
+        <location filename="../../patolab_desktop/db/database.py" line="217"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="154"/>
+        <location filename="../../patolab_desktop/db/database.py" line="234"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="164"/>
+        <location filename="../../patolab_desktop/db/database.py" line="244"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="170"/>
+        <location filename="../../patolab_desktop/db/database.py" line="250"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="176"/>
+        <location filename="../../patolab_desktop/db/database.py" line="256"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="184"/>
+        <location filename="../../patolab_desktop/db/database.py" line="264"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="198"/>
+        <location filename="../../patolab_desktop/db/database.py" line="278"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="208"/>
+        <location filename="../../patolab_desktop/db/database.py" line="288"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -5005,9 +5005,17 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="132"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="145"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
+    </message>
+</context>
+<context>
+    <name>db.opening</name>
+    <message>
+        <location filename="../../patolab_desktop/db/opening.py" line="82"/>
+        <source>El servidor es PostgreSQL {found}; PatoLab necesita PostgreSQL {needed} o más nuevo. Actualice el servidor o use otro.</source>
+        <translation>The server is PostgreSQL {found}; PatoLab needs PostgreSQL {needed} or newer. Upgrade the server or use another one.</translation>
     </message>
 </context>
 <context>
@@ -8256,24 +8264,24 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="371"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="393"/>
         <source>(cifrado)</source>
         <translation>(encrypted)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="376"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="382"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="398"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="404"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="251"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="378"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="400"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="380"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="402"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -9203,7 +9211,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="321"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
@@ -9549,7 +9557,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="328"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="332"/>
         <location filename="../../patolab_desktop/services/customers/validation.py" line="135"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
@@ -9560,72 +9568,72 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="147"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="148"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="150"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="151"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="163"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="164"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="176"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="177"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="179"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="180"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="183"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="184"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="192"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="189"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="196"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="193"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="214"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="211"/>
         <source>Elija sí, no o no preguntado.</source>
         <translation>Choose yes, no or not asked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="220"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="217"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="234"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="231"/>
         <source>No preguntado</source>
         <translation>Not asked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="235"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
         <source>Sí, acepta avisos por WhatsApp</source>
         <translation>Yes, accepts WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="236"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
         <source>No acepta avisos</source>
         <translation>Does not accept notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="301"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="277"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -9660,22 +9668,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="398"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="408"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="461"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="471"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="463"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="473"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="464"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="474"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -9710,7 +9718,8 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="109"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="119"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="258"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -9735,62 +9744,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="318"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="322"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="329"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="333"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="332"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="336"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="395"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="399"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="396"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="400"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="399"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="403"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="400"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="404"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="402"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="406"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="403"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="407"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="268"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="244"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="273"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="249"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="285"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="261"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
@@ -9811,17 +9820,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity</name>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="45"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="46"/>
         <source>Esta computadora no tiene la clave de los números de identidad de esta base de datos (una computadora nueva o una copia restaurada de otra). Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó.</source>
         <translation>This computer does not have this database&apos;s identity-number key (a new computer, or a copy restored from another one). Type the 56-character recovery key that the administrator printed or saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="55"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="56"/>
         <source>Los números de identidad (DNI, RTN, pasaporte) se guardan cifrados. La clave está solo en el almacén de contraseñas de cada computadora, nunca en la base de datos ni en las copias de seguridad. Si se pierden a la vez la clave de esta computadora (el disco se daña, Windows se reinstala) y esta clave de recuperación, NADIE podrá volver a leer los números de identidad guardados: ni el laboratorio ni el soporte técnico. Los demás datos no se pierden. Imprima o guarde esta clave ahora y guárdela fuera de esta computadora (caja fuerte, gestor de contraseñas).</source>
         <translation>Identity numbers (DNI, RTN, passport) are stored encrypted. The key is only in each computer&apos;s password store, never in the database or in the backups. If this computer&apos;s key (a failed disk, a reinstalled Windows) and this recovery key are BOTH lost, NOBODY can ever read the saved identity numbers again: not the laboratory, not technical support. The other data is not lost. Print or save this key now and keep it away from this computer (a safe, a password manager).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="84"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="85"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la clave de los números de identidad no se guarda en archivos: no se pueden guardar ni leer números de identidad aquí.</source>
         <translation>This computer has no password store available, and the identity-number key is never kept in files: identity numbers cannot be saved or read here.</translation>
     </message>
@@ -9829,12 +9838,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="225"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="261"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="241"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="277"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -10077,22 +10086,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="189"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="196"/>
         <source>El mensaje no existe.</source>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="202"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="209"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="215"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="222"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="239"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="246"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
@@ -10183,12 +10192,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.parallel_csv</name>
     <message>
-        <location filename="../../patolab_desktop/services/parallel_csv.py" line="125"/>
+        <location filename="../../patolab_desktop/services/parallel_csv.py" line="127"/>
         <source>Los procesos de trabajo de la exportación no arrancaron.</source>
         <translation>The export&apos;s worker processes did not start.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/parallel_csv.py" line="190"/>
+        <location filename="../../patolab_desktop/services/parallel_csv.py" line="182"/>
         <source>No se pudo escribir la exportación (proceso de trabajo): {error}</source>
         <translation>The export could not be written (worker process): {error}</translation>
     </message>
@@ -10277,72 +10286,72 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="107"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="125"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="117"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="135"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="88"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="82"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="130"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="124"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="137"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="131"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="149"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="143"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="159"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="153"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="199"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="195"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="202"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="198"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="304"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="295"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="326"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="317"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="328"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="319"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="204"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="218"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="217"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="236"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -10352,12 +10361,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="226"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="217"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="276"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="267"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -11008,7 +11017,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_numbers</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/numbers.py" line="64"/>
+        <location filename="../../patolab_desktop/services/requests/numbers.py" line="65"/>
         <source>La sucursal no existe.</source>
         <translation>The branch does not exist.</translation>
     </message>
@@ -11016,17 +11025,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="258"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="259"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="265"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="266"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="289"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="290"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11034,12 +11043,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/filters.py" line="26"/>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="25"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/filters.py" line="42"/>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="41"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
@@ -11132,22 +11141,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="105"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="101"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="110"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="106"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="115"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="111"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="251"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="247"/>
         <source>La empresa que paga no existe o está desactivada.</source>
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>
@@ -11669,7 +11678,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>util.credentials</name>
     <message>
-        <location filename="../../patolab_desktop/util/credentials.py" line="62"/>
+        <location filename="../../patolab_desktop/util/credentials.py" line="64"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la contraseña no se guarda en archivos. Escriba la URL sin la contraseña (postgresql://usuario@servidor:5432/base) y deje la contraseña en el archivo .pgpass del usuario o en la variable PGPASSWORD.</source>
         <translation>This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user&apos;s .pgpass file or in the PGPASSWORD variable.</translation>
     </message>
@@ -11751,22 +11760,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="154"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="179"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="208"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="245"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -11775,7 +11784,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="248"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>

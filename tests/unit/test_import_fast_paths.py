@@ -129,6 +129,25 @@ def test_phone_fast_path_agrees_with_phonenumbers(text):
     _assert_agrees(customers.normalise_phone, text, expected)
 
 
+def test_local_numbers_are_valid_exactly_when_phonenumbers_says_so():
+    """The 8-digit fast path's validity comes from phonenumbers' metadata: every 4-digit
+    start (the fixed-line patterns go that deep) with three endings agrees with
+    ``is_valid_number``."""
+    import random
+
+    import phonenumbers
+
+    from patolab_desktop.services.customers.formats import _VALID_LOCAL
+
+    endings = ["0000", "9999", *(f"{random.Random(n).randrange(10_000):04d}" for n in range(3))]
+    for start in range(10_000):
+        for end in endings:
+            digits = f"{start:04d}{end}"
+            number = phonenumbers.PhoneNumber(country_code=504, national_number=int(digits))
+            valid = phonenumbers.is_valid_number(number) and digits[0] != "0"
+            assert bool(_VALID_LOCAL.match(digits)) is valid, digits
+
+
 @pytest.mark.parametrize(
     "text",
     [

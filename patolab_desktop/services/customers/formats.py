@@ -87,6 +87,43 @@ def national_digits(e164: str | None) -> str:
 # would give, at a fifth of the cost; anything else takes the full parser
 _HN_LOCAL = re.compile(r"(?:\+504[ -]?)?([2-9]\d{3})[ -]?(\d{4})\Z")
 
+# the number types phonenumbers tells apart (``_number_type_helper``): a number is valid
+# when it has one of them
+_NUMBER_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+
+
+def _valid_local_numbers() -> re.Pattern[str]:
+    """The 8-digit Honduran numbers phonenumbers calls valid, from its own metadata: the
+    region's general pattern and the pattern of each number type 8 digits long. Matching
+    it costs 0.5 µs; ``is_valid_number`` took 30 µs, 7 % of an import's analysis."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("HN")
+    general = meta.general_desc
+    kinds = []
+    for name in _NUMBER_TYPES:
+        desc = getattr(meta, name)
+        if desc is None or desc.national_number_pattern is None:
+            continue
+        lengths = desc.possible_length or general.possible_length
+        if 8 in lengths:
+            kinds.append(f"(?:{desc.national_number_pattern})")
+    if 8 not in general.possible_length or not kinds:
+        return re.compile("(?!)")  # nothing: every number goes to phonenumbers
+    return re.compile(rf"(?=(?:{general.national_number_pattern})\Z)(?:{'|'.join(kinds)})\Z")
+
+
+_VALID_LOCAL = _valid_local_numbers()
+
 
 # An import file of 5 MB has at most ~110,000 rows: its phones all fit, so each is
 # validated once although the analysis asks twice (the row's key for the whole file
@@ -106,11 +143,9 @@ def normalise_phone(text: str) -> str:
         return ""
     local = _HN_LOCAL.match(text)
     if local is not None:  # the everyday form: parse it without the generic parser
-        number = phonenumbers.PhoneNumber(
-            country_code=504, national_number=int(local.group(1) + local.group(2))
-        )
-        if phonenumbers.is_valid_number(number):  # phonenumbers still decides validity
-            return f"+504{local.group(1)}{local.group(2)}"
+        digits = local.group(1) + local.group(2)
+        if _VALID_LOCAL.match(digits):  # phonenumbers' own patterns decide validity
+            return f"+504{digits}"
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
