@@ -117,18 +117,22 @@ def _patient_terms_condition(
 ) -> Node | None:
     """Every term in the patient's search text; a term with an alternative (a 4- or
     8-digit identity-number prefix: its keyed token) may match either. ``like``: a plain
-    ``LIKE``, which the PostgreSQL trigram index serves (the text is folded already)."""
+    ``LIKE``, which the PostgreSQL trigram index serves (the text is folded already).
+    Otherwise (SQLite) ``instr``, which tells case apart as PostgreSQL's ``LIKE`` does:
+    SQLite's ``LIKE`` ignores ASCII case, and a lower-case term («ana») matched the
+    upper-case identity tokens (``…GANAOC…``) of patients who do not carry it, about one
+    patient in a hundred for three letters from a to p."""
     alternatives = alternatives or {}
 
     def contains(term: str) -> Node:
         if like:
             return customer_search.like_substring(model.search_text, term)
-        return model.search_text.contains(term)
+        return fn.instr(model.search_text, term) > 0
 
     def holds_token(token: str) -> Node:
         if like:
             return customer_search.holds_token(model.search_text, token)
-        return model.search_text.contains(token)
+        return fn.instr(model.search_text, token) > 0
 
     condition = None
     for term in terms:
