@@ -48,7 +48,7 @@ def open_database(
         database.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
         raise cannot_open(target, exc) from exc
-    _refuse_an_old_server(database)
+    refuse_old_server(database)
     db.initialize(database)
     if migrate:
         try:
@@ -71,9 +71,10 @@ def open_database(
 MIN_POSTGRES = 130000
 
 
-def _refuse_an_old_server(database: Database) -> None:
+def refuse_old_server(database: Database) -> None:
     """A PostgreSQL server older than ``MIN_POSTGRES``: closed, with a message that names
-    both versions (its first search would have failed on a setting it does not know)."""
+    both versions (its first search would have failed on a setting it does not know).
+    Opening a database, testing a connection and ``migrate-to``'s target ask it."""
     if is_sqlite(database):
         return
     version = int(database.server_version or 0)

@@ -8,20 +8,52 @@ import pytest
 
 from patolab_desktop.db import opening
 from patolab_desktop.db.database import DatabaseOpenError, _PostgresDatabase
-from tests.conftest import PG_URL
+from patolab_desktop.services.safety import transfer
+from tests.conftest import PG_URL, scratch_pg_database
 
 needs_pg = pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
 
 
-@needs_pg
-def test_a_server_older_than_13_is_refused_with_both_versions(db_target, monkeypatch):
+OLD = r"PostgreSQL 12\.17.*PostgreSQL 13 o más"
+
+
+def _server_is_12(monkeypatch) -> None:
     monkeypatch.setattr(
         _PostgresDatabase,
         "_set_server_version",
         lambda self, conn: setattr(self, "server_version", 120017),
     )
-    with pytest.raises(DatabaseOpenError, match=r"PostgreSQL 12\.17.*PostgreSQL 13 o más"):
+
+
+@needs_pg
+def test_a_server_older_than_13_is_refused_with_both_versions(db_target, monkeypatch):
+    _server_is_12(monkeypatch)
+    with pytest.raises(DatabaseOpenError, match=OLD):
         opening.open_database(db_target)
+
+
+@needs_pg
+def test_testing_a_connection_to_it_says_so(monkeypatch):
+    _server_is_12(monkeypatch)
+    with pytest.raises(DatabaseOpenError, match=OLD):
+        transfer.check_connection(PG_URL)
+
+
+@needs_pg
+def test_migrate_to_it_copies_nothing(tmp_path, monkeypatch):
+    from patolab_desktop.services.access import session
+    from patolab_desktop.services.bootstrap import close_db, open_db
+
+    open_db(tmp_path / "origen.db")
+    try:
+        with scratch_pg_database("m_") as url, session.acting_as(session.system_actor("t")):
+            _server_is_12(monkeypatch)
+            with pytest.raises(DatabaseOpenError, match=OLD):
+                transfer.migrate_to(url)
+            monkeypatch.undo()
+            assert transfer.check_connection(url).endswith("base de datos vacía.")
+    finally:
+        close_db()
 
 
 @needs_pg
@@ -30,5 +62,5 @@ def test_the_test_server_is_new_enough(database):
 
 
 def test_a_new_enough_server_or_an_sqlite_file_stays_open(database):
-    opening._refuse_an_old_server(database)  # nothing raised
+    opening.refuse_old_server(database)  # nothing raised
     assert not database.is_closed()

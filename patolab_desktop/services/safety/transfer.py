@@ -48,6 +48,7 @@ from ...db.database import (
     make_database,
 )
 from ...db.models import ALL_MODELS, SchemaVersion
+from ...db.opening import refuse_old_server
 from ..errors import RuleError
 from ..texts import translate
 
@@ -85,6 +86,7 @@ def check_connection(target: str) -> str:
         database.connect()
     except Exception as exc:  # psycopg2 / sqlite3 errors differ
         raise DatabaseOpenError(_cannot_connect(target, exc)) from exc
+    refuse_old_server(database)
     try:
         version = migrations.current_version(database)
         if isinstance(database, PostgresqlDatabase):
@@ -448,6 +450,7 @@ def migrate_to(
         raise
     except Exception as exc:
         raise DatabaseOpenError(_cannot_connect(target_url, exc)) from exc
+    refuse_old_server(target)  # before a single row is copied
     try:
         version = migrations.current_version(target)
         if version > migrations.SCHEMA_VERSION:
