@@ -86,5 +86,13 @@ def refuse_old_server(database: Database) -> None:
             "db.opening",
             "El servidor es PostgreSQL {found}; PatoLab necesita PostgreSQL {needed} o más "
             "nuevo. Actualice el servidor o use otro.",
-        ).format(found=f"{version // 10000}.{version % 10000}", needed=MIN_POSTGRES // 10000)
+        ).format(found=_version_text(version), needed=MIN_POSTGRES // 10000)
     )
+
+
+def _version_text(version: int) -> str:
+    """libpq's version number as people write it: 120017 "12.17", 90624 "9.6.24" (before
+    10 the number held three parts)."""
+    if version >= 100000:
+        return f"{version // 10000}.{version % 10000}"
+    return f"{version // 10000}.{version // 100 % 100}.{version % 100}"

@@ -113,6 +113,8 @@ def _assert_agrees(normalise, text: str, expected: str | None) -> None:
         "99887766 ",
         "+1 305 555 0100",
         "504 9988 7766",
+        "9٩٨٨٧٧٦٦",  # Arabic-Indic digits
+        "９９８８-７７６６",  # full-width digits
     ],
 )
 def test_phone_fast_path_agrees_with_phonenumbers(text):

@@ -4,6 +4,8 @@ opened, with a message naming both versions (its first search failed on
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from patolab_desktop.db import opening
@@ -64,3 +66,22 @@ def test_the_test_server_is_new_enough(database):
 def test_a_new_enough_server_or_an_sqlite_file_stays_open(database):
     opening.refuse_old_server(database)  # nothing raised
     assert not database.is_closed()
+
+
+@needs_pg
+@pytest.mark.parametrize(("number", "shown"), [(120017, "12.17"), (90624, "9.6.24")])
+def test_the_refused_connection_is_closed_and_its_version_written_as_people_do(
+    monkeypatch, number, shown
+):
+    from patolab_desktop.db.database import make_database
+
+    monkeypatch.setattr(
+        _PostgresDatabase,
+        "_set_server_version",
+        lambda self, conn: setattr(self, "server_version", number),
+    )
+    server = make_database(PG_URL)
+    server.connect()
+    with pytest.raises(DatabaseOpenError, match=rf"PostgreSQL {re.escape(shown)};"):
+        opening.refuse_old_server(server)
+    assert server.is_closed()

@@ -85,7 +85,8 @@ def national_digits(e164: str | None) -> str:
 # "9988-7766", "9988 7766", "99887766", "+504 9988-7766", "+50499887766": the 8-digit
 # Honduran national number (no national prefix in Honduras) — what phonenumbers.parse
 # would give, at a fifth of the cost; anything else takes the full parser
-_HN_LOCAL = re.compile(r"(?:\+504[ -]?)?([2-9]\d{3})[ -]?(\d{4})\Z")
+# ASCII digits only: another script's digits go to phonenumbers, which writes them in ASCII
+_HN_LOCAL = re.compile(r"(?:\+504[ -]?)?([2-9]\d{3})[ -]?(\d{4})\Z", re.ASCII)
 
 # the number types phonenumbers tells apart (``_number_type_helper``): a number is valid
 # when it has one of them
