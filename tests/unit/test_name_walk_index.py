@@ -18,6 +18,7 @@ from patolab_desktop.services.customers.search import _name_walk_conditions
 from tests.conftest import PG_URL
 from tests.index_helpers import index_names, made_again_by_upgrade
 from tests.paging_helpers import every_page
+from tests.unit import sql_spy
 
 F = customers.CustomerFilter
 needs_pg = pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
@@ -147,17 +148,9 @@ def test_the_probe_of_active_customers_walks_the_covering_index(
     read a table row per entry and sorted each name's ids (2,000 entries at 1,000,000
     customers: 3.9 ms; index only, 1.3 ms). With the inactive ones the covering index
     is not in that order, and the probe's is the name and the id."""
-    probes: list[tuple[str, list]] = []
-    real = db.obj.execute_sql
-
-    def record(sql, params=None, *args, **kwargs):
-        if "coalesce(sum(CASE" in sql:
-            probes.append((sql, params))
-        return real(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db.obj, "execute_sql", record)
+    sent = sql_spy.statements(monkeypatch)
     search_plan.plan(F(search="fernando", include_inactive=include_inactive), "name", 100)
-    ((sql, _params),) = probes
+    (sql,) = [each for each in sent if "coalesce(sum(CASE" in each]
     # the order is what is checked: at a test's size the planner takes the covering
     # index for either order (at 1,000,000, EXPLAIN in the closing note of issue 20)
     if include_inactive:

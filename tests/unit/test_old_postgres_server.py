@@ -19,24 +19,25 @@ needs_pg = pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)
 OLD = r"PostgreSQL 12\.17.*PostgreSQL 13 o más"
 
 
-def _server_is_12(monkeypatch) -> None:
+def _server_reports(monkeypatch, number: int = 120017) -> None:
+    """Every PostgreSQL connection from now on reports libpq's version ``number``."""
     monkeypatch.setattr(
         _PostgresDatabase,
         "_set_server_version",
-        lambda self, conn: setattr(self, "server_version", 120017),
+        lambda self, conn: setattr(self, "server_version", number),
     )
 
 
 @needs_pg
 def test_a_server_older_than_13_is_refused_with_both_versions(db_target, monkeypatch):
-    _server_is_12(monkeypatch)
+    _server_reports(monkeypatch)
     with pytest.raises(DatabaseOpenError, match=OLD):
         opening.open_database(db_target)
 
 
 @needs_pg
 def test_testing_a_connection_to_it_says_so(monkeypatch):
-    _server_is_12(monkeypatch)
+    _server_reports(monkeypatch)
     with pytest.raises(DatabaseOpenError, match=OLD):
         transfer.check_connection(PG_URL)
 
@@ -49,7 +50,7 @@ def test_migrate_to_it_copies_nothing(tmp_path, monkeypatch):
     open_db(tmp_path / "origen.db")
     try:
         with scratch_pg_database("m_") as url, session.acting_as(session.system_actor("t")):
-            _server_is_12(monkeypatch)
+            _server_reports(monkeypatch)
             with pytest.raises(DatabaseOpenError, match=OLD):
                 transfer.migrate_to(url)
             monkeypatch.undo()
@@ -75,11 +76,7 @@ def test_the_refused_connection_is_closed_and_its_version_written_as_people_do(
 ):
     from patolab_desktop.db.database import make_database
 
-    monkeypatch.setattr(
-        _PostgresDatabase,
-        "_set_server_version",
-        lambda self, conn: setattr(self, "server_version", number),
-    )
+    _server_reports(monkeypatch, number)
     server = make_database(PG_URL)
     server.connect()
     with pytest.raises(DatabaseOpenError, match=rf"PostgreSQL {re.escape(shown)};"):

@@ -6,6 +6,7 @@ import pytest
 
 from patolab_desktop.db.database import db, planner_off
 from tests.conftest import PG_URL
+from tests.unit import sql_spy
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="PostgreSQL-only (make test-pg)")
 
@@ -67,14 +68,7 @@ def test_outside_a_transaction_a_statement_and_its_settings_are_one_round_trip(
     """Issue 20: outside a transaction the block sends no statement of its own; each of
     its statements goes with the settings before it, in one message, whose implicit
     transaction undoes them (two round trips less per block, 0.8-2 ms of a search)."""
-    real = db.obj.execute_sql
-    sent: list[str] = []
-
-    def record(sql, params=None, *args, **kwargs):
-        sent.append(sql)
-        return real(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db.obj, "execute_sql", record)
+    sent = sql_spy.statements(monkeypatch)
     with planner_off("enable_seqscan", "enable_sort"):
         inside = (_setting("enable_seqscan"), _setting("enable_sort"))
     after = (_setting("enable_seqscan"), _setting("enable_sort"))
