@@ -12,6 +12,7 @@ from .. import APP_NAME, __version__
 from ..i18n import translate
 from . import prompts
 from .icons import app_icon, icon
+from .widgets.screen_fit import fit_to_screen
 
 MENUS = (
     ("file", QT_TRANSLATE_NOOP("main_window", "&Archivo")),
@@ -31,7 +32,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(f"{APP_NAME} — {db_label}" if db_label else APP_NAME)
         self.setWindowIcon(app_icon())
-        self.resize(1200, 760)
+        fit_to_screen(self, 1200, 760)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)

@@ -399,3 +399,17 @@ def test_ctrl_enter_saves_from_the_notes(qtbot, database, no_prompts):
     with qtbot.waitSignal(dialog.accepted, timeout=2000):
         qtbot.keyClick(dialog.notes_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert customers.get(dialog.customer_id).notes == "Alergia"
+
+
+@pytest.mark.parametrize(("typed", "age"), [("35 años", 35), ("3 días", 0), ("8 meses", 0)])
+def test_a_receptionist_types_the_age_in_words(qtbot, as_role, no_prompts, typed, age):
+    from patolab_desktop.services.access import permissions
+
+    as_role(permissions.ROLE_RECEPTION)
+    dialog = open_dialog(qtbot)
+    fill_patient(qtbot, dialog, id_number="", age="")
+    type_text(qtbot, dialog.age_edit, typed)
+    assert dialog.age_edit.text() == typed  # no letter dropped by the validator
+    assert dialog.save() is True
+    saved = customers.get(dialog.customer_id)
+    assert saved.age == age and saved.date_of_birth is None

@@ -93,7 +93,6 @@ def test_the_request_detail_keeps_room_for_the_investigations(qtbot, reception):
     )
     dialog = RequestDetailDialog(request_id)
     qtbot.addWidget(dialog)
-    dialog.resize(min(dialog.width(), ROOM[0]), min(dialog.height(), ROOM[1]))
     dialog.show()
     QApplication.processEvents()
     assert dialog.width() <= ROOM[0] and dialog.height() <= ROOM[1]

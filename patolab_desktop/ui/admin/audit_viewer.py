@@ -29,6 +29,7 @@ from ...services.texts import translated_labels
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.forms import close_buttons
+from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import make_table_view
 
 SYSTEM_USERS = ("cli", "sistema")
@@ -85,11 +86,7 @@ class AuditViewer(QDialog):
         self.setWindowTitle(translate("admin.audit_viewer", "Auditoría"))
         self.setWindowIcon(icon("audit"))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        free = self.screen().availableGeometry() if self.screen() is not None else None
-        if free is not None:  # a 1024 × 768 front-desk screen gets the viewer whole
-            self.resize(min(1180, free.width() - 24), min(680, free.height() - 40))
-        else:
-            self.resize(1180, 680)
+        fit_to_screen(self, 1180, 680)  # a 1024 × 768 front-desk screen gets it whole
         layout = QVBoxLayout(self)
 
         bar = QHBoxLayout()

@@ -32,6 +32,7 @@ from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from ..widgets.forms import close_buttons
+from ..widgets.screen_fit import fit_to_screen
 from .common import HINT_STYLE, header
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
@@ -224,7 +225,7 @@ class PermissionMatrixDialog(QDialog):
         self.setObjectName("permission_matrix")
         self.setWindowTitle(translate("admin.permission_matrix", "Permisos por rol"))
         self.setWindowIcon(icon("permissions"))
-        self.resize(860, 720)
+        fit_to_screen(self, 860, 720)
         layout = QVBoxLayout(self)
         layout.addWidget(
             header(

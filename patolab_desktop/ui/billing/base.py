@@ -25,6 +25,7 @@ from ..icons import icon
 from ..models.row_table import Column
 from ..prompts import REFUSED
 from ..widgets.forms import button_row, push_button
+from ..widgets.screen_fit import fit_to_screen
 from .common import error_label, show_error, table
 
 
@@ -41,7 +42,7 @@ class BillingDialog(QDialog):
         self.setWindowTitle(title)
         self.setWindowIcon(icon(icon_name))
         if size is not None:
-            self.resize(*size)
+            fit_to_screen(self, *size)
         if min_width:
             self.setMinimumWidth(min_width)
         self.column = QVBoxLayout(self)

@@ -26,6 +26,7 @@ from .. import prompts
 from ..icons import icon
 from ..widgets.forms import HINT_STYLE, inline_row, make_form
 from ..widgets.record_dialog import RecordDialog
+from ..widgets.screen_fit import fit_to_screen
 from .members_editor import PanelMembersEditor
 
 PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?[0-9][0-9,]*(\.[0-9]{0,3})?\s*$")
@@ -44,7 +45,7 @@ class InvestigationDialog(RecordDialog):
     def __init__(self, investigation_id: int | None = None, parent=None, changed_by: str = ""):
         self._changed_by = changed_by or _acting_user()
         super().__init__(investigation_id, parent)
-        self.resize(720, 640)
+        fit_to_screen(self, 720, 640)
 
     def first_field(self):
         return self.name_edit if self.record_id is not None else self.code_edit

@@ -14,6 +14,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
 from ..widgets.forms import HINT_STYLE, RIGHT
+from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import fixed_table
 
 UP_COLOR = QColor("#c62828")
@@ -97,7 +98,7 @@ class PriceHistoryDialog(QDialog):
             )
         )
         self.setWindowIcon(icon("price_history"))
-        self.resize(720, 360)
+        fit_to_screen(self, 720, 360)
         title = QLabel(
             translate(
                 "catalog.price_history",

@@ -132,7 +132,15 @@ class IdentitySection:
 
         self.age_edit = self._line(translate("customers.customer_dialog", "35, 8m o 3d"), 10)
         self.age_edit.setValidator(
-            QRegularExpressionValidator(QRegularExpression(r"\d{0,3}\s*[^\d\W]{0,6}"), self)
+            # Unicode letters: without the option \W takes «ñ» and «í» for non-letters
+            # and the validator ate them from «35 años» and «3 días»
+            QRegularExpressionValidator(
+                QRegularExpression(
+                    r"\d{0,3}\s*[^\d\W]{0,6}",
+                    QRegularExpression.PatternOption.UseUnicodePropertiesOption,
+                ),
+                self,
+            )
         )
         self.age_edit.setFixedWidth(
             self.age_edit.fontMetrics().horizontalAdvance("35, 8m o 3d") + 28

@@ -32,6 +32,7 @@ from ...util.text import clean
 from .. import prompts
 from ..icons import icon
 from ..widgets.progress import run_with_progress
+from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import make_table_view
 
 ROOT = QModelIndex()  # the invisible root of a flat table model
@@ -203,7 +204,7 @@ class ImportDialog(QDialog):
         self.setObjectName("import_dialog")
         self.setWindowTitle(translate("customers.import_dialog", "Importar pacientes desde CSV"))
         self.setWindowIcon(icon("import"))
-        self.resize(1040, 600)
+        fit_to_screen(self, 1040, 600)
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
 

@@ -19,6 +19,7 @@ from ...services.notify.events import EVENT_LABELS, STATUS_LABELS, STATUSES
 from ...util.translation import translate as service_translate
 from ..requests.common import RowsModel
 from ..widgets.forms import button_row, push_button
+from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import fixed_table
 from .messages_panel import MessageActions, message_columns
 
@@ -31,7 +32,7 @@ class OutboxWindow(MessageActions, QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(translate("notify.outbox_window", "Cola de WhatsApp"))
-        self.resize(1080, 620)
+        fit_to_screen(self, 1080, 620)
         layout = QVBoxLayout(self)
         banner_row = QHBoxLayout()
         self.banner = QLabel()

@@ -29,13 +29,14 @@ from ..widgets.forms import (
     push_buttons,
 )
 from ..widgets.keyed_form import keyed_form_box
+from ..widgets.screen_fit import fit_to_screen
 
 
 class NotifySettingsDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(translate("notify.settings_dialog", "Configuración de WhatsApp"))
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         layout = QVBoxLayout(self)
         captions = {
             "notify_phone_number_id": translate("notify.settings_dialog", "Id. del &número:"),

@@ -22,6 +22,7 @@ from ...services.access import session
 from ...services.errors import ServiceError
 from ...services.requests import reports
 from .. import prompts
+from ..widgets.screen_fit import fit_to_screen
 
 
 def exec_dialog(dialog: QDialog) -> int:
@@ -86,7 +87,7 @@ def preview(
     printer = _printer(page_layout)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(title)
-    _fit_to_screen(dialog, 900, 1000)
+    fit_to_screen(dialog, 900, 1000)
     fixed = page_layout if fixed_size else None
     dialog.paintRequested.connect(lambda device: _paint_on(device, paint, fixed))
     dialog.save_pdf_action = None
@@ -116,15 +117,6 @@ def preview(
         dialog.save_pdf_action = action
     exec_dialog(dialog)
     return dialog
-
-
-def _fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
-    """``width`` × ``height`` or the screen's free area when it is smaller (1024 × 768)."""
-    screen = dialog.screen() if dialog.screen() is not None else None
-    if screen is not None:
-        free = screen.availableGeometry()
-        width, height = min(width, free.width() - 40), min(height, free.height() - 40)
-    dialog.resize(width, height)
 
 
 def print_direct(

@@ -19,6 +19,7 @@ from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
+from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
@@ -44,7 +45,7 @@ class RequestLinesDialog(QDialog):
         self.changed_count = 0
         self.setWindowTitle(title)
         self.setModal(True)
-        self.resize(900, 540)
+        fit_to_screen(self, 900, 540)
         self.main_layout = QVBoxLayout(self)
         self.header_label = QLabel()
         self.header_label.setTextFormat(Qt.TextFormat.RichText)

@@ -35,6 +35,7 @@ from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.forms import push_button, push_buttons
+from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
@@ -104,7 +105,7 @@ class RequestDetailDialog(QDialog):
         self._by = by
         self.detail = None
         self.setWindowIcon(icon("request_detail"))
-        self.resize(1080, 700)
+        fit_to_screen(self, 1080, 700)
         self._build()
         self.reload()
         self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -24,6 +24,7 @@ from ...i18n import translate
 from ..icons import icon
 from .forms import close_buttons, hint_label, snake_name
 from .list_editor import ListEditor
+from .screen_fit import fit_to_screen
 from .table import make_table_view
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -46,7 +47,7 @@ class ListDialog(ListEditor, QDialog):
         self.setObjectName(snake_name(self))  # "BranchesDialog" → "branches_dialog"
         self.setWindowTitle(title)
         self.setWindowIcon(icon(icon_name))
-        self.resize(*size)
+        fit_to_screen(self, *size)
         self.new_button: QPushButton | None = None
         self.edit_button: QPushButton | None = None
         self.toggle_button: QPushButton | None = None
