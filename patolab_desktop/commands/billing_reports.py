@@ -155,7 +155,7 @@ def run_authorisations_list(args) -> int:
         print("No hay autorizaciones registradas.")
     for r in rows:
         print(
-            f"{r['id']:>4}  {r['status']:<7} {r['doc_type_label']:<16} {r['range_text']}  "
+            f"{r['id']:>4}  {r['status_label']:<7} {r['doc_type_label']:<16} {r['range_text']}  "
             f"usados {r['used']}/{r['size']}  vence {r['deadline']:%d/%m/%Y}  CAI {r['cai']}"
         )
         for warning in r["warnings"]:

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -27,6 +28,9 @@ TextColumns = Iterable[int | str] | None
 Converter = Callable[[Sequence[Any]], list[str]]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# a negative amount ("-10.00": a credit note in the sales book, a balance in favour) is a
+# number to a spreadsheet, not a formula: neutralised, it was text that a SUM left out
+_NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:\.[0-9]+)?")
 CHUNK = 5000
 
 
@@ -52,12 +56,20 @@ def format_cell(value: object) -> str:
 def neutralise(value: object) -> str:
     """The cell text with a leading ``'`` when it starts like a spreadsheet formula."""
     text = format_cell(value)
-    if text and text[0] in FORMULA_TRIGGERS:
+    if text and text[0] in FORMULA_TRIGGERS and not _NEGATIVE_NUMBER.fullmatch(text):
         return "'" + text
     return text
 
 
 neutralize = neutralise
+
+
+def unneutralise(text: str) -> str:
+    """A cell of a file this program wrote, read back: ``neutralise`` undone (``'=x`` →
+    ``=x``, ``'+504…`` → ``+504…``), so an export imported again keeps its values."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
+        return text[1:]
+    return text
 
 
 def _text_indexes(header: Sequence[str], text_columns: TextColumns) -> set[int] | None:
@@ -218,13 +230,14 @@ def _converter(text: set[int] | None) -> Converter:
     """A fast row → list of cell texts function (this runs once per cell of a big file)."""
     fmt = format_cell
     triggers = _TRIGGERS
+    number = _NEGATIVE_NUMBER.fullmatch
     if text is None:
 
         def convert(row: Sequence[Any]) -> list[str]:
             out: list[str] = []
             for value in row:
                 if value.__class__ is str:
-                    if value and value[0] in triggers:
+                    if value and value[0] in triggers and not number(value):
                         value = "'" + value
                 else:
                     value = fmt(value)
@@ -239,7 +252,7 @@ def _converter(text: set[int] | None) -> Converter:
         for index in indexes:
             if index < len(out):
                 cell = out[index]
-                if cell and cell[0] in triggers:
+                if cell and cell[0] in triggers and not number(cell):
                     out[index] = "'" + cell
         return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 #: what ``to_money`` accepts: a Decimal, a number, typed text ("1,234.50"); None/"" is zero
@@ -12,6 +13,23 @@ ZERO = Decimal("0.000")
 MAX_AMOUNT = Decimal("999999999.999")  # Decimal(12,3)
 
 
+# commas only between groups of three digits before the point, as amounts are written in
+# Honduras ("1,250.50"): a decimal comma ("12,50", "1,00") or a stray one ("1,2,3") is
+# not an amount (dropping every comma read them as 1250, 100 and 123)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
+def without_thousands(text: str) -> str:
+    """``text`` (stripped) without its thousands commas; ValueError when a comma stands
+    anywhere else."""
+    text = text.strip()
+    if "," not in text:
+        return text
+    if not _GROUPED.fullmatch(text):
+        raise ValueError(f"Monto no válido: {text!r}")
+    return text.replace(",", "")
+
+
 def to_money(value: MoneyLike) -> Decimal:
     """Convert a user or database value to a Decimal with 3 places (never via float)."""
     if value is None or value == "":
@@ -19,16 +37,12 @@ def to_money(value: MoneyLike) -> Decimal:
     if isinstance(value, float):
         value = repr(value)
     try:
-        amount = Decimal(str(value).strip().replace(",", "")).quantize(PLACES, ROUND_HALF_UP)
+        amount = Decimal(without_thousands(str(value))).quantize(PLACES, ROUND_HALF_UP)
     except (InvalidOperation, ValueError) as exc:
         raise ValueError(f"Monto no válido: {value!r}") from exc
     if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
         raise ValueError(f"Monto fuera de rango: {value!r}")
     return amount
-
-
-def percent_of(amount: MoneyLike, percent: Decimal | int | float | str) -> Decimal:
-    return (to_money(amount) * Decimal(str(percent)) / Decimal(100)).quantize(PLACES, ROUND_HALF_UP)
 
 
 # Amounts are stored with 3 places; a person always reads them with 2 (issue 16 B), rounded

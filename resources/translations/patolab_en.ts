@@ -455,72 +455,72 @@
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="112"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="113"/>
         <source>nombre</source>
         <translation>name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="113"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="114"/>
         <source>identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="114"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="115"/>
         <source>edad</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="115"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="116"/>
         <source>fecha de nacimiento</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="116"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="117"/>
         <source>género</source>
         <translation>gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="117"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="118"/>
         <source>teléfono</source>
         <translation>phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="118"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="119"/>
         <source>teléfono secundario</source>
         <translation>secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="119"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="120"/>
         <source>correo</source>
         <translation>e-mail</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="120"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="121"/>
         <source>departamento</source>
         <translation>department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="121"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="122"/>
         <source>municipio</source>
         <translation>municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="122"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="123"/>
         <source>tipo</source>
         <translation>type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="123"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="124"/>
         <source>dirección</source>
         <translation>address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="124"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="125"/>
         <source>notas</source>
         <translation>notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="125"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="126"/>
         <source>expediente</source>
         <translation>external file</translation>
     </message>
@@ -565,57 +565,67 @@
         <translation>Debit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="25"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="18"/>
+        <source>Activa</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="19"/>
+        <source>Cerrada</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="29"/>
         <source>Exento</source>
         <translation>Exempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="26"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="30"/>
         <source>Gravado 15 %</source>
         <translation>Taxed 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="27"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="31"/>
         <source>Gravado 18 %</source>
         <translation>Taxed 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="37"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="41"/>
         <source>Efectivo</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="38"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="42"/>
         <source>Tarjeta</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="39"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="43"/>
         <source>Transferencia</source>
         <translation>Bank transfer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="40"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="44"/>
         <source>Cheque</source>
         <translation>Cheque</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="41"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="45"/>
         <source>Saldo a favor</source>
         <translation>Credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="50"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="54"/>
         <source>Devolver el dinero</source>
         <translation>Give the money back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="51"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="55"/>
         <source>Dejar como saldo a favor</source>
         <translation>Keep it as a credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="52"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="56"/>
         <source>Rebajar lo que se debe</source>
         <translation>Lower what is owed</translation>
     </message>
@@ -623,98 +633,98 @@
 <context>
     <name>admin.audit_viewer</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="48"/>
         <source>Fecha y hora</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="51"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="54"/>
         <source>Registro</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="60"/>
         <source>Cambios (antes → después)</source>
         <translation>Changes (before → after)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="65"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="86"/>
         <source>Auditoría</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="98"/>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="104"/>
         <source>Todos</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="100"/>
         <source>{name} (sistema)</source>
         <translation>{name} (system)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="109"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="119"/>
         <source>&amp;Desde:</source>
         <translation>&amp;From:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="121"/>
         <source>&amp;Hasta:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="123"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="124"/>
         <source>&amp;Registro:</source>
         <translation>&amp;Record:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="125"/>
         <source>&amp;Acción:</source>
         <translation>&amp;Action:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="137"/>
         <source>Ac&amp;tualizar</source>
         <translation>R&amp;efresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="159"/>
         <source>Elija una fila para ver todos sus cambios.</source>
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="231"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="237"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -1352,45 +1362,45 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="94"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="96"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="225"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="247"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="234"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="267"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="278"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="312"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="302"/>
         <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
         <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
     </message>
@@ -1762,7 +1772,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>billing.authorisations_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="32"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="160"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
@@ -1778,7 +1788,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="35"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="178"/>
         <source>CAI</source>
         <translation>CAI</translation>
     </message>
@@ -1833,62 +1843,52 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="88"/>
-        <source>Activa</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="89"/>
-        <source>Cerrada</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="110"/>
         <source>Cerrar autorización</source>
         <translation>End authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="111"/>
         <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
         <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="135"/>
         <source>Nueva autorización</source>
         <translation>New authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="165"/>
         <source>Establecimiento (000 = casa matriz)</source>
         <translation>Establishment (000 = head office)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="170"/>
         <source>Punto de emisión</source>
         <translation>Issuing point</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="175"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="181"/>
         <source>Desde (correlativo)</source>
         <translation>From (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="186"/>
         <source>Hasta (correlativo)</source>
         <translation>To (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="191"/>
         <source>Fecha límite de emisión</source>
         <translation>Issuing deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="199"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
@@ -1896,12 +1896,12 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.base</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/base.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="77"/>
         <source>&amp;Cancelar</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/base.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="102"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
@@ -3386,97 +3386,97 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="44"/>
         <source>Editar investigación</source>
         <translation>Edit test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
         <source>Nueva investigación</source>
         <translation>New test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="61"/>
         <source>p. ej. GLU (se guarda en mayúsculas)</source>
         <translation>e.g. GLU (saved in capitals)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="60"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="70"/>
         <source>Glucosa en ayunas</source>
         <translation>Fasting glucose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="69"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="78"/>
         <source>Suero, Sangre total (EDTA), Orina…</source>
         <translation>Serum, Whole blood (EDTA), Urine…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="86"/>
         <source>&amp;Tipo de muestra:</source>
         <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="102"/>
         <source>&amp;Historial de precios…</source>
         <translation>Price &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="109"/>
         <source>&amp;Precio (L):</source>
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="125"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="132"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="140"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="177"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="183"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="208"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="209"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="45"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="120"/>
         <source>Impuesto (factura):</source>
         <translation>Tax (invoice):</translation>
     </message>
@@ -3700,52 +3700,52 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.price_history</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="29"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="30"/>
         <source>precio inicial</source>
         <translation>initial price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="54"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="59"/>
         <source>Precio anterior</source>
         <translation>Previous price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="65"/>
         <source>Precio nuevo</source>
         <translation>New price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="71"/>
         <source>Cambio</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="77"/>
         <source>Cambiado por</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="96"/>
         <source>Historial de precios — {code}</source>
         <translation>Price history — {code}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="103"/>
         <source>&lt;b&gt;{code}&lt;/b&gt; — {name}&lt;br&gt;Precio actual: &lt;b&gt;{format_lempiras}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{code}&lt;/b&gt; — {name}&lt;br&gt;Current price: &lt;b&gt;{format_lempiras}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="112"/>
         <source>Las solicitudes guardan el precio del día en que se crearon: un cambio aquí no las modifica.</source>
         <translation>Requests keep the price of the day they were created: a change here does not alter them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="123"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
@@ -3961,32 +3961,32 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="176"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="167"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="197"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="200"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="211"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="159"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
@@ -4012,7 +4012,7 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="250"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
@@ -4144,7 +4144,7 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="333"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
@@ -4259,37 +4259,37 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="133"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="248"/>
         <source>35, 8m o 3d</source>
         <translation>35, 8m or 3d</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="149"/>
         <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
         <translation>Years (35), months (8m) or days (3d) for babies.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="164"/>
         <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
         <translation>One key: the first letter of the choice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="184"/>
         <source>&amp;Identidad:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="343"/>
         <source>escriba la fecha de nacimiento</source>
         <translation>type the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="344"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="352"/>
         <source>{age}, declarada hoy</source>
         <translation>{age}, declared today</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="346"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="354"/>
         <source>declarada (sin fecha de nacimiento)</source>
         <translation>declared (no date of birth)</translation>
     </message>
@@ -4643,274 +4643,274 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="41"/>
         <source>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</source>
         <translation>CSV files (*.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
         <source>Nuevo</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47"/>
         <source>Actualizar</source>
         <translation>Update</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="91"/>
         <source>Sin cambios</source>
         <translation>No changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="49"/>
         <source>Rechazado</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
         <source>Cambia: </source>
         <translation>Changes: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="95"/>
         <source>Incompleto; faltan: </source>
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="109"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="110"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="111"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="112"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="113"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="114"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="115"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="204"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="306"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="213"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="214"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="218"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="230"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="276"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="283"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="291"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="317"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="318"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="321"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="327"/>
         <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="355"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="358"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="360"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="361"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="380"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="381"/>
         <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="383"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="384"/>
         <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="387"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="388"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="393"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="394"/>
         <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="413"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="414"/>
         <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="422"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="423"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="443"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="444"/>
         <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
         <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="453"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="454"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="454"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="455"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="455"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="456"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="456"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="457"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="480"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="481"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="484"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="485"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="495"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="496"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="500"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="502"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="511"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="512"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="514"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="515"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="521"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="522"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="527"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="528"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="533"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="534"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="541"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="542"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="50"/>
         <source>Unida a otra línea</source>
         <translation>Merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="83"/>
         <source>Misma persona en las líneas {lines}</source>
         <translation>Same person on lines {lines}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="401"/>
         <source>{len} líneas repetidas unidas a su primera línea</source>
         <translation>{len} repeated lines merged into their first line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="407"/>
         <source>{len} nuevos con el teléfono de otro paciente (¿familiares?)</source>
         <translation>{len} new with another patient’s phone (family?)</translation>
     </message>
@@ -5013,7 +5013,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.opening</name>
     <message>
-        <location filename="../../patolab_desktop/db/opening.py" line="82"/>
+        <location filename="../../patolab_desktop/db/opening.py" line="85"/>
         <source>El servidor es PostgreSQL {found}; PatoLab necesita PostgreSQL {needed} o más nuevo. Actualice el servidor o use otro.</source>
         <translation>The server is PostgreSQL {found}; PatoLab needs PostgreSQL {needed} or newer. Upgrade the server or use another one.</translation>
     </message>
@@ -5145,79 +5145,79 @@ The details are in the log: {log_file}</translation>
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
         <source>&amp;Archivo</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
         <source>&amp;Pacientes/Clientes</source>
         <translation>&amp;Patients/Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
         <source>&amp;Solicitudes</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
         <source>&amp;Remitentes</source>
         <translation>Referrer&amp;s</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
         <source>&amp;Catálogo</source>
         <translation>&amp;Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="25"/>
         <source>&amp;Exportar</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="26"/>
         <source>A&amp;yuda</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="236"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="243"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="249"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="252"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="273"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="270"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
 Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
         <source>&amp;Facturación</source>
         <translation>&amp;Billing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="24"/>
         <source>Ca&amp;ja</source>
         <translation>C&amp;ash</translation>
     </message>
@@ -5238,7 +5238,7 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.messages</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_dialog.py" line="14"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_dialog.py" line="15"/>
         <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="120"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
@@ -5302,58 +5302,58 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.outbox_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="33"/>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="118"/>
         <source>Cola de WhatsApp</source>
         <translation>WhatsApp queue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="41"/>
         <source>Reanudar el envío</source>
         <translation>Resume sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="47"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="53"/>
         <source>Todos los avisos</source>
         <translation>All notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="56"/>
         <source>&amp;Estado</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="58"/>
         <source>&amp;Aviso</source>
         <translation>&amp;Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="72"/>
         <source>&amp;Reintentar</source>
         <translation>&amp;Retry</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="75"/>
         <source>Ca&amp;ncelar envío</source>
         <translation>Ca&amp;ncel sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="79"/>
         <source>Ac&amp;tualizar</source>
         <translation>Refre&amp;sh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="82"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="100"/>
         <source>Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración y pulse Reanudar.</source>
         <translation>WhatsApp sending STOPPED since {at}: {reason} Fix the settings and press Resume.</translation>
     </message>
@@ -5361,107 +5361,107 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="38"/>
         <source>Configuración de WhatsApp</source>
         <translation>WhatsApp settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="47"/>
         <source>Cuenta de WhatsApp Cloud API</source>
         <translation>WhatsApp Cloud API account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="42"/>
         <source>Id. del &amp;número:</source>
         <translation>Phone &amp;number id:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="43"/>
         <source>Id. de la &amp;cuenta (WABA):</source>
         <translation>&amp;Account id (WABA):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="44"/>
         <source>&amp;Versión de Graph:</source>
         <translation>Graph &amp;version:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="53"/>
         <source>Clave de &amp;acceso:</source>
         <translation>&amp;Access token:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="60"/>
         <source>Plantillas aprobadas (UTILITY) por aviso</source>
         <translation>Approved templates (UTILITY) per notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
         <source>Aviso</source>
         <translation>Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
         <source>Plantilla</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="67"/>
         <source>Idioma</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="68"/>
         <source>Enviar</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="86"/>
         <source>Prueba</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="94"/>
         <source>Ce&amp;lular:</source>
         <translation>Mo&amp;bile:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="90"/>
         <source>Enviar &amp;prueba</source>
         <translation>Send &amp;test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="101"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="102"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="116"/>
         <source>Guardada en el almacén de claves: {hint}</source>
         <translation>Stored in the credential store: {hint}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="120"/>
         <source>Sin clave guardada.</source>
         <translation>No token stored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="124"/>
         <source>Escriba una nueva para cambiarla</source>
         <translation>Type a new one to change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="158"/>
         <source>Enviar prueba</source>
         <translation>Send test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="159"/>
         <source>Mensaje de prueba en cola; el envío automático lo manda en unos segundos.</source>
         <translation>Test message queued; the automatic sender sends it in a few seconds.</translation>
     </message>
@@ -5655,123 +5655,123 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="371"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="363"/>
         <source>Se guardaron las etiquetas en:
 {path}</source>
         <translation>The labels were saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="95"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="98"/>
         <source>Guardar como PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="59"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="143"/>
         <source>Documento PDF (*.pdf)</source>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="197"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="212"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="234"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="244"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="265"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="260"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="181"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="185"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="277"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="424"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="416"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="306"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="320"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="325"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="342"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="367"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="359"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="360"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="382"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="374"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="387"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="402"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="416"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="408"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -7120,17 +7120,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.lines_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="78"/>
         <source>C&amp;errar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="88"/>
         <source>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</source>
         <translation>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="111"/>
         <source>La solicitud está {lower}: no se puede modificar.</source>
         <translation>The request is {lower}: it cannot be changed.</translation>
     </message>
@@ -7188,228 +7188,233 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="67"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="148"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="159"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="175"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="190"/>
         <source>En &amp;proceso</source>
         <translation>In &amp;progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="193"/>
         <source>Marcar las investigaciones elegidas en proceso</source>
         <translation>Mark the chosen tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="196"/>
         <source>Resultado &amp;listo</source>
         <translation>Result rea&amp;dy</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="199"/>
         <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
         <translation>Mark the chosen tests with their result ready (one or many)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="223"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="233"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="251"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="367"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="368"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="253"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="273"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="276"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="278"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="279"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="282"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="306"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="343"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="363"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="364"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="384"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="385"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="451"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="414"/>
+        <source>La solicitud ya está en la factura {number}: registre una solicitud nueva para otra investigación.</source>
+        <translation>The request is already on invoice {number}: register a new request for another investigation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="464"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="452"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="465"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="466"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="479"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="486"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="499"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="487"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="500"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="499"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="512"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="547"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="560"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="287"/>
         <source>Co&amp;brar y facturar…</source>
         <translation>Charge and &amp;bill…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="402"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="403"/>
         <source>Factura {number}</source>
         <translation>Invoice {number}</translation>
     </message>
@@ -8507,138 +8512,138 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.billing</name>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="47"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="48"/>
         <source>{first} al {last}</source>
         <translation>{first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="68"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="69"/>
         <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
         <translation>It must have exactly 3 digits (for example 001).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="77"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="81"/>
         <source>Debe ser un correlativo entre 1 y 99999999.</source>
         <translation>It must be a sequence number from 1 to 99999999.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="90"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="94"/>
         <source>Escriba la fecha límite como AAAA-MM-DD.</source>
         <translation>Type the deadline as YYYY-MM-DD.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="101"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="105"/>
         <source>Escriba el CAI tal como lo entregó el SAR.</source>
         <translation>Type the CAI exactly as SAR issued it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="103"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="107"/>
         <source>El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).</source>
         <translation>A CAI has only digits, letters A–F and hyphens (as SAR gives it).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="111"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="115"/>
         <source>Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito.</source>
         <translation>Document type: 01 Invoice, 06 Credit note or 07 Debit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="118"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="122"/>
         <source>El rango termina antes de empezar.</source>
         <translation>The range ends before it starts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="122"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="126"/>
         <source>La fecha límite de emisión ya pasó.</source>
         <translation>The issuing deadline has already passed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="126"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="130"/>
         <source>La fecha límite de emisión es de un año como máximo.</source>
         <translation>The issuing deadline is one year at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="130"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="134"/>
         <source>Elija la sucursal (establecimiento) de la autorización.</source>
         <translation>Choose the branch (establishment) of the authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="173"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="177"/>
         <source>Ya hay una autorización activa para {key} (CAI {cai}, {used} de {size} números usados). Ciérrela primero o espere a que se agote o venza.</source>
         <translation>There is already an active authorisation for {key} (CAI {cai}, {used} of {size} numbers used). Close it first, or wait until it runs out or expires.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="185"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="189"/>
         <source>reemplazada por una nueva autorización</source>
         <translation>replaced by a new authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="189"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="193"/>
         <source>El rango se cruza con el de otra autorización del mismo punto y tipo ({first}–{last}): la numeración continúa, no se repite.</source>
         <translation>The range overlaps another authorisation of the same point and type ({first}–{last}): numbering continues, it never repeats.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="202"/>
         <source>Ese CAI ya está registrado.</source>
         <translation>That CAI is already registered.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="241"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="245"/>
         <source>Escriba el motivo del cierre.</source>
         <translation>Type the reason for closing it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="246"/>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="262"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="250"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="266"/>
         <source>la autorización</source>
         <translation>the authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="248"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="252"/>
         <source>La autorización ya estaba cerrada.</source>
         <translation>The authorisation was already closed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="268"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="272"/>
         <source>La autorización ya emitió números: sus datos no se pueden cambiar.</source>
         <translation>The authorisation has already issued numbers: its data cannot change.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="288"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="292"/>
         <source>La autorización no existe.</source>
         <translation>The authorisation does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="344"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="349"/>
         <source>La autorización {key} venció el {date}: no se puede emitir.</source>
         <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="350"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="355"/>
         <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
         <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="357"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="362"/>
         <source>La autorización {key} agotó su rango: no se puede emitir.</source>
         <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="363"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="368"/>
         <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="421"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="426"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en Administración → Autorizaciones fiscales.</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in Administration → Fiscal authorisations.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="430"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="435"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="438"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="443"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
@@ -8741,7 +8746,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="66"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="194"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="197"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
@@ -8767,147 +8772,147 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="136"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="137"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="144"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="145"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="151"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="152"/>
         <source>Rebaja: {reason}</source>
         <translation>Rebate: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="169"/>
-        <source>Escriba el motivo de la nota de crédito.</source>
-        <translation>Type the reason for the credit note.</translation>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="170"/>
+        <source>Escriba el motivo de la nota de crédito (al menos 5 caracteres).</source>
+        <translation>Type the reason for the credit note (at least 5 characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="171"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="174"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="175"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="178"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="179"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="182"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="181"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="183"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="186"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="201"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="209"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="212"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="222"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="225"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="232"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="235"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="241"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="244"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="287"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="290"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="300"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="303"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="57"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="124"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="110"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="133"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="119"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="143"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="129"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="154"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="140"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="197"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="183"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="204"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="190"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="212"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="198"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="220"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="206"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="232"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="218"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="239"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="225"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="249"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="235"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="290"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="276"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -8989,7 +8994,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/records.py" line="43"/>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="219"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="223"/>
         <source>El documento no existe.</source>
         <translation>The document does not exist.</translation>
     </message>
@@ -9024,27 +9029,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{missing} is missing from the lab&apos;s settings (Administration → Settings): the invoice must carry it. Ask an administrator to enter it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="214"/>
-        <source>Escriba el motivo de la anulación.</source>
-        <translation>Type the reason for voiding it.</translation>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="215"/>
+        <source>Escriba el motivo de la anulación (al menos 5 caracteres).</source>
+        <translation>Type the reason for voiding it (at least 5 characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="227"/>
         <source>El documento {number} ya está anulado.</source>
         <translation>Document {number} is already void.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="228"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="232"/>
         <source>Solo se anulan facturas.</source>
         <translation>Only invoices can be voided.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="239"/>
         <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="245"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="249"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
@@ -9055,7 +9060,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/reports.py" line="95"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="175"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="176"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
@@ -9075,27 +9080,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="177"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="178"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="181"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="182"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="267"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="268"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="279"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="280"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="292"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="293"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
@@ -9244,17 +9249,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="94"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="90"/>
+        <source>Escriba el precio con punto decimal; la coma solo separa miles (por ejemplo 1,250.50).</source>
+        <translation>Type the price with a decimal point; a comma only separates thousands (for example 1,250.50).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="103"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="96"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="105"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="98"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="107"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
@@ -9354,132 +9364,132 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="88"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="89"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="94"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="95"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="108"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="109"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="116"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="117"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="157"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="158"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="165"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="166"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="173"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="174"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="178"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="179"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="192"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="193"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="218"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="219"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="243"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="246"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="246"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="249"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="252"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="255"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="255"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="258"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="261"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="264"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="269"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="272"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="281"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="284"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="287"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="291"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="294"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="329"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="332"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="353"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="356"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="360"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="363"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="368"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="371"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="378"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="381"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="393"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="396"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="433"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="436"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -9492,22 +9502,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="118"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="154"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="122"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="158"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="159"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="195"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="172"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="208"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
@@ -9537,7 +9547,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="223"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="259"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
@@ -9557,7 +9567,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="332"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="368"/>
         <location filename="../../patolab_desktop/services/customers/validation.py" line="135"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
@@ -9724,67 +9734,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="191"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="227"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="202"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="238"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="213"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="249"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="231"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="267"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="322"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="358"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="333"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="369"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="336"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="372"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="399"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="435"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="400"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="436"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="403"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="439"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="404"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="440"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="406"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="442"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="407"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="443"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
@@ -10205,27 +10215,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.patient_import</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="35"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="36"/>
         <source>Importación cancelada: no se guardó ningún cambio.</source>
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="170"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="171"/>
         <source>la del {field} ({names})</source>
         <translation>the {field} column ({names})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="175"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="176"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="181"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="182"/>
         <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="186"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="187"/>
         <source> y </source>
         <translation> and </translation>
     </message>
@@ -10235,53 +10245,53 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="205"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="206"/>
         <source>No es un archivo: {path}</source>
         <translation>Not a file: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="209"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="210"/>
         <source>No existe el archivo: {path}</source>
         <translation>The file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="213"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="214"/>
         <source>No se pudo leer el archivo {path}: {error}</source>
         <translation>Could not read the file {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="223"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="224"/>
         <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
         <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="234"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="235"/>
         <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="251"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="252"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="259"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="260"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="319"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="320"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="327"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="328"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="341"/>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="351"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="342"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="352"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
@@ -10296,52 +10306,52 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="82"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="83"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="124"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="125"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="131"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="132"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="143"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="144"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="153"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="154"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="195"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="196"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="198"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="199"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="295"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="296"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="317"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="318"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="319"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="320"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
@@ -10361,12 +10371,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="217"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="218"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="267"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="268"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -11025,17 +11035,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="259"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="265"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="266"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="272"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="290"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="296"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11141,6 +11151,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="203"/>
+        <source>La solicitud {request} ya está en la factura {number}: no se le agregan investigaciones. Registre una solicitud nueva para la investigación que falta.</source>
+        <translation>Request {request} is already on invoice {number}: no investigations can be added to it. Register a new request for the missing investigation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="208"/>
+        <source>La solicitud {request} ya está en la factura {number}: su descuento no cambia. Para rebajar el importe, un supervisor emite una nota de crédito.</source>
+        <translation>Request {request} is already on invoice {number}: its discount cannot change. To reduce the amount, a supervisor issues a credit note.</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/services/requests/entry.py" line="101"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
@@ -11181,57 +11201,57 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="78"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="80"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="87"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="89"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="92"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="94"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="101"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="102"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="110"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="111"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="198"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="199"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="202"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="203"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="218"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="219"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="229"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="230"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="185"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="188"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="315"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="316"/>
         <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
         <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>
@@ -11251,22 +11271,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="135"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="137"/>
         <source>Estado de investigación no válido.</source>
         <translation>Invalid test status.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="140"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="142"/>
         <source>Elija al menos una investigación.</source>
         <translation>Choose at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="149"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="151"/>
         <source>La investigación no pertenece a la solicitud {number}.</source>
         <translation>The test does not belong to request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="166"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="168"/>
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
@@ -11480,87 +11500,87 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="487"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="490"/>
         <source>Analizando las tablas (ANALYZE)…</source>
         <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="81"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="82"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="98"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="100"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="100"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="102"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="101"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="103"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="107"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="109"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="218"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="220"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="226"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="228"/>
         <source>Creando índices y claves: {count} de {total}</source>
         <translation>Building indexes and keys: {count} of {total}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="410"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="412"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="420"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="422"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="435"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="437"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="442"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="444"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="455"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="458"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="465"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="468"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="479"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="482"/>
         <source>El origen tiene filas con referencias rotas o repetidas ({error}). No se guardó nada en el destino: revise el origen con «patolab check».</source>
         <translation>The source has rows with broken or repeated references ({error}). Nothing was saved in the target: check the source with “patolab check”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="385"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="387"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -11732,27 +11752,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>R&amp;eactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="34"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="35"/>
         <source>Re&amp;activar</source>
         <translation>Re&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="79"/>
         <source>&amp;Nueva…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="81"/>
         <source>&amp;Nuevo…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="87"/>
         <source>&amp;Editar…</source>
         <translation>&amp;Edit…</translation>
     </message>

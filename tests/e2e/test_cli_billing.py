@@ -90,6 +90,7 @@ def test_a_day_of_billing_from_the_command_line(desk, tmp_path, _isolated_home):
     assert bad.returncode == 1 and "CAI" in bad.stderr
     listing = run("authorisations", "list", user="recepcion")
     assert "000-001-01-00000001 al 000-001-01-00000100" in listing.stdout
+    assert "Activa" in listing.stdout and "active" not in listing.stdout  # Spanish words
 
     closed = run("invoice", first, "--pay", "cash:230:300", user="recepcion")
     assert closed.returncode == 1 and "Abra su caja" in closed.stderr
@@ -118,6 +119,21 @@ def test_a_day_of_billing_from_the_command_line(desk, tmp_path, _isolated_home):
     no = run("void", "000-001-01-00000002", "--reason", "Comprador equivocado", user="recepcion")
     assert no.returncode == 1 and "No tiene permiso" in no.stderr
     assert run("cash-open", "--float", "0", user="supervisor").returncode == 0
+    # a decimal comma is no amount: "1,00" was read as 100 and the note issued for it
+    comma = run(
+        "credit-note",
+        "000-001-01-00000001",
+        "--amount",
+        "1,00",
+        "--reason",
+        "Rebaja por error de digitación",
+        "--receiver",
+        "Ana Martínez",
+        "--receiver-document",
+        "0501-1990-12345",
+        user="supervisor",
+    )
+    assert comma.returncode == 1 and "monto" in comma.stderr, comma.stderr
     note = run(
         "credit-note",
         "000-001-01-00000001",

@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from patolab_desktop.db.models import Branch, Investigation
 from patolab_desktop.paths import resource
 from patolab_desktop.services import catalog
+from patolab_desktop.services.access import permissions
 from patolab_desktop.services.catalog import branches
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.catalog import area as catalog_area
@@ -129,6 +130,17 @@ def test_inline_errors_for_code_name_price(new_dialog):
     assert "nombre" in new_dialog.errors.message("name")
     assert "3 decimales" in new_dialog.errors.message("price")
     assert Investigation.select().count() == 31
+
+
+def test_a_decimal_comma_in_the_price_is_refused_as_administrator(qtbot, demo, as_role):
+    as_role(permissions.ROLE_ADMIN)
+    dialog = owned(qtbot, InvestigationDialog())
+    dialog.code_edit.setText("ZZ1")
+    dialog.name_edit.setText("Prueba de coma")
+    qtbot.keyClicks(dialog.price_edit, "12,50")
+    assert not dialog.save()
+    assert "punto decimal" in dialog.errors.message("price")
+    assert not Investigation.select().where(Investigation.code == "ZZ1").exists()
 
 
 def test_code_shown_upper_case_while_typing(qtbot, new_dialog):

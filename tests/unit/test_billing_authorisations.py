@@ -67,6 +67,9 @@ def test_one_active_authorisation_per_point_and_type_and_ranges_continue(lab):  
     second = authorisations.add(_input(lab.branch, cai="ABC-1", range_from="101", range_to="200"))
     assert FiscalAuthorisation.get_by_id(second).status == "active"
     assert FiscalAuthorisation.get_by_id(first).status == "ended"
+    # the listing says each status in the desk's words (the CLI printed "active")
+    labels = {row["id"]: row["status_label"] for row in authorisations.list_all()}
+    assert (labels[second], labels[first]) == ("Activa", "Cerrada")
 
 
 def test_fields_are_locked_once_a_number_is_used(billing_lab):

@@ -110,6 +110,9 @@ def test_a_credit_note_needs_reason_receiver_and_document(billing_lab):
         credit_notes.issue(CreditNoteInput(doc_id, "", "", "", whole=True))
     assert {"reason", "receiver_name", "receiver_document"} <= set(error.value.fields)
     assert FiscalDocument.select().count() == 1
+    with pytest.raises(ValidationError) as short:  # a reason given, too short: said so
+        credit_notes.issue(CreditNoteInput(doc_id, "x", "Ana", "0501-1990-12345", whole=True))
+    assert "al menos 5 caracteres" in short.value.fields["reason"]
 
 
 def test_a_cancelled_request_that_was_invoiced_gets_a_whole_credit_note(billing_lab):

@@ -166,3 +166,21 @@ def test_export_then_import_round_trip(database, tmp_path):
     assert next(r for r in rows if r[0] == "VDRL")[5] == "0"
     report = catalog.import_catalog(path)
     assert report.ok and report.updated == 0 and report.created == 0
+
+
+def test_a_name_the_export_neutralised_comes_back_as_it_was(database, tmp_path):
+    """The export writes «-Prueba guion» as «'-Prueba guion» (formula neutralisation);
+    imported again, the apostrophe is taken off, as the patient import does."""
+    source = tmp_path / "nuevo.csv"
+    source.write_text(
+        "code,name,sample_type,price,panel_members\nRT1,-Prueba guion,=Suero,10,\n",
+        encoding="utf-8",
+    )
+    assert catalog.import_catalog(source).created == 1
+    path = tmp_path / "catalogo.csv"
+    catalog.export_catalog(catalog.CatalogFilter(include_inactive=True), path)
+    assert "'-Prueba guion" in path.read_text(encoding="utf-8-sig")
+    report = catalog.import_catalog(path)
+    assert report.ok and report.updated == 0 and report.created == 0
+    item = catalog.get_by_code("RT1")
+    assert (item.name, item.sample_type) == ("-Prueba guion", "=Suero")

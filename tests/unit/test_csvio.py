@@ -18,7 +18,16 @@ BOM = b"\xef\xbb\xbf"
 
 @pytest.mark.parametrize(
     "text",
-    ["=1+1", "+504 9988-7766", "-5", "@SUM(A1)", "\tx", "\rx", "\nx", '=HYPERLINK("http://x")'],
+    [
+        "=1+1",
+        "+504 9988-7766",
+        "-5+cmd|' /C calc'!A0",  # a formula after a minus (a plain "-5" is a number)
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "\nx",
+        '=HYPERLINK("http://x")',
+    ],
 )
 def test_neutralise_dangerous_starts(text):
     assert csvio.neutralise(text) == "'" + text

@@ -109,7 +109,7 @@ def test_age_discount_by_date_of_birth_on_the_request_date(lab, years, shift, ag
     assert pricing.patient_age == age
     assert pricing.discount_percent == Decimal(percent)
     assert pricing.discount_kind == ("age" if percent != "0" else "")
-    expected = (Decimal("245.500") * Decimal(percent) / 100).quantize(Decimal("0.001"))
+    expected = (Decimal("245.500") * Decimal(percent) / 100).quantize(Decimal("0.01"))
     assert pricing.discount == expected
 
 
@@ -212,16 +212,17 @@ def test_manual_discount_is_saved_with_its_reason(lab):
     assert detail.net_amount == Decimal("127.500")
 
 
-def test_line_discount_rounds_half_up_to_three_places(lab):
+def test_line_discount_rounds_half_up_to_the_cent(lab):
     odd = make_investigation("ODD", "Prueba de redondeo", "0.005")
     thirds = make_investigation("TER", "Tercios", "33.333")
     pricing = requests.preview(
         lab.draft(odd, thirds, manual_discount_percent=Decimal("50"), discount_reason="Prueba")
     )
-    # 0.005 × 50 % = 0.0025 → 0.003 (half-up), 33.333 × 50 % = 16.6665 → 16.667
-    assert [line.discount for line in pricing.lines] == [Decimal("0.003"), Decimal("16.667")]
-    assert request_pricing.line_discount(Decimal("10.001"), Decimal("30")) == Decimal("3.000")
-    assert request_pricing.line_discount(Decimal("10.005"), Decimal("30")) == Decimal("3.002")
+    # 0.005 × 50 % = 0.0025 → 0.00, 33.333 × 50 % = 16.6665 → 16.67
+    assert [line.discount for line in pricing.lines] == [Decimal("0.00"), Decimal("16.67")]
+    assert request_pricing.line_discount(Decimal("95.50"), Decimal("15")) == Decimal("14.33")
+    assert request_pricing.line_discount(Decimal("95.55"), Decimal("30")) == Decimal("28.67")
+    assert request_pricing.line_discount(Decimal("10.001"), Decimal("30")) == Decimal("3.00")
 
 
 def test_totals_are_sums_of_the_lines_in_decimal(lab):

@@ -197,3 +197,25 @@ def test_laboratorio_role_is_seeded_with_release_and_supervisor_has_it(database)
 def test_progress_columns_survive_a_request_without_lines_count(lab):
     request_id, _ = lab.create(lab.hem)
     assert LabRequest.get_by_id(request_id).lines_total == 1
+
+
+def test_the_first_result_after_a_manual_partial_step_tells_the_patient(lab):
+    """A supervisor may move a request to «Resultado parcial» by hand before any result is
+    ready; the patient hears of partial results when the first one is, not never."""
+    _consent(lab.patient)
+    request_id, _ = lab.create(lab.hem, lab.glu)
+    login_as(permissions.ROLE_SUPERVISOR)
+    for _step in range(3):
+        requests.advance(request_id, by="supervisor")
+    detail = requests.get(request_id)
+    assert (detail.status, detail.lines_released) == ("partial_result", 0)
+    assert [m.event for m in Outbox.select()] == ["received"]  # nothing is ready yet
+    login_as(permissions.ROLE_LAB)
+    requests.mark_lines(request_id, [_lines(request_id)["HEM"]["id"]], "released")
+    assert [m.event for m in Outbox.select().order_by(Outbox.id)] == ["received", "partial"]
+    requests.mark_lines(request_id, [_lines(request_id)["GLU"]["id"]], "released")
+    assert [m.event for m in Outbox.select().order_by(Outbox.id)] == [
+        "received",
+        "partial",
+        "ready",
+    ]

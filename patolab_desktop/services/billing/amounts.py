@@ -15,10 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from ...util.money import without_thousands
 from .types import EXEMPT, TAX_RATES, TAXED15, TAXED18
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# the largest amount a person may type: the stored columns hold 9 digits before the point
+# (``util.money.MAX_AMOUNT``), so a larger one would fail at the database instead
+MAX_TYPED = Decimal("999999999.99")
 
 
 def cents(value: Decimal | int | str) -> Decimal:
@@ -34,25 +38,26 @@ def read_cents(
     *,
     blank_is_zero: bool = False,
     currency_sign: bool = False,
-    maximum: Decimal | None = None,
+    maximum: Decimal = MAX_TYPED,
 ) -> Decimal:
     """A typed amount (``"1,250.5"``, ``"L 300"``) as a Decimal rounded half-up to the cent.
 
-    Thousands commas are dropped; with ``currency_sign`` the Lempira sign "L" too. With
+    Thousands commas are dropped (a comma anywhere else, "12,50", is not an amount:
+    ``util.money.without_thousands``); with ``currency_sign`` the Lempira sign "L" too. With
     ``blank_is_zero`` None or "" read as 0, otherwise they are not a number. Raises
     ValueError when the text is not a number, and its subclass AmountOutOfRange when the
-    number is not finite, is negative, or is above ``maximum``. (``util.money.to_money``
+    number is not finite, is negative, or is above ``maximum`` (by default the largest
+    storable amount, ``MAX_TYPED``). (``util.money.to_money``
     keeps 3 places and reads a blank as 0: the wrong rules for what a person types here.)
     """
     text = "0" if blank_is_zero and value in (None, "") else str(value)
-    text = text.replace(",", "")
     if currency_sign:
         text = text.replace("L", "")
     try:
-        amount = cents(text.strip())
+        amount = cents(without_thousands(text))
     except ArithmeticError as exc:  # decimal.InvalidOperation: not a number, or infinite
         raise ValueError(f"not an amount: {value!r}") from exc
-    if not amount.is_finite() or amount < 0 or (maximum is not None and amount > maximum):
+    if not amount.is_finite() or amount < 0 or amount > maximum:
         raise AmountOutOfRange(f"amount out of range: {value!r}")
     return amount
 

@@ -18,13 +18,14 @@ from ...db.database import db, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
 from ...util.lookups import present
+from ...util.money import without_thousands
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..safety import counters
 from ..texts import translate
-from .types import DOC_TYPE_LABELS, label
+from .types import AUTHORISATION_STATUS_LABELS, DOC_TYPE_LABELS, label
 
 CONTEXT = "services.billing"
 CAI_RE = re.compile(r"^[0-9A-F-]+$")
@@ -72,7 +73,10 @@ def _three_digits(value: str, field: str, errors: dict) -> str:
 
 
 def _correlative(value: object, field: str, errors: dict) -> int:
-    text = clean(str(value if value is not None else "")).replace(",", "")
+    try:  # "5,000" is 5000; "50,00" is no number
+        text = without_thousands(clean(str(value if value is not None else "")))
+    except ValueError:
+        text = ""
     if not text.isdigit() or not 1 <= int(text) <= MAX_CORRELATIVE:
         errors[field] = translate("services.billing", "Debe ser un correlativo entre 1 y 99999999.")
         return 0
@@ -325,6 +329,7 @@ def _describe(row: FiscalAuthorisation, branch_name: str) -> dict:
             else ""
         ),
         "status": row.status,
+        "status_label": label(AUTHORISATION_STATUS_LABELS, row.status),
         "ended_reason": row.ended_reason,
         "version": row.version,
         "warnings": _warnings(row),

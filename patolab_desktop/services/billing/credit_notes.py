@@ -127,7 +127,8 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
                 {"tax_class": translate("services.billing", "Clase de impuesto desconocida.")}
             )
         try:
-            amount = read_cents(data.amount)
+            # no maximum here: the factura's remainder bounds it, with its own message
+            amount = read_cents(data.amount, maximum=Decimal("Infinity"))
         except AmountOutOfRange:
             amount = ZERO  # negative or not finite: "must be more than zero" below
         except ValueError as exc:
@@ -166,7 +167,9 @@ def issue(data: CreditNoteInput) -> int:
     document = clean(data.receiver_document)[:60]
     errors = {}
     if len(reason) < 5:
-        errors["reason"] = translate("services.billing", "Escriba el motivo de la nota de crédito.")
+        errors["reason"] = translate(
+            "services.billing", "Escriba el motivo de la nota de crédito (al menos 5 caracteres)."
+        )
     if not receiver:
         errors["receiver_name"] = translate(
             "services.billing", "Escriba el nombre de quien recibe la nota de crédito."

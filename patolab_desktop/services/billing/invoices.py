@@ -34,6 +34,7 @@ from ..texts import translate
 from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, LineInput, compute
 from .buyers import BuyerInput
+from .charged import invoice_of
 from .payments import PaymentInput
 from .types import INVOICE
 
@@ -56,21 +57,6 @@ def _locked_requests(request_ids: Iterable[int]) -> list[LabRequest]:
     if missing:
         raise NotFoundError(translate("services.billing", "La solicitud no existe."))
     return [rows[i] for i in request_ids]
-
-
-def invoice_of(request_id: int) -> int | None:
-    """The id of the valid (not void) factura that charges a request, or None."""
-    row = (
-        InvoicedRequest.select(InvoicedRequest.document)
-        .join(FiscalDocument, on=(InvoicedRequest.document == FiscalDocument.id))
-        .where(
-            (InvoicedRequest.lab_request == request_id)
-            & (FiscalDocument.status == "issued")
-            & (FiscalDocument.doc_type == INVOICE)
-        )
-        .first()
-    )
-    return row.document_id if row else None
 
 
 def lines_of(requests: list[LabRequest]) -> list[LineInput]:

@@ -211,7 +211,11 @@ def void(document_id: int, reason: str) -> None:
     reason = clean(reason)
     if len(reason) < 5:
         raise ValidationError(
-            {"reason": translate("services.billing", "Escriba el motivo de la anulación.")}
+            {
+                "reason": translate(
+                    "services.billing", "Escriba el motivo de la anulación (al menos 5 caracteres)."
+                )
+            }
         )
     with write_transaction():
         row = present(

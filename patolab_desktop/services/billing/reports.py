@@ -159,7 +159,8 @@ def sales_book(month: str) -> list[list[str]]:
         ]
         if row.status == "void":
             values = [Decimal(0)] * 7
-        values = [Decimal(v).quantize(TWO) * sign for v in values]
+        # a credit note's zero amounts stay 0.00 (times -1 they were written "-0.00")
+        values = [Decimal(v).quantize(TWO) * sign if v else Decimal("0.00") for v in values]
         sums = [a + b for a, b in zip(sums, values, strict=True)]
         rows.append(
             [

@@ -14,6 +14,10 @@ DOC_TYPE_LABELS = {
     CREDIT_NOTE: QT_TRANSLATE_NOOP("ServiceLabels", "Nota de Crédito"),
     DEBIT_NOTE: QT_TRANSLATE_NOOP("ServiceLabels", "Nota de Débito"),
 }
+AUTHORISATION_STATUS_LABELS = {
+    "active": QT_TRANSLATE_NOOP("ServiceLabels", "Activa"),
+    "ended": QT_TRANSLATE_NOOP("ServiceLabels", "Cerrada"),
+}
 DOC_TITLES = {INVOICE: "FACTURA", CREDIT_NOTE: "NOTA DE CRÉDITO", DEBIT_NOTE: "NOTA DE DÉBITO"}
 
 EXEMPT = "exento"

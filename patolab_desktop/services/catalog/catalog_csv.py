@@ -19,6 +19,7 @@ from ...db.models import Investigation, PriceChange, now
 from ...util.money import edit_text
 from ...util.text import clean, fold
 from ..access import audit, session
+from ..csvio import unneutralise
 from ..errors import ValidationError
 from ..paging import every_page
 from ..texts import translate
@@ -228,7 +229,9 @@ def _read_rows(path: Any) -> list[_Row]:
 
         def cell(key: str, values: list[str] = values) -> str:
             index = columns.get(key)
-            return values[index].strip() if index is not None and index < len(values) else ""
+            if index is None or index >= len(values):
+                return ""
+            return unneutralise(values[index]).strip()  # the export's own file read back
 
         row = _Row(
             start,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ...util.money import MAX_AMOUNT, PLACES
+from ...util.money import MAX_AMOUNT, PLACES, without_thousands
 from ...util.text import clean
 from ..errors import NotFoundError
 from ..texts import translate
@@ -83,7 +83,16 @@ def parse_price(value: Any) -> Decimal:
         text = str(value).strip()
         if text[:1] in ("L", "l"):
             text = text[1:].strip()
-        text = text.replace(",", "").replace(" ", "")
+        try:
+            text = without_thousands(text.replace(" ", ""))
+        except ValueError:
+            raise ValueError(
+                translate(
+                    "services.catalog",
+                    "Escriba el precio con punto decimal; la coma solo separa miles "
+                    "(por ejemplo 1,250.50).",
+                )
+            ) from None
         try:
             amount = Decimal(text)
         except InvalidOperation:

@@ -9,11 +9,12 @@ import os
 
 from ...util.courtesy import courtesy
 from ...util.text import clean
+from ..csvio import unneutralise
 from ..texts import label, translate
 from . import bulk, formats
 from . import records as customer_records
 from .import_cells import _file_values, _reason, _Resolver
-from .import_file import _DATA_LABELS, _header_and_rows, _unneutralise, read_text
+from .import_file import _DATA_LABELS, _header_and_rows, read_text
 from .import_match import _existing, _match, _person_key, names_agree
 from .import_plan import LOOKUP_CHUNK, Cancelled, ImportPlan, ImportRow, Progress, _tick
 from .types import CustomerData
@@ -75,7 +76,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         rows.append(row)
         for name, index in columns.items():
             cell = cells[index] if index < len(cells) else ""
-            row.values[name] = _unneutralise(cell).strip()
+            row.values[name] = unneutralise(cell).strip()
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             _reject(
                 row,

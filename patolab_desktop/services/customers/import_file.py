@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...util.text import fold
+from ..csvio import unneutralise
 from ..errors import ServiceError
 from ..texts import QT_TRANSLATE_NOOP, label, translate
 
@@ -350,7 +351,7 @@ def _header_and_rows(text: str) -> tuple[str, list[str], dict[str, int], list[st
             raise PatientImportError(
                 translate("services.patient_import", "El archivo está vacío.")
             ) from None
-        header = [_unneutralise(h).strip().lstrip("\ufeff") for h in header]
+        header = [unneutralise(h).strip().lstrip("\ufeff") for h in header]
         columns, ignored = map_header(header)
         if chosen is None:
             chosen = (delimiter, header, columns, ignored, records)
@@ -359,13 +360,3 @@ def _header_and_rows(text: str) -> tuple[str, list[str], dict[str, int], list[st
     assert chosen is not None  # the loop ran at least once or raised
     _delimiter, _header, columns, _ignored, _records_ = chosen
     raise PatientImportError(missing_columns_message(columns))
-
-
-_FORMULA_START = "=+-@\t\r\n"
-
-
-def _unneutralise(text: str) -> str:
-    """Undo the export's formula neutralisation (``'=x`` → ``=x``, ``'+504…`` → ``+504…``)."""
-    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
-        return text[1:]
-    return text

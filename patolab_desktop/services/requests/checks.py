@@ -7,8 +7,8 @@ from typing import Any
 
 from ...db.models import Customer, Referrer, RequestEvent, now
 from ...util.text import clean
-from ..errors import ValidationError
-from ..texts import labels_of, translate
+from ..errors import RuleError, ValidationError
+from ..texts import QT_TRANSLATE_NOOP, labels_of, translate
 from . import pricing as request_pricing
 from .types import (
     MAX_TEXT,
@@ -195,3 +195,34 @@ def _describe_discount(kind: str, percent: Decimal, age: int | None, reason: str
     if kind == "manual":
         return f"descuento manual {pct} %: {reason}" if reason else f"descuento manual {pct} %"
     return "sin descuento"
+
+
+# --- a charged request ---------------------------------------------------------------------
+
+# what may no longer change on a request its valid factura charges
+CHARGED_ADD = QT_TRANSLATE_NOOP(
+    "services.requests",
+    "La solicitud {request} ya está en la factura {number}: no se le agregan "
+    "investigaciones. Registre una solicitud nueva para la investigación que falta.",
+)
+CHARGED_DISCOUNT = QT_TRANSLATE_NOOP(
+    "services.requests",
+    "La solicitud {request} ya está en la factura {number}: su descuento no cambia. Para "
+    "rebajar el importe, un supervisor emite una nota de crédito.",
+)
+
+
+def _refuse_if_charged(request: Any, message: str) -> None:
+    """``RuleError`` with ``message`` (``CHARGED_ADD``, ``CHARGED_DISCOUNT``) when a valid
+    factura charges ``request``: its amounts are the factura's, which never changes, and
+    the request cannot be charged a second time (the investigation added after the factura
+    was never billed)."""
+    from ..billing.charged import invoice_number_of
+
+    number = invoice_number_of(request.id)
+    if number:
+        raise RuleError(
+            translate("services.requests", message).format(
+                request=request.request_number, number=number
+            )
+        )

@@ -17,7 +17,7 @@ from ..errors import RuleError
 from ..texts import translate
 from . import pricing as request_pricing
 from . import results
-from .checks import _check_investigations, _event, _investigations
+from .checks import CHARGED_ADD, _check_investigations, _event, _investigations, _refuse_if_charged
 from .locking import _lines_for_change, _load_for_change, _save_header
 
 
@@ -84,6 +84,7 @@ def add_investigation(
     session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
+        _refuse_if_charged(request, CHARGED_ADD)
         errors: dict[str, str] = {}
         items, members = _check_investigations([investigation_id], errors, "investigation_id")
         if errors:

@@ -12,7 +12,8 @@ Rules (seed 004 and PRODUCT.md):
   ``senior_age`` → ``senior_discount`` %, cuarta edad ``elder_age`` → ``elder_discount`` %,
   from settings); institutions (``empresa``) get none; a manual percentage replaces it
   when larger;
-* line discount = price × percent / 100 rounded half-up to 3 places; total = Σ price,
+* line discount = price × percent / 100 rounded half-up to the cent, as the factura
+  rounds each line's discount (Ley ISV Art. 9); total = Σ price,
   discount = Σ line discounts, net = total − discount; all Decimal.
 """
 
@@ -21,11 +22,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ...db.models import Investigation, PanelMember
-from ...util.money import ZERO, percent_of, to_money
+from ...util.money import SHOWN_PLACES, ZERO, to_money
 from .. import settings
 from ..access import session
 from ..catalog.reading import ITEM_COLUMNS
@@ -146,12 +147,17 @@ def choose_discount(age_percent: Decimal, manual_percent: Decimal | None) -> tup
 
 
 def line_discount(price: Decimal, percent: Decimal) -> Decimal:
-    """price × percent / 100, rounded half-up to 3 places; the percent is held to 0–100,
-    so a line's net is never negative whatever a setting holds."""
+    """price × percent / 100, rounded half-up to the cent; the percent is held to 0–100,
+    so a line's net is never negative whatever a setting holds.
+
+    To the cent because the factura charges each line's discount so (``billing.amounts``,
+    Ley ISV Art. 9): to 3 places the request said another amount than its factura
+    (95.50 at 15 %: a discount of 14.325 and a net of 81.175, shown L 81.18 on the
+    summary and in the WhatsApp message, charged L 81.17)."""
     if not percent:
         return ZERO
     percent = min(max(Decimal(percent), ZERO), HUNDRED)
-    return percent_of(price, percent)
+    return (to_money(price) * percent / HUNDRED).quantize(SHOWN_PLACES, ROUND_HALF_UP)
 
 
 def apply_percent(lines: list[PricedLine], percent: Decimal) -> None:

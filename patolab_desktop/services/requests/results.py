@@ -111,7 +111,9 @@ def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict
     if new != status:
         changes.update(status=new, status_rank=STATUS_RANK[new])
     changes["completed_at"] = (request.completed_at or now()) if new == "completed" else None
-    if new == "partial_result" and status != "partial_result":
+    # the first result ready: also on a request a supervisor had moved to «Resultado
+    # parcial» by hand before any was (the patient then never heard of them)
+    if new == "partial_result" and (status != "partial_result" or not request.lines_released):
         notify_outbox._queue_for_request("partial", request.id, by)
     if new == "completed" and status != "completed":
         notify_outbox._queue_for_request("ready", request.id, by)

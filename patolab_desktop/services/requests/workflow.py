@@ -18,6 +18,7 @@ from ..texts import translate
 from . import pricing as request_pricing
 from . import results
 from .checks import (
+    CHARGED_DISCOUNT,
     _check_choice,
     _check_doctor,
     _check_manual_discount,
@@ -25,6 +26,7 @@ from .checks import (
     _describe_discount,
     _event,
     _patient_row,
+    _refuse_if_charged,
     _too_long,
 )
 from .investigations import _recalculate
@@ -125,6 +127,7 @@ def set_manual_discount(
     session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
+        _refuse_if_charged(request, CHARGED_DISCOUNT)
         errors: dict[str, str] = {}
         manual = _check_manual_discount(percent, reason, errors)
         if errors:

@@ -84,13 +84,8 @@ class AuthorisationsWindow(BillingTableWindow):
         if found is REFUSED:
             return
         rows, warnings = found
-        labels = {
-            "active": translate("billing.authorisations_window", "Activa"),
-            "ended": translate("billing.authorisations_window", "Cerrada"),
-        }
-        for row in rows:
+        for row in rows:  # the status label comes with the row (the service's words)
             row["key"] = f"{row['establishment']}-{row['point']}-{row['doc_type']}"
-            row["status_label"] = labels.get(row["status"], row["status"])
             row["warning_text"] = " ".join(row["warnings"])
         self.show_rows(rows)
         self.warnings_label.setText("\n".join(warnings))

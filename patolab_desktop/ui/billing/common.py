@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ...services.billing.amounts import read_cents
 from ...services.billing.types import (
     METHOD_LABELS,
     METHODS,
@@ -38,15 +39,14 @@ def money(value) -> str:
 
 
 def typed_amount(text: str) -> Decimal | None:
-    """What a person typed as an amount, for live sums only (None when unreadable)."""
-    cleaned = (text or "").replace(",", "").replace("L", "").strip()
-    if not cleaned:
+    """What a person typed as an amount, read by the services' rule (to the cent, at most
+    the largest storable amount), for live sums only: None when it is not one."""
+    if not (text or "").strip():
         return None
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+        return read_cents(text, currency_sign=True)
+    except ValueError:
         return None
-    return value if value.is_finite() else None
 
 
 def day_text(value) -> str:

@@ -29,7 +29,9 @@ from ..widgets.record_dialog import RecordDialog
 from ..widgets.screen_fit import fit_to_screen
 from .members_editor import PanelMembersEditor
 
-PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?[0-9][0-9,]*(\.[0-9]{0,3})?\s*$")
+# commas only between thousands ("1,250.50"); "12,50" is still typed on its way to
+# "12,500", and the service refuses it if it stays so (``util.money.without_thousands``)
+PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]{0,3})?\s*$")
 
 
 class InvestigationDialog(RecordDialog):

@@ -409,6 +409,18 @@ class RequestDetailDialog(QDialog):
         self.charge_button.setEnabled(
             document_id is None and status != "cancelled" and allowed("billing.issue")
         )
+        # a charged request takes no more investigations (``services.requests``): the
+        # button says why instead of a refusal after the search
+        charged = translate(
+            "requests.request_detail",
+            "La solicitud ya está en la factura {number}: registre una solicitud nueva "
+            "para otra investigación.",
+        )
+        if self.invoice_number:
+            self.add_button.setEnabled(False)
+        self.add_button.setToolTip(
+            charged.format(number=self.invoice_number) if self.invoice_number else ""
+        )
 
     def charge(self) -> None:
         """«Cobrar y facturar» (issue 17): the payment dialog for this request."""
