@@ -320,17 +320,29 @@ def shown(stored: str | None, actor: session.Actor | None = None) -> str:
     return masked(stored)
 
 
-def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
-    """``shown`` decided once for many rows (the permission and the keys)."""
+def shower(
+    actor: session.Actor | None = None, *, for_a_file: bool = False
+) -> Callable[[str | None], str]:
+    """``shown`` decided once for many rows (the permission and the keys).
+
+    ``for_a_file``: a number this workstation cannot read raises ``IdentityKeyNeeded``
+    instead of showing ``LOCKED``: an export of customers wrote «****-****-*****» on every
+    row of a file it said was written well (a screen shows the lock; a file is kept)."""
     who = actor if actor is not None else session.current()
     reader = revealer()
+
+    def locked() -> str:
+        if for_a_file:
+            raise IdentityKeyNeeded()
+        return LOCKED
+
     if who is not None and who.has("patients.view_sensitive"):
 
         def full(stored: str | None) -> str:
             try:
                 return _grouped(reader(stored))
             except IdentityKeyNeeded:
-                return LOCKED
+                return locked()
 
         return full
 
@@ -340,7 +352,7 @@ def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
         try:
             return masked(reader(stored))
         except IdentityKeyNeeded:
-            return LOCKED
+            return locked()
 
     return hidden
 

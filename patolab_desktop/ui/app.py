@@ -110,11 +110,11 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     window.show()
     from .notify import area as notify_area
 
-    sender = notify_area.start_sender(window)  # WhatsApp notices (issue 18)
+    notify_area.start_sender(window)  # WhatsApp notices (issue 18)
     try:
         return app.exec()
     finally:
-        sender.stop()
+        window.notify_sender.stop()  # the one running now (a restore starts a new one)
         checks.wait()
         backup_actions.exit_backup()
         close_db()

@@ -813,7 +813,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="139"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -824,18 +824,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="153"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="230"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="185"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="186"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -844,12 +844,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="202"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="203"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -6425,7 +6425,7 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="219"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="322"/>
         <source>(código de barras no disponible)</source>
         <translation>(barcode not available)</translation>
     </message>
@@ -6440,12 +6440,12 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>{age} y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="271"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="374"/>
         <source>No hay etiquetas que imprimir.</source>
         <translation>There are no labels to print.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="272"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="375"/>
         <source>Etiquetas {request_number}</source>
         <translation>Labels {request_number}</translation>
     </message>
@@ -6853,12 +6853,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation> (panel: also adds its tests at price 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="127"/>
         <source>No se agregó la investigación</source>
         <translation>The test was not added</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="131"/>
         <source>Se agregó {code} {name}. Nuevo neto: {net_text}</source>
         <translation>{code} {name} added. New net: {net_text}</translation>
     </message>
@@ -6972,52 +6972,52 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unsuitable sample; a new request will be registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="50"/>
         <source>Cancelar solicitud</source>
         <translation>Cancel request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="53"/>
         <source>Cancelar la solicitud &lt;b&gt;{request_number}&lt;/b&gt;</source>
         <translation>Cancel request &lt;b&gt;{request_number}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="57"/>
         <source> (estado: {status_label})</source>
         <translation> (status: {status_label})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="66"/>
         <source>Las solicitudes no se borran: quedan canceladas con su motivo en el historial. Solo se cancelan las pendientes o con muestra tomada.</source>
         <translation>Requests are never deleted: they stay cancelled, with their reason, in the history. Only pending requests or those with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="75"/>
         <source>&amp;Motivo de la cancelación *</source>
         <translation>Cancellation &amp;reason *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="82"/>
         <source>Escriba el motivo o elija uno de la lista</source>
         <translation>Type the reason or choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="95"/>
         <source>Cancelar &amp;solicitud</source>
         <translation>Cancel &amp;request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="97"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="122"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="132"/>
         <source>No se puede cancelar</source>
         <translation>Cannot cancel</translation>
     </message>
@@ -7175,12 +7175,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Remove {name}{extra} from the request? The amounts are recalculated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="134"/>
         <source>No se quitó la investigación</source>
         <translation>The test was not removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="141"/>
         <source>Se quitó {name}{extra}. Nuevo neto: {net_text}</source>
         <translation>{name}{extra} removed. New net: {net_text}</translation>
     </message>
@@ -7384,27 +7384,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="479"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="483"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="499"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="503"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="500"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="504"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="512"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="516"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="560"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="565"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -8419,7 +8419,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="80"/>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="80"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="82"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
@@ -8484,12 +8484,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="83"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="85"/>
         <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
         <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="91"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="93"/>
         <source>Una base de datos en memoria no se puede restaurar.</source>
         <translation>An in-memory database cannot be restored.</translation>
     </message>
@@ -8499,12 +8499,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Choose a backup file, not the open database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="95"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="97"/>
         <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
         <translation>A change is in progress; finish it before restoring.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="166"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="186"/>
+        <source>La base de datos está abierta en otra computadora o en otro programa: cierre PatoLab allí y vuelva a restaurar. No se cambió nada.</source>
+        <translation>The database is open on another computer or in another program: close PatoLab there and restore again. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="205"/>
         <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
         <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
     </message>
@@ -8994,7 +8999,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/records.py" line="43"/>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="226"/>
         <source>El documento no existe.</source>
         <translation>The document does not exist.</translation>
     </message>
@@ -9024,32 +9029,42 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>the head office&apos;s address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="106"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="92"/>
+        <source>el teléfono del laboratorio</source>
+        <translation>the laboratory&apos;s phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="93"/>
+        <source>el correo del laboratorio</source>
+        <translation>the laboratory&apos;s e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="109"/>
         <source>Falta {missing} en la configuración del laboratorio (Administración → Configuración): la factura debe llevarlo. Pida a un administrador que lo registre.</source>
         <translation>{missing} is missing from the lab&apos;s settings (Administration → Settings): the invoice must carry it. Ask an administrator to enter it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="215"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="218"/>
         <source>Escriba el motivo de la anulación (al menos 5 caracteres).</source>
         <translation>Type the reason for voiding it (at least 5 characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="227"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="230"/>
         <source>El documento {number} ya está anulado.</source>
         <translation>Document {number} is already void.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="232"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="235"/>
         <source>Solo se anulan facturas.</source>
         <translation>Only invoices can be voided.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="239"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="242"/>
         <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="249"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="252"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
@@ -9059,48 +9074,48 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="95"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="176"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="96"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="177"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="97"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="98"/>
         <source>emitida</source>
         <translation>issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="108"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="109"/>
         <source>sí</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="110"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="111"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="178"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="179"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="182"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="183"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="268"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="269"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="280"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="281"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="293"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="294"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
@@ -9653,47 +9668,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="233"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="237"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="238"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="278"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="279"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="285"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="286"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="339"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="340"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="408"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="411"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="471"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="474"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="473"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="476"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="474"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="477"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -9814,7 +9829,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="214"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="215"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -9924,119 +9939,168 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.notify</name>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="17"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="34"/>
         <source>La clave de acceso de WhatsApp no es válida.</source>
         <translation>The WhatsApp access token is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="18"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
         <source>La clave de acceso de WhatsApp venció o no es válida.</source>
         <translation>The WhatsApp access token expired or is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="21"/>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="22"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="27"/>
         <source>A la cuenta de WhatsApp le falta un permiso.</source>
         <translation>The WhatsApp account lacks a permission.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="23"/>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="24"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="28"/>
         <source>La cuenta de WhatsApp está restringida.</source>
         <translation>The WhatsApp account is restricted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="25"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="29"/>
+        <source>Se alcanzó el límite de envíos de la cuenta de WhatsApp; se reintentará.</source>
+        <translation>The WhatsApp account&apos;s sending limit was reached; it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="42"/>
         <source>La cuenta de WhatsApp está bloqueada.</source>
         <translation>The WhatsApp account is locked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="26"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="43"/>
         <source>Hay un problema con el método de pago de WhatsApp.</source>
         <translation>There is a problem with the WhatsApp payment method.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="29"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="46"/>
         <source>Demasiados mensajes por segundo; se reintentará.</source>
         <translation>Too many messages per second; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="32"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="51"/>
         <source>Demasiados mensajes a este número; se reintentará más tarde.</source>
         <translation>Too many messages to this number; it will be retried later.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="60"/>
+        <source>La cuenta de WhatsApp está en mantenimiento; se reintentará.</source>
+        <translation>The WhatsApp account is under maintenance; it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="63"/>
+        <source>WhatsApp pausó la plantilla; se reintentará en unas horas.</source>
+        <translation>WhatsApp paused the template; it will be retried in a few hours.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="85"/>
+        <source>WhatsApp respondió con un error (HTTP {status}) sin más detalle; el mensaje no se envió. Revise la dirección y la versión de la API en la configuración.</source>
+        <translation>WhatsApp answered with an error (HTTP {status}) and no detail; the message was not sent. Check the API address and version in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="90"/>
+        <source>Sin respuesta de WhatsApp a tiempo (puede que sí lo haya recibido); se reintentará en unos minutos.</source>
+        <translation>No answer from WhatsApp in time (it may have received it); it will be retried in a few minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="95"/>
+        <source>No se pudo conectar con WhatsApp (red); se reintentará.</source>
+        <translation>Could not connect to WhatsApp (network); it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="98"/>
+        <source>No se pudo preparar el envío en esta computadora: revise la clave de acceso y la dirección de la API.</source>
+        <translation>The message could not be prepared on this computer: check the access token and the API address.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="26"/>
         <source>Error temporal de WhatsApp; se reintentará.</source>
+        <extracomment>WhatsApp&apos;s &quot;this number cannot receive WhatsApp messages&quot;: the number is flagged</extracomment>
         <translation>Temporary WhatsApp error; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="36"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="57"/>
         <source>WhatsApp no está disponible por ahora; se reintentará.</source>
         <translation>WhatsApp is unavailable for now; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="39"/>
-        <source>La plantilla está en pausa; pulse Reintentar en unas horas.</source>
-        <translation>The template is paused; press Retry in a few hours.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="42"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="66"/>
         <source>El número no tiene WhatsApp o no puede recibir el mensaje. Entregue los resultados impresos o por correo.</source>
         <translation>The number has no WhatsApp or cannot receive the message. Hand over the results printed or by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="47"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="71"/>
         <source>WhatsApp solo acepta plantillas aprobadas fuera de las 24 horas.</source>
         <translation>WhatsApp only accepts approved templates outside the 24 hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="50"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="74"/>
         <source>El paciente pidió no recibir estos mensajes.</source>
         <translation>The patient asked not to receive these messages.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="51"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="75"/>
         <source>La plantilla no existe, no está aprobada o sus datos no coinciden; revise la configuración de WhatsApp.</source>
         <translation>The template does not exist, is not approved or its data do not match; check the WhatsApp settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="56"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="80"/>
         <source>WhatsApp rechazó un dato del mensaje.</source>
         <translation>WhatsApp refused a value of the message.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="57"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="81"/>
         <source>El número no está en la lista de prueba de la cuenta de WhatsApp.</source>
         <translation>The number is not on the WhatsApp account&apos;s test list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="60"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="84"/>
         <source>WhatsApp no respondió bien; se reintentará.</source>
         <translation>WhatsApp did not answer properly; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="61"/>
-        <source>Sin respuesta de WhatsApp (red o tiempo agotado); se reintentará.</source>
-        <translation>No answer from WhatsApp (network or timeout); it will be retried.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="64"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="103"/>
         <source>La noticia dejó de estar vigente antes de poder enviarse.</source>
         <translation>The news went stale before it could be sent.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="67"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="106"/>
         <source>No se pudo enviar tras varios intentos. Use Reintentar.</source>
         <translation>Could not be sent after several attempts. Use Retry.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="70"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="109"/>
         <source>Falta la clave de acceso de WhatsApp en la configuración.</source>
         <translation>The WhatsApp access token is missing from the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="73"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="112"/>
+        <source>El paciente está bloqueado: no se le envían mensajes.</source>
+        <translation>The patient is blocked: no messages are sent to them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="115"/>
+        <source>El paciente no ha aceptado recibir mensajes por WhatsApp o retiró su consentimiento.</source>
+        <translation>The patient has not agreed to receive WhatsApp messages, or withdrew their consent.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="119"/>
+        <source>El paciente no tiene un número de celular válido.</source>
+        <translation>The patient has no valid mobile number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="122"/>
+        <source>WhatsApp ya indicó que este número no puede recibir mensajes. Entregue los resultados impresos o por correo.</source>
+        <translation>WhatsApp already said this number cannot receive messages. Hand over the results printed or by e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="127"/>
+        <source>La cuenta de WhatsApp no permite enviar; revise la configuración.</source>
+        <translation>The WhatsApp account does not allow sending; check the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="130"/>
         <source>WhatsApp rechazó el mensaje.</source>
         <translation>WhatsApp refused the message.</translation>
     </message>
@@ -10096,42 +10160,52 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="196"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="327"/>
         <source>El mensaje no existe.</source>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="209"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="340"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="222"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="353"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="246"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="362"/>
+        <source>No se puede reintentar: {reason}</source>
+        <translation>Cannot retry: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="389"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="81"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="83"/>
+        <source>La clave de acceso tiene un carácter que no puede llevar (como «…», comillas o letras con tilde). Cópiela de nuevo desde Meta.</source>
+        <translation>The access token has a character it cannot carry (such as &quot;…&quot;, quotes or accented letters). Copy it again from Meta.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="92"/>
         <source>La clave de acceso no parece válida.</source>
         <translation>The access token does not look valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="174"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="185"/>
         <source>Escriba la versión como v25.0.</source>
         <translation>Write the version as v25.0.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="180"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="191"/>
         <source>Solo dígitos.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="208"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="219"/>
         <source>Escriba un número de celular válido.</source>
         <translation>Type a valid mobile number.</translation>
     </message>

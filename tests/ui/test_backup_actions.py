@@ -193,3 +193,44 @@ def test_startup_checks_wait_for_the_event_loop_when_delayed(qtbot, database, sa
     task.wait()
     assert said["error"] == []
     assert [b.kind for b in backups.list_backups()] == ["inicio"]
+
+
+def test_restore_from_the_window_while_whatsapp_sends(
+    qtbot, database, said, as_role, tmp_path, monkeypatch
+):
+    """The WhatsApp sender's thread keeps a connection open; the restore needs the file
+    to itself: it stops the sender for the copy and starts it again after."""
+    import threading
+
+    from patolab_desktop.db.database import db
+    from patolab_desktop.services.access import permissions
+    from patolab_desktop.ui.notify import area as notify_area
+    from patolab_desktop.ui.notify.worker import SenderThread
+
+    opened = threading.Event()
+
+    class Reading:  # a sender that holds its thread's connection until stopped
+        def run(self, stop, idle):
+            Gender.select().count()
+            opened.set()
+            stop.wait()
+
+        def close(self, release_connection=False):
+            db.close()
+
+    as_role(permissions.ROLE_ADMIN)
+    local_settings.update(backup_folder=str(tmp_path))
+    copy = backups.backup_now()
+    Gender.create(code="X", name="Nuevo")
+    window = MainWindow(db_label="test.db")
+    qtbot.addWidget(window)
+    window.notify_sender = SenderThread(window, sender_factory=Reading)
+    window.notify_sender.start()
+    assert opened.wait(10)
+    started = []
+    monkeypatch.setattr(notify_area, "start_sender", lambda w: started.append(w))
+    said["open"] = str(copy)
+    result = backup_actions.restore_backup(window)
+    assert result is not None and not said["error"], said["error"]
+    assert not Gender.select().where(Gender.code == "X").exists()
+    assert started == [window]  # sending goes on after the restore

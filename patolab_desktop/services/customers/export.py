@@ -73,7 +73,9 @@ def customer_rows(
     this_year, today_tail = today.year, today.isoformat()[5:]
     labels = CSV_TYPE_LABELS
     # full numbers only for holders of patients.view_sensitive (decided once, not per row)
-    id_text = identity.shower()  # the keys and the permission looked up once
+    # the keys and the permission looked up once; a number this workstation cannot read
+    # stops the export (``IdentityKeyNeeded``): no file of locked numbers
+    id_text = identity.shower(for_a_file=True)
     phone_text, years_of = spreadsheet_phone, _years
     genders, departments, municipalities = export_names()
     for (

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,7 +107,6 @@ def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
 
     check_restorable()
     live = Path(db.obj.database).resolve()
-    issued = counters.snapshot_all()  # the highest numbers given so far (live)
     staging_path = files.temp_path_for(live.with_name(live.stem + "-restaurando.db"))
     try:
         files.create_private_file(staging_path)
@@ -127,26 +128,33 @@ def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
                 backup_last_audit = (
                     AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0
                 )
-            carried_rows = _live_audit_after(int(backup_last_audit))  # read from live
-            with staging.bind_ctx(ALL_MODELS), staging.atomic():
-                moved = counters.raise_all(issued)
-                carried = _carry_audit(carried_rows)
-                audit.record(
-                    "restore",
-                    "database",
-                    None,
-                    detail=(
-                        f"Restaurada la copia {path.name}; estado anterior guardado en "
-                        f"{safety.name}; {carried} fila(s) de auditoría posteriores a la copia "
-                        f"conservadas; contadores de números mantenidos hacia adelante."
-                    ),
-                )
-        finally:
+        except BaseException:
             staging.close()
+            raise
         for leftover in staging_path.parent.glob(staging_path.stem + ".v*.bak"):
             files.remove_quietly(leftover)  # the migration's own copy of the staging file
-        _copy_into_live(staging_path, path, safety)
-        pause_point("restore-copied")
+        try:
+            with _sole_access():  # no other desk writes from here to the copy
+                issued = counters.snapshot_all()  # the highest numbers given so far (live)
+                carried_rows = _live_audit_after(int(backup_last_audit))  # read from live
+                with staging.bind_ctx(ALL_MODELS), staging.atomic():
+                    moved = counters.raise_all(issued)
+                    carried = _carry_audit(carried_rows)
+                    audit.record(
+                        "restore",
+                        "database",
+                        None,
+                        detail=(
+                            f"Restaurada la copia {path.name}; estado anterior guardado en "
+                            f"{safety.name}; {carried} fila(s) de auditoría posteriores a la "
+                            f"copia conservadas; contadores de números mantenidos hacia adelante."
+                        ),
+                    )
+                staging.close()
+                _copy_into_live(staging_path, path, safety)
+                pause_point("restore-copied")
+        finally:
+            staging.close()  # (already closed after a copy: closing again does nothing)
     finally:
         for leftover in (staging_path, staging_path.with_name(staging_path.name + "-journal")):
             files.remove_quietly(leftover)
@@ -154,6 +162,37 @@ def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
     open_db(live)  # fresh connection and caches (the copy is already migrated)
     log.info("Restored %s (safety copy %s)", path.name, safety.name)
     return RestoreResult(path, safety, version, carried, moved)
+
+
+@contextmanager
+def _sole_access() -> Iterator[None]:
+    """This process's connection alone on the live file, from the reading of the counters
+    and of the last audit rows to the copy (SQLite's exclusive locking mode keeps the lock
+    between transactions): another desk saving meanwhile is made to wait, then told the
+    database is busy. Without it a request or a factura saved on another desk while the
+    backup was being prepared got its number, and the restore gave it out again (a
+    restore never gives a number twice: issue 15).
+
+    ``BackupError`` before anything is changed when another connection keeps the file
+    open (another desk, or another program) once the busy timeout has passed."""
+    connection = db.obj.connection()
+    connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+    try:
+        try:  # the write lock taken once is kept in this mode, whatever follows
+            connection.execute("BEGIN EXCLUSIVE")
+            connection.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise _error(
+                translate(
+                    "services.backups",
+                    "La base de datos está abierta en otra computadora o en otro programa: "
+                    "cierre PatoLab allí y vuelva a restaurar. No se cambió nada.",
+                )
+            ) from exc
+        yield
+    finally:
+        connection.execute("PRAGMA locking_mode=NORMAL")
+        connection.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # lets the lock go
 
 
 def _copy_into_live(staging_path: Path, path: Path, safety: Path) -> None:

@@ -116,7 +116,18 @@ def restore_backup(parent=None, path: str | None = None):
         ).format(path=path, version=version),
     ):
         return None
-    result = prompts.attempt(parent, title, lambda: backups.restore(path))
+    # the WhatsApp sender's thread keeps a connection open: the restore needs the file
+    # to itself (``services.safety.restoring``), so it waits for the copy to end
+    sender = getattr(parent, "notify_sender", None)
+    if sender is not None:
+        sender.stop()
+    try:
+        result = prompts.attempt(parent, title, lambda: backups.restore(path))
+    finally:
+        if sender is not None:
+            from ..notify import area as notify_area
+
+            notify_area.start_sender(parent)
     if result is prompts.REFUSED:
         return None
     reload = getattr(parent, "reload_from_database", None)
