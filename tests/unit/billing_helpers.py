@@ -21,6 +21,8 @@ LAB_DATA = {
     "lab_legal_name": "Laboratorios Clínicos PatoLab S. de R.L.",
     "lab_rtn": "08019019123456",
     "lab_address": "Col. Palmira, Tegucigalpa",
+    "lab_phone": "+504 2232-0000",
+    "lab_email": "facturas@patolab.hn",
 }
 CAI_01 = "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"
 CAI_06 = "1A2B3C-4D5E6F-708192-A3B4C5-D6E7F8-0A"

@@ -203,6 +203,12 @@ def test_no_invoice_until_the_lab_fiscal_data_is_set(billing_lab):
     with pytest.raises(RuleError, match="el RTN del laboratorio"):
         b.invoice(b.request())
     assert FiscalDocument.select().count() == 0
+    settings.put("lab_rtn", "08019015123456")
+    settings.put("lab_phone", "")  # a factura shows the issuer's phone and e-mail too
+    settings.put("lab_email", " ")
+    with pytest.raises(RuleError, match="el teléfono del laboratorio, el correo del laboratorio"):
+        b.invoice(b.request())
+    assert FiscalDocument.select().count() == 0
 
 
 def test_the_issuing_back_end_is_replaceable(billing_lab):

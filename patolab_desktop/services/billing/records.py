@@ -89,12 +89,15 @@ _ISSUER_FIELDS = {
     "lab_legal_name": QT_TRANSLATE_NOOP("services.billing", "la razón social"),
     "lab_rtn": QT_TRANSLATE_NOOP("services.billing", "el RTN del laboratorio"),
     "lab_address": QT_TRANSLATE_NOOP("services.billing", "la dirección de la casa matriz"),
+    "lab_phone": QT_TRANSLATE_NOOP("services.billing", "el teléfono del laboratorio"),
+    "lab_email": QT_TRANSLATE_NOOP("services.billing", "el correo del laboratorio"),
 }
 
 
 def check_issuer() -> None:
-    """A factura must print the issuer's legal name, RTN and head-office address (Art. 10):
-    refuse to issue until an administrator has set them."""
+    """A factura must print the issuer's legal name, RTN, head-office address, phone and
+    e-mail (Art. 10; ``BILLING.md``, what a factura shows): refuse to issue until an
+    administrator has set them (a factura went out without the phone and e-mail lines)."""
     values = settings.get_many(list(_ISSUER_FIELDS))
     missing = [
         translate("services.billing", text)

@@ -12,7 +12,7 @@ from ...i18n import translate
 from ...services import catalog as catalog_service
 from ...services import requests as requests_service
 from ..icons import icon
-from .common import LookupEdit, acting_user, value_label
+from .common import LookupEdit, acting_user, field, value_label
 from .lines_dialog import RequestLinesDialog
 from .request_entry import describe_investigation
 
@@ -122,6 +122,7 @@ class AddInvestigationDialog(RequestLinesDialog):
                 picked["id"],
                 notes=self.notes_edit.text().strip(),
                 by=acting_user(self._by),
+                version=field(self.detail, "version"),  # as shown (reloaded after each change)
             ),
             translate("requests.add_investigation_dialog", "No se agregó la investigación"),
         ):

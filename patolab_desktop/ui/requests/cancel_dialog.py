@@ -28,13 +28,22 @@ COMMON_REASONS = (
 
 
 class CancelRequestDialog(QDialog):
-    """``CancelRequestDialog(request_id, request_number, status)``; Accepted once cancelled."""
+    """``CancelRequestDialog(request_id, request_number, status)``; Accepted once cancelled.
+    ``version``: the request's version as the caller shows it (a change made meanwhile on
+    another desk is then a conflict)."""
 
     def __init__(
-        self, request_id: int, request_number: str = "", status: str = "", parent=None, by: str = ""
+        self,
+        request_id: int,
+        request_number: str = "",
+        status: str = "",
+        parent=None,
+        by: str = "",
+        version: int | None = None,
     ):
         super().__init__(parent)
         self.request_id = request_id
+        self.version = version
         self.cancelled = False
         self._by = by
         layout = dialog_frame(
@@ -114,7 +123,9 @@ class CancelRequestDialog(QDialog):
             )
             return
         try:
-            requests_service.cancel(self.request_id, reason, by=acting_user(self._by))
+            requests_service.cancel(
+                self.request_id, reason, by=acting_user(self._by), version=self.version
+            )
         except ServiceError as exc:
             show_error(self.error, str(exc))
             prompts.error(

@@ -14,7 +14,7 @@ from ...i18n import translate
 from ...services import requests as requests_service
 from .. import prompts
 from ..icons import icon
-from .common import acting_user
+from .common import acting_user, field
 from .lines_dialog import RequestLinesDialog
 
 
@@ -126,7 +126,10 @@ class RemoveInvestigationDialog(RequestLinesDialog):
             return False
         if not self.change(
             lambda: requests_service.remove_investigation(
-                self.request_id, line["investigation_id"], by=acting_user(self._by)
+                self.request_id,
+                line["investigation_id"],
+                by=acting_user(self._by),
+                version=field(self.detail, "version"),  # as shown (reloaded after each change)
             ),
             translate("requests.remove_investigation_dialog", "No se quitó la investigación"),
         ):

@@ -473,7 +473,11 @@ class RequestDetailDialog(QDialog):
         ):
             return
         try:
-            requests_service.advance(self.request_id, by=acting_user(self._by))
+            # the version shown: a request another desk changed meanwhile is a conflict,
+            # not a second step nobody confirmed
+            requests_service.advance(
+                self.request_id, by=acting_user(self._by), version=field(self.detail, "version")
+            )
         except ServiceError as exc:
             self._refused(
                 translate("requests.request_detail", "No se puede avanzar la solicitud"), exc
@@ -523,6 +527,7 @@ class RequestDetailDialog(QDialog):
             field(self.detail, "status", ""),
             self,
             by=self._by,
+            version=field(self.detail, "version"),
         )
         accepted = dialog.exec()
         self.reload()
