@@ -9,14 +9,17 @@ from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.access import permissions
 from patolab_desktop.services.notify import config
 from patolab_desktop.services.notify import outbox as outbox_service
+from patolab_desktop.services.notify.sender import Sender
 from patolab_desktop.ui.notify import messages_panel
 from patolab_desktop.ui.notify.outbox_window import OutboxWindow
 from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import PromptLog, main_window_as
+from tests.unit.notify_helpers import PHONE_ID, Clock, ok, point_at
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
+from .test_customer_dialog import open_dialog
 
 SHOTS = os.environ.get("PATOLAB_SHOTS_DIR", "")  # screenshots for the docs, when asked
 
@@ -155,3 +158,75 @@ def test_laboratorio_and_reception_cannot_open_the_settings(qtbot, desk):  # noq
         config.values()
     with pytest.raises(PermissionDenied):
         outbox_service.listing()
+
+
+def _opted_out_request(desk):  # noqa: F811
+    """A request whose message WhatsApp refused with 131050: the patient stopped them."""
+    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+        Customer.id == desk["senior"]
+    ).execute()
+    request_id, _number = make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])
+    Outbox.update(status="failed", error_code="131050", attempts=1).execute()
+    Customer.update(whatsapp_consent="no", consent_by="whatsapp").where(
+        Customer.id == desk["senior"]
+    ).execute()
+    return request_id, Outbox.get().id
+
+
+def test_reception_is_not_offered_reintentar_for_a_patient_who_opted_out(qtbot, desk):  # noqa: F811
+    request_id, message_id = _opted_out_request(desk)
+    login_as(permissions.ROLE_RECEPTION)
+    dialog = RequestDetailDialog(request_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.messages
+    panel.view.selectRow(0)
+    assert panel.model.rows()[0]["error_text"] == "El paciente pidió no recibir estos mensajes."
+    assert not panel.retry_button.isEnabled()
+    assert "consentimiento" in panel.retry_button.toolTip()
+    assert panel.cancel_button.isEnabled() and panel.open_button.isEnabled()
+    # the patient consents again (in the patient's form): Reintentar is offered again
+    Customer.update(whatsapp_consent="yes").where(Customer.id == desk["senior"]).execute()
+    panel.reload()
+    panel.view.selectRow(0)
+    assert panel.retry_button.isEnabled() and panel.retry_button.toolTip() == ""
+    panel.retry_button.click()
+    assert Outbox.get_by_id(message_id).status == "queued"
+
+
+def test_the_outbox_window_refuses_reintentar_with_the_reason(qtbot, desk, monkeypatch):  # noqa: F811
+    _request_id, message_id = _opted_out_request(desk)
+    prompts = PromptLog().install(monkeypatch)
+    login_as(permissions.ROLE_ADMIN)
+    window = OutboxWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.view.selectRow(0)
+    window.retry_button.click()
+    ((_kind, title, text),) = prompts.kinds("error")
+    assert title == "Cola de WhatsApp" and text.startswith("No se puede reintentar:")
+    assert Outbox.get_by_id(message_id).status == "failed"
+
+
+def test_a_supervisor_blocks_the_patient_and_the_queued_message_is_cancelled(  # noqa: F811
+    qtbot, desk, httpserver
+):
+    point_at(httpserver)
+    httpserver.expect_request(f"/v25.0/{PHONE_ID}/messages").respond_with_json(ok())
+    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+        Customer.id == desk["senior"]
+    ).execute()
+    make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])
+    login_as(permissions.ROLE_SUPERVISOR)
+    dialog = open_dialog(qtbot, desk["senior"])
+    dialog.blocked_check.setChecked(True)
+    assert dialog.save() is True
+    login_as(permissions.ROLE_ADMIN)
+    window = OutboxWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert "En cola: 0" in window.counts_label.text()
+    assert "Cancelado: 1" in window.counts_label.text()
+    ((status_label, reason),) = [(r["status_label"], r["error_text"]) for r in window.model.rows()]
+    assert status_label == "Cancelado" and "bloqueado" in reason
+    assert Sender(now=Clock(), worker="t").drain() == {} and httpserver.log == []

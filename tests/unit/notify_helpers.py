@@ -76,6 +76,8 @@ def status(message_id) -> Outbox:
 def api(database, httpserver):
     from tests.unit.requests_fixtures import make_customer
 
-    make_customer()
+    # the patient ``queue()`` writes for accepted WhatsApp: the sender checks it again
+    # when it sends
+    Customer.update(whatsapp_consent="yes").where(Customer.id == make_customer()).execute()
     point_at(httpserver)
     return httpserver

@@ -166,3 +166,85 @@ def test_retry_cancel_and_click_to_chat(lab):
         outbox.counts()  # the outbox window is for administrators
     login_as(permissions.ROLE_ADMIN)
     assert outbox.counts()["queued"] == 1
+
+
+def _failed(row_id, code="131050") -> None:
+    Outbox.update(status="failed", error_code=code, attempts=1).where(Outbox.id == row_id).execute()
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"whatsapp_consent": "no"}, "retiró su consentimiento"),
+        ({"is_blocked": True}, "bloqueado"),
+        ({"phone": "2234-5678"}, "celular válido"),  # now a landline
+    ],
+)
+def test_reintentar_is_refused_for_a_patient_who_may_not_get_messages(lab, changes, words):
+    _consent(lab.patient)
+    request_id, _ = lab.create(lab.hem)
+    (row,) = _rows()
+    _failed(row.id)
+    Customer.update(**changes).where(Customer.id == lab.patient).execute()
+    login_as(permissions.ROLE_RECEPTION)
+    (shown,) = outbox.for_request(request_id)
+    assert words in shown["retry_refused"]
+    with pytest.raises(RuleError) as refused:
+        outbox.retry(row.id)
+    assert str(refused.value).startswith("No se puede reintentar:") and words in str(refused.value)
+    assert Outbox.get_by_id(row.id).status == "failed"
+    # the patient is reachable again (consents, unblocked, a mobile): Reintentar goes on
+    Customer.update(whatsapp_consent="yes", is_blocked=False, phone="3111-2222").where(
+        Customer.id == lab.patient
+    ).execute()
+    assert outbox.for_customer(lab.patient)[0]["retry_refused"] == ""
+    outbox.retry(row.id)
+    row = Outbox.get_by_id(row.id)
+    assert row.status == "queued" and row.phone == "+50431112222"  # the number it has now
+
+
+def test_withdrawing_consent_or_blocking_cancels_the_queued_messages(lab, patient):
+    login_as(permissions.ROLE_RECEPTION)
+    lab.patient = customers.create(patient(whatsapp_consent="yes"))
+    lab.create(lab.hem)
+    second, _ = lab.create(lab.glu)
+    sent, queued = _rows()
+    Outbox.update(status="sent", wamid="wamid.X").where(Outbox.id == sent.id).execute()
+    data = customers.get(lab.patient)
+    data.whatsapp_consent = "no"
+    customers.update(data)  # the receptionist records the withdrawal
+    assert Outbox.get_by_id(sent.id).status == "sent"
+    row = Outbox.get_by_id(queued.id)
+    assert (row.status, row.error_code) == ("cancelled", "no_consent")
+    assert "retiró su consentimiento" in outbox.for_request(second)[0]["error_text"]
+    assert outbox.queue_size() == 0
+    # and a block, by a supervisor
+    login_as(permissions.ROLE_SUPERVISOR)
+    data = customers.get(lab.patient)
+    data.whatsapp_consent = "yes"
+    customers.update(data)
+    outbox.retry(queued.id)
+    data = customers.get(lab.patient)
+    data.is_blocked = True
+    customers.update(data)
+    row = Outbox.get_by_id(queued.id)
+    assert (row.status, row.error_code) == ("cancelled", "blocked")
+
+
+def test_a_number_flagged_by_131026_gets_no_more_messages(lab):
+    _consent(lab.patient)
+    first, _ = lab.create(lab.hem)
+    (row,) = _rows()
+    _failed(row.id, "131026")  # WhatsApp: this number cannot receive WhatsApp
+    second, _ = lab.create(lab.glu)
+    assert _rows() == [Outbox.get_by_id(row.id)]  # nothing queued for the next visit
+    assert outbox._queue_for_request("ready", second) == "no_whatsapp"
+    login_as(permissions.ROLE_RECEPTION)
+    assert outbox.for_request(first)[0]["retry_refused"] == ""  # its own flag: may retry
+    # the patient gives another mobile number: messages go to it
+    Customer.update(phone="3111-2222").where(Customer.id == lab.patient).execute()
+    assert isinstance(outbox._queue_for_request("ready", second), int)
+    # or says the first number has WhatsApp now: Reintentar on the flagged message clears it
+    Customer.update(phone="9988-7766").where(Customer.id == lab.patient).execute()
+    outbox.retry(row.id)
+    assert isinstance(outbox._queue_for_request("partial", second), int)

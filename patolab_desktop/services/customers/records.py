@@ -41,6 +41,7 @@ from ...util.text import clean, fold
 from .. import identity, reference
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
+from ..notify import outbox as notify_outbox
 from ..paging import Page, PageRequest
 from ..texts import label, translate
 from .formats import (
@@ -353,6 +354,8 @@ def update(data: CustomerData) -> None:
             changes = audit.diff(before, _audit_view(_row(data.id)))
             if changes:
                 audit.record("update", "customer", data.id, changes)
+                # blocked or consent withdrawn: the queued WhatsApp messages are cancelled
+                notify_outbox._cancel_refused(data.id)
     except IntegrityError as exc:
         _raise_taken(number, data.id, exc)
     data.version = values["version"]

@@ -76,6 +76,17 @@ def set_token(token: str) -> None:
     """Store (or with "" forget) the access token in the OS credential store."""
     session.require("notify.manage")
     token = (token or "").strip()
+    if token and not (token.isascii() and token.isprintable()):
+        # e.g. "…" or a curly quote copied with it: httpx could not send it in a header
+        raise ValidationError(
+            {
+                "token": translate(
+                    "services.notify",
+                    "La clave de acceso tiene un carácter que no puede llevar (como «…», "
+                    "comillas o letras con tilde). Cópiela de nuevo desde Meta.",
+                )
+            }
+        )
     if token and (len(token) < 20 or any(ch.isspace() for ch in token)):
         raise ValidationError(
             {"token": translate("services.notify", "La clave de acceso no parece válida.")}

@@ -1,5 +1,13 @@
 """What a WhatsApp Cloud API error means for the sender (classified on ``error.code``,
-never on the HTTP status), and the reason shown to people, in Spanish."""
+never on the HTTP status), and the reason shown to people, in Spanish.
+
+Besides Meta's codes, ``error_code`` holds the app's own: ``http<status>`` (an answer
+without a JSON error), ``timeout`` (no answer in time: WhatsApp may have accepted it),
+``network`` (no connection: nothing left the computer), ``local`` (the request could not
+be built here, e.g. a token with a character that is not ASCII: stop all), ``expired``,
+``attempts``, ``no_token``, and why a message was not sent to its patient at send time
+(``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``). Every reason tells what
+will happen: "se reintentará" only for what the sender retries."""
 
 from __future__ import annotations
 
@@ -10,18 +18,27 @@ RETRY = "retry"  # back off and try again
 FAIL = "fail"  # permanent: failed, not retried
 
 _STOP_CODES = {0, 3, 10, 190, 368, 130497, 131031, 131042}
-# 132015 (template paused) is a 132xxx: failed like the others (issue 18), Reintentar later
-_RETRY_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057}
+# 132015 (template paused by Meta for 3 h, then 6 h): retried after hours (sender)
+_RETRY_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 132015}
+#: WhatsApp's "this number cannot receive WhatsApp messages": the number is flagged
+NO_WHATSAPP = "131026"
+
+_TEMPORARY = QT_TRANSLATE_NOOP("services.notify", "Error temporal de WhatsApp; se reintentará.")
+_PERMISSION = QT_TRANSLATE_NOOP("services.notify", "A la cuenta de WhatsApp le falta un permiso.")
+_RESTRICTED = QT_TRANSLATE_NOOP("services.notify", "La cuenta de WhatsApp está restringida.")
+_ACCOUNT_LIMIT = QT_TRANSLATE_NOOP(
+    "services.notify", "Se alcanzó el límite de envíos de la cuenta de WhatsApp; se reintentará."
+)
 
 REASONS = {
     "0": QT_TRANSLATE_NOOP("services.notify", "La clave de acceso de WhatsApp no es válida."),
     "190": QT_TRANSLATE_NOOP(
         "services.notify", "La clave de acceso de WhatsApp venció o no es válida."
     ),
-    "10": QT_TRANSLATE_NOOP("services.notify", "A la cuenta de WhatsApp le falta un permiso."),
-    "3": QT_TRANSLATE_NOOP("services.notify", "A la cuenta de WhatsApp le falta un permiso."),
-    "368": QT_TRANSLATE_NOOP("services.notify", "La cuenta de WhatsApp está restringida."),
-    "130497": QT_TRANSLATE_NOOP("services.notify", "La cuenta de WhatsApp está restringida."),
+    "10": _PERMISSION,
+    "3": _PERMISSION,
+    "368": _RESTRICTED,
+    "130497": _RESTRICTED,
     "131031": QT_TRANSLATE_NOOP("services.notify", "La cuenta de WhatsApp está bloqueada."),
     "131042": QT_TRANSLATE_NOOP(
         "services.notify", "Hay un problema con el método de pago de WhatsApp."
@@ -29,17 +46,24 @@ REASONS = {
     "130429": QT_TRANSLATE_NOOP(
         "services.notify", "Demasiados mensajes por segundo; se reintentará."
     ),
+    "4": _ACCOUNT_LIMIT,
+    "80007": _ACCOUNT_LIMIT,
     "131056": QT_TRANSLATE_NOOP(
         "services.notify", "Demasiados mensajes a este número; se reintentará más tarde."
     ),
-    "131000": QT_TRANSLATE_NOOP("services.notify", "Error temporal de WhatsApp; se reintentará."),
+    "131000": _TEMPORARY,
+    "1": _TEMPORARY,
+    "2": _TEMPORARY,
     "131016": QT_TRANSLATE_NOOP(
         "services.notify", "WhatsApp no está disponible por ahora; se reintentará."
     ),
-    "132015": QT_TRANSLATE_NOOP(
-        "services.notify", "La plantilla está en pausa; pulse Reintentar en unas horas."
+    "131057": QT_TRANSLATE_NOOP(
+        "services.notify", "La cuenta de WhatsApp está en mantenimiento; se reintentará."
     ),
-    "131026": QT_TRANSLATE_NOOP(
+    "132015": QT_TRANSLATE_NOOP(
+        "services.notify", "WhatsApp pausó la plantilla; se reintentará en unas horas."
+    ),
+    NO_WHATSAPP: QT_TRANSLATE_NOOP(
         "services.notify",
         "El número no tiene WhatsApp o no puede recibir el mensaje. Entregue los resultados "
         "impresos o por correo.",
@@ -58,8 +82,23 @@ REASONS = {
         "services.notify", "El número no está en la lista de prueba de la cuenta de WhatsApp."
     ),
     "http": QT_TRANSLATE_NOOP("services.notify", "WhatsApp no respondió bien; se reintentará."),
+    "http_fail": QT_TRANSLATE_NOOP(
+        "services.notify",
+        "WhatsApp respondió con un error (HTTP {status}) sin más detalle; el mensaje no se "
+        "envió. Revise la dirección y la versión de la API en la configuración.",
+    ),
     "timeout": QT_TRANSLATE_NOOP(
-        "services.notify", "Sin respuesta de WhatsApp (red o tiempo agotado); se reintentará."
+        "services.notify",
+        "Sin respuesta de WhatsApp a tiempo (puede que sí lo haya recibido); se reintentará "
+        "en unos minutos.",
+    ),
+    "network": QT_TRANSLATE_NOOP(
+        "services.notify", "No se pudo conectar con WhatsApp (red); se reintentará."
+    ),
+    "local": QT_TRANSLATE_NOOP(
+        "services.notify",
+        "No se pudo preparar el envío en esta computadora: revise la clave de acceso y la "
+        "dirección de la API.",
     ),
     "expired": QT_TRANSLATE_NOOP(
         "services.notify", "La noticia dejó de estar vigente antes de poder enviarse."
@@ -69,6 +108,24 @@ REASONS = {
     ),
     "no_token": QT_TRANSLATE_NOOP(
         "services.notify", "Falta la clave de acceso de WhatsApp en la configuración."
+    ),
+    "blocked": QT_TRANSLATE_NOOP(
+        "services.notify", "El paciente está bloqueado: no se le envían mensajes."
+    ),
+    "no_consent": QT_TRANSLATE_NOOP(
+        "services.notify",
+        "El paciente no ha aceptado recibir mensajes por WhatsApp o retiró su consentimiento.",
+    ),
+    "no_mobile": QT_TRANSLATE_NOOP(
+        "services.notify", "El paciente no tiene un número de celular válido."
+    ),
+    "no_whatsapp": QT_TRANSLATE_NOOP(
+        "services.notify",
+        "WhatsApp ya indicó que este número no puede recibir mensajes. Entregue los "
+        "resultados impresos o por correo.",
+    ),
+    "stop_other": QT_TRANSLATE_NOOP(
+        "services.notify", "La cuenta de WhatsApp no permite enviar; revise la configuración."
     ),
     "other": QT_TRANSLATE_NOOP("services.notify", "WhatsApp rechazó el mensaje."),
 }
@@ -89,17 +146,28 @@ def classify(code: int | None, http_status: int | None = None) -> str:
 
 
 def reason_key(code: str) -> str:
-    if code.isdigit() and code.startswith("132") and code != "132015":  # 132015: own words
-        return "132"
-    if code.isdigit() and 200 <= int(code) <= 299:
-        return "10"
+    """The key in ``REASONS`` of a stored ``error_code``: its own words, else the words of
+    what the sender does with it (a retried code never reads "rechazó")."""
+    if code in REASONS:
+        return code
     if code.startswith("http"):
-        return "http"
-    return code if code in REASONS else "other"
+        status = code[4:]
+        http = int(status) if status.isdigit() else None
+        return "http" if classify(None, http) == RETRY else "http_fail"
+    if not code.isdigit():
+        return "other"
+    if code.startswith("132"):
+        return "132"
+    if 200 <= int(code) <= 299:
+        return "10"
+    kind = classify(int(code))
+    return {RETRY: "131000", STOP: "stop_other"}.get(kind, "other")
 
 
 def reason_text(code: str, stored: str = "") -> str:
     """The error in words, in the active language ("" when there is none)."""
     if not code:
         return ""
-    return translate("services.notify", REASONS[reason_key(code)])
+    key = reason_key(code)
+    text = translate("services.notify", REASONS[key])
+    return text.format(status=code[4:]) if key == "http_fail" else text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from peewee import fn
@@ -15,11 +16,13 @@ from ...util.money import format_lempiras
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError
 from ..texts import translate
+from .errors import NO_WHATSAPP, reason_text
 from .events import EVENT_LABELS, EXPIRY, STATUS_LABELS, STATUSES, render
 from .phones import whatsapp_number
 
 CONTEXT = "services.notify"
 ACTIVE = ("queued", "sending")
+RETRYABLE = ("failed", "expired", "cancelled")
 
 
 def _now() -> dt.datetime:
@@ -36,10 +39,91 @@ def first_name(customer: Customer) -> str:
     return name.split()[0] if name else ""
 
 
+# --- who may get a message --------------------------------------------------------------
+
+
+def _flagged(phone: str, exclude_id: int | None = None) -> bool:
+    """WhatsApp answered 131026 (cannot receive WhatsApp) for ``phone``: a failed message
+    keeps saying so until someone presses *Reintentar* on it (the patient now has
+    WhatsApp), which clears its error."""
+    query = Outbox.select(Outbox.id).where(
+        (Outbox.phone == phone) & (Outbox.status == "failed") & (Outbox.error_code == NO_WHATSAPP)
+    )
+    if exclude_id is not None:
+        query = query.where(Outbox.id != exclude_id)
+    return query.exists()
+
+
+def _patient_refusal(customer: Customer | None) -> str | None:
+    """``blocked`` or ``no_consent`` when the patient may get no message at all."""
+    if customer is None:  # the patient is gone: nobody consents
+        return "no_consent"
+    if customer.is_blocked:
+        return "blocked"
+    if customer.whatsapp_consent != "yes":
+        return "no_consent"
+    return None
+
+
+def _refusal(
+    customer: Customer | None,
+    phone: str | None,
+    message_id: int | None = None,
+    flagged: Callable[[str, int | None], bool] = _flagged,
+) -> str | None:
+    """Why nothing may be sent to ``customer`` at ``phone`` (its E.164 mobile, ``None``
+    when it has none): ``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``; ``None``
+    when it may. The one rule for queueing, for the sender at send time (an opt-out or a
+    block is honoured at once, even for messages already queued) and for *Reintentar*.
+    ``message_id``: the message itself does not count as the 131026 flag of its number."""
+    refused = _patient_refusal(customer)
+    if refused is not None:
+        return refused
+    if phone is None:
+        return "no_mobile"
+    if flagged(phone, message_id):
+        return "no_whatsapp"
+    return None
+
+
+def _patient(customer_id: int) -> Customer | None:
+    return (
+        Customer.select(Customer.id, Customer.phone, Customer.is_blocked, Customer.whatsapp_consent)
+        .where(Customer.id == customer_id)
+        .first()
+    )
+
+
+def _send_refusal(message: Outbox) -> str | None:
+    """The sender's check when it claims ``message`` (its patient as it is now; the number
+    is the one queued). The administrator's test message has no patient: ``None``."""
+    if message.customer_id is None:
+        return None
+    return _refusal(_patient(message.customer_id), message.phone, message.id)
+
+
+def _cancel_refused(customer_id: int) -> int:
+    """After an edit of the patient (inside the patient service's transaction): when the
+    patient is now blocked or withdrew consent, the messages still queued for them are
+    cancelled at once, with the reason (the sender would refuse them anyway when it claims
+    them; this keeps the queue and the screens true meanwhile). Returns how many."""
+    refused = _patient_refusal(_patient(customer_id))
+    if refused is None:
+        return 0
+    return (
+        Outbox.update(
+            status="cancelled", error_code=refused, updated_at=_now(), version=Outbox.version + 1
+        )
+        .where((Outbox.customer_id == customer_id) & (Outbox.status == "queued"))
+        .execute()
+    )
+
+
 def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
     """Queue ``event`` of a request (called inside the request's write transaction, after
     the request service's own ``require``). Returns the outbox id, or why nothing was
-    queued: ``blocked``, ``no_consent``, ``no_mobile``, ``disabled``, ``duplicate``."""
+    queued: ``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp`` (WhatsApp said the
+    number cannot receive messages), ``disabled``, ``duplicate``."""
     # one statement: the request and the few columns of its patient this needs
     request = (
         LabRequest.select(
@@ -58,13 +142,11 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
         .first()
     )
     customer = request.patient
-    if customer.is_blocked:
-        return "blocked"
-    if customer.whatsapp_consent != "yes":
-        return "no_consent"
     phone = whatsapp_number(customer.phone)
-    if phone is None:
-        return "no_mobile"
+    refused = _refusal(customer, phone)
+    if refused is not None:
+        return refused
+    assert phone is not None  # for mypy: _refusal says "no_mobile" without one
     if str(_setting(f"notify_{event}_enabled", "1")) == "0":
         return "disabled"
     params = [first_name(customer), request.request_number]
@@ -119,9 +201,57 @@ def _default_template(event: str) -> str:
 # --- reading ---------------------------------------------------------------------------
 
 
-def _row(message: Outbox) -> dict:
-    from .errors import reason_text
+def _retry_refusals(messages: list[Outbox]) -> dict[int, str]:
+    """Why *Reintentar* is refused for each of ``messages`` that would be retried (its
+    reason key, the rule of ``_refusal``), in two statements for the whole list."""
+    candidates = [m for m in messages if m.status in RETRYABLE and m.customer_id is not None]
+    if not candidates:
+        return {}
+    ids = {m.customer_id for m in candidates}
+    patients = {
+        c.id: c
+        for c in Customer.select(
+            Customer.id, Customer.phone, Customer.is_blocked, Customer.whatsapp_consent
+        ).where(Customer.id.in_(list(ids)))
+    }
+    numbers = {
+        m.id: whatsapp_number(patients[m.customer_id].phone) if m.customer_id in patients else None
+        for m in candidates
+    }
+    flags: dict[str, set[int]] = {}
+    phones = {n for n in numbers.values() if n}
+    if phones:
+        for flag_id, phone in (
+            Outbox.select(Outbox.id, Outbox.phone)
+            .where(
+                Outbox.phone.in_(list(phones))
+                & (Outbox.status == "failed")
+                & (Outbox.error_code == NO_WHATSAPP)
+            )
+            .tuples()
+        ):
+            flags.setdefault(phone, set()).add(flag_id)
 
+    def flagged(phone: str, exclude_id: int | None) -> bool:
+        return bool(flags.get(phone, set()) - {exclude_id})
+
+    refusals = {}
+    for m in candidates:
+        why = _refusal(patients.get(m.customer_id), numbers[m.id], m.id, flagged)
+        if why is not None:
+            refusals[m.id] = why
+    return refusals
+
+
+def _rows(messages: Iterable[Outbox]) -> list[dict]:
+    messages = list(messages)
+    refusals = _retry_refusals(messages)
+    return [_row(m, refusals.get(m.id, "")) for m in messages]
+
+
+def _row(message: Outbox, retry_refusal: str = "") -> dict:
+    """A message for the screens; ``retry_refused``: why *Reintentar* would be refused,
+    in words ("" when it would not)."""
     return {
         "id": message.id,
         "event": message.event,
@@ -141,6 +271,7 @@ def _row(message: Outbox) -> dict:
         "next_attempt_at": message.next_attempt_at,
         "opened_at": message.opened_at,
         "version": message.version,
+        "retry_refused": reason_text(retry_refusal),
     }
 
 
@@ -148,7 +279,7 @@ def for_request(request_id: int) -> list[dict]:
     """The messages of one request, oldest first."""
     session.require("notify.send")
     query = Outbox.select().where(Outbox.lab_request_id == request_id).order_by(Outbox.id)
-    return [_row(m) for m in query]
+    return _rows(query)
 
 
 def for_customer(customer_id: int) -> list[dict]:
@@ -160,7 +291,7 @@ def for_customer(customer_id: int) -> list[dict]:
         .order_by(Outbox.id.desc())
         .limit(200)
     )
-    return [_row(m) for m in query]
+    return _rows(query)
 
 
 def listing(status: str | None = None, event: str | None = None, limit: int = 500) -> list[dict]:
@@ -171,7 +302,7 @@ def listing(status: str | None = None, event: str | None = None, limit: int = 50
         query = query.where(Outbox.status == status)
     if event:
         query = query.where(Outbox.event == event)
-    return [_row(m) for m in query]
+    return _rows(query)
 
 
 def counts() -> dict[str, int]:
@@ -217,14 +348,26 @@ def retry(message_id: int) -> None:
 
     with write_transaction():
         message = _load(message_id)
-        if message.status not in ("failed", "expired", "cancelled"):
+        if message.status not in RETRYABLE:
             raise RuleError(
                 translate("services.notify", "Solo se reintenta un mensaje que no se envió.")
             )
+        phone = message.phone
+        if message.customer_id is not None:  # the patient as now: consent, block, number
+            patient = _patient(message.customer_id)
+            phone = whatsapp_number(patient.phone) if patient is not None else None
+            refused = _refusal(patient, phone, message.id)
+            if refused is not None:
+                raise RuleError(
+                    translate("services.notify", "No se puede reintentar: {reason}").format(
+                        reason=reason_text(refused)
+                    )
+                )
         stamp = _now()
         _change(
             message,
             status="queued",
+            phone=phone,  # the patient's number now (corrected after a 131026, say)
             attempts=0,
             next_attempt_at=stamp,
             expires_at=stamp + EXPIRY.get(message.event, dt.timedelta(hours=48)),

@@ -13,11 +13,21 @@ loopback fake in the tests.
   less than ``LEASE_FLOOR``): if the sender dies mid-send, the row is claimed again after
   that step, never instantly. A message may then go out twice (the API has no
   idempotency key), never zero times.
-- **Pair limit.** A row is not claimed while another message to the same phone was
-  claimed less than ``PAIR_SECONDS`` ago.
+- **Send-time check.** A claimed row whose patient is now blocked, has withdrawn consent
+  (in the form, or by answering 131050 to an earlier message) or whose number WhatsApp
+  flagged with 131026 is not posted: it becomes ``cancelled`` with the reason
+  (``outbox._send_refusal``, the same rule as queueing), and the next row is claimed.
+- **Pair limit.** A row is not claimed while a message to the same phone (itself
+  included: a retry is a message too) was claimed less than ``PAIR_SECONDS`` ago.
+- **Expiry** touches only rows that no sender holds: queued, or ``sending`` whose lease
+  has run out. An accepted answer (a ``wamid``) is always recorded, even over an expiry
+  or a cancel made meanwhile: WhatsApp has the message, the outbox must say so.
 - **Errors** (``errors.classify``): stop all (the switch in ``config``), back off with
   full jitter (``[0, min(cap, base·2^n)]``, base 2 s, cap 15 min, 8 attempts, then
-  failed), or failed at once with the reason in Spanish.
+  failed), or failed at once with the reason in Spanish. Some retries wait longer than
+  the jitter (``retry_delay``): after an ambiguous timeout (minutes), 131056 (the pair
+  interval) and 132015 (hours). An error of our own making (``local``: the request could
+  not even be built) stops all, like an invalid token.
 - ``wamid`` recorded = *aceptado por WhatsApp*, not delivered (no webhook on a desktop).
 
 The clock and the random source are injected (``now``, ``rand``) so the tests need no
@@ -42,7 +52,7 @@ from ...db.database import is_sqlite, write_transaction
 from ...db.models import Customer, Outbox
 from ..access import session
 from ..errors import PermissionDenied
-from . import config
+from . import config, outbox
 from .errors import FAIL, RETRY, STOP, classify
 
 log = logging.getLogger(__name__)
@@ -53,12 +63,36 @@ MAX_ATTEMPTS = 8
 PAIR_SECONDS = 6.0
 LEASE_FLOOR = 30.0  # a live post (timeout 10 s) is never taken over
 TIMEOUT = 10.0
+# No answer in time: WhatsApp may well have accepted the message (the API has no
+# idempotency key, so a repeat can deliver it twice). Never repeat it within seconds:
+# wait long enough for a slow or congested link to settle, so that a duplicate, if any,
+# is rare and never arrives right after the first. (NOTIFICATIONS.md, "No idempotency key")
+AMBIGUOUS_RETRY_SECONDS = 5 * 60.0
+# 132015: Meta paused the template for 3 hours, or 6 hours when it was paused before.
+PAUSED_RETRY_SECONDS = 3 * 3600.0
+PAUSED_AGAIN_RETRY_SECONDS = 6 * 3600.0
 
 
 def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
     """Full jitter: a random wait in ``[0, min(cap, base·2^(attempt-1))]`` seconds."""
     ceiling = min(CAP_SECONDS, BASE_SECONDS * (2 ** max(attempt - 1, 0)))
     return rand() * ceiling
+
+
+def retry_delay(
+    code: str, attempt: int, previous_code: str = "", rand: Callable[[], float] = random.random
+) -> float:
+    """Seconds before retrying after error ``code`` on attempt ``attempt`` (the row's
+    previous error was ``previous_code``): the jitter, never less than what the error
+    itself asks for."""
+    delay = backoff_delay(attempt, rand)
+    if code == "timeout":  # maybe accepted: never instantly (AMBIGUOUS_RETRY_SECONDS)
+        return max(AMBIGUOUS_RETRY_SECONDS, delay)
+    if code == "131056":  # too many to this recipient: the pair interval, then the jitter
+        return PAIR_SECONDS + delay
+    if code == "132015":  # template paused: 3 h, then 6 h
+        return PAUSED_AGAIN_RETRY_SECONDS if previous_code == "132015" else PAUSED_RETRY_SECONDS
+    return delay
 
 
 def _body(row: Outbox) -> dict:
@@ -113,14 +147,18 @@ class Sender:
         with write_transaction():
             if config._stopped() is not None:
                 return None
+            # nobody holds it: queued, or a claim whose lease ran out (a live post is never
+            # expired under the desk that is sending it)
+            free = (Outbox.status == "queued") | (
+                (Outbox.status == "sending") & (Outbox.next_attempt_at <= now)
+            )
             Outbox.update(
                 status="expired", error_code="expired", updated_at=now, version=Outbox.version + 1
-            ).where(Outbox.status.in_(["queued", "sending"]) & (Outbox.expires_at < now)).execute()
+            ).where(free & (Outbox.expires_at < now)).execute()
             recent = Outbox.alias("recent")
             busy = recent.select(recent.id).where(
                 (recent.phone == Outbox.phone)
                 & (recent.claimed_at > now - dt.timedelta(seconds=PAIR_SECONDS))
-                & (recent.id != Outbox.id)
             )
             query = (
                 Outbox.select()
@@ -135,14 +173,20 @@ class Sender:
             if not is_sqlite():
                 query = query.for_update("FOR UPDATE OF t1 SKIP LOCKED")
             row = query.clone().first()
-            while row is not None and row.attempts + 1 > MAX_ATTEMPTS:
-                # it died mid-send on its last attempt: failed, with a manual retry
+            while row is not None:
+                if row.attempts + 1 > MAX_ATTEMPTS:
+                    # it died mid-send on its last attempt: failed, with a manual retry
+                    status, why = "failed", "attempts"
+                else:
+                    # an opt-out or a block is honoured at once, also for what was queued
+                    refused = outbox._send_refusal(row)
+                    if refused is None:
+                        break
+                    status, why = "cancelled", refused
                 Outbox.update(
-                    status="failed",
-                    error_code="attempts",
-                    updated_at=now,
-                    version=Outbox.version + 1,
+                    status=status, error_code=why, updated_at=now, version=Outbox.version + 1
                 ).where(Outbox.id == row.id).execute()
+                log.info("outbox %s (%s): %s %s", row.id, row.event, status, why)
                 row = query.clone().first()
             if row is None:
                 return None
@@ -172,10 +216,17 @@ class Sender:
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=self.timeout,
             )
-        except httpx.TimeoutException:
-            return RETRY, "timeout", ""
-        except httpx.TransportError as exc:
-            return RETRY, "timeout", type(exc).__name__
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            return RETRY, "network", type(exc).__name__  # nothing left this computer
+        except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+            log.error("WhatsApp request not built: %s", type(exc).__name__)
+            return STOP, "local", type(exc).__name__
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            return RETRY, "timeout", type(exc).__name__  # ambiguous: it may have been accepted
+        except Exception as exc:  # noqa: BLE001 - e.g. a token httpx cannot put in a header
+            # the exception's text may hold the token: only its type is kept
+            log.error("WhatsApp request not built: %s", type(exc).__name__)
+            return STOP, "local", type(exc).__name__
         try:
             data = response.json()
         except ValueError:
@@ -206,17 +257,20 @@ class Sender:
 
     def _record(self, row: Outbox, kind: str, code: str, message: str) -> str:
         now = self.now()
-        mine = (
+        my_claim = (
             (Outbox.id == row.id)
-            & (Outbox.status == "sending")
             & (Outbox.attempts == row.attempts)
             & (Outbox.claimed_by == self.worker[:80])
         )
+        mine = my_claim & (Outbox.status == "sending")
         common = {"updated_at": now, "version": Outbox.version + 1}
         with write_transaction():
             if kind == "sent":
                 values = dict(status="sent", wamid=code, sent_at=now, error_code="", error_text="")
                 outcome = "sent"
+                # accepted by WhatsApp: true even if another desk expired or cancelled the
+                # row meanwhile (its lease ran out); not when another sender claimed it since
+                mine = my_claim & Outbox.status.in_(["sending", "expired", "cancelled", "failed"])
             elif kind == STOP:
                 config._stop(code)
                 # not this message's fault: it waits for the administrator, attempt not counted
@@ -229,7 +283,7 @@ class Sender:
                 )
                 outcome = "stopped"
             elif kind == RETRY and row.attempts < MAX_ATTEMPTS:
-                delay = backoff_delay(row.attempts, self.rand)
+                delay = retry_delay(code, row.attempts, row.error_code, self.rand)
                 values = dict(
                     status="queued",
                     next_attempt_at=now + dt.timedelta(seconds=delay),
@@ -248,6 +302,7 @@ class Sender:
                     Customer.update(
                         whatsapp_consent="no", consent_at=now, consent_by="whatsapp"
                     ).where(Customer.id == row.customer_id).execute()
+                    outbox._cancel_refused(row.customer_id)  # and the rest of their queue
             Outbox.update(**values, **common).where(mine).execute()
         log.info(
             "outbox %s (%s): %s %s", row.id, row.event, outcome, code if outcome != "sent" else ""
@@ -296,7 +351,6 @@ def _phone_free(row: Outbox, now: dt.datetime) -> bool:
         Outbox.select()
         .where(
             (Outbox.phone == row.phone)
-            & (Outbox.id != row.id)
             & (Outbox.claimed_at > now - dt.timedelta(seconds=PAIR_SECONDS))
         )
         .exists()

@@ -122,7 +122,10 @@ class MessagesPanel(MessageActions, QWidget):
     def _update_buttons(self) -> None:
         row = self.current()
         status = row["status"] if row else ""
-        self.retry_button.setEnabled(status in ("failed", "expired", "cancelled"))
+        refused = row.get("retry_refused", "") if row else ""
+        self.retry_button.setEnabled(status in outbox.RETRYABLE and not refused)
+        # why it is off, where the receptionist looks (the service refuses it anyway)
+        self.retry_button.setToolTip(refused)
         self.cancel_button.setEnabled(status in ("queued", "failed"))
         self.open_button.setEnabled(row is not None)
 
