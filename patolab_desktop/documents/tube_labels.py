@@ -48,6 +48,9 @@ def priority_text(label: dict) -> str:
 
 
 MIN_TEXT_PT = 5.0  # the smallest size a 203 dpi thermal printer still prints legibly
+NAME_MAX_LINES = 2  # a long patient name wraps onto a second row before it is cut
+MIN_BARS_MM = 4.0  # the bars never get shorter than this (a hand scanner's line must cross them)
+ELLIPSIS = "\u2026"
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,109 @@ def _codes_that_fit(canvas: Canvas, codes: list[str], fnt: QFont, width: float) 
     return ""
 
 
+def _sizes_down(start_pt: float, min_pt: float) -> list[float]:
+    """``start_pt`` then 0.25 pt smaller each step, ending exactly at ``min_pt``."""
+    sizes = []
+    size = start_pt
+    while size > min_pt + 1e-6:
+        sizes.append(size)
+        size -= 0.25
+    return [*sizes, min_pt] if start_pt > min_pt else [start_pt]
+
+
+def _sized(fnt: QFont, size_pt: float) -> QFont:
+    result = QFont(fnt)
+    result.setPointSizeF(size_pt)
+    return result
+
+
+def _word_lines(canvas: Canvas, words: list[str], fnt: QFont, width: float) -> list[str] | None:
+    """Greedy word wrap; None when a single word is wider than ``width`` (never cut a word)."""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if canvas.text_width(word, fnt) > width:
+            return None
+        candidate = f"{current} {word}" if current else word
+        if canvas.text_width(candidate, fnt) <= width:
+            current = candidate
+        else:
+            lines.append(current)
+            current = word
+    return [*lines, current]
+
+
+def _elided(canvas: Canvas, text: str, fnt: QFont, width: float) -> str:
+    """``text`` if it fits, else as much of it as fits followed by «…» (never a silent cut)."""
+    if canvas.text_width(text, fnt) <= width:
+        return text
+    cut = len(text)
+    while cut > 0 and canvas.text_width(text[:cut].rstrip() + ELLIPSIS, fnt) > width:
+        cut -= 1
+    return text[:cut].rstrip() + ELLIPSIS
+
+
+def _name_lines(
+    canvas: Canvas, name: str, fnt: QFont, width: float, room: float, wrap_below_pt: float
+) -> tuple[list[str], QFont]:
+    """The patient's name as lines of ``width`` and their font, in ``room`` of height.
+
+    One line, set smaller down to ``wrap_below_pt``; else word-wrapped onto up to
+    ``NAME_MAX_LINES`` lines at the largest size (not under ``MIN_TEXT_PT``) that holds it
+    whole, when ``room`` takes them; else one line down to ``MIN_TEXT_PT``; else as many
+    lines as ``room`` takes at ``MIN_TEXT_PT``, the last one ending in «…». Words are never
+    cut but by that «…».
+    """
+    sizes = _sizes_down(fnt.pointSizeF(), MIN_TEXT_PT)
+    wrap_below_pt = max(wrap_below_pt, MIN_TEXT_PT)
+
+    def one_line(sizes: list[float]) -> QFont | None:
+        for size in sizes:
+            sized = _sized(fnt, size)
+            if canvas.text_width(name, sized) <= width:
+                return sized
+        return None
+
+    large = one_line([size for size in sizes if size >= wrap_below_pt - 1e-6])
+    if large is not None:
+        return [name], large
+    words = name.split()
+    for size in sizes:
+        sized = _sized(fnt, size)
+        lines = _word_lines(canvas, words, sized, width)
+        if lines is None or len(lines) > NAME_MAX_LINES:
+            continue
+        if len(lines) * canvas.line_height(sized) <= room:  # the bars keep their minimum
+            return lines, sized
+    small = one_line([size for size in sizes if size < wrap_below_pt - 1e-6])
+    if small is not None:  # no room for a second row
+        return [name], small
+    smallest = _sized(fnt, MIN_TEXT_PT)
+    max_lines = max(1, min(NAME_MAX_LINES, int(room // canvas.line_height(smallest))))
+    lines = []
+    rest = words
+    while rest and len(lines) < max_lines - 1:
+        taken = 0  # the most words that fit on this line
+        while taken < len(rest) and (
+            canvas.text_width(" ".join(rest[: taken + 1]), smallest) <= width
+        ):
+            taken += 1
+        if not taken:
+            break  # a word wider than the line: it is elided below
+        lines.append(" ".join(rest[:taken]))
+        rest = rest[taken:]
+    lines.append(_elided(canvas, " ".join(rest), smallest, width))
+    return lines, smallest
+
+
 def plan_label(canvas: Canvas, rect: QRectF, label: dict) -> LabelPlan:
     """Lay one label out in ``rect``: every text whole at a size that fits its room.
 
     Rows: patient name · age and sex, date · Code 128 bars · request number, codes ·
     sample type, priority badge. A text too wide for its room is set smaller (down to
-    ``MIN_TEXT_PT``); the sample type wraps onto a second row before it is cut, and the
-    codes that do not fit are counted («+2»), so nothing is ever clipped.
+    ``MIN_TEXT_PT``); the patient's name and the sample type wrap onto a second row before
+    they are cut, and the codes that do not fit are counted («+2»), so nothing is ever
+    clipped. A name too long even for two rows at ``MIN_TEXT_PT`` ends in «…».
     """
     mm = canvas.mm
     side = min(mm(1.5), rect.width() * 0.04)
@@ -125,9 +224,8 @@ def plan_label(canvas: Canvas, rect: QRectF, label: dict) -> LabelPlan:
         texts.append(LabelText(role, text, QRectF(x, y, room, height), fnt, align, inverted))
         return height
 
-    # row 1: the patient's name
-    name = label.get("patient_name") or ""
-    name_font = fit(name, font(7.5 * scale, bold=True), width)
+    # row 1: the patient's name (laid out last: a second row of it comes from the bars)
+    name = " ".join((label.get("patient_name") or "").split())
     # row 2: age and sex left, date right
     age_sex = age_sex_text(label)
     date = label.get("date") or ""
@@ -162,7 +260,6 @@ def plan_label(canvas: Canvas, rect: QRectF, label: dict) -> LabelPlan:
         codes_font = fit(" ".join(all_codes), codes_font, width)
         codes = _codes_that_fit(canvas, all_codes, codes_font, width)
 
-    name_h = canvas.line_height(name_font)
     info_h = canvas.line_height(info_font)
     number_h = canvas.line_height(number_font)
     codes_h = canvas.line_height(codes_font)
@@ -170,11 +267,17 @@ def plan_label(canvas: Canvas, rect: QRectF, label: dict) -> LabelPlan:
     badge_h = canvas.line_height(badge_font)
     bottom_h = max(sample_h * len(sample_lines), badge_h)
     spacing = mm(0.3)
-    rows_h = name_h + info_h + number_h + (codes_h if codes_own_row else 0.0) + bottom_h
-    bars_h = max(inner.height() - rows_h - 2 * spacing, mm(4))
+    rows_h = info_h + number_h + (codes_h if codes_own_row else 0.0) + bottom_h
+    name_room = inner.height() - rows_h - 2 * spacing - mm(MIN_BARS_MM)
+    name_font = font(7.5 * scale, bold=True)
+    name_lines, name_font = _name_lines(canvas, name, name_font, width, name_room, 6 * scale)
+    name_h = canvas.line_height(name_font)
+    rows_h += name_h * len(name_lines)
+    bars_h = max(inner.height() - rows_h - 2 * spacing, mm(MIN_BARS_MM))
 
     y = inner.top()
-    y += place("name", name, inner.left(), y, width, name_font)
+    for line in name_lines:
+        y += place("name", line, inner.left(), y, width, name_font)
     date_w = canvas.text_width(date, info_font)
     place("age_sex", age_sex, inner.left(), y, width - date_w - gap, info_font)
     y += place("date", date, inner.right() - date_w, y, date_w, info_font, RIGHT)

@@ -56,11 +56,11 @@ def _sizes() -> list[tuple[int, int]]:
     return sorted(set(reports.LABEL_SIZES) | set(corners))
 
 
-def _image(width_mm: float, height_mm: float) -> QImage:
-    width, height = round(width_mm / 25.4 * DPI), round(height_mm / 25.4 * DPI)
+def _image(width_mm: float, height_mm: float, dpi: int = DPI) -> QImage:
+    width, height = round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi)
     image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.setDotsPerMeterX(round(DPI / 0.0254))
-    image.setDotsPerMeterY(round(DPI / 0.0254))
+    image.setDotsPerMeterX(round(dpi / 0.0254))
+    image.setDotsPerMeterY(round(dpi / 0.0254))
     image.fill(Qt.GlobalColor.white)
     return image
 
