@@ -73,6 +73,7 @@ ALLOWED: dict[str, str] = {
     "notify.errors.reason_text": FORMAT,
     "notify.events.render": FORMAT,
     "notify.sender.backoff_delay": PURE,
+    "notify.sender.retry_delay": PURE,
     "notify.outbox.first_name": FORMAT,
     "notify.outbox.wa_link": FORMAT,
     "notify.phones.whatsapp_number": FORMAT,
