@@ -10185,6 +10185,11 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="411"/>
+        <source>No se abre el chat: {reason}</source>
+        <translation>The chat is not opened: {reason}</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/services/notify/config.py" line="83"/>
         <source>La clave de acceso tiene un carácter que no puede llevar (como «…», comillas o letras con tilde). Cópiela de nuevo desde Meta.</source>
         <translation>The access token has a character it cannot carry (such as &quot;…&quot;, quotes or accented letters). Copy it again from Meta.</translation>
@@ -10354,18 +10359,23 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="320"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="321"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="328"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="329"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="342"/>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="352"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="343"/>
+        <source>Línea {line}: unas comillas no se cierran y todo lo que sigue quedó dentro de ese campo. Corrija el archivo y vuelva a analizarlo.</source>
+        <translation>Line {line}: a quote is never closed and everything after it ended up inside that field. Correct the file and analyse it again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="376"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="386"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
@@ -11109,17 +11119,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="265"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="292"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="272"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="299"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="296"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="323"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11231,6 +11241,11 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/checks.py" line="208"/>
+        <source>La solicitud {request} ya está en la factura {number}: su paciente no cambia. Si la factura es de otra persona, un supervisor la anula y se factura de nuevo.</source>
+        <translation>Request {request} is already on invoice {number}: its patient cannot change. If the invoice is someone else&apos;s, a supervisor voids it and it is invoiced again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="213"/>
         <source>La solicitud {request} ya está en la factura {number}: su descuento no cambia. Para rebajar el importe, un supervisor emite una nota de crédito.</source>
         <translation>Request {request} is already on invoice {number}: its discount cannot change. To reduce the amount, a supervisor issues a credit note.</translation>
     </message>
@@ -11275,17 +11290,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="80"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="81"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="89"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="90"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="94"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="95"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
@@ -11320,12 +11335,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="188"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="191"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="316"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="317"/>
         <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
         <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>

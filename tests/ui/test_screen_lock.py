@@ -149,15 +149,22 @@ def test_nobody_logged_in_means_nothing_to_lock(desk):
     assert not lock.is_locked()
 
 
-def test_switch_user_from_the_lock_logs_out_after_confirmation(qtbot, database, clock, monkeypatch):
+def _signed_in_window(qtbot, role: str):
+    """The main window as ``role`` signed in, with its lock (10 minutes); (window, admin,
+    actor)."""
     from patolab_desktop.ui.main_window import MainWindow
 
-    actor = login_as(permissions.ROLE_RECEPTION)
+    actor = login_as(role)
     window = MainWindow(db_label="prueba.db")
     qtbot.addWidget(window)
     admin = login_flow.install_admin(window, actor, lock_minutes=10)
     window.apply_permissions(session.has)
     window.show()
+    return window, admin, actor
+
+
+def test_switch_user_from_the_lock_logs_out_after_confirmation(qtbot, database, clock, monkeypatch):
+    window, admin, actor = _signed_in_window(qtbot, permissions.ROLE_RECEPTION)
     form = Form(window)
     form.open()
     admin.actions["Bloquear pantalla"].trigger()  # Ctrl+L
@@ -193,3 +200,32 @@ def test_render_screen_lock(desk, qtbot):
     )
     painter.end()
     assert picture.save("/tmp/screen_lock.png")
+
+
+def test_switching_user_closes_a_form_that_would_ask_to_keep_its_changes(
+    qtbot, database, clock, monkeypatch
+):
+    """Recepción leaves a patient half-typed; the switch, once agreed, closes it for real:
+    answered «No» to its own «¿Cerrar sin guardar?», it stayed open into the next
+    person's session, who could save it under their own name."""
+    from patolab_desktop.ui.customers.customer_dialog import CustomerDialog
+
+    window, admin, _actor = _signed_in_window(qtbot, permissions.ROLE_RECEPTION)
+    form = CustomerDialog(parent=window)
+    form.open()
+    form.first_name_edit.setText("Juana")
+    assert form.is_dirty()
+    admin.lock.lock()
+    asked = []
+
+    def confirm(parent, title, text, *rest):
+        asked.append(title)
+        return title == "Cambiar de usuario"  # yes to the switch, no to anything else
+
+    monkeypatch.setattr(prompts, "confirm", confirm)
+    monkeypatch.setattr(login_flow, "start_session", lambda parent=None: login_as("Laboratorio"))
+    admin.lock.dialog.switch_button.click()
+    assert session.current().username == "laboratorio"
+    assert not form.isVisible()
+    assert asked == ["Cambiar de usuario"]  # agreed once, not asked again per form
+    admin.lock.stop()

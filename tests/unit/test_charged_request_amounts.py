@@ -49,6 +49,22 @@ def test_no_discount_changes_on_a_charged_request(billing_lab):
     assert LabRequest.get_by_id(request_id).net_amount == Decimal("230.000")
 
 
+def test_no_other_patient_on_a_charged_request(billing_lab):
+    """Another patient brings another age discount: the request said another net than its
+    factura (245.50 → 147.30 for an 80-year-old)."""
+    from tests.unit.requests_fixtures import make_customer
+
+    request_id, number = _charged(billing_lab)
+    elder = make_customer("Rosa Elvira Mejía", date_of_birth=None, age=80)
+    with session.acting_as(None):
+        login_as(permissions.ROLE_RECEPTION)
+        with pytest.raises(RuleError, match=f"ya está en la factura {number}"):
+            requests.update(request_id, requests.RequestChanges(patient_id=elder), by="t")
+        requests.update(request_id, requests.RequestChanges(notes="Ayuno de 8 horas"), by="t")
+    saved = LabRequest.get_by_id(request_id)
+    assert (saved.net_amount, saved.notes) == (Decimal("230.000"), "Ayuno de 8 horas")
+
+
 def test_a_voided_factura_lets_the_request_change_again(billing_lab):
     request_id, _number = _charged(billing_lab)
     document = FiscalDocument.get(FiscalDocument.number.is_null(False))

@@ -168,6 +168,23 @@ def test_retry_cancel_and_click_to_chat(lab):
     assert outbox.counts()["queued"] == 1
 
 
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [({"is_blocked": True}, "bloqueado"), ({"whatsapp_consent": "no"}, "consentimiento")],
+)
+def test_no_chat_is_opened_by_hand_for_a_blocked_or_unwilling_patient(lab, changes, reason):
+    """Seed 001: a blocked patient is ignored by WhatsApp; the desk's «Abrir en WhatsApp»
+    gave the chat link all the same."""
+    _consent(lab.patient)
+    lab.create(lab.hem)
+    (row,) = _rows()
+    Customer.update(**changes).where(Customer.id == lab.patient).execute()
+    login_as(permissions.ROLE_RECEPTION)
+    with pytest.raises(RuleError, match=reason):
+        outbox.open_link(row.id)
+    assert Outbox.get_by_id(row.id).opened_by == ""
+
+
 def _failed(row_id, code="131050") -> None:
     Outbox.update(status="failed", error_code=code, attempts=1).where(Outbox.id == row_id).execute()
 

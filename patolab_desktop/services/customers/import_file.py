@@ -301,8 +301,9 @@ def sniff_delimiter(text: str) -> str:
 
 def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
     """(line where the record starts, cells) for every record, blank lines skipped."""
+    source = io.StringIO(text, newline="")
     reader = csv.reader(
-        io.StringIO(text, newline=""),
+        source,
         delimiter=delimiter,
         quotechar='"',
         doublequote=True,
@@ -331,9 +332,42 @@ def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
                 ).format(line=previous + 1, detail=detail)
             ) from None
         start, previous = previous + 1, reader.line_num
+        if (
+            previous > start  # a record over several lines
+            and source.tell() == len(text)  # and the file's last
+            and _open_at_the_end(text, start - 1, delimiter)
+        ):
+            # the lenient reader took every line after an unclosed quote into one cell:
+            # the rows after it were lost without a word (and their data kept in a note)
+            raise PatientImportError(
+                translate(
+                    "services.patient_import",
+                    "Línea {line}: unas comillas no se cierran y todo lo que sigue quedó "
+                    "dentro de ese campo. Corrija el archivo y vuelva a analizarlo.",
+                ).format(line=start)
+            )
         if not cells or all(not c.strip() for c in cells):
             continue
         yield start, cells
+
+
+def _open_at_the_end(text: str, lines_before: int, delimiter: str = ",") -> bool:
+    """True when the record starting after ``lines_before`` lines opens a quote that the
+    file never closes (read strictly, it ends in the middle of a quoted field). Asked only
+    of the file's last record when it runs over several lines: a quote never closed takes
+    every line after it."""
+    start = 0
+    for _ in range(lines_before):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return False
+    rest = io.StringIO(text[start:], newline="")
+    strict = csv.reader(rest, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+    try:
+        next(strict, None)
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _header_and_rows(text: str) -> tuple[str, list[str], dict[str, int], list[str], Iterable]:

@@ -399,9 +399,19 @@ def wa_link(phone: str, text: str) -> str:
 
 
 def open_link(message_id: int) -> str:
-    """*Abrir en WhatsApp*: the click-to-chat link of a message, recorded as opened."""
+    """*Abrir en WhatsApp*: the click-to-chat link of a message, recorded as opened.
+    ``RuleError`` when the patient is blocked or has not consented (now): the desk does
+    not message them by hand either."""
     session.require("notify.send")
     message = _load(message_id)
+    if message.customer_id is not None:  # a blocked patient or one who did not consent
+        refused = _patient_refusal(_patient(message.customer_id))  # (seed 001, is_blocked)
+        if refused is not None:
+            raise RuleError(
+                translate("services.notify", "No se abre el chat: {reason}").format(
+                    reason=reason_text(refused)
+                )
+            )
     actor = session.current()
     Outbox.update(opened_at=_now(), opened_by=actor.username if actor else "").where(
         Outbox.id == message.id

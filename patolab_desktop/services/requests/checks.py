@@ -205,6 +205,11 @@ CHARGED_ADD = QT_TRANSLATE_NOOP(
     "La solicitud {request} ya está en la factura {number}: no se le agregan "
     "investigaciones. Registre una solicitud nueva para la investigación que falta.",
 )
+CHARGED_PATIENT = QT_TRANSLATE_NOOP(
+    "services.requests",
+    "La solicitud {request} ya está en la factura {number}: su paciente no cambia. Si la "
+    "factura es de otra persona, un supervisor la anula y se factura de nuevo.",
+)
 CHARGED_DISCOUNT = QT_TRANSLATE_NOOP(
     "services.requests",
     "La solicitud {request} ya está en la factura {number}: su descuento no cambia. Para "
@@ -213,7 +218,8 @@ CHARGED_DISCOUNT = QT_TRANSLATE_NOOP(
 
 
 def _refuse_if_charged(request: Any, message: str) -> None:
-    """``RuleError`` with ``message`` (``CHARGED_ADD``, ``CHARGED_DISCOUNT``) when a valid
+    """``RuleError`` with ``message`` (``CHARGED_ADD``, ``CHARGED_DISCOUNT``,
+    ``CHARGED_PATIENT``) when a valid
     factura charges ``request``: its amounts are the factura's, which never changes, and
     the request cannot be charged a second time (the investigation added after the factura
     was never billed)."""

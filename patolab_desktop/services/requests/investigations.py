@@ -286,7 +286,8 @@ def _rehome_members(
     ]
     if not member_lines or not other_panels:
         return set()
-    catalog = request_pricing.load_members([x.investigation_id for x in other_panels])
+    # what each panel brings, inner panels opened (as when it was ordered)
+    _items, catalog = request_pricing.load_for([x.investigation_id for x in other_panels])
     kept: set[int] = set()
     for member in member_lines:
         for panel_line in other_panels:

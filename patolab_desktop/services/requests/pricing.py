@@ -215,14 +215,41 @@ def load_members(panel_ids: Iterable[int | str]) -> dict[int, list[int]]:
 
 
 def load_for(ids: Iterable[int | str]) -> tuple[dict[int, CatalogItem], dict[int, list[int]]]:
-    """Catalog rows of ``ids`` and of the members of the panels among them (2–3 queries)."""
+    """Catalog rows of ``ids`` and of the members of the panels among them (2–3 queries;
+    two more for each level of a panel inside a panel), with each panel's members as the
+    request takes them (``_opened``)."""
     session.require("catalog.view")
     items = load_items(ids)
-    members = load_members([i for i, item in items.items() if item.is_panel])
-    missing = {m for ms in members.values() for m in ms} - set(items)
-    if missing:
-        items.update(load_items(missing))
-    return items, members
+    panels = [i for i, item in items.items() if item.is_panel]
+    direct: dict[int, list[int]] = {}
+    asked = list(panels)
+    while asked:
+        found = load_members(asked)
+        direct.update(found)
+        missing = {m for ms in found.values() for m in ms} - set(items)
+        if missing:
+            items.update(load_items(missing))
+        asked = [m for ms in found.values() for m in ms if items[m].is_panel and m not in direct]
+    return items, {panel: _opened(panel, items, direct) for panel in panels}
+
+
+def _opened(panel: int, items: dict[int, CatalogItem], direct: dict[int, list[int]]) -> list[int]:
+    """The investigations ``panel`` brings to a request, in the catalog's order: a panel
+    among its members is opened into its own (seed 004: a panel brings all its members;
+    the catalog lets a panel hold another, never itself). A request's lines are one level
+    deep, so the inner panel is not a line: a panel CHK = [GLU, PLIP] with PLIP = [COL, TRI,
+    HDL] ordered only CHK, GLU and PLIP, and COL, TRI and HDL were never done."""
+    out: list[int] = []
+
+    def walk(current: int, path: frozenset[int]) -> None:
+        for member in direct.get(current, []):
+            if not items[member].is_panel:
+                out.append(member)
+            elif member not in path:  # a cycle the catalog refuses: never followed
+                walk(member, path | {member})
+
+    walk(panel, frozenset({panel}))
+    return list(dict.fromkeys(out))
 
 
 # --- expansion -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from . import pricing as request_pricing
 from . import results
 from .checks import (
     CHARGED_DISCOUNT,
+    CHARGED_PATIENT,
     _check_choice,
     _check_doctor,
     _check_manual_discount,
@@ -183,6 +184,8 @@ def update(
         values: dict = {}
         described: list[str] = []
         if changes.patient_id is not None and changes.patient_id != request.patient_id:
+            # the patient sets the age discount: on a charged request, the factura's
+            _refuse_if_charged(request, CHARGED_PATIENT)
             if request.status != "pending":
                 raise RuleError(
                     translate(

@@ -225,9 +225,12 @@ class AdminMenu(QObject):
         ):
             return False
         self.lock.release()
+        # closed for real, without each form asking again: the person already agreed to
+        # lose what is not saved. ``reject`` let a form answered «No» stay open into the
+        # next person's session, who could then save it under their own name.
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible() and widget is not self.window:
-                widget.reject()
+                widget.done(QDialog.DialogCode.Rejected)
         auth.logout()
         self.window.hide()
         new_actor = start_session(None)
