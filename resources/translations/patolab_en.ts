@@ -1299,62 +1299,62 @@ Enter your user name and password.</translation>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="92"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="99"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="106"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="113"/>
         <source>Cla&amp;ve de recuperación de identidades…</source>
         <translation>Identity recovery &amp;key…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="121"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="128"/>
         <source>Cambiar &amp;de usuario…</source>
         <translation>S&amp;witch user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="135"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="203"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="218"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="219"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="248"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="249"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -7118,6 +7118,69 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>requests.edit_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="31"/>
+        <source>Editar datos de la solicitud</source>
+        <translation>Edit request details</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="35"/>
+        <source>Solicitud &lt;b&gt;{number}&lt;/b&gt; · {patient}</source>
+        <translation>Request &lt;b&gt;{number}&lt;/b&gt; · {patient}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="43"/>
+        <source>Médico o institución que remite</source>
+        <translation>Referring doctor or institution</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="61"/>
+        <source>&amp;Médico *</source>
+        <translation>&amp;Doctor *</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="63"/>
+        <source>Priori&amp;dad</source>
+        <translation>Priori&amp;ty</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="64"/>
+        <source>&amp;Origen</source>
+        <translation>&amp;Origin</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="65"/>
+        <source>&amp;Información clínica</source>
+        <translation>Clinical &amp;information</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="66"/>
+        <source>&amp;Notas</source>
+        <translation>&amp;Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="76"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="78"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="120"/>
+        <source>Elija de la lista el médico o la institución que remite.</source>
+        <translation>Choose the referring doctor or institution from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="138"/>
+        <source>No se guardó</source>
+        <translation>Not saved</translation>
+    </message>
+</context>
+<context>
     <name>requests.lines_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="78"/>
@@ -7304,7 +7367,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="376"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
@@ -7324,97 +7387,102 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="256"/>
+        <source>E&amp;ditar datos…</source>
+        <translation>&amp;Edit details…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="272"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="281"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="284"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="287"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="290"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="314"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="343"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="351"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="372"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="385"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="394"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="423"/>
         <source>La solicitud ya está en la factura {number}: registre una solicitud nueva para otra investigación.</source>
         <translation>The request is already on invoice {number}: register a new request for another investigation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="473"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="465"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="474"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="492"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="503"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="512"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="504"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="513"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="516"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="525"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="565"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="586"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="295"/>
         <source>Co&amp;brar y facturar…</source>
         <translation>Charge and &amp;bill…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="412"/>
         <source>Factura {number}</source>
         <translation>Invoice {number}</translation>
     </message>
@@ -7422,168 +7490,183 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_entry</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="24"/>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="47"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="40"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="49"/>
         <source>edad desconocida</source>
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="68"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="71"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="77"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="79"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="92"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="97"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="102"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="108"/>
+        <source>Todos</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="112"/>
+        <source>Buscar solo médicos o instituciones de este tipo</source>
+        <translation>Search only doctors or institutions of this type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="123"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="135"/>
+        <source>Ti&amp;po</source>
+        <translation>Ty&amp;pe</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="157"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="158"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="159"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="176"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="182"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="187"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="189"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="198"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="204"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="210"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="213"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="252"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="256"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="259"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="263"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="271"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="275"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
@@ -7598,57 +7681,57 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="277"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="296"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="300"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="338"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="342"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="405"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="410"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="417"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="485"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="490"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="486"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="491"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="150"/>
         <source>La empresa que paga esta solicitud (opcional)</source>
         <translation>The company that pays for this request (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="160"/>
         <source>Factura a</source>
         <translation>Bill to</translation>
     </message>
@@ -10299,11 +10382,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="171"/>
-        <source>la del {field} ({names})</source>
-        <translation>the {field} column ({names})</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/services/customers/import_file.py" line="176"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
@@ -10322,6 +10400,11 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/customers/import_plan.py" line="101"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="171"/>
+        <source>del {field} ({names})</source>
+        <translation>the {field} column ({names})</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/import_file.py" line="206"/>
@@ -10349,33 +10432,38 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="252"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="243"/>
+        <source>El archivo es un libro de Excel, no un CSV: ábralo en Excel y guárdelo como «CSV UTF-8 (delimitado por comas)».</source>
+        <translation>The file is an Excel workbook, not a CSV: open it in Excel and save it as &quot;CSV UTF-8 (comma delimited)&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="260"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="260"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="268"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="321"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="329"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="329"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="337"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="343"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="351"/>
         <source>Línea {line}: unas comillas no se cierran y todo lo que sigue quedó dentro de ese campo. Corrija el archivo y vuelva a analizarlo.</source>
         <translation>Line {line}: a quote is never closed and everything after it ended up inside that field. Correct the file and analyse it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="376"/>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="386"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="384"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="394"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
@@ -11025,22 +11113,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="360"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="363"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="364"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="367"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="419"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="422"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="438"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="441"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>

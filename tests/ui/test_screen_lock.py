@@ -229,3 +229,19 @@ def test_switching_user_closes_a_form_that_would_ask_to_keep_its_changes(
     assert not form.isVisible()
     assert asked == ["Cambiar de usuario"]  # agreed once, not asked again per form
     admin.lock.stop()
+
+
+def test_a_user_deactivated_on_another_desk_is_locked_out_within_a_minute(qtbot, database, clock):
+    """The permissions were read only at sign-in: a receptionist deactivated by an
+    administrator on another desk kept working until she signed out."""
+    from patolab_desktop.services.access import users
+
+    window, admin, actor = _signed_in_window(qtbot, permissions.ROLE_RECEPTION)
+    assert admin.recheck.isActive() and admin.recheck.interval() <= 60_000
+    assert session.has("patients.edit")
+    with session.acting_as(session.system_actor("otro escritorio")):
+        users.deactivate(actor.id)
+    admin.recheck.timeout.emit()  # the next tick
+    assert not session.has("patients.edit")
+    assert admin.lock.is_locked()
+    admin.lock.stop()

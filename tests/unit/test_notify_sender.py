@@ -194,6 +194,11 @@ def test_5xx_without_json_and_timeouts_retry(api):  # noqa: F811
     )
 
 
+def _queued(*phones: str) -> list[int]:
+    """A message queued to each of ``phones``, in that order."""
+    return [queue(phone=phone) for phone in phones]
+
+
 def test_opt_out_is_recorded(api):  # noqa: F811
     api.expect_request(URL).respond_with_json(error(131050), status=400)
     Customer.update(whatsapp_consent="yes").execute()
@@ -205,9 +210,7 @@ def test_opt_out_is_recorded(api):  # noqa: F811
 
 def test_one_message_per_recipient_every_6_seconds(api):  # noqa: F811
     api.expect_request(URL).respond_with_json(ok())
-    first = queue(phone="+50499990000")
-    second = queue(phone="+50499990000")
-    other = queue(phone="+50499990001")
+    first, second, other = _queued("+50499990000", "+50499990000", "+50499990001")
     clock = Clock()
     s = sender(clock)
     assert s.drain() == {"sent": 2}
@@ -482,9 +485,7 @@ def test_a_paused_template_is_retried_after_hours(api):  # noqa: F811
 def test_a_number_without_whatsapp_is_flagged(api):  # noqa: F811
     api.expect_ordered_request(URL).respond_with_json(error(131026, "undeliverable"), status=400)
     api.expect_request(URL).respond_with_json(ok())
-    first = queue(phone="+50499990000")
-    second = queue(phone="+50499990000")
-    elsewhere = queue(phone="+50499990001")
+    first, second, elsewhere = _queued("+50499990000", "+50499990000", "+50499990001")
     clock = Clock()
     s = sender(clock)
     assert s.send_one() == "failed"

@@ -47,3 +47,17 @@ def test_a_quoted_line_break_that_closes_still_imports(tmp_path):
     pi.commit(plan)
     ana = Customer.get(Customer.name == "Ana López")
     assert ana.notes == "alergia\nsevera"
+
+
+def test_a_workbook_renamed_csv_and_a_missing_column_are_said_plainly(tmp_path):
+    """An .xlsx renamed .csv was «no se reconoce la codificación»; a missing column read
+    «Falta la columna obligatoria la del teléfono»."""
+    book = tmp_path / "pacientes.csv"
+    book.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(pi.PatientImportError, match="libro de Excel"):
+        pi.analyse(book)
+    names_only = tmp_path / "nombres.csv"
+    names_only.write_text("Nombre\nAna López\n", encoding="utf-8")
+    with pytest.raises(pi.PatientImportError) as refused:
+        pi.analyse(names_only)
+    assert "Falta la columna obligatoria del teléfono (" in str(refused.value)

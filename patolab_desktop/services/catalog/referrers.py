@@ -277,10 +277,12 @@ def count(filters: ReferrerFilter | None = None) -> int:
     return _base_query(filters or ReferrerFilter()).count()
 
 
-def search(text: str, limit: int = 20) -> list[dict]:
+def search(text: str, limit: int = 20, type_id: int | None = None) -> list[dict]:
     """For pickers: active referrers matching ``text`` (folded, any order of words), the
     best first: the same name, then names that start with it, then names with a word
-    that starts with it, then the rest, each by name (issue 16).
+    that starts with it, then the rest, each by name (issue 16). ``type_id``: only
+    referrers of that type (seed 000: the types "group and filter referrers on the
+    specimen creation form").
 
     Rows: id, name, type, institution, phone (display), email.
     """
@@ -290,7 +292,7 @@ def search(text: str, limit: int = 20) -> list[dict]:
     if wanted:  # the exact and prefix matches first, whatever the alphabet says
         active = (Referrer.active == True) & Referrer.name_folded.startswith(wanted)  # noqa: E712
         query = (
-            _base_query(ReferrerFilter())
+            _base_query(ReferrerFilter(type_id=type_id))
             .where(active)
             .order_by(Referrer.name_folded, Referrer.id)
             .limit(limit)
@@ -298,7 +300,8 @@ def search(text: str, limit: int = 20) -> list[dict]:
         )
         for row in query:
             found.setdefault(row["id"], row)
-    rows = page(ReferrerFilter(search=text), PageRequest(sort="name", limit=limit)).rows
+    wanted_rows = ReferrerFilter(search=text, type_id=type_id)
+    rows = page(wanted_rows, PageRequest(sort="name", limit=limit)).rows
     for row in rows:
         found.setdefault(row["id"], row)
     for row in found.values():

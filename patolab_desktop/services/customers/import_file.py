@@ -168,7 +168,7 @@ def missing_columns_message(columns: dict[str, int]) -> str:
         if name not in columns:
             names = ", ".join(COLUMN_ALIASES[name][:4])
             parts.append(
-                translate("services.patient_import", "la del {field} ({names})").format(
+                translate("services.patient_import", "del {field} ({names})").format(
                     field=label(_DATA_LABELS, _COLUMN_FIELDS.get(name, name)), names=names
                 )
             )
@@ -236,6 +236,14 @@ def decode(raw: bytes) -> tuple[str, str]:
                 "services.patient_import",
                 "El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» "
                 "y vuelva a intentarlo.",
+            )
+        )
+    if raw.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook (.xlsx) renamed .csv
+        raise PatientImportError(
+            translate(
+                "services.patient_import",
+                "El archivo es un libro de Excel, no un CSV: ábralo en Excel y guárdelo como "
+                "«CSV UTF-8 (delimitado por comas)».",
             )
         )
     if raw.startswith(b"\xef\xbb\xbf"):

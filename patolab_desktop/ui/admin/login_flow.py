@@ -8,7 +8,7 @@ the user's name in the status bar and the inactivity lock.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from ...i18n import translate
@@ -62,6 +62,9 @@ def _user_text(actor: Actor | None) -> str:
     )
 
 
+RECHECK_MS = 60_000  # how often the signed-in user's state and permissions are read again
+
+
 class AdminMenu(QObject):
     """What ``install_admin`` adds to a main window (kept as ``window.admin``)."""
 
@@ -75,6 +78,13 @@ class AdminMenu(QObject):
         window.statusBar().addPermanentWidget(self.user_label)
         self.lock = ScreenLock(window, minutes=lock_minutes)
         self.lock.on_switch_user = self.switch_user
+        # an administrator on another desk may deactivate this user or change the role's
+        # permissions: they were read only at sign-in, so a deactivated receptionist kept
+        # working until she signed out
+        self.recheck = QTimer(self)
+        self.recheck.setInterval(RECHECK_MS)
+        self.recheck.timeout.connect(self.recheck_user)
+        self.recheck.start()
         file_menu = window.menu("file")
         anchor = self._anchor(file_menu)
         entries = [
@@ -208,6 +218,25 @@ class AdminMenu(QObject):
                 translate("admin.login_flow", "Cambiar contraseña"),
                 translate("admin.login_flow", "La contraseña se cambió."),
             )
+
+    def recheck_user(self) -> None:
+        """Read the signed-in user again (``RECHECK_MS``): the menus follow a change of
+        the role's permissions, and a user deactivated (or deleted) meanwhile loses every
+        permission at once and finds the screen locked (the unlock refuses an inactive
+        account; «Cambiar de usuario» lets someone else in)."""
+        actor = session.current()
+        if actor is None or actor.is_system or actor.id is None:
+            return
+        try:
+            fresh = auth.refresh_current()
+        except Exception:  # noqa: BLE001 - the database went away: the next tick tries again
+            return
+        if fresh is None:
+            return
+        self.user_label.setText(_user_text(fresh))
+        self.window.apply_permissions(session.has)
+        if not fresh.permissions and not self.lock.is_locked():
+            self.lock.lock()
 
     def switch_user(self) -> bool:
         """Confirm, close open dialogs, log out and log someone in; False when cancelled."""

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import catalog as catalog_service
 from ...services import requests as requests_service
+from ...services.access import session
+from ...services.catalog import referrer_types
 from ..icons import icon
 from ..widgets.forms import add_labelled, push_button, tab_chain
 from ..widgets.table import fixed_table
@@ -102,8 +104,19 @@ class EntryLayout:
         )
         self.patient_info = value_label()
         self.patient_error = error_label()
+        # the referrer types group and filter the doctors (seed 000)
+        self.doctor_type_combo = QComboBox()
+        self.doctor_type_combo.addItem(translate("requests.request_entry", "Todos"), None)
+        # a role that cannot list referrers keeps «Todos» (its picker finds none either),
+        # and the requests area still opens for it
+        for kind in referrer_types.list_active() if session.has("referrers.view") else ():
+            self.doctor_type_combo.addItem(kind["name"], kind["id"])
+        self.doctor_type_combo.setToolTip(
+            translate("requests.request_entry", "Buscar solo médicos o instituciones de este tipo")
+        )
         self.doctor_edit = doctor_lookup(
-            translate("requests.request_entry", "Médico o institución que remite")
+            translate("requests.request_entry", "Médico o institución que remite"),
+            type_of=self.doctor_type_combo.currentData,
         )
         self.doctor_edit.setObjectName("doctor")
         self.doctor_info = value_label()
@@ -120,7 +133,15 @@ class EntryLayout:
         form.addWidget(self.patient_info, 1, 1)
         form.addWidget(self.patient_error, 2, 1)
         form.addWidget(doctor_label, 3, 0)
-        form.addWidget(self.doctor_edit, 3, 1)
+        doctor_row = QHBoxLayout()
+        doctor_row.addWidget(self.doctor_edit, 1)
+        doctor_row.addSpacing(8)
+        self.doctor_type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        doctor_type_label = QLabel(translate("requests.request_entry", "Ti&po"))
+        doctor_type_label.setBuddy(self.doctor_type_combo)
+        doctor_row.addWidget(doctor_type_label)
+        doctor_row.addWidget(self.doctor_type_combo)
+        form.addLayout(doctor_row, 3, 1)
         form.addWidget(self.doctor_info, 4, 1)
         form.addWidget(self.doctor_error, 5, 1)
 
@@ -293,6 +314,7 @@ class EntryLayout:
         self.patient_edit.textEdited.connect(lambda _t: self._patient_edited())
         self.doctor_edit.chosen.connect(self._doctor_chosen)
         self.doctor_edit.textEdited.connect(lambda _t: self._doctor_edited())
+        self.doctor_type_combo.currentIndexChanged.connect(self._doctor_type_changed)
         self.investigation_edit.chosen.connect(lambda row: self.add_investigation(row["id"]))
         self.new_patient_button.clicked.connect(self.new_patient)
         self.remove_line_button.clicked.connect(self.remove_selected_line)

@@ -3,6 +3,8 @@ the new-patient form filled from what was typed in the patient field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...i18n import translate
 from ...services import customers as customers_service
 from ...services.catalog import referrers as referrers_service
@@ -95,8 +97,8 @@ def search_patients(text: str) -> list[dict]:
     return page.rows
 
 
-def search_doctors(text: str) -> list[dict]:
-    return referrers_service.search(text, limit=DOCTOR_LIMIT)
+def search_doctors(text: str, type_id: int | None = None) -> list[dict]:
+    return referrers_service.search(text, limit=DOCTOR_LIMIT, type_id=type_id)
 
 
 # --- the pickers -----------------------------------------------------------------------
@@ -111,8 +113,12 @@ def patient_lookup(placeholder: str) -> LookupEdit:
     )
 
 
-def doctor_lookup(placeholder: str) -> LookupEdit:
-    """A referring doctor or institution picker."""
+def doctor_lookup(placeholder: str, type_of: Callable[[], int | None] | None = None) -> LookupEdit:
+    """A referring doctor or institution picker; ``type_of()``: only referrers of that
+    type (None: every type)."""
     return LookupEdit(
-        search_doctors, describe_doctor, placeholder, display=lambda r: r.get("name", "")
+        lambda text: search_doctors(text, type_of() if type_of is not None else None),
+        describe_doctor,
+        placeholder,
+        display=lambda r: r.get("name", ""),
     )

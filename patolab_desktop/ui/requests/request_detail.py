@@ -253,13 +253,21 @@ class RequestDetailDialog(QDialog):
         cancel_text = translate("requests.request_detail", "&Cancelar solicitud…")
         add_text = translate("requests.request_detail", "&Agregar investigación…")
         remove_text = translate("requests.request_detail", "&Quitar investigación…")
+        edit_text = translate("requests.request_detail", "E&ditar datos…")
         changes = push_buttons(
             (advance_text, "workflow_next", self.advance),
             (cancel_text, "cancel", self.cancel_request),
             (add_text, "add", self.add_investigation),
             (remove_text, "remove", self.remove_investigation),
+            (edit_text, "edit", self.edit_request),
         )
-        self.advance_button, self.cancel_button, self.add_button, self.remove_button = changes
+        (
+            self.advance_button,
+            self.cancel_button,
+            self.add_button,
+            self.remove_button,
+            self.edit_button,
+        ) = changes
         self.close_button = push_button(
             translate("requests.request_detail", "C&errar"), "", self.accept
         )
@@ -379,6 +387,7 @@ class RequestDetailDialog(QDialog):
         editable = not read_only and allowed("lis.requests.update")
         self.add_button.setEnabled(editable)
         self.remove_button.setEnabled(editable)
+        self.edit_button.setEnabled(editable)
         self._update_invoice(status)
         if read_only:
             self.read_only_label.setText(
@@ -517,6 +526,18 @@ class RequestDetailDialog(QDialog):
             return
         self.reload()
         self.changed.emit(self.request_id)
+
+    def edit_request(self) -> None:
+        """«Editar datos…»: doctor, priority, origin, clinical information and notes."""
+        if not self.edit_button.isEnabled():
+            return
+        from .edit_dialog import RequestEditDialog
+
+        dialog = RequestEditDialog(self.detail, self, by=self._by)
+        accepted = dialog.exec()
+        self.reload()
+        if accepted:
+            self.changed.emit(self.request_id)
 
     def cancel_request(self) -> None:
         from .cancel_dialog import CancelRequestDialog

@@ -247,6 +247,11 @@ class RequestEntry(EntryLayout, QWidget):
     def _doctor_edited(self) -> None:
         self._drop_pick("doctor")
 
+    def _doctor_type_changed(self, _index: int) -> None:
+        """Another type chosen while a name is typed: its list follows at once."""
+        if self.doctor_edit.text().strip():
+            self.doctor_edit.refresh_now()
+
     def start_for_patient(self, customer_id: int) -> bool:
         """A new request for ``customer_id`` (from the customers list or the patient
         dialog's "Guardar y crear solicitud"); asks first when a draft would be lost."""
