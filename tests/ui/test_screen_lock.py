@@ -245,3 +245,12 @@ def test_a_user_deactivated_on_another_desk_is_locked_out_within_a_minute(qtbot,
     assert not session.has("patients.edit")
     assert admin.lock.is_locked()
     admin.lock.stop()
+
+
+def test_the_recheck_leaves_the_window_alone_when_nothing_changed(qtbot, database, clock):
+    window, admin, _actor = _signed_in_window(qtbot, permissions.ROLE_RECEPTION)
+    applied = []
+    window.permission_listeners.append(applied.append)
+    admin.recheck.timeout.emit()
+    assert applied == [] and not admin.lock.is_locked()
+    admin.lock.stop()

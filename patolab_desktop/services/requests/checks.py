@@ -219,10 +219,9 @@ CHARGED_DISCOUNT = QT_TRANSLATE_NOOP(
 
 def _refuse_if_charged(request: Any, message: str) -> None:
     """``RuleError`` with ``message`` (``CHARGED_ADD``, ``CHARGED_DISCOUNT``,
-    ``CHARGED_PATIENT``) when a valid
-    factura charges ``request``: its amounts are the factura's, which never changes, and
-    the request cannot be charged a second time (the investigation added after the factura
-    was never billed)."""
+    ``CHARGED_PATIENT``) when a valid factura charges ``request``: its amounts are the
+    factura's, which never changes, and the request cannot be charged a second time (the
+    investigation added after the factura was never billed)."""
     from ..billing.charged import invoice_number_of
 
     number = invoice_number_of(request.id)

@@ -231,8 +231,8 @@ class AdminMenu(QObject):
             fresh = auth.refresh_current()
         except Exception:  # noqa: BLE001 - the database went away: the next tick tries again
             return
-        if fresh is None:
-            return
+        if fresh is None or (fresh.role, fresh.permissions) == (actor.role, actor.permissions):
+            return  # nothing changed: the window is left as it is
         self.user_label.setText(_user_text(fresh))
         self.window.apply_permissions(session.has)
         if not fresh.permissions and not self.lock.is_locked():
