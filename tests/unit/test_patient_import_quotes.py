@@ -29,7 +29,7 @@ UNCLOSED = (
 )
 
 
-@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
 def test_an_unclosed_quote_refuses_the_file_naming_its_line(tmp_path, end):
     path = tmp_path / "pacientes.csv"
     path.write_bytes(UNCLOSED.replace("\n", end).encode("utf-8"))

@@ -359,17 +359,14 @@ def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
         yield start, cells
 
 
-def _open_at_the_end(text: str, lines_before: int, delimiter: str = ",") -> bool:
+def _open_at_the_end(text: str, lines_before: int, delimiter: str) -> bool:
     """True when the record starting after ``lines_before`` lines opens a quote that the
     file never closes (read strictly, it ends in the middle of a quoted field). Asked only
     of the file's last record when it runs over several lines: a quote never closed takes
     every line after it."""
-    start = 0
-    for _ in range(lines_before):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return False
-    rest = io.StringIO(text[start:], newline="")
+    rest = io.StringIO(text, newline="")
+    for _ in range(lines_before):  # lines as the reader counts them (LF, CRLF or CR)
+        rest.readline()
     strict = csv.reader(rest, delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
     try:
         next(strict, None)

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
-from peewee import fn
+from peewee import Expression, fn
 
 from ...db.models import Customer, LabRequest, Outbox, Setting
 from ...util.lookups import present
@@ -46,12 +46,15 @@ def _flagged(phone: str, exclude_id: int | None = None) -> bool:
     """WhatsApp answered 131026 (cannot receive WhatsApp) for ``phone``: a failed message
     keeps saying so until someone presses *Reintentar* on it (the patient now has
     WhatsApp), which clears its error."""
-    query = Outbox.select(Outbox.id).where(
-        (Outbox.phone == phone) & (Outbox.status == "failed") & (Outbox.error_code == NO_WHATSAPP)
-    )
+    query = Outbox.select(Outbox.id).where((Outbox.phone == phone) & _flagging())
     if exclude_id is not None:
         query = query.where(Outbox.id != exclude_id)
     return query.exists()
+
+
+def _flagging() -> Expression:
+    """A message that flags its number: failed with 131026 (``_flagged``)."""
+    return (Outbox.status == "failed") & (Outbox.error_code == NO_WHATSAPP)
 
 
 def _patient_refusal(customer: Customer | None) -> str | None:
@@ -223,11 +226,7 @@ def _retry_refusals(messages: list[Outbox]) -> dict[int, str]:
     if phones:
         for flag_id, phone in (
             Outbox.select(Outbox.id, Outbox.phone)
-            .where(
-                Outbox.phone.in_(list(phones))
-                & (Outbox.status == "failed")
-                & (Outbox.error_code == NO_WHATSAPP)
-            )
+            .where(Outbox.phone.in_(list(phones)) & _flagging())
             .tuples()
         ):
             flags.setdefault(phone, set()).add(flag_id)

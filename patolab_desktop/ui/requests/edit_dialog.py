@@ -12,7 +12,7 @@ from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ConflictError, ServiceError, ValidationError
 from .. import prompts
-from ..widgets.forms import dialog_frame, error_and_buttons, tab_chain
+from ..widgets.forms import add_labelled, dialog_frame, error_and_buttons, tab_chain
 from .common import acting_user, field, fill_combo, select_data, show_error, value_label
 from .entry_texts import doctor_lookup
 
@@ -66,10 +66,7 @@ class RequestEditDialog(QDialog):
             (translate("requests.edit_dialog", "&Notas"), self.notes_edit),
         )
         for row, (caption, widget) in enumerate(rows):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(widget, row, 1)
+            add_labelled(grid, caption, widget, row, 0)
         layout.addLayout(grid)
         self.error, self.buttons, self.save_button, self.close_button = error_and_buttons(
             layout,
