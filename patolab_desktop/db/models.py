@@ -184,10 +184,11 @@ class Customer(BaseModel):
                 False,
             ),
             (("active", "created_at", "id"), False),
-            # (active, X, id): keyset sort by id_number (a stable order of the ciphertexts:
-            # the numbers themselves are encrypted; SQLite only, PostgreSQL drops it:
-            # db/search.py CIPHERTEXT_ORDER_INDEX) / prefix search and sort by phone
-            (("active", "id_number", "id"), False),
+            # (active, X, id): keyset sorts. The "Identidad/RTN" header sorts by the kind
+            # of document (the numbers are encrypted with a fresh nonce each: their order
+            # means nothing; db/search.py DOCUMENT_ORDER_INDEX); prefix search and sort by
+            # phone
+            (("active", "document_type", "id"), False),
             # the exact search by number: the unique index on (id_hash, active) of
             # db/search.py (schema 17)
             (("active", "phone", "id"), False),

@@ -3853,47 +3853,52 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="56"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="57"/>
+        <source>Ordena por tipo de documento (DNI, ninguno, pasaporte, residente, RTN) y, dentro de cada tipo, por fecha de registro: los números se guardan cifrados y no se ordenan.</source>
+        <translation>Sorts by kind of document (DNI, none, passport, residence card, RTN), then by registration date within each kind: the numbers are stored encrypted and cannot be sorted.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="75"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="77"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -5005,7 +5010,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="145"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="149"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -7160,22 +7165,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="73"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="75"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="117"/>
         <source>Elija de la lista el médico o la institución que remite.</source>
         <translation>Choose the referring doctor or institution from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="135"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
@@ -7511,162 +7516,162 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="54"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="66"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="70"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="72"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="80"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="93"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="98"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="103"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="109"/>
         <source>Todos</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
         <source>Buscar solo médicos o instituciones de este tipo</source>
         <translation>Search only doctors or institutions of this type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="118"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="124"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="126"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="140"/>
         <source>Ti&amp;po</source>
         <translation>Ty&amp;pe</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="162"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="163"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="164"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="187"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="192"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="194"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="203"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="209"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="215"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="213"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="218"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="257"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="261"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="264"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="268"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="276"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="280"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
@@ -7726,12 +7731,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="155"/>
         <source>La empresa que paga esta solicitud (opcional)</source>
         <translation>The company that pays for this request (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="165"/>
         <source>Factura a</source>
         <translation>Bill to</translation>
     </message>
@@ -10243,32 +10248,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="327"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="326"/>
         <source>El mensaje no existe.</source>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="340"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="339"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="353"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="352"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="362"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="361"/>
         <source>No se puede reintentar: {reason}</source>
         <translation>Cannot retry: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="389"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="388"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="411"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="410"/>
         <source>No se abre el chat: {reason}</source>
         <translation>The chat is not opened: {reason}</translation>
     </message>
@@ -10462,8 +10467,8 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Line {line}: a quote is never closed and everything after it ended up inside that field. Correct the file and analyse it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="384"/>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="394"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="381"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="391"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>

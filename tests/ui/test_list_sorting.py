@@ -85,6 +85,25 @@ def test_every_customer_column_is_sortable_in_the_window(qtbot, people):
     assert ages == sorted(ages)
 
 
+def test_the_identity_header_says_what_it_sorts_by(qtbot, people):
+    """The numbers are encrypted: the header's tooltip says the sort is by kind of document."""
+    from patolab_desktop.ui.customers.customers_window import CustomersWindow
+
+    window = CustomersWindow()
+    qtbot.addWidget(window)
+    keys = [c.key for c in window.model.columns]
+    tip = window.model.headerData(
+        keys.index("id_number"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert "tipo de documento" in tip and "cifrados" in tip
+    assert (
+        window.model.headerData(
+            keys.index("name"), Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+        )
+        is None
+    )
+
+
 @pytest.fixture
 def requests_(database):
     with session.acting_as(session.system_actor("tests")):

@@ -42,7 +42,7 @@ from contextlib import nullcontext
 from sys import intern
 from typing import Any
 
-from peewee import JOIN, SQL, ColumnBase, Expression, ModelSelect, Node, NodeList, Tuple, fn
+from peewee import JOIN, SQL, ColumnBase, ModelSelect, Node, NodeList, Tuple, fn
 
 from ...db import search as fts
 from ...db.database import db, int_array, is_sqlite, one_of, text_array
@@ -87,6 +87,7 @@ def _select() -> ModelSelect:
             Customer.name,
             Customer.name_folded,
             Customer.id_number,
+            Customer.document_type,
             Customer.type,
             *AGE_COLUMNS,
             Customer.phone,
@@ -104,7 +105,7 @@ def _select() -> ModelSelect:
 _CURSOR_KEYS = {
     "name": "name_folded",
     "created_at": "created_at",
-    "id_number": "id_number",
+    "id_number": "document_type",
     "phone": "phone",
 }
 
@@ -129,6 +130,7 @@ def _display(row: dict, today: dt.date, id_text: Callable[[str | None], str]) ->
     row["department"] = intern(row["department"] or "")
     row["municipality"] = intern(row["municipality"] or "")
     row.pop("name_folded", None)
+    row.pop("document_type", None)
     row.pop("_sort", None)
     return row
 
@@ -159,20 +161,6 @@ def _sort_key(name: str) -> str:
     return name if name in SORTS or name in COMPUTED_SORTS else DEFAULT_SORT
 
 
-def _null_cursor_condition(expr: Node, after: tuple, descending: bool) -> Expression:
-    """Keyset condition on a nullable sort column (SQLite orders NULL first)."""
-    value, last_id = after
-    if value is None:
-        if descending:
-            return expr.is_null() & (Customer.id < last_id)
-        return (expr.is_null() & (Customer.id > last_id)) | expr.is_null(False)
-    from peewee import Tuple
-
-    if descending:
-        return (Tuple(expr, Customer.id) < Tuple(value, last_id)) | expr.is_null()
-    return Tuple(expr, Customer.id) > Tuple(value, last_id)
-
-
 def _page_query(filters: CustomerFilter, the_plan: Plan, key: str) -> tuple[ModelSelect, Node]:
     if key in COMPUTED_SORTS:
         expr = _computed_sort(key)
@@ -183,8 +171,6 @@ def _page_query(filters: CustomerFilter, the_plan: Plan, key: str) -> tuple[Mode
     sort_expr = column
     if sqlite and the_plan.in_mode:
         sort_expr = _plus(column)  # sort the candidates; do not walk an index
-    elif not sqlite and key == "id_number":
-        sort_expr = fn.COALESCE(column, "")
     usable = () if the_plan.in_mode else (column, Customer.active)
     return _where(_select(), _conditions(filters, the_plan, usable)), sort_expr
 
@@ -202,8 +188,6 @@ def _page_ids_pg(
 
     When the trigram list drives a search by name with no other filter, the candidates'
     names came with the list: they are sorted as they are (``_page_of_candidates``)."""
-    from peewee import Tuple
-
     if _sorted_from_keys(filters, the_plan, sort_expr):
         return _page_of_candidates(filters, the_plan, request)
     keys = [sort_expr, Customer.id]
@@ -310,22 +294,15 @@ def _run_page(
     """``walk`` (PostgreSQL): the page is found by walking the sort order
     (``search_plan._walk_only``)."""
     query, sort_expr = _page_query(filters, the_plan, key)
-    if key == "id_number" and is_sqlite() and request.after is not None:
-        query = query.where(
-            _null_cursor_condition(sort_expr, tuple(request.after), request.descending)
-        )
-        request = dataclasses.replace(request, after=None)
     if not is_sqlite() and key not in COMPUTED_SORTS:
         # the names are joined to the page's rows only: with the candidates' conditions
         # beside the joins, the planner's estimate of a LIKE (one row for "1708", 1,695
         # found) made it scan the municipalities once per candidate (32 ms of a 50 ms page)
         query = _select().where(_page_ids_pg(filters, the_plan, sort_expr, request, walk))
     cursor_key = _CURSOR_KEYS.get(key, "_sort")
-    coalesced = key == "id_number" and not is_sqlite()  # sorted by COALESCE(id_number, '')
 
     def cursor_of(row: dict) -> tuple:
-        value = row[cursor_key]
-        return ((value or "") if coalesced else _cursor_value(value), row["id"])
+        return (_cursor_value(row[cursor_key]), row["id"])
 
     # a computed sort walked on PostgreSQL: no index has its order, the whole query
     # under the walk's settings, as before (another sort walked in ``_page_ids_pg``)

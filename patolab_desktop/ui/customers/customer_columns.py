@@ -51,7 +51,16 @@ def customer_columns() -> list[Column]:
             decoration=_name_decoration,
             tooltip=_name_tooltip,
         ),
-        _column("id_number", translate("customers.customer_columns", "Identidad/RTN")),
+        _column(
+            "id_number",
+            translate("customers.customer_columns", "Identidad/RTN"),
+            header_tip=translate(
+                "customers.customer_columns",
+                "Ordena por tipo de documento (DNI, ninguno, pasaporte, residente, RTN) y, "
+                "dentro de cada tipo, por fecha de registro: los números se guardan "
+                "cifrados y no se ordenan.",
+            ),
+        ),
         _column(
             "type_label",
             translate("customers.customer_columns", "Tipo"),

@@ -43,6 +43,7 @@ class Column:
     decoration: Callable[[dict], Any] | None = None  # row -> QIcon
     foreground: Callable[[dict], Any] | None = None  # row -> QColor/QBrush
     tooltip: Callable[[dict], str] | None = None
+    header_tip: str = ""  # the header's tooltip (e.g. what its sort orders by)
 
     @property
     def align_value(self) -> int:
@@ -119,12 +120,12 @@ class RowTableModel(QAbstractTableModel):
         return self.extra_data(row, column, role)
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._columns[section].title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._columns[section].header_tip or None
         return None
 
     def flags(self, index):
