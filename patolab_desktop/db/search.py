@@ -122,11 +122,23 @@ DOCUMENT_ORDER_INDEX = "customer_active_document_type_id"
 
 
 def sort_by_document_kind(database: Database) -> None:
-    """Schema 21: ``DOCUMENT_ORDER_INDEX`` instead of ``CIPHERTEXT_ORDER_INDEX``."""
+    """Schema 21: ``DOCUMENT_ORDER_INDEX`` instead of ``CIPHERTEXT_ORDER_INDEX``.
+
+    SQLite: when the file has planner statistics, the new index gets its own at once
+    (about 0.3 s at a million customers). Without them the planner takes a new index for
+    one that tells a row among few, and chose it for ``active = 1`` alone: a search
+    page read the whole table (the bench's search-as-you-type did not finish)."""
     database.execute_sql(f"DROP INDEX IF EXISTS {CIPHERTEXT_ORDER_INDEX}")
     database.execute_sql(
         f"CREATE INDEX IF NOT EXISTS {DOCUMENT_ORDER_INDEX} ON customer (active, document_type, id)"
     )
+    if isinstance(database, PostgresqlDatabase):
+        return  # its planner reads the columns' statistics, not the index's
+    has_statistics = database.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+    ).fetchone()
+    if has_statistics:
+        database.execute_sql(f"ANALYZE {DOCUMENT_ORDER_INDEX}")
 
 
 MIN_TRIGRAM = 3

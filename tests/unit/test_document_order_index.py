@@ -98,6 +98,33 @@ def test_an_sqlite_file_of_schema_20_gets_the_new_index_without_a_copy(tmp_path)
     assert [p.name for p in tmp_path.iterdir() if ".bak" in p.name] == []  # indexes only
 
 
+@pytest.mark.sqlite_only
+def test_the_new_index_gets_planner_statistics_when_the_file_has_them(tmp_path):
+    """Without its own, SQLite's planner took it for ``active = 1`` alone: a search page
+    read the whole table."""
+    path = tmp_path / "lab.db"
+    open_db(path)
+    db.execute_sql(f"DROP INDEX {fts.DOCUMENT_ORDER_INDEX}")
+    db.execute_sql(  # ANALYZE writes no statistics for an empty table
+        "INSERT INTO customer (uid, type, name, first_name, last_name, name_folded, phone, "
+        "secondary_phone, email, address, address2, postal_code, country, external_file, "
+        "notes, is_blocked, incomplete, active, search_text, created_at, updated_at, version) "
+        "VALUES ('u1', 'cliente', 'Ana Paz', 'Ana', 'Paz', 'ana paz', '+50499887766', '', '', "
+        "'', '', '', 'Honduras', '', '', 0, 1, 1, 'ana paz', '2026-01-01', '2026-01-01', 1)"
+    )
+    db.execute_sql("ANALYZE")
+    db.execute_sql("DELETE FROM schema_version WHERE version = 21")
+    close_db()
+    open_db(path)
+    try:
+        stats = db.execute_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = ?", (fts.DOCUMENT_ORDER_INDEX,)
+        ).fetchall()
+    finally:
+        close_db()
+    assert len(stats) == 1
+
+
 @needs_pg
 def test_a_postgresql_database_of_schema_20_gets_the_new_index(database):
     db.execute_sql(f"DROP INDEX {fts.DOCUMENT_ORDER_INDEX}")

@@ -38,8 +38,20 @@ def _name_tooltip(row: dict) -> str:
 
 
 def _column(key: str, title: str, sort: str = "", **more) -> Column:
-    """A column sorted by ``sort`` (its own key by default), grey for an inactive row."""
-    return reference_column(key, title, sort or key, **more)
+    """A column sorted by ``sort`` (its own key by default), grey for an inactive row;
+    its header says what the sort orders by when that is not what the column shows."""
+    return reference_column(key, title, sort or key, header_tip=_sort_tip(sort or key), **more)
+
+
+def _sort_tip(sort: str) -> str:
+    if sort != "id_number":
+        return ""
+    return translate(
+        "customers.customer_columns",
+        "Ordena por tipo de documento (DNI, ninguno, pasaporte, residente, RTN) y, "
+        "dentro de cada tipo, por fecha de registro: los números se guardan "
+        "cifrados y no se ordenan.",
+    )
 
 
 def customer_columns() -> list[Column]:
@@ -51,16 +63,7 @@ def customer_columns() -> list[Column]:
             decoration=_name_decoration,
             tooltip=_name_tooltip,
         ),
-        _column(
-            "id_number",
-            translate("customers.customer_columns", "Identidad/RTN"),
-            header_tip=translate(
-                "customers.customer_columns",
-                "Ordena por tipo de documento (DNI, ninguno, pasaporte, residente, RTN) y, "
-                "dentro de cada tipo, por fecha de registro: los números se guardan "
-                "cifrados y no se ordenan.",
-            ),
-        ),
+        _column("id_number", translate("customers.customer_columns", "Identidad/RTN")),
         _column(
             "type_label",
             translate("customers.customer_columns", "Tipo"),
