@@ -207,12 +207,13 @@ def _totals(flow: Flow, data: dict) -> None:
     total_rows = [
         (total_label, format_lempiras(totals["total"]), False),
         (discount_label, format_lempiras(totals["discount"]), False),
-        (
-            translate("printing.request_summary", "Neto a pagar"),
-            format_lempiras(totals["net"]),
-            True,
-        ),
     ]
+    for key, rate in (("isv15", 15), ("isv18", 18)):  # taxed investigations only
+        if totals.get(key):
+            label = translate("printing.request_summary", "ISV {rate} %").format(rate=rate)
+            total_rows.append((label, format_lempiras(totals[key]), False))
+    net_label = translate("printing.request_summary", "Neto a pagar")
+    total_rows.append((net_label, format_lempiras(totals["net"]), True))
     box_width = canvas.mm(95)
     label_font, value_font = font(9.5), font(9.5)
     strong_font = font(11.5, bold=True)

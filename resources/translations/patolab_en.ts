@@ -3848,57 +3848,57 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Incomplete details: open it to complete them</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="62"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="49"/>
         <source>Ordena por tipo de documento (DNI, ninguno, pasaporte, residente, RTN) y, dentro de cada tipo, por fecha de registro: los números se guardan cifrados y no se ordenan.</source>
         <translation>Sorts by kind of document (DNI, none, passport, residence card, RTN), then by registration date within each kind: the numbers are stored encrypted and cannot be sorted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="69"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="77"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="78"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="79"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="83"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -6387,42 +6387,47 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="211"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
+        <source>ISV {rate} %</source>
+        <translation>ISV (sales tax) {rate} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="215"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="232"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="233"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="242"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="243"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="244"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="245"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="247"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="248"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="250"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="257"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="258"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="264"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -7028,6 +7033,29 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>requests.change_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/change_dialog.py" line="30"/>
+        <source>Solicitud &lt;b&gt;{number}&lt;/b&gt; · {patient}</source>
+        <translation>Request &lt;b&gt;{number}&lt;/b&gt; · {patient}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/change_dialog.py" line="41"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/change_dialog.py" line="43"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/change_dialog.py" line="63"/>
+        <source>No se guardó</source>
+        <translation>Not saved</translation>
+    </message>
+</context>
+<context>
     <name>requests.common</name>
     <message>
         <location filename="../../patolab_desktop/ui/requests/common.py" line="39"/>
@@ -7062,7 +7090,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/ui/requests/common.py" line="190"/>
         <location filename="../../patolab_desktop/ui/requests/common.py" line="301"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="328"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
@@ -7107,12 +7135,18 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="304"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="330"/>
+        <source>Neto a pagar (incluye ISV {tax})</source>
+        <translation>Net to pay (includes ISV {tax})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="334"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
@@ -7123,66 +7157,110 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>requests.discount_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="101"/>
+        <source>Descuento manual</source>
+        <translation>Manual discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="41"/>
+        <source>Total {total} · descuento actual: {discount} · neto {net}</source>
+        <translation>Total {total} · current discount: {discount} · net {net}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="46"/>
+        <source>ninguno</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="55"/>
+        <source>Ninguno</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="58"/>
+        <source>Motivo del descuento manual</source>
+        <translation>Reason for the manual discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="65"/>
+        <source>&amp;Porcentaje</source>
+        <translation>&amp;Percentage</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="67"/>
+        <source>&amp;Motivo</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="70"/>
+        <source>Reemplaza al descuento por edad solo si es mayor. «Ninguno» retira el descuento manual.</source>
+        <translation>It replaces the age discount only when larger. “None” withdraws the manual discount.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="102"/>
+        <source>El descuento por edad ({percent} %) es mayor: la solicitud lo conserva.</source>
+        <translation>The age discount ({percent} %) is larger: the request keeps it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="112"/>
+        <source>La solicitud ya está en la factura {number}: su importe no cambia.</source>
+        <translation>The request is already on invoice {number}: its amount does not change.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="117"/>
+        <source>Su rol no puede aplicar descuentos manuales.</source>
+        <translation>Your role cannot apply manual discounts.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="118"/>
+        <source>Aplicar o retirar un descuento manual</source>
+        <translation>Apply or withdraw a manual discount</translation>
+    </message>
+</context>
+<context>
     <name>requests.edit_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="29"/>
         <source>Editar datos de la solicitud</source>
         <translation>Edit request details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="35"/>
-        <source>Solicitud &lt;b&gt;{number}&lt;/b&gt; · {patient}</source>
-        <translation>Request &lt;b&gt;{number}&lt;/b&gt; · {patient}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="36"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="54"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="56"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="57"/>
         <source>&amp;Origen</source>
         <translation>&amp;Origin</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="58"/>
         <source>&amp;Información clínica</source>
         <translation>Clinical &amp;information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="59"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="73"/>
-        <source>&amp;Guardar</source>
-        <translation>&amp;Save</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="75"/>
-        <source>Cancelar</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="103"/>
         <source>Elija de la lista el médico o la institución que remite.</source>
         <translation>Choose the referring doctor or institution from the list.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/edit_dialog.py" line="135"/>
-        <source>No se guardó</source>
-        <translation>Not saved</translation>
     </message>
 </context>
 <context>
@@ -7256,238 +7334,223 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
-        <source>Fecha</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
-        <source>Acción</source>
-        <translation>Action</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
-        <source>Detalle</source>
-        <translation>Details</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="67"/>
-        <source>Usuario</source>
-        <translation>User</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="108"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="109"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="110"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="111"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="112"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="113"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="119"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="120"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="121"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="122"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="123"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="124"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="140"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>En &amp;proceso</source>
         <translation>In &amp;progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
         <source>Marcar las investigaciones elegidas en proceso</source>
         <translation>Mark the chosen tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="161"/>
         <source>Resultado &amp;listo</source>
         <translation>Result rea&amp;dy</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="164"/>
         <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
         <translation>Mark the chosen tests with their result ready (one or many)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="188"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="376"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="347"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="218"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="219"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="221"/>
         <source>E&amp;ditar datos…</source>
         <translation>&amp;Edit details…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="237"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="246"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="249"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
+        <source>Desc&amp;uento…</source>
+        <translation>Disco&amp;unt…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="283"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="351"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="320"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="372"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="343"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="365"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="423"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="394"/>
         <source>La solicitud ya está en la factura {number}: registre una solicitud nueva para otra investigación.</source>
         <translation>The request is already on invoice {number}: register a new request for another investigation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="473"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="448"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="474"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="449"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="492"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="467"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="512"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="487"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="513"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="488"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="525"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="500"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="586"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="570"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="260"/>
         <source>Co&amp;brar y facturar…</source>
         <translation>Charge and &amp;bill…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="383"/>
         <source>Factura {number}</source>
         <translation>Invoice {number}</translation>
     </message>
@@ -7744,6 +7807,29 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="135"/>
         <source>(el paciente)</source>
         <translation>(the patient)</translation>
+    </message>
+</context>
+<context>
+    <name>requests.request_history</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_history.py" line="17"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_history.py" line="18"/>
+        <source>Acción</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_history.py" line="21"/>
+        <source>Detalle</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_history.py" line="24"/>
+        <source>Usuario</source>
+        <translation>User</translation>
     </message>
 </context>
 <context>
@@ -8946,6 +9032,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="162"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -8970,42 +9057,42 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="183"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="195"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="190"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="202"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="210"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="206"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="218"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="218"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="230"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="225"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="237"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="247"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="276"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="288"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -11176,27 +11263,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="199"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="217"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="255"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="273"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="259"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="277"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="263"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="281"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="338"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="356"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>

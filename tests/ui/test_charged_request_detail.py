@@ -1,6 +1,7 @@
 """The request detail of a charged request, as Recepción and as Supervisor: «Agregar
 investigación» is off and says why (the factura's number; a new request takes the
-investigation), instead of taking one that could never be billed."""
+investigation), instead of taking one that could never be billed; «Descuento…» too (the
+factura's amount does not change)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def test_adding_is_off_on_a_charged_request(qtbot, database, role):
     dialog = RequestDetailDialog(lab["request"])
     qtbot.addWidget(dialog)
     assert dialog.add_button.isEnabled() and not dialog.add_button.toolTip()
+    # «Descuento…» is a supervisor's: before the factura, on for her and off for Recepción
+    assert dialog.discount_button.isEnabled() is (role == permissions.ROLE_SUPERVISOR)
     cash.open_session("500")
     total = invoices.preview(invoices.InvoiceInput((lab["request"],)))["amounts"].total
     document = invoices.issue(
@@ -36,4 +39,7 @@ def test_adding_is_off_on_a_charged_request(qtbot, database, role):
     assert not dialog.add_button.isEnabled()
     assert number in dialog.add_button.toolTip()
     assert "solicitud nueva" in dialog.add_button.toolTip()
+    assert not dialog.discount_button.isEnabled()
+    if role == permissions.ROLE_SUPERVISOR:  # the factura is why, not her role
+        assert number in dialog.discount_button.toolTip()
     assert session.current().role == role

@@ -71,26 +71,13 @@ def test_a_typed_doctor_not_chosen_is_refused(qtbot, desk, dialog_trap):  # noqa
     assert requests_service.get(request_id).doctor_id == desk["doctor"]
 
 
-def test_a_change_made_on_another_desk_is_a_conflict(qtbot, desk, dialog_trap, prompt_log):  # noqa: F811
-    request_id, _number = make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])
-
-    def fill(dialog):
-        with session.acting_as(session.system_actor("escritorio B")):
-            requests_service.update(
-                request_id, requests_service.RequestChanges(notes="De otro escritorio")
-            )
-        dialog.notes_edit.setPlainText("Del escritorio A")
-        dialog.save_button.click()
-
-    _edit_dialog(qtbot, dialog_trap, request_id, fill)
-    assert prompt_log.kinds("error")
-    assert requests_service.get(request_id).notes == "De otro escritorio"
-
-
-def test_a_completed_request_is_not_edited(qtbot, desk):  # noqa: F811
+@pytest.mark.parametrize("role", [permissions.ROLE_RECEPTION, permissions.ROLE_SUPERVISOR])
+def test_a_completed_request_is_not_edited(qtbot, desk, role):  # noqa: F811
+    """Neither its data nor (Supervisor) its discount: «Descuento…» is off too."""
     request_id, _number = make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])
     move_to(request_id, "completed")
-    login_as(permissions.ROLE_RECEPTION)
+    login_as(role)
     detail = RequestDetailDialog(request_id)
     qtbot.addWidget(detail)
     assert not detail.edit_button.isEnabled()
+    assert not detail.discount_button.isEnabled()

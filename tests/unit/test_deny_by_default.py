@@ -56,6 +56,7 @@ ALLOWED: dict[str, str] = {
     "billing.charged.invoice_number_of": INTERNAL,
     "billing.issuing.write_document": INTERNAL,
     "billing.invoices.lines_of": INTERNAL,
+    "billing.invoices.to_pay": INTERNAL,
     "billing.balances.paid_amount": INTERNAL,
     "billing.payments.balance_of": INTERNAL,
     "billing.payments.clean_payments": VALIDATE,

@@ -27,6 +27,19 @@ def _rows():
     return list(Outbox.select().order_by(Outbox.id))
 
 
+def test_received_says_what_the_factura_will_charge(lab):
+    """A taxed investigation's ISV is in the amount the patient is told (before: the net
+    before ISV, less than the cashier then charged)."""
+    from patolab_desktop.db.models import Investigation
+
+    _consent(lab.patient)
+    Customer.update(phone="9988-7766", first_name="Ana").where(Customer.id == lab.patient).execute()
+    Investigation.update(tax_class="gravado15").where(Investigation.id == lab.ure).execute()
+    lab.create(lab.hem, lab.ure)  # 150.00 exento + 95.50 gravado + 14.33 ISV
+    (row,) = _rows()
+    assert json.loads(row.params)[2] == "L 259.83"
+
+
 def test_received_carries_number_total_template_and_expiry(lab):
     _consent(lab.patient)
     Customer.update(phone="9988-7766", first_name="Ana María").where(

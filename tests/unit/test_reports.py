@@ -214,7 +214,13 @@ def test_summary_data_comes_from_the_request_with_masked_id(printed_lab):
         D("90.000"),
         D("210.000"),
     )
-    assert data["totals"] == {"total": D("626.000"), "discount": D("187.800"), "net": D("438.200")}
+    assert data["totals"] == {
+        "total": D("626.000"),
+        "discount": D("187.800"),
+        "isv15": D("0"),  # every investigation exento
+        "isv18": D("0"),
+        "net": D("438.20"),  # as the factura charges it
+    }
     assert data["discount_text"] == "por edad 30 %"
     assert (data["discount_kind"], data["discount_percent"]) == ("age", D("30"))
     assert data["cancelled"] is False and data["cancellation_reason"] == ""

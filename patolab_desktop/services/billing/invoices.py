@@ -32,7 +32,7 @@ from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import buyers, cash, issuing, payments, records
-from .amounts import ZERO, LineInput, compute
+from .amounts import ZERO, DocumentAmounts, LineInput, compute
 from .buyers import BuyerInput
 from .charged import invoice_of
 from .payments import PaymentInput
@@ -149,6 +149,18 @@ def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
             )
         )
     return dt.date.today() + dt.timedelta(days=int(account.days))
+
+
+def to_pay(request_id: int) -> DocumentAmounts:
+    """What a factura of this request alone charges a buyer without exoneration: its
+    lines priced as the factura prices them (each unit price to the cent, Ley ISV Art. 9)
+    and the ISV of the taxed ones. The request's summary and detail show it, and the
+    WhatsApp notice of a received request says it, so what the patient is told is what
+    the cashier then charges. Called after the caller's own ``require``."""
+    request = LabRequest.get_or_none(LabRequest.id == request_id)
+    if request is None:
+        raise NotFoundError(translate("services.billing", "La solicitud no existe."))
+    return compute(lines_of([request]))
 
 
 def preview(data: InvoiceInput) -> dict:

@@ -14,6 +14,7 @@ from ...db.models import Customer, LabRequest, Outbox, Setting
 from ...util.lookups import present
 from ...util.money import format_lempiras
 from ..access import audit, session
+from ..billing.invoices import to_pay
 from ..errors import NotFoundError, RuleError
 from ..texts import translate
 from .errors import NO_WHATSAPP, reason_text
@@ -132,7 +133,6 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
         LabRequest.select(
             LabRequest.id,
             LabRequest.request_number,
-            LabRequest.net_amount,
             Customer.id,
             Customer.name,
             Customer.first_name,
@@ -154,7 +154,7 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
         return "disabled"
     params = [first_name(customer), request.request_number]
     if event == "received":
-        params.append(format_lempiras(request.net_amount))
+        params.append(format_lempiras(to_pay(request.id).total))  # as the factura charges
     return _insert(
         f"{event}:{request.id}", event, phone, params, request_id=request.id, customer=customer
     )

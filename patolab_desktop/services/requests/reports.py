@@ -20,6 +20,7 @@ from ...util.lookups import present
 from ...util.money import PLACES, ZERO
 from .. import customers as customers_service
 from ..access import audit, session
+from ..billing.invoices import to_pay
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import reading
@@ -147,11 +148,7 @@ def request_summary_data(
             "institution": doctor_institution,
         },
         "lines": _summary_lines(detail.lines),
-        "totals": {
-            "total": detail.total_amount,
-            "discount": detail.discount_amount,
-            "net": detail.net_amount,
-        },
+        "totals": charge_totals(detail),
         "discount_text": _discount_text(detail.discount_kind, detail.discount_percent),
         "investigation_count": investigation_count(detail.lines),
         "discount_kind": detail.discount_kind or "",  # "age", "manual" or ""
@@ -163,6 +160,27 @@ def request_summary_data(
         "printed_at": printed_at,
         "printed_at_text": format_datetime(printed_at),
     }
+
+
+def charge_totals(detail: request_types.RequestDetail) -> dict:
+    """What the summary and the request's detail show: total and discount as the request
+    keeps them; the ISV of taxed investigations and «Neto a pagar» as its factura charges
+    them (``billing.invoices.to_pay``:
+    before, a taxed investigation's ISV was left out of the net, and a price with a third
+    decimal could make it a centavo off the factura). A cancelled request keeps its
+    amounts (nothing is charged)."""
+    session.require("lis.requests.view")
+    totals = {
+        "total": detail.total_amount,
+        "discount": detail.discount_amount,
+        "isv15": ZERO,
+        "isv18": ZERO,
+        "net": detail.net_amount,
+    }
+    if detail.status != "cancelled":
+        charged = to_pay(detail.id)
+        totals.update(isv15=charged.isv15, isv18=charged.isv18, net=charged.total)
+    return totals
 
 
 def _summary_lines(lines: list[dict]) -> list[dict]:

@@ -299,10 +299,11 @@ class TotalsBar(QFrame):
         self.discount_label = QLabel()
         self.net_label = QLabel()
         self.discount_caption = QLabel(translate("requests.common", "Descuento"))
+        self.net_caption = QLabel(translate("requests.common", "Neto a pagar"))
         captions = (
             QLabel(translate("requests.common", "Total")),
             self.discount_caption,
-            QLabel(translate("requests.common", "Neto a pagar")),
+            self.net_caption,
         )
         size = 11 if compact else 13
         for column, (caption, value) in enumerate(
@@ -319,11 +320,19 @@ class TotalsBar(QFrame):
         self.net_label.setStyleSheet(f"font-size: {size + 4}pt; font-weight: 700; color: #0d47a1;")
         self.set_totals(0, 0, 0)
 
-    def set_totals(self, total, discount, net, description: str = "") -> None:
+    def set_totals(self, total, discount, net, description: str = "", tax=0) -> None:
+        """``tax``: the ISV ``net`` includes (taxed investigations), said under it."""
         self.total_label.setText(format_lempiras(total))
         self.discount_label.setText(format_lempiras(discount))
         self.net_label.setText(format_lempiras(net))
         self.discount_caption.setText(description or translate("requests.common", "Descuento"))
+        self.net_caption.setText(
+            translate("requests.common", "Neto a pagar (incluye ISV {tax})").format(
+                tax=format_lempiras(tax)
+            )
+            if tax
+            else translate("requests.common", "Neto a pagar")
+        )
 
 
 # --- search-as-you-type picker ----------------------------------------------------------

@@ -6,38 +6,31 @@ meanwhile (the version shown)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QGridLayout, QLabel, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QGridLayout, QPlainTextEdit
 
 from ...i18n import translate
 from ...services import requests as requests_service
-from ...services.errors import ConflictError, ServiceError, ValidationError
-from .. import prompts
-from ..widgets.forms import add_labelled, dialog_frame, error_and_buttons, tab_chain
-from .common import acting_user, field, fill_combo, select_data, show_error, value_label
+from ...services.errors import ValidationError
+from ..widgets.forms import add_labelled, tab_chain
+from .change_dialog import RequestChangeDialog
+from .common import acting_user, field, fill_combo, select_data, value_label
 from .entry_texts import doctor_lookup
 
 
-class RequestEditDialog(QDialog):
+class RequestEditDialog(RequestChangeDialog):
     """``RequestEditDialog(detail)``, ``detail`` as ``requests.get`` gives it; Accepted
     once saved (``saved``)."""
 
     def __init__(self, detail, parent=None, by: str = ""):
-        super().__init__(parent)
-        self.detail = detail
-        self.saved = False
-        self._by = by
+        super().__init__(
+            detail,
+            parent,
+            by,
+            translate("requests.edit_dialog", "Editar datos de la solicitud"),
+            "edit",
+            560,
+        )
         self._doctor_id = field(detail, "doctor_id")
-        layout = dialog_frame(
-            self, translate("requests.edit_dialog", "Editar datos de la solicitud"), "edit", 560
-        )
-        layout.addWidget(
-            QLabel(
-                translate("requests.edit_dialog", "Solicitud <b>{number}</b> · {patient}").format(
-                    number=field(detail, "request_number", ""),
-                    patient=field(detail, "patient_name", ""),
-                )
-            )
-        )
         grid = QGridLayout()
         self.doctor_edit = doctor_lookup(
             translate("requests.edit_dialog", "Médico o institución que remite")
@@ -67,14 +60,8 @@ class RequestEditDialog(QDialog):
         )
         for row, (caption, widget) in enumerate(rows):
             add_labelled(grid, caption, widget, row, 0)
-        layout.addLayout(grid)
-        self.error, self.buttons, self.save_button, self.close_button = error_and_buttons(
-            layout,
-            translate("requests.edit_dialog", "&Guardar"),
-            "save",
-            translate("requests.edit_dialog", "Cancelar"),
-            self,
-        )
+        self.layout_.addLayout(grid)
+        self.add_foot()
         tab_chain(
             self.doctor_edit,
             self.priority_combo,
@@ -108,38 +95,23 @@ class RequestEditDialog(QDialog):
             notes=changed("notes", self.notes_edit.toPlainText().strip()),
         )
 
-    def accept(self) -> None:
-        if self.saved:
-            return
+    def save(self) -> None:
         if self._doctor_id is None:
-            show_error(
-                self.error,
-                translate(
-                    "requests.edit_dialog",
-                    "Elija de la lista el médico o la institución que remite.",
-                ),
-            )
             self.doctor_edit.setFocus()
-            return
-        try:
-            requests_service.update(
-                field(self.detail, "id"),
-                self.changes(),
-                by=acting_user(self._by),
-                version=field(self.detail, "version"),
+            raise ValidationError(
+                {
+                    "doctor_id": translate(
+                        "requests.edit_dialog",
+                        "Elija de la lista el médico o la institución que remite.",
+                    )
+                }
             )
-        except ValidationError as exc:
-            show_error(self.error, " ".join(exc.fields.values()))
-            return
-        except ConflictError as exc:  # another desk changed it: the detail reloads
-            prompts.error(self, translate("requests.edit_dialog", "No se guardó"), str(exc))
-            self.reject()
-            return
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
-            return
-        self.saved = True
-        super().accept()
+        requests_service.update(
+            field(self.detail, "id"),
+            self.changes(),
+            by=acting_user(self._by),
+            version=field(self.detail, "version"),
+        )
 
 
 __all__ = ["RequestEditDialog"]

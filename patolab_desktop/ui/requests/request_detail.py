@@ -26,14 +26,12 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import customers as customers_service
-from ...services import phrases
 from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import ServiceError
-from ...services.texts import service_label
+from ...services.requests import reports
 from .. import prompts
 from ..icons import icon
-from ..models.paged_table import Column
 from ..widgets.forms import push_button, push_buttons
 from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import fixed_table
@@ -53,41 +51,8 @@ from .common import (
     status_label,
     value_label,
 )
-
-
-def event_columns() -> list[Column]:
-    return [
-        Column("at", translate("requests.request_detail", "Fecha"), format=format_date),
-        Column("action_label", translate("requests.request_detail", "Acción")),
-        Column(
-            "detail",
-            translate("requests.request_detail", "Detalle"),
-            tooltip=lambda r: r.get("detail") or "",
-        ),
-        Column("by", translate("requests.request_detail", "Usuario")),
-    ]
-
-
-def _status_words() -> dict[str, str]:
-    """Spanish status labels stored in the history → their label on screen."""
-    return {spanish: service_label(spanish) for spanish in requests_service.STATUS_LABELS.values()}
-
-
-def event_rows(events) -> list[dict]:
-    return [
-        {
-            "id": index,
-            "at": field(e, "at"),
-            "action": field(e, "action", ""),
-            "action_label": field(e, "action_label")
-            or service_label(
-                requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", ""))
-            ),
-            "detail": phrases.shown(field(e, "detail", ""), _status_words()),
-            "by": field(e, "by", ""),
-        }
-        for index, e in enumerate(events)
-    ]
+from .discount_dialog import discount_tip
+from .request_history import event_columns, event_rows
 
 
 def allowed(permission: str) -> bool:
@@ -295,8 +260,12 @@ class RequestDetailDialog(QDialog):
             translate("requests.request_detail", "Co&brar y facturar…"), "add", self.charge
         )
         self.charge_button.setVisible(allowed("billing.issue"))
+        self.discount_button = push_button(
+            translate("requests.request_detail", "Desc&uento…"), "discount", self.discount
+        )
         printing.insertWidget(0, self.invoice_label)
-        printing.insertWidget(1, self.charge_button)
+        printing.insertWidget(1, self.discount_button)
+        printing.insertWidget(2, self.charge_button)
         printing.addWidget(self.print_button)
         printing.addWidget(self.labels_button)
         printing.addWidget(self.close_button)
@@ -353,10 +322,12 @@ class RequestDetailDialog(QDialog):
             )
         )
         self.events_model.set_rows(event_rows(field(detail, "events", [])))
+        to_pay = reports.charge_totals(detail)  # «Neto a pagar» as the factura charges it
         self.totals.set_totals(
-            field(detail, "total_amount"),
-            field(detail, "discount_amount"),
-            field(detail, "net_amount"),
+            to_pay["total"],
+            to_pay["discount"],
+            to_pay["net"],
+            tax=to_pay["isv15"] + to_pay["isv18"],
         )
         self._update_buttons(status)
         if getattr(self, "messages", None) is not None and self.messages_box.isVisible():
@@ -430,6 +401,10 @@ class RequestDetailDialog(QDialog):
         self.add_button.setToolTip(
             charged.format(number=self.invoice_number) if self.invoice_number else ""
         )
+        self.discount_button.setEnabled(
+            self.edit_button.isEnabled() and not self.invoice_number and allowed("discounts.manual")
+        )
+        self.discount_button.setToolTip(discount_tip(self.invoice_number))
 
     def charge(self) -> None:
         """«Cobrar y facturar» (issue 17): the payment dialog for this request."""
@@ -533,23 +508,32 @@ class RequestDetailDialog(QDialog):
             return
         from .edit_dialog import RequestEditDialog
 
-        dialog = RequestEditDialog(self.detail, self, by=self._by)
-        accepted = dialog.exec()
-        self.reload()
-        if accepted:
-            self.changed.emit(self.request_id)
+        self._run(RequestEditDialog(self.detail, self, by=self._by))
+
+    def discount(self) -> None:
+        """«Descuento…»: a manual discount with its reason, or withdrawn (Supervisor)."""
+        if not self.discount_button.isEnabled():
+            return
+        from .discount_dialog import DiscountDialog
+
+        self._run(DiscountDialog(self.detail, self, by=self._by))
 
     def cancel_request(self) -> None:
         from .cancel_dialog import CancelRequestDialog
 
-        dialog = CancelRequestDialog(
-            self.request_id,
-            field(self.detail, "request_number", ""),
-            field(self.detail, "status", ""),
-            self,
-            by=self._by,
-            version=field(self.detail, "version"),
+        self._run(
+            CancelRequestDialog(
+                self.request_id,
+                field(self.detail, "request_number", ""),
+                field(self.detail, "status", ""),
+                self,
+                by=self._by,
+                version=field(self.detail, "version"),
+            )
         )
+
+    def _run(self, dialog) -> None:
+        """A change's dialog; the request as saved after it, its list told when accepted."""
         accepted = dialog.exec()
         self.reload()
         if accepted:
