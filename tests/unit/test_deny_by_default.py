@@ -57,6 +57,7 @@ ALLOWED: dict[str, str] = {
     "billing.issuing.write_document": INTERNAL,
     "billing.invoices.lines_of": INTERNAL,
     "billing.invoices.to_pay": INTERNAL,
+    "billing.invoices.to_pay_of_draft": INTERNAL,
     "billing.balances.paid_amount": INTERNAL,
     "billing.payments.balance_of": INTERNAL,
     "billing.payments.clean_payments": VALIDATE,

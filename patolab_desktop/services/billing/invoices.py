@@ -163,6 +163,21 @@ def to_pay(request_id: int) -> DocumentAmounts:
     return compute(lines_of([request]))
 
 
+def to_pay_of_draft(lines: Iterable[tuple[int, Decimal, Decimal]]) -> DocumentAmounts:
+    """``to_pay`` for a request not saved yet (the entry screen): ``lines`` are the
+    (investigation id, price, discount) of the lines it charges, panel members left out."""
+    lines = list(lines)
+    classes = dict(
+        Investigation.select(Investigation.id, Investigation.tax_class)
+        .where(Investigation.id.in_([investigation for investigation, _, _ in lines]))
+        .tuples()
+    )
+    return compute(
+        LineInput(description="", unit_price=price, discount=discount, tax_class=classes[i])
+        for i, price, discount in lines
+    )
+
+
 def preview(data: InvoiceInput) -> dict:
     """What the invoice would charge (the payment dialog shows it before issuing)."""
     session.require("billing.issue")

@@ -30,6 +30,7 @@ from ...db.models import Branch, Customer, LabRequest, RequestLine, now
 from ...util.money import format_lempiras
 from ...util.text import clean
 from ..access import audit, session
+from ..billing.invoices import to_pay_of_draft
 from ..catalog import branches
 from ..errors import ValidationError
 from ..notify import outbox as notify_outbox
@@ -169,7 +170,8 @@ def validate(draft: RequestDraft) -> dict[str, str]:
 
 
 def preview(draft: RequestDraft) -> Pricing:
-    """What the entry screen shows: lines, total, discount and net. Writes nothing.
+    """What the entry screen shows: lines, total, discount, net, and what the factura will
+    charge (``to_pay``, with the ISV of taxed investigations, ``tax``). Writes nothing.
 
     Tolerates an unfinished form (no patient yet: no age discount; manual discount
     without a reason: shown, refused on save). Raises ValidationError only for
@@ -177,7 +179,14 @@ def preview(draft: RequestDraft) -> Pricing:
     """
     _require_for_draft(draft)
     checked, _errors = _check_draft(draft, strict=False)
-    return checked.pricing
+    pricing = checked.pricing
+    charged = to_pay_of_draft(
+        (line.investigation_id, line.price, line.discount)
+        for line in pricing.lines
+        if line.parent_investigation_id is None
+    )
+    pricing.tax, pricing.to_pay = charged.isv15 + charged.isv18, charged.total
+    return pricing
 
 
 # --- create ----------------------------------------------------------------------------

@@ -63,6 +63,8 @@ class Pricing:
     discount_percent: Decimal
     patient_age: int | None
     warnings: list[str] = field(default_factory=list)  # e.g. an investigation picked twice
+    tax: Decimal = ZERO  # the ISV of taxed investigations (``entry.preview``)
+    to_pay: Decimal | None = None  # what the factura will charge (``entry.preview``)
 
 
 @dataclass

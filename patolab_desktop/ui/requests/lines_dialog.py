@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
+from ...services.requests import reports
 from .. import prompts
 from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import fixed_table
@@ -95,15 +96,17 @@ class RequestLinesDialog(QDialog):
             )
         )
         self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
+        to_pay = reports.charge_totals(detail)  # «Neto a pagar» as the factura charges it
         self.totals.set_totals(
-            field(detail, "total_amount"),
-            field(detail, "discount_amount"),
-            field(detail, "net_amount"),
+            to_pay["total"],
+            to_pay["discount"],
+            to_pay["net"],
             discount_description(
                 field(detail, "discount_kind", ""),
                 field(detail, "discount_percent", 0),
                 field(detail, "patient_age"),
             ),
+            tax=to_pay["isv15"] + to_pay["isv18"],
         )
         read_only = requests_service.is_read_only(status)
         show_error(

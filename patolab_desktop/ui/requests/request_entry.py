@@ -386,10 +386,11 @@ class RequestEntry(EntryLayout, QWidget):
         self.totals.set_totals(
             pricing.total,
             pricing.discount,
-            pricing.net,
+            pricing.net if pricing.to_pay is None else pricing.to_pay,  # as the factura
             discount_description(
                 pricing.discount_kind, pricing.discount_percent, pricing.patient_age
             ),
+            tax=pricing.tax,
         )
         return True
 
