@@ -7159,63 +7159,68 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.discount_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="31"/>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="103"/>
         <source>Descuento manual</source>
         <translation>Manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="41"/>
-        <source>Total {total} · descuento actual: {discount} · neto {net}</source>
-        <translation>Total {total} · current discount: {discount} · net {net}</translation>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="43"/>
+        <source>Total {total} · descuento actual: {discount} · neto a pagar {net}</source>
+        <translation>Total {total} · current discount: {discount} · net to pay {net}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="48"/>
         <source>ninguno</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="57"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="60"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="67"/>
         <source>&amp;Porcentaje</source>
         <translation>&amp;Percentage</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="69"/>
         <source>&amp;Motivo</source>
         <translation>&amp;Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="72"/>
         <source>Reemplaza al descuento por edad solo si es mayor. «Ninguno» retira el descuento manual.</source>
         <translation>It replaces the age discount only when larger. “None” withdraws the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="102"/>
-        <source>El descuento por edad ({percent} %) es mayor: la solicitud lo conserva.</source>
-        <translation>The age discount ({percent} %) is larger: the request keeps it.</translation>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="104"/>
+        <source>El descuento por edad ({percent} %) es igual o mayor: la solicitud lo conserva.</source>
+        <translation>The age discount ({percent} %) is equal or larger: the request keeps it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="116"/>
         <source>La solicitud ya está en la factura {number}: su importe no cambia.</source>
         <translation>The request is already on invoice {number}: its amount does not change.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="121"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="123"/>
+        <source>Solo una solicitud en curso admite un descuento.</source>
+        <translation>Only a request in progress takes a discount.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/discount_dialog.py" line="126"/>
         <source>Aplicar o retirar un descuento manual</source>
         <translation>Apply or withdraw a manual discount</translation>
     </message>
@@ -7266,17 +7271,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.lines_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="79"/>
         <source>C&amp;errar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="89"/>
         <source>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</source>
         <translation>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="114"/>
         <source>La solicitud está {lower}: no se puede modificar.</source>
         <translation>The request is {lower}: it cannot be changed.</translation>
     </message>
@@ -7510,37 +7515,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The request is already on invoice {number}: register a new request for another investigation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="448"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="450"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="449"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="451"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="467"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="469"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="487"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="489"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="488"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="490"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="500"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="502"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="570"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="572"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -7774,22 +7779,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="412"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="417"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="420"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="490"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="493"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="491"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="494"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -9031,68 +9036,68 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="162"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="59"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="168"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="110"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="111"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="120"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="129"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="130"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="140"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="141"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="195"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="240"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="247"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="210"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="255"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="218"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="263"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="230"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="275"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="237"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="282"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="247"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="292"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="288"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="333"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -11263,27 +11268,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="217"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="222"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="273"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="278"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="277"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="282"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="281"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="286"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="356"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="361"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -11299,17 +11304,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="292"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="295"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="299"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="302"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="323"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="326"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11430,22 +11435,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Request {request} is already on invoice {number}: its discount cannot change. To reduce the amount, a supervisor issues a credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="101"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="102"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="106"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="107"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="111"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="112"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="247"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="256"/>
         <source>La empresa que paga no existe o está desactivada.</source>
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>

@@ -13,9 +13,10 @@ from patolab_desktop.db.models import Investigation
 from patolab_desktop.db.models_billing import FiscalDocument
 from patolab_desktop.documents.request_summary import write_summary_pdf
 from patolab_desktop.services import requests
+from patolab_desktop.services.billing.payments import PaymentInput
 from patolab_desktop.services.requests import reports
 from tests.e2e.printing_helpers import pdf_text
-from tests.unit.billing_helpers import billing_lab  # noqa: F401
+from tests.unit.billing_helpers import billing_lab, exonerated_buyer  # noqa: F401
 from tests.unit.requests_fixtures import lab, make_investigation  # noqa: F401
 
 
@@ -60,6 +61,34 @@ def test_a_third_decimal_is_priced_to_the_cent_as_the_factura_prices_it(
     invoice = FiscalDocument.get_by_id(b.invoice(request_id))
     assert invoice.total == totals["net"] == Decimal("100.01")
     assert "Neto a pagar L 100.01" in text
+
+
+def test_two_third_decimal_prices_add_up_on_the_paper(billing_lab, qapp, tmp_path):  # noqa: F811
+    """Total − Descuento + ISV = Neto a pagar, in the same cents (before: Total L 200.01
+    from the stored 200.010, Neto a pagar L 200.02)."""
+    b = billing_lab
+    odd = make_investigation("ODD", "Prueba de precio con tres decimales", "100.005")
+    odd2 = make_investigation("OD2", "Otra prueba de tres decimales", "100.005")
+    totals, text = _summary_text(b.request(odd, odd2), tmp_path)
+    assert totals["total"] - totals["discount"] + totals["isv15"] == totals["net"]
+    assert totals["net"] == Decimal("200.02") and "Total (2 investigaciones) L 200.02" in text
+
+
+def test_a_charged_request_shows_what_its_factura_charged(billing_lab, qapp, tmp_path):  # noqa: F811
+    """An exonerated buyer paid no ISV: the summary reprinted after the factura, and the
+    detail, say the factura's total; a later change of the tax class changes nothing."""
+    b = billing_lab
+    Investigation.update(tax_class="gravado15").where(Investigation.id == b.lab.ure).execute()
+    request_id = b.request(b.lab.hem, b.lab.ure)
+    buyer = exonerated_buyer()
+    paid = (PaymentInput("cash", Decimal("245.50")),)
+    invoice = FiscalDocument.get_by_id(b.invoice(request_id, buyer=buyer, pay=paid))
+    assert invoice.total == Decimal("245.50")
+    Investigation.update(tax_class="gravado18").where(Investigation.id == b.lab.hem).execute()
+    totals, text = _summary_text(request_id, tmp_path)
+    assert (totals["isv15"], totals["isv18"], totals["net"]) == (0, 0, invoice.total)
+    assert "ISV" not in text and "Neto a pagar L 245.50" in text
+    assert reports.charge_totals(requests.get(request_id))["net"] == invoice.total
 
 
 def test_a_cancelled_request_keeps_its_amounts(billing_lab, qapp, tmp_path):  # noqa: F811

@@ -81,3 +81,5 @@ def test_a_completed_request_is_not_edited(qtbot, desk, role):  # noqa: F811
     qtbot.addWidget(detail)
     assert not detail.edit_button.isEnabled()
     assert not detail.discount_button.isEnabled()
+    if role == permissions.ROLE_SUPERVISOR:  # she may give discounts: the request is why
+        assert "en curso" in detail.discount_button.toolTip()

@@ -95,3 +95,16 @@ def setup_billing(lab: Lab) -> BillingLab:  # noqa: F811
     note_auth = add_authorisation(lab.branch, "06")
     cash.open_session(Decimal("500.00"))
     return BillingLab(lab, invoice_auth, note_auth)
+
+
+def exonerated_buyer():
+    """A buyer with an exempt purchase order and an exoneration register: no ISV."""
+    from patolab_desktop.services.billing.buyers import BuyerInput
+
+    return BuyerInput(
+        name="Empresa Exonerada S.A.",
+        document="08019001234567",
+        exempt_purchase_order="OCE-2026-0001",
+        exonerated_register="CRE-123",
+        sag_register="SAG-9",
+    )

@@ -18,7 +18,7 @@ from patolab_desktop.services.billing import authorisations
 from patolab_desktop.services.billing.buyers import BuyerInput
 from patolab_desktop.services.billing.payments import PaymentInput
 from patolab_desktop.services.errors import RuleError, ValidationError
-from tests.unit.billing_helpers import billing_lab  # noqa: F401
+from tests.unit.billing_helpers import billing_lab, exonerated_buyer  # noqa: F401
 from tests.unit.requests_fixtures import lab  # noqa: F401
 
 
@@ -64,13 +64,7 @@ def test_taxed_items_show_isv_and_an_exonerated_buyer_moves_them_to_exonerado(bi
     assert doc.isv15 == Decimal("14.330")  # 14.325 rounds half-up
     assert doc.total == Decimal("259.830")
     request_id = b.request(b.lab.ure, patient_id=b.lab.patient)
-    buyer = BuyerInput(
-        name="Empresa Exonerada S.A.",
-        document="08019001234567",
-        exempt_purchase_order="OCE-2026-0001",
-        exonerated_register="CRE-123",
-        sag_register="SAG-9",
-    )
+    buyer = exonerated_buyer()
     total = Decimal("95.50")
     doc = FiscalDocument.get_by_id(
         b.invoice(request_id, buyer=buyer, pay=(PaymentInput("cash", total),))

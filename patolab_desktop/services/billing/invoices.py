@@ -22,6 +22,7 @@ from ...db.models import Customer, Investigation, LabRequest, RequestEvent, Requ
 from ...db.models_billing import (
     CreditAccount,
     FiscalDocument,
+    FiscalDocumentLine,
     InvoicedRequest,
     now,
 )
@@ -152,15 +153,44 @@ def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
 
 
 def to_pay(request_id: int) -> DocumentAmounts:
-    """What a factura of this request alone charges a buyer without exoneration: its
-    lines priced as the factura prices them (each unit price to the cent, Ley ISV Art. 9)
-    and the ISV of the taxed ones. The request's summary and detail show it, and the
-    WhatsApp notice of a received request says it, so what the patient is told is what
-    the cashier then charges. Called after the caller's own ``require``."""
+    """What the factura charges for this request: the request's summary and detail show
+    it, and the WhatsApp notice of a received request says it, so what the patient is
+    told is what the cashier charges. Called after the caller's own ``require``.
+
+    Charged: its lines on that factura, as issued (an exonerated buyer pays no ISV; a later
+    change of the catalog's tax class changes nothing). Not charged yet: its lines priced
+    as a factura of this request alone for a buyer without exoneration prices them (each
+    unit price to the cent, Ley ISV Art. 9; the ISV of the taxed ones). A factura of
+    several requests rounds its ISV once: a request's share can differ from it by a
+    centavo."""
     request = LabRequest.get_or_none(LabRequest.id == request_id)
     if request is None:
         raise NotFoundError(translate("services.billing", "La solicitud no existe."))
-    return compute(lines_of([request]))
+    document_id = invoice_of(request_id)
+    if document_id is None:
+        return compute(lines_of([request]))
+    document = FiscalDocument.get_by_id(document_id)
+    issued = (
+        FiscalDocumentLine.select()
+        .where(
+            (FiscalDocumentLine.document == document_id)
+            & (FiscalDocumentLine.lab_request == request_id)
+        )
+        .order_by(FiscalDocumentLine.position)
+    )
+    return compute(
+        (
+            LineInput(
+                description=line.description,
+                unit_price=line.unit_price,
+                discount=line.discount,
+                quantity=line.quantity,
+                tax_class=line.tax_class,
+            )
+            for line in issued
+        ),
+        exonerated_buyer=bool(document.exempt_purchase_order or document.exonerated_register),
+    )
 
 
 def to_pay_of_draft(lines: Iterable[tuple[int, Decimal, Decimal]]) -> DocumentAmounts:

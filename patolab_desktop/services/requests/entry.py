@@ -170,8 +170,9 @@ def validate(draft: RequestDraft) -> dict[str, str]:
 
 
 def preview(draft: RequestDraft) -> Pricing:
-    """What the entry screen shows: lines, total, discount, net, and what the factura will
-    charge (``to_pay``, with the ISV of taxed investigations, ``tax``). Writes nothing.
+    """What the entry screen shows: lines, total, discount, net, and what a factura will
+    charge (``charged``: the same amounts to the cent, with the ISV of taxed
+    investigations). Writes nothing.
 
     Tolerates an unfinished form (no patient yet: no age discount; manual discount
     without a reason: shown, refused on save). Raises ValidationError only for
@@ -180,12 +181,11 @@ def preview(draft: RequestDraft) -> Pricing:
     _require_for_draft(draft)
     checked, _errors = _check_draft(draft, strict=False)
     pricing = checked.pricing
-    charged = to_pay_of_draft(
+    pricing.charged = to_pay_of_draft(
         (line.investigation_id, line.price, line.discount)
         for line in pricing.lines
         if line.parent_investigation_id is None
     )
-    pricing.tax, pricing.to_pay = charged.isv15 + charged.isv18, charged.total
     return pricing
 
 

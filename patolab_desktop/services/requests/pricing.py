@@ -29,6 +29,7 @@ from ...db.models import Investigation, PanelMember
 from ...util.money import SHOWN_PLACES, ZERO, to_money
 from .. import settings
 from ..access import session
+from ..billing.amounts import DocumentAmounts
 from ..catalog.reading import ITEM_COLUMNS
 from ..texts import translate
 
@@ -63,8 +64,8 @@ class Pricing:
     discount_percent: Decimal
     patient_age: int | None
     warnings: list[str] = field(default_factory=list)  # e.g. an investigation picked twice
-    tax: Decimal = ZERO  # the ISV of taxed investigations (``entry.preview``)
-    to_pay: Decimal | None = None  # what the factura will charge (``entry.preview``)
+    # what a factura will charge, ISV included (``entry.preview``; ``billing.amounts``)
+    charged: DocumentAmounts | None = None
 
 
 @dataclass

@@ -163,9 +163,8 @@ def request_summary_data(
 
 
 def charge_totals(detail: request_types.RequestDetail) -> dict:
-    """What the summary and the request's detail show: total and discount as the request
-    keeps them; the ISV of taxed investigations and «Neto a pagar» as its factura charges
-    them (``billing.invoices.to_pay``:
+    """What the summary and the request's detail show: total, discount, the ISV of taxed
+    investigations and «Neto a pagar» as its factura charges them (``billing.invoices.to_pay``:
     before, a taxed investigation's ISV was left out of the net, and a price with a third
     decimal could make it a centavo off the factura). A cancelled request keeps its
     amounts (nothing is charged)."""
@@ -179,7 +178,13 @@ def charge_totals(detail: request_types.RequestDetail) -> dict:
     }
     if detail.status != "cancelled":
         charged = to_pay(detail.id)
-        totals.update(isv15=charged.isv15, isv18=charged.isv18, net=charged.total)
+        totals.update(
+            total=charged.subtotal,  # the same cents: total − discount + ISV = net
+            discount=charged.discounts,
+            isv15=charged.isv15,
+            isv18=charged.isv18,
+            net=charged.total,
+        )
     return totals
 
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QLabel, QLineEdit
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.access import session
+from ...services.requests import reports
 from .. import prompts
 from ..widgets.forms import add_labelled, tab_chain
 from .change_dialog import RequestChangeDialog
@@ -37,14 +38,15 @@ class DiscountDialog(RequestChangeDialog):
             field(detail, "discount_percent", 0),
             field(detail, "patient_age"),
         )
+        to_pay = reports.charge_totals(detail)  # as the factura charges it
         self.amounts = QLabel(
             translate(
                 "requests.discount_dialog",
-                "Total {total} · descuento actual: {discount} · neto {net}",
+                "Total {total} · descuento actual: {discount} · neto a pagar {net}",
             ).format(
-                total=format_money(field(detail, "total_amount", 0)),
+                total=format_money(to_pay["total"]),
                 discount=now or translate("requests.discount_dialog", "ninguno"),
-                net=format_money(field(detail, "net_amount", 0)),
+                net=format_money(to_pay["net"]),
             )
         )
         self.layout_.addWidget(self.amounts)
@@ -101,13 +103,15 @@ class DiscountDialog(RequestChangeDialog):
                 translate("requests.discount_dialog", "Descuento manual"),
                 translate(
                     "requests.discount_dialog",
-                    "El descuento por edad ({percent} %) es mayor: la solicitud lo conserva.",
+                    "El descuento por edad ({percent} %) es igual o mayor: la solicitud "
+                    "lo conserva.",
                 ).format(percent=f"{kept.discount_percent.normalize():f}"),
             )
 
 
-def discount_tip(invoice_number: str | None) -> str:
-    """The detail's «Descuento…» button: why it is off, or what it does."""
+def discount_tip(invoice_number: str | None, editable: bool) -> str:
+    """The detail's «Descuento…» button: why it is off, or what it does. ``editable``: the
+    request takes changes (not finished or cancelled, and the role may change requests)."""
     if invoice_number:
         return translate(
             "requests.discount_dialog",
@@ -115,6 +119,10 @@ def discount_tip(invoice_number: str | None) -> str:
         ).format(number=invoice_number)
     if not session.has("discounts.manual"):
         return translate("requests.discount_dialog", "Su rol no puede aplicar descuentos manuales.")
+    if not editable:
+        return translate(
+            "requests.discount_dialog", "Solo una solicitud en curso admite un descuento."
+        )
     return translate("requests.discount_dialog", "Aplicar o retirar un descuento manual")
 
 

@@ -404,7 +404,9 @@ class RequestDetailDialog(QDialog):
         self.discount_button.setEnabled(
             self.edit_button.isEnabled() and not self.invoice_number and allowed("discounts.manual")
         )
-        self.discount_button.setToolTip(discount_tip(self.invoice_number))
+        self.discount_button.setToolTip(
+            discount_tip(self.invoice_number, self.edit_button.isEnabled())
+        )
 
     def charge(self) -> None:
         """«Cobrar y facturar» (issue 17): the payment dialog for this request."""

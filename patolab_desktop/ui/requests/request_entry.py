@@ -383,14 +383,15 @@ class RequestEntry(EntryLayout, QWidget):
             row["notes"] = self._line_notes.get(row["investigation_id"], row["notes"])
         self.lines_model.set_rows(rows)
         show_error(self.lines_info, "\n".join(getattr(pricing, "warnings", None) or []))
+        charged = pricing.charged  # as a factura will charge it, ISV included
         self.totals.set_totals(
-            pricing.total,
-            pricing.discount,
-            pricing.net if pricing.to_pay is None else pricing.to_pay,  # as the factura
+            charged.subtotal,
+            charged.discounts,
+            charged.total,
             discount_description(
                 pricing.discount_kind, pricing.discount_percent, pricing.patient_age
             ),
-            tax=pricing.tax,
+            tax=charged.isv15 + charged.isv18,
         )
         return True
 
@@ -411,7 +412,8 @@ class RequestEntry(EntryLayout, QWidget):
                 self, translate("requests.request_entry", "No se guardó la solicitud"), str(exc)
             )
             return None
-        net = self._pricing.net if self._pricing is not None else 0
+        charged = self._pricing.charged if self._pricing is not None else None
+        net = charged.total if charged is not None else 0  # as the factura will charge it
         patient = self._patient["name"] if self._patient else ""
         self._last_saved = (request_id, number)
         self.saved_banner.setText(
