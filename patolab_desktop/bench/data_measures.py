@@ -114,7 +114,7 @@ def _import_once(path: Path, keep: bool, progress=None, cancelled=None) -> tuple
     with nullcontext() if keep else db.atomic() as txn:
         plan = patient_import.analyse(path, progress, cancelled)
         analysed = time.perf_counter()
-        outcome = patient_import.commit(plan, progress, cancelled)
+        outcome = patient_import.commit(plan, progress, cancelled, skip_rejected=True)
         done = time.perf_counter()
         if txn is not None:
             txn.rollback()

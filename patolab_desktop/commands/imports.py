@@ -1,8 +1,11 @@
-"""``import-patients FILE [--dry-run]`` and ``export patients --out FILE [--search TEXT]``.
+"""``import-patients FILE [--dry-run] [--skip-rejected]`` and ``export patients --out FILE
+[--search TEXT]``.
 
 ``import-patients`` prints the created, updated and rejected counts and every rejected
 row with its line and reason. It exits 0 when every row is valid (and then commits,
-unless ``--dry-run``) and 1 otherwise, in which case nothing is written.
+unless ``--dry-run``) and 1 otherwise, in which case nothing is written; with
+``--skip-rejected`` the other rows are imported, as the window does once confirmed (the
+rule is the service's ``importing.refusal``).
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ def register(sub, common) -> None:
         run_import_patients,
         "importar pacientes desde un CSV (nombre, teléfono, correo, identidad…)",
         description="Importa pacientes de un CSV (máx. 5 MB; coma o punto y coma; UTF-8 o "
-        "Windows-1252). Si alguna fila es rechazada no se guarda nada.",
+        "Windows-1252). Si alguna fila es rechazada no se guarda nada, salvo con "
+        "--skip-rejected.",
     )
     parser.add_argument("file", metavar="ARCHIVO", help="el archivo CSV")
     switch(parser, "--dry-run", "solo analizar e informar; no guardar nada")
+    switch(parser, "--skip-rejected", "importar las filas válidas aunque haya rechazadas")
 
 
 def register_export(kinds, common) -> None:
@@ -60,18 +65,14 @@ def run_import_patients(args) -> int:
         for row in plan.rejected:
             name = " ".join(row.name.split())
             print(f"  Línea {row.line}: {name + ' — ' if name else ''}{row.reason}")
-        if plan.rejected:
-            print(
-                "No se importó nada: "
-                f"{_plural(len(plan.rejected), 'fila rechazada', 'filas rechazadas')}."
-                " Corrija el archivo y vuelva a intentarlo.",
-                file=sys.stderr,
-            )
+        refused = patient_import.refusal(plan, args.skip_rejected)
+        if refused is not None:
+            print(refused, file=sys.stderr)
             return 1
         if args.dry_run:
             print("Prueba (--dry-run): no se guardó nada.")
             return 0
-        result = patient_import.commit(plan)
+        result = patient_import.commit(plan, skip_rejected=args.skip_rejected)
     print(
         f"Importación terminada: {result.created} creados, {result.updated} actualizados, "
         f"{result.unchanged} sin cambios, {result.incomplete} incompletos."

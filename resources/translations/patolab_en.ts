@@ -4860,42 +4860,42 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="502"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="502"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="503"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="512"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="513"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="515"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="516"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="522"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="523"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="528"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="529"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="534"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="535"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="542"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="543"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
@@ -10625,12 +10625,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="218"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="87"/>
+        <source>1 fila rechazada</source>
+        <translation>1 rejected row</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="89"/>
+        <source>{count} filas rechazadas</source>
+        <translation>{count} rejected rows</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="91"/>
+        <source>No se importó nada: {rows}. Corrija el archivo, o importe solo las demás si así lo decide.</source>
+        <translation>Nothing was imported: {rows}. Correct the file, or import only the others if you so decide.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="245"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="236"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="263"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>

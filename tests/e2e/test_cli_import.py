@@ -99,6 +99,10 @@ def test_rejected_rows_are_listed_with_line_and_reason_and_nothing_is_written(tm
     assert stored(db) == []
     code, out, _ = run(capsys, "import-patients", path, "--db", db, "--dry-run")
     assert code == 1
+    # the person chose to import the others (the window asks the same)
+    code, out, err = run(capsys, "import-patients", path, "--db", db, "--skip-rejected")
+    assert code == 0 and "Rechazados: 2" in out and "1 creados" in out
+    assert [row[0] for row in stored(db)] == ["Ana"]
 
 
 def test_refused_files_exit_1_with_the_reason(tmp_path, capsys):

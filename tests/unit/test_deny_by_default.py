@@ -195,6 +195,7 @@ ALLOWED: dict[str, str] = {
     "catalog.values.normalize_code": FORMAT,
     "catalog.values.parse_price": FORMAT,
     # customers
+    "customers.importing.refusal": PURE,  # a rule on the plan it is given
     "customers.formats.format_id_number": FORMAT,
     "customers.formats.format_phone": FORMAT,
     "customers.formats.national_digits": FORMAT,

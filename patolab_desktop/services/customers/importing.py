@@ -76,12 +76,36 @@ def analyse(
 INSERT_CHUNK = 5000  # rows per insert_prepared call (a progress tick)
 
 
+def refusal(plan: ImportPlan, skip_rejected: bool = False) -> str | None:
+    """Why ``commit`` refuses ``plan``, or None. A file with rejected rows imports nothing
+    (PRODUCT: all or nothing) unless the person who saw them chose to import the others
+    (``skip_rejected``: the window's confirmation, the CLI's ``--skip-rejected``)."""
+    if not plan.rejected or skip_rejected:
+        return None
+    count = len(plan.rejected)
+    rows = (
+        translate("services.patient_import", "1 fila rechazada")
+        if count == 1
+        else translate("services.patient_import", "{count} filas rechazadas").format(count=count)
+    )
+    return translate(
+        "services.patient_import",
+        "No se importó nada: {rows}. Corrija el archivo, o importe solo las demás si así "
+        "lo decide.",
+    ).format(rows=rows)
+
+
 def commit(
-    plan: ImportPlan, progress: Progress = None, cancelled: Cancelled = None
+    plan: ImportPlan,
+    progress: Progress = None,
+    cancelled: Cancelled = None,
+    *,
+    skip_rejected: bool = False,
 ) -> ImportResult:
     """Save the plan's created and updated rows in one transaction (all or nothing).
 
-    Rejected rows are skipped (the preview listed them). Updates go first, with the rules
+    A plan with rejected rows is refused (``refusal``) unless ``skip_rejected``: then they
+    are left out (the preview listed them). Updates go first, with the rules
     of ``update`` (which refuses a customer edited since the analysis) in a few statements
     per 100 customers (``bulk.update_many``; one at a time they took 3 ms each on a
     million customers): after the bulk insert every update would also make SQLite's
@@ -95,6 +119,9 @@ def commit(
     and the database is exactly as before.
     """
     session.require(PERMISSION)
+    refused = refusal(plan, skip_rejected)
+    if refused is not None:
+        raise PatientImportError(refused)
     result = ImportResult(rejected=len(plan.rejected))
     changed = [r for r in plan.updated if r.changes]
     result.unchanged = len(plan.updated) - len(changed)
@@ -255,4 +282,5 @@ __all__ = [
     "analyse",
     "commit",
     "read_text",
+    "refusal",
 ]

@@ -494,6 +494,7 @@ class ImportDialog(QDialog):
             patient_import.commit,
             plan,
             label=translate("customers.import_dialog", "Guardando pacientes"),
+            skip_rejected=True,  # the rejected rows were confirmed above
         )
         if outcome.cancelled:
             prompts.info(
