@@ -186,11 +186,12 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
 
     def _set_column_widths(self) -> None:
         size_columns(self.view, self.model.columns, COLUMN_SAMPLES)
-        # what the receptionist reads out or dials is never cut on a 1024 px screen
+        # what the receptionist reads out or dials, and the one-word kind of customer, are
+        # never cut on a 1024 px screen («Paciente» read «Pacie…»)
         self.view.keep_whole = {
             number
             for number, column in enumerate(self.model.columns)
-            if column.key in ("id_number", "phone", "created_at")
+            if column.key in ("id_number", "type_label", "phone", "created_at")
         }
 
     # --- the query ---------------------------------------------------------------------

@@ -198,8 +198,10 @@ class RequestsWindow(QWidget):
         for column, width in enumerate(widths[: self.model.columnCount()]):
             if width:
                 self.view.setColumnWidth(column, width)
-        # the request number, its date and the amount are never cut on a narrow screen
-        self.view.keep_whole = {0, 1, self.model.columnCount() - 1}
+        # the request number, its date, its status and the amount are never cut on a narrow
+        # screen («Pendiente» read «Pendie…» at 1024 px)
+        status = next(i for i, c in enumerate(self.model.columns) if c.key == "status")
+        self.view.keep_whole = {0, 1, status, self.model.columnCount() - 1}
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the patient takes the rest
         self.view.doubleClicked.connect(lambda index: self._open_row(index.row()))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
