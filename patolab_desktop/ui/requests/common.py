@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.access import session
+from ...services.requests import reports
 from ...services.texts import service_label
 from ...util.formatting import format_datetime as format_date  # noqa: F401 (re-exported)
 from ...util.money import format_lempiras
@@ -319,6 +320,12 @@ class TotalsBar(QFrame):
         )
         self.net_label.setStyleSheet(f"font-size: {size + 4}pt; font-weight: 700; color: #0d47a1;")
         self.set_totals(0, 0, 0)
+
+    def show_request(self, detail, description: str = "") -> None:
+        """A saved request's amounts as its factura charges them (``charge_totals``)."""
+        to_pay = reports.charge_totals(detail)
+        tax = to_pay["isv15"] + to_pay["isv18"]
+        self.set_totals(to_pay["total"], to_pay["discount"], to_pay["net"], description, tax)
 
     def set_totals(self, total, discount, net, description: str = "", tax=0) -> None:
         """``tax``: the ISV ``net`` includes (taxed investigations), said under it."""

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
-from ...services.requests import reports
 from .. import prompts
 from ..widgets.screen_fit import fit_to_screen
 from ..widgets.table import fixed_table
@@ -96,17 +95,13 @@ class RequestLinesDialog(QDialog):
             )
         )
         self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
-        to_pay = reports.charge_totals(detail)  # «Neto a pagar» as the factura charges it
-        self.totals.set_totals(
-            to_pay["total"],
-            to_pay["discount"],
-            to_pay["net"],
+        self.totals.show_request(  # «Neto a pagar» as the factura charges it
+            detail,
             discount_description(
                 field(detail, "discount_kind", ""),
                 field(detail, "discount_percent", 0),
                 field(detail, "patient_age"),
             ),
-            tax=to_pay["isv15"] + to_pay["isv18"],
         )
         read_only = requests_service.is_read_only(status)
         show_error(

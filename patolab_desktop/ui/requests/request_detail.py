@@ -29,7 +29,6 @@ from ...services import customers as customers_service
 from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import ServiceError
-from ...services.requests import reports
 from .. import prompts
 from ..icons import icon
 from ..widgets.forms import push_button, push_buttons
@@ -322,13 +321,7 @@ class RequestDetailDialog(QDialog):
             )
         )
         self.events_model.set_rows(event_rows(field(detail, "events", [])))
-        to_pay = reports.charge_totals(detail)  # «Neto a pagar» as the factura charges it
-        self.totals.set_totals(
-            to_pay["total"],
-            to_pay["discount"],
-            to_pay["net"],
-            tax=to_pay["isv15"] + to_pay["isv18"],
-        )
+        self.totals.show_request(detail)  # «Neto a pagar» as the factura charges it
         self._update_buttons(status)
         if getattr(self, "messages", None) is not None and self.messages_box.isVisible():
             self.messages.reload()
