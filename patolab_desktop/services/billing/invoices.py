@@ -26,6 +26,7 @@ from ...db.models_billing import (
     InvoicedRequest,
     now,
 )
+from ...util.dataclass_rows import from_row
 from ...util.lookups import present
 from ...util.money import format_lempiras
 from .. import identity
@@ -179,16 +180,7 @@ def to_pay(request_id: int) -> DocumentAmounts:
         .order_by(FiscalDocumentLine.position)
     )
     return compute(
-        (
-            LineInput(
-                description=line.description,
-                unit_price=line.unit_price,
-                discount=line.discount,
-                quantity=line.quantity,
-                tax_class=line.tax_class,
-            )
-            for line in issued
-        ),
+        (from_row(LineInput, line) for line in issued),  # as a credit note reads them
         exonerated_buyer=bool(document.exempt_purchase_order or document.exonerated_register),
     )
 
