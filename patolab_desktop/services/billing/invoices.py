@@ -153,7 +153,7 @@ def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
     return dt.date.today() + dt.timedelta(days=int(account.days))
 
 
-def to_pay(request_id: int) -> DocumentAmounts:
+def to_pay(request: LabRequest | int) -> DocumentAmounts:
     """What the factura charges for this request: the request's summary and detail show
     it, and the WhatsApp notice of a received request says it, so what the patient is
     told is what the cashier charges. Called after the caller's own ``require``.
@@ -163,13 +163,21 @@ def to_pay(request_id: int) -> DocumentAmounts:
     as a factura of this request alone for a buyer without exoneration prices them (each
     unit price to the cent, Ley ISV Art. 9; the ISV of the taxed ones). A factura of
     several requests rounds its ISV once: a request's share can differ from it by a
-    centavo."""
-    request = LabRequest.get_or_none(LabRequest.id == request_id)
-    if request is None:
+    centavo.
+
+    ``request``: its id, or its row when the caller holds it (the WhatsApp notice of a
+    request just saved: not read again)."""
+    row: LabRequest | None = (
+        request
+        if isinstance(request, LabRequest)
+        else LabRequest.get_or_none(LabRequest.id == request)
+    )
+    if row is None:
         raise NotFoundError(translate("services.billing", "La solicitud no existe."))
+    request_id = row.id
     document_id = invoice_of(request_id)
     if document_id is None:
-        return compute(lines_of([request]))
+        return compute(lines_of([row]))
     document = FiscalDocument.get_by_id(document_id)
     issued = (
         FiscalDocumentLine.select()

@@ -154,7 +154,7 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
         return "disabled"
     params = [first_name(customer), request.request_number]
     if event == "received":
-        params.append(format_lempiras(to_pay(request.id).total))  # as the factura charges
+        params.append(format_lempiras(to_pay(request).total))  # as the factura charges
     return _insert(
         f"{event}:{request.id}", event, phone, params, request_id=request.id, customer=customer
     )
