@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from ...db.models import Customer
 from ..texts import QT_TRANSLATE_NOOP, translate
@@ -55,6 +56,9 @@ _MAX_LENGTHS = {
     "address2": 500,
     "notes": 4000,
 }
+# the same limits for a screen's fields (a field shorter than its limit cut a stored
+# value that it showed and then saved: an address of 450 characters became 300)
+MAX_LENGTHS = MappingProxyType(_MAX_LENGTHS)
 
 # Errors that an ``incomplete`` (imported) record may keep.
 _MISSING_OK_WHEN_INCOMPLETE = {

@@ -51,7 +51,6 @@ class ContactSections:
             "email",
             translate("customers.customer_dialog", "&Correo:"),
             translate("customers.customer_dialog", "nombre@ejemplo.com"),
-            254,
         )
         self.blocked_check = QCheckBox(
             translate("customers.customer_dialog", "No en&viar notificaciones (bloqueado)"), self
@@ -104,17 +103,15 @@ class ContactSections:
             "address",
             translate("customers.customer_dialog", "Di&rección:"),
             translate("customers.customer_dialog", "Colonia, calle, número de casa"),
-            300,
         )
         self.address2_edit = self._text_field(
             form,
             "address2",
             translate("customers.customer_dialog", "Dirección 2:"),
             translate("customers.customer_dialog", "Referencia (opcional)"),
-            300,
         )
-        self.postal_code_edit = self._line("", 20)
-        self.country_edit = self._line("", 60)
+        self.postal_code_edit = self._line("", customers.MAX_LENGTHS["postal_code"])
+        self.country_edit = self._line("", customers.MAX_LENGTHS["country"])
         postal_row, postal_layout = inline_row(self)
         postal_layout.addWidget(self.postal_code_edit, 1)
         country_label = QLabel(translate("customers.customer_dialog", "País:"), postal_row)
@@ -146,7 +143,6 @@ class ContactSections:
             "external_file",
             translate("customers.customer_dialog", "E&xpediente externo:"),
             translate("customers.customer_dialog", "Número de expediente en otro sistema"),
-            100,
         )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)

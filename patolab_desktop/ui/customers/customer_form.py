@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
+from ...services import customers
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828; border-radius: 2px; padding: 2px 3px;"
@@ -86,10 +87,14 @@ class FieldForm:
         key: str,
         label: str,
         placeholder: str,
-        max_length: int,
+        max_length: int | None = None,
         hint: str = "",
     ) -> QLineEdit:
-        """A one-line field for ``key`` (``_line``) added to ``form`` (``_field``)."""
+        """A one-line field for ``key`` (``_line``) added to ``form`` (``_field``), as long
+        as the customers service lets ``key`` be (``customers.MAX_LENGTHS``) unless
+        ``max_length`` is given (a phone: the service keeps its normalised number)."""
+        if max_length is None:
+            max_length = customers.MAX_LENGTHS[key]
         return self._field(key, self._line(placeholder, max_length), form, label, hint)
 
     def _line(self, placeholder: str = "", max_length: int = 200) -> QLineEdit:

@@ -113,21 +113,18 @@ class IdentitySection:
             "first_name",
             translate("customers.customer_dialog", "&Nombres:"),
             translate("customers.customer_dialog", "Nombres del paciente"),
-            100,
         )
         self.last_name_edit = self.last_name_row = self._text_field(
             form,
             "last_name",
             translate("customers.customer_dialog", "&Apellidos:"),
             translate("customers.customer_dialog", "Apellidos del paciente"),
-            100,
         )
         self.name_edit = self.name_row = self._text_field(
             form,
             "name",
             translate("customers.customer_dialog", "&Nombre:"),
             translate("customers.customer_dialog", "Razón social o nombre de la institución"),
-            200,
         )
 
         self.age_edit = self._line(translate("customers.customer_dialog", "35, 8m o 3d"), 10)
