@@ -73,6 +73,24 @@ def test_cancel_needs_a_reason_and_is_allowed_before_processing(qtbot, desk, err
     assert errors == []
 
 
+@pytest.mark.parametrize("typed", ["Muestra no apta", "Error al registrar"])
+def test_the_reason_a_receptionist_types_is_the_one_saved(qtbot, desk, as_role, errors, typed):  # noqa: F811
+    """Typed the start of a common reason and Enter: saved as typed, never completed to
+    the common one («Muestra no apta; se registrará una nueva solicitud»)."""
+    from patolab_desktop.services.access import permissions
+
+    request_id, number = new_request(desk, ["HEM"])
+    as_role(permissions.ROLE_RECEPTION)
+    dialog = CancelRequestDialog(request_id, number, "pending")
+    qtbot.addWidget(dialog)
+    show_active(qtbot, dialog)
+    qtbot.keyClicks(dialog.reason_combo.lineEdit(), typed)
+    with qtbot.waitSignal(dialog.accepted):  # the first Enter cancels
+        qtbot.keyClick(dialog.reason_combo.lineEdit(), Qt.Key.Key_Return)
+    assert requests_service.get(request_id).cancellation_reason == typed
+    assert errors == []
+
+
 @pytest.mark.parametrize("status", ["in_progress", "partial_result", "completed", "cancelled"])
 def test_cancel_is_refused_with_the_service_message(qtbot, desk, errors, status):  # noqa: F811
     request_id, number = new_request(desk, ["HEM"])

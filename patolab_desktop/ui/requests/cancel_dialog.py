@@ -76,6 +76,10 @@ class CancelRequestDialog(QDialog):
         self.reason_combo = QComboBox()
         self.reason_combo.setEditable(True)
         self.reason_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # no completion while typing: an editable combo completes «Muestra no apta» inline
+        # to the common reason «…; se registrará una nueva solicitud», and Enter saved a
+        # reason she had not typed (the common ones stay in the list: F4 or Alt+↓)
+        self.reason_combo.setCompleter(None)
         self.reason_combo.addItems([translate("requests.cancel_dialog", r) for r in COMMON_REASONS])
         self.reason_combo.setCurrentIndex(-1)
         self.reason_combo.lineEdit().setPlaceholderText(
