@@ -38,6 +38,7 @@ from .. import prompts
 from ..models.row_table import Column
 from ..widgets.forms import button_row, push_button, push_buttons
 from ..widgets.keyed_form import keyed_form_box
+from ..widgets.record_dialog import confirm_discard
 from . import printing
 from .base import BillingDialog
 from .common import RIGHT, error_label, money, money_column, show_error, table, with_error
@@ -83,7 +84,10 @@ class PaymentDialog(BillingDialog):
         self._build()
         self.refresh_preview()
         if self.info:
-            self.add_row(self.total())
+            # the first decision is how the patient pays: the focus starts there, never on
+            # «Emitir factura» (one Enter on opening issued a cash factura for the total)
+            self.add_row(self.total()).method_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._typed = self.data()  # Esc asks before what is typed after this is lost
 
     # --- building ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -506,6 +510,28 @@ class PaymentDialog(BillingDialog):
             self.accept()
         else:
             self.reject()
+
+    def reject(self) -> None:
+        """Esc / «Cerrar» before issuing asks when a payment or the buyer was typed."""
+        if self.document_id is None and self.data() != self._typed and not confirm_discard(self):
+            return
+        super().reject()
+
+    def keyPressEvent(self, event):  # noqa: N802
+        """Enter in a payment's method, amount, card digits or bank goes on to the row's
+        next field (PRODUCT: keyboard first); from its last field, or elsewhere, it presses
+        «Emitir factura»."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers():
+            focus = self.focusWidget()
+            for row in self.rows:
+                following = row.next_field(focus)
+                if following is not None:
+                    following.setFocus(Qt.FocusReason.TabFocusReason)
+                    if isinstance(following, QLineEdit):
+                        following.selectAll()
+                    event.accept()
+                    return
+        super().keyPressEvent(event)
 
 
 def charge(parent, request_ids, bill_to_id: int | None = None) -> int | None:

@@ -144,3 +144,25 @@ class PaymentRow(QWidget):
             bank=self.bank_edit.text() if method in (TRANSFER, CHEQUE) else "",
             reference=self.reference_edit.text() if method in (TRANSFER, CHEQUE) else "",
         )
+
+    def next_field(self, widget: QWidget | None) -> QWidget | None:
+        """The field Enter goes to from ``widget`` of this row: the next one the method
+        shows (method → amount → received; card digits → code; bank → reference). None
+        from the row's last field (Enter then issues) or from a widget not of this row."""
+        chain = [
+            w
+            for w in (
+                self.method_combo,
+                self.amount_edit,
+                self.received_edit,
+                self.last4_edit,
+                self.auth_edit,
+                self.bank_edit,
+                self.reference_edit,
+            )
+            if w is self.method_combo or not w.isHidden()
+        ]
+        if widget not in chain:
+            return None
+        here = chain.index(widget)
+        return chain[here + 1] if here + 1 < len(chain) else None
