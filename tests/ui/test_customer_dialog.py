@@ -413,3 +413,24 @@ def test_a_receptionist_types_the_age_in_words(qtbot, as_role, no_prompts, typed
     assert dialog.save() is True
     saved = customers.get(dialog.customer_id)
     assert saved.age == age and saved.date_of_birth is None
+
+
+@pytest.mark.parametrize(
+    ("letter", "field"),
+    [
+        (Qt.Key.Key_I, "id_number_edit"),
+        (Qt.Key.Key_E, "age_edit"),
+        (Qt.Key.Key_O, "postal_code_edit"),
+        (Qt.Key.Key_T, "phone_edit"),
+    ],
+)
+def test_alt_and_the_underlined_letter_reach_every_field(qtbot, as_role, letter, field):
+    """«&Identidad», «&Edad», «Código p&ostal» caption rows of several widgets: their
+    Alt+letter did nothing (the row takes no focus); it reaches the row's field."""
+    from patolab_desktop.services.access import permissions
+
+    as_role(permissions.ROLE_RECEPTION)
+    dialog = open_dialog(qtbot)
+    dialog.birth_unknown.setChecked(True)  # the age is typed
+    qtbot.keyClick(QApplication.focusWidget(), letter, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is getattr(dialog, field)

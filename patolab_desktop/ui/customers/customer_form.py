@@ -7,7 +7,7 @@ the service's field names mapped to the dialog's, and showing/clearing the messa
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -41,6 +41,29 @@ FIELD_ALIASES = {
 }
 
 
+class _RowMnemonic(QObject):
+    """A caption's Alt+letter for a row of several widgets (identity, age, date of birth,
+    postal code): the row takes no focus itself, so Qt's label did nothing; the row's
+    focus proxy of the moment gets it (the date of birth's changes with «No sé la fecha»)."""
+
+    def __init__(self, caption: QLabel, row: QWidget) -> None:
+        super().__init__(caption)
+        self._row = row
+        caption.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Shortcut:
+            target = self._row.focusProxy()
+            if (
+                target is not None
+                and target.isEnabled()
+                and target.focusPolicy() != (Qt.FocusPolicy.NoFocus)
+            ):
+                target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return True
+        return False
+
+
 class FieldForm:
     """Fields with inline errors (a mixin of a QDialog)."""
 
@@ -57,6 +80,8 @@ class FieldForm:
             widget.setToolTip(hint)
         caption = QLabel(label, self)
         caption.setBuddy(widget)
+        if widget.focusProxy() is not None:
+            _RowMnemonic(caption, widget)
         form.addRow(caption, widget)
         error = QLabel(self)
         error.setObjectName(f"error_{key}")
