@@ -125,6 +125,14 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self.general_error.setWordWrap(True)
         self.general_error.hide()
         self._errors["__all__"] = self.general_error
+        # likely duplicates while typing (PRODUCT: «Duplicate warnings while typing»)
+        self.duplicate_note = QLabel(self)
+        self.duplicate_note.setObjectName("duplicate_note")
+        self.duplicate_note.setStyleSheet(
+            "background: #fff3e0; color: #8a4b00; padding: 4px 6px; border-radius: 3px;"
+        )
+        self.duplicate_note.setWordWrap(True)
+        self.duplicate_note.hide()
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
@@ -179,6 +187,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addStretch(1)  # a taller window leaves the rows as they are
+        layout.addWidget(self.duplicate_note)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
 
@@ -192,6 +201,15 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self.municipality_combo.committed.connect(lambda: self._enter_from(self.municipality_combo))
         for key, widget in self._inputs.items():
             self._clear_on_edit(key, widget)
+        for edit in (
+            self.id_number_edit,
+            self.phone_edit,
+            self.first_name_edit,
+            self.last_name_edit,
+            self.name_edit,
+            self.birth_edit,
+        ):
+            edit.editingFinished.connect(self._warn_duplicates)
         self._set_tab_order()
 
     def _set_tab_order(self) -> None:
@@ -454,6 +472,30 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self._snapshot = None
         self.accept()
         return True
+
+    def _warn_duplicates(self) -> None:
+        """Leaving the identity, a name, the phone or the date of birth: the active
+        customers that look like the same person (``customers.find_duplicates``: the same
+        document, or the same name with the same phone or date of birth) are named under
+        the form at once, before she types the rest; saving still asks."""
+        try:
+            found = customers.find_duplicates(self.data())
+        except ServiceError:
+            found = []
+        if not found:
+            self.duplicate_note.hide()
+            return
+        lines = [_duplicate_line(match) for match in found[:3]]
+        if len(found) > 3:
+            lines.append(
+                translate("customers.customer_dialog", "… y {v} más").format(v=len(found) - 3)
+            )
+        self.duplicate_note.setText(
+            translate("customers.customer_dialog", "Posible cliente duplicado:")
+            + "\n"
+            + "\n".join(lines)
+        )
+        self.duplicate_note.show()
 
     def _confirm_duplicates(self, data: customers.CustomerData) -> bool:
         return ask_about_duplicates(
