@@ -7,7 +7,10 @@ The request's status follows from its lines here and nowhere else:
 - every result line released → ``completed`` (``completed_at`` = "all results released");
 - some released → ``partial_result``;
 - a line in progress while the request is pending or has its sample → ``in_progress``;
-- otherwise the status stays as set by hand (``sample_collected``, ``in_progress``).
+- none released any more on a request «Resultado parcial» from its results (the released
+  lines were removed) → ``in_progress`` (a result was made: the sample is in the lab);
+- otherwise the status stays as set by hand (``sample_collected``, ``in_progress``, or
+  ``partial_result`` a supervisor chose before any result was ready).
 
 A result line is a line that is not a panel with members (the members carry the results;
 a panel line follows its members). A panel's members are all its investigations on the
@@ -133,6 +136,9 @@ def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict
     elif released:
         new = "partial_result"
     elif started and status in ("pending", "sample_collected"):
+        new = "in_progress"
+    elif status == "partial_result" and request.lines_released:
+        # the results it had are gone (their lines removed): the lab's work goes on
         new = "in_progress"
     else:
         new = status
