@@ -4,6 +4,9 @@
   or moves it to the next workflow status;
 * ``patolab cancel-request NUMBER --reason TEXT [--by NAME]`` cancels it (only from
   pending or sample_collected);
+
+  the request's history and its lines («released by») name the signed-in user (``--user``,
+  as the audit log does), or ``NAME`` when ``--by`` is given;
 * ``patolab export requests --db PATH --out FILE [--search TEXT] [--status S]
   [--priority P] [--source O] [--patient ID] [--doctor ID] [--branch ID|CODE]
   [--from YYYY-MM-DD] [--to YYYY-MM-DD]`` writes the same CSV as the menu.
@@ -99,7 +102,10 @@ def register(sub, common) -> None:
     )
     switch(status, "--advance", "pasar al siguiente estado (pendiente → muestra tomada → …)")
     status.add_argument(
-        "--by", default="cli", metavar="USUARIO", help="quién hace el cambio (historial)"
+        "--by",
+        default="",
+        metavar="USUARIO",
+        help="quién hace el cambio (historial); por omisión, el usuario de --user",
     )
 
     cancel = command(
@@ -117,7 +123,12 @@ def register(sub, common) -> None:
         metavar="MOTIVO",
         help="motivo de la cancelación (obligatorio)",
     )
-    cancel.add_argument("--by", default="cli", metavar="USUARIO", help="quién cancela (historial)")
+    cancel.add_argument(
+        "--by",
+        default="",
+        metavar="USUARIO",
+        help="quién cancela (historial); por omisión, el usuario de --user",
+    )
 
 
 def run_status(args) -> int:

@@ -219,3 +219,42 @@ def test_bad_and_unknown_numbers(lab_file, _isolated_home):
     assert result.returncode == 2 and "número de solicitud no válido" in result.stderr
     result = patolab("request-status", "LAB-1999-000001", "--db", db, home=_isolated_home)
     assert result.returncode == 1 and "No existe la solicitud LAB-1999-000001" in result.stderr
+
+
+def test_the_history_names_the_signed_in_user(lab_file, _isolated_home):
+    """Without --by, the history and the lines' «started/released by» name the user of
+    --user (the audit log's name), not «cli»; --by still names whom it is given."""
+    from patolab_desktop.db.models import RequestLine
+    from patolab_desktop.services import requests
+    from patolab_desktop.services.access import permissions
+    from patolab_desktop.services.bootstrap import close_db, open_db
+    from tests.security_helpers import PASSWORD, make_user
+
+    db, numbers, _ids = lab_file
+    open_db(db)
+    make_user("super", permissions.ROLE_SUPERVISOR)
+    make_user("recepcion", permissions.ROLE_RECEPTION)
+    close_db()
+
+    def run(*args, user):
+        result = patolab(*args, "--db", db, home=_isolated_home, user=user, password=PASSWORD)
+        assert result.returncode == 0, result.stderr
+
+    for _step in range(2):  # in progress → partial result → completed
+        run("request-status", numbers["in_progress"], "--advance", user="super")
+    run("cancel-request", numbers["pending"], "--reason", "Paciente desistió", user="recepcion")
+
+    open_db(db)
+    try:
+        advanced = requests.get_by_number(numbers["in_progress"])
+        assert advanced.status == "completed"
+        assert [e["by"] for e in advanced.events if e["action"] == "status"][-2:] == [
+            "super",
+            "super",
+        ]
+        lines = RequestLine.select().where(RequestLine.lab_request == advanced.id)
+        assert {line.released_by for line in lines} == {"super"}
+        cancelled = requests.get_by_number(numbers["pending"])
+        assert cancelled.events[-1]["by"] == "recepcion"
+    finally:
+        close_db()

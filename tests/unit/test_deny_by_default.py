@@ -82,6 +82,7 @@ ALLOWED: dict[str, str] = {
     "requests.results.counts": PURE,
     "requests.results.derive": INTERNAL,
     "requests.results.progress_text": FORMAT,
+    "requests.results.result_count": PURE,
     # labels in the active language (pure text, no data)
     "access.permissions.role_label": "a role's name in the active language (pure text)",
     "phrases.shown": "a stored Spanish phrase in the active language (pure text)",

@@ -11,7 +11,7 @@ from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.errors import ConflictError, PermissionDenied, RuleError
 from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import login_as
-from tests.unit.requests_fixtures import lab, make_doctor, set_status  # noqa: F401
+from tests.unit.requests_fixtures import lab, make_doctor, make_panel, set_status  # noqa: F401
 
 
 def _lines(request_id) -> dict[str, object]:
@@ -219,3 +219,46 @@ def test_the_first_result_after_a_manual_partial_step_tells_the_patient(lab):
         "partial",
         "ready",
     ]
+
+
+def test_a_panel_is_ready_when_every_one_of_its_members_is(lab):
+    """PLIP [COL, TRI, HDL] and CHK [COL, GLU] on one request: COL has one line, under
+    PLIP, and it is CHK's too. CHK is not «Resultado listo» while COL is pending."""
+    chk = make_panel("CHK", "Chequeo", "200", [lab.col, lab.glu])
+    request_id, _ = lab.create(lab.lipid, chk)
+    assert requests.get(request_id).lines_total == 4  # COL, TRI, HDL, GLU
+    login_as(permissions.ROLE_LAB)
+    requests.mark_lines(request_id, [_lines(request_id)["GLU"]["id"]], "released")
+    lines = _lines(request_id)
+    assert (lines["CHK"]["status"], lines["COL"]["status"]) == ("in_progress", "pending")
+    requests.mark_lines(request_id, [lines["COL"]["id"]], "released")
+    lines = _lines(request_id)
+    assert (lines["CHK"]["status"], lines["PLIP"]["status"]) == ("released", "in_progress")
+    detail = requests.get(request_id)
+    assert (detail.status, detail.lines_released, detail.lines_total) == ("partial_result", 2, 4)
+
+
+def test_a_panel_whose_members_sit_under_another_is_no_result_of_its_own(lab):
+    """CHK2 [COL, TRI] brings no line of its own next to PLIP [COL, TRI, HDL]: it is not
+    a result, marking it marks COL and TRI, and the patient hears of real results only."""
+    _consent(lab.patient)
+    chk2 = make_panel("CHK2", "Perfil corto", "180", [lab.col, lab.tri])
+    request_id, _ = lab.create(lab.lipid, chk2)
+    assert requests.get(request_id).lines_total == 3  # COL, TRI, HDL
+    later, _ = lab.create(lab.lipid)
+    requests.add_investigation(later, chk2)
+    assert requests.get(later).lines_total == 3
+    login_as(permissions.ROLE_LAB)
+    requests.mark_lines(request_id, [_lines(request_id)["CHK2"]["id"]], "released")
+    lines = _lines(request_id)
+    assert {code: line["status"] for code, line in lines.items()} == {
+        "PLIP": "in_progress",
+        "COL": "released",
+        "TRI": "released",
+        "HDL": "pending",
+        "CHK2": "released",
+    }
+    detail = requests.get(request_id)
+    assert (detail.status, detail.lines_released, detail.lines_total) == ("partial_result", 2, 3)
+    partial = Outbox.select().where(Outbox.event == "partial")
+    assert [m.lab_request_id for m in partial] == [request_id]

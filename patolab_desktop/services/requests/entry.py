@@ -37,6 +37,7 @@ from ..notify import outbox as notify_outbox
 from ..texts import translate
 from . import numbers as request_numbers
 from . import pricing as request_pricing
+from . import results
 from .checks import (
     _check_choice,
     _check_doctor,
@@ -89,6 +90,7 @@ class _Checked:
     requested_at: dt.datetime
     pricing: Pricing
     manual_percent: Decimal | None
+    members: dict[int, list[int]]  # each picked panel's investigations (``load_for``)
 
 
 def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str, str]]:
@@ -130,7 +132,10 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
         requested_at.date(),
         manual,
     )
-    return _Checked(patient, doctor, branch_id, branch_code, requested_at, pricing, manual), errors
+    checked = _Checked(
+        patient, doctor, branch_id, branch_code, requested_at, pricing, manual, members
+    )
+    return checked, errors
 
 
 def _price(
@@ -264,9 +269,8 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             checked.branch_id, checked.requested_at.year, checked.branch_code
         )
         stamp = now()
-        parents = {x.parent_investigation_id for x in pricing.lines}
         request_id = LabRequest.insert(
-            lines_total=sum(1 for x in pricing.lines if x.investigation_id not in parents),
+            lines_total=results.result_count(pricing.lines, checked.members),
             request_number=number,
             patient=draft.patient_id,
             doctor=draft.doctor_id,

@@ -89,8 +89,8 @@ def _where(
             query = query.where(one_of(column, search.patient_ids))  # one parameter
     if filters.status:
         query = query.where(LabRequest.status == filters.status)
-    if filters.progress == "none":
-        query = query.where(LabRequest.lines_released == 0)
+    if filters.progress == "none":  # waiting for results: a cancelled request waits for none
+        query = query.where((LabRequest.lines_released == 0) & (LabRequest.status != "cancelled"))
     elif filters.progress == "some":
         query = query.where(
             (LabRequest.lines_released > 0) & (LabRequest.lines_released < LabRequest.lines_total)

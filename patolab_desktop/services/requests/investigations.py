@@ -182,7 +182,13 @@ def remove_investigation(
     """Remove an investigation (a panel takes its members with it) and recalculate.
 
     Refused for a panel member (remove the panel) and for the last investigation
-    (cancel the request instead).
+    (cancel the request instead). A line whose result is ready may go too (seed 004:
+    investigations are added or removed on active requests): its line and its own record
+    of who released it are deleted, but the request's history keeps that «Resultado
+    listo» step (the «lines» event, by whom and when, and the ``release_lines`` audit row)
+    and the removal's event names the results removed. The status and the «x/y listas»
+    then follow the lines left (``results.derive``): with no result ready any more, a
+    request «Resultado parcial» is «En proceso» again.
     """
     session.require("lis.requests.update")
     with write_transaction():
@@ -240,12 +246,19 @@ def remove_investigation(
         )
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
         _refuse_if_invoiced(doomed, label)
+        ready = [  # the results ready that go (a panel line only mirrors its members)
+            items[x.investigation_id].code
+            for x in lines
+            if x.id in doomed and x.status == "released" and not items[x.investigation_id].is_panel
+        ]
         RequestLine.delete().where(RequestLine.id.in_(doomed)).execute()
         net = _save_amounts(request, request.discount_percent or ZERO, by)
         detail = f"{label} ({format_lempiras(line.price)})"
         removed_members = len(member_lines) - len(kept)
         if removed_members:
             detail += f" con {_investigations(removed_members)} del panel"
+        if ready:
+            detail += f"; se quita el resultado listo de {', '.join(ready)}"
         _record_change(
             request, "remove_investigation", "line_removed", detail, (item.code, None), net, by
         )

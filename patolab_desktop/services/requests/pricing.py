@@ -181,6 +181,10 @@ def totals(lines: Iterable[Any]) -> tuple[Decimal, Decimal, Decimal]:
 
 def load_items(ids: Iterable[int | str]) -> dict[int, CatalogItem]:
     session.require("catalog.view")
+    return _items(ids)
+
+
+def _items(ids: Iterable[int | str]) -> dict[int, CatalogItem]:
     ids = {int(i) for i in ids}
     if not ids:
         return {}
@@ -202,6 +206,10 @@ def load_items(ids: Iterable[int | str]) -> dict[int, CatalogItem]:
 def load_members(panel_ids: Iterable[int | str]) -> dict[int, list[int]]:
     """Member investigation ids of each panel, in the catalog's order."""
     session.require("catalog.view")
+    return _members(panel_ids)
+
+
+def _members(panel_ids: Iterable[int | str]) -> dict[int, list[int]]:
     panels = [int(i) for i in panel_ids]
     members: dict[int, list[int]] = {pid: [] for pid in panels}
     if not panels:
@@ -222,16 +230,22 @@ def load_for(ids: Iterable[int | str]) -> tuple[dict[int, CatalogItem], dict[int
     two more for each level of a panel inside a panel), with each panel's members as the
     request takes them (``_opened``)."""
     session.require("catalog.view")
-    items = load_items(ids)
+    return _load_for(ids)
+
+
+def _load_for(ids: Iterable[int | str]) -> tuple[dict[int, CatalogItem], dict[int, list[int]]]:
+    """``load_for`` for the services that read a saved request's panels under their own
+    permission (``results``: marking results asks for no catalog permission)."""
+    items = _items(ids)
     panels = [i for i, item in items.items() if item.is_panel]
     direct: dict[int, list[int]] = {}
     asked = list(panels)
     while asked:
-        found = load_members(asked)
+        found = _members(asked)
         direct.update(found)
         missing = {m for ms in found.values() for m in ms} - set(items)
         if missing:
-            items.update(load_items(missing))
+            items.update(_items(missing))
         asked = [m for ms in found.values() for m in ms if items[m].is_panel and m not in direct]
     return items, {panel: _opened(panel, items, direct) for panel in panels}
 

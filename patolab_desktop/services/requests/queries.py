@@ -228,7 +228,11 @@ def _decorate(rows: list[dict]) -> None:
         row["source_label"] = label(SOURCE_LABELS, row["source"])
         row["branch_code"] = row.get("branch_code") or ""
         row["line_count"] = counts.get(row["id"], 0)
-        row["progress"] = progress_text(row["lines_released"], row["lines_total"])
+        # a cancelled request waits for no result (also one cancelled before cancelling
+        # cleared its counts): no «0/3 listas»
+        waiting = row["status"] != "cancelled"
+        released, total = row["lines_released"], row["lines_total"]
+        row["progress"] = progress_text(released, total) if waiting else ""
         for key in ("doctor_name_folded", "branch_sort", "line_count_sort"):
             row.pop(key, None)  # sort keys only
 

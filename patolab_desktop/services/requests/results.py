@@ -7,12 +7,19 @@ The request's status follows from its lines here and nowhere else:
 - every result line released → ``completed`` (``completed_at`` = "all results released");
 - some released → ``partial_result``;
 - a line in progress while the request is pending or has its sample → ``in_progress``;
-- otherwise the status stays as set by hand (``sample_collected``, ``in_progress``).
+- none released any more on a request «Resultado parcial» from its results (the released
+  lines were removed) → ``in_progress`` (a result was made: the sample is in the lab);
+- otherwise the status stays as set by hand (``sample_collected``, ``in_progress``, or
+  ``partial_result`` a supervisor chose before any result was ready).
 
 A result line is a line that is not a panel with members (the members carry the results;
-a panel line follows its members). ``lab_request.lines_total`` / ``lines_released`` keep
-the count for the list ("3/8 listas"). The news a patient should hear about goes to the
-WhatsApp outbox in the same transaction (``services.notify``).
+a panel line follows its members). A panel's members are all its investigations on the
+request (seed 004: a panel brings all its members), also those another panel's line
+carries: an investigation is on a request once, so with PLIP [COL, TRI, HDL] and CHK
+[COL, GLU] COL has one line, under PLIP, and CHK is ready only when COL and GLU are.
+``lab_request.lines_total`` / ``lines_released`` keep the count for the list ("3/8
+listas"). The news a patient should hear about goes to the WhatsApp outbox in the same
+transaction (``services.notify``).
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ from ..access import audit, session
 from ..errors import RuleError, ValidationError
 from ..notify import outbox as notify_outbox
 from ..texts import QT_TRANSLATE_NOOP, translate
+from . import pricing as request_pricing
 from .checks import _event, _who
 from .locking import _lines_for_change, _load_for_change, _save_header
+from .pricing import PricedLine
 from .types import STATUS_RANK
 
 LINE_STATUS_LABELS = {
@@ -52,12 +61,26 @@ def progress_text(released: int, total: int) -> str:
     )
 
 
-def _sync_panels(lines: list) -> None:
-    """A panel line with members takes its status from them."""
+def _panel_members(lines: list) -> dict[int, list]:
+    """Panel line id → its member lines: the lines under it, and the lines of its
+    investigations (as the catalog opens the panel) that another panel's line carries."""
     members: dict[int, list] = {}
     for line in lines:
         if line.parent_line_id is not None:
             members.setdefault(line.parent_line_id, []).append(line)
+    top = [line for line in lines if line.parent_line_id is None]
+    _items, catalog = request_pricing._load_for(line.investigation_id for line in top)
+    under_a_panel = {x.investigation_id: x for x in lines if x.parent_line_id is not None}
+    for panel in top:
+        for investigation_id in catalog.get(panel.investigation_id, []):
+            shared = under_a_panel.get(investigation_id)
+            if shared is not None and shared.parent_line_id != panel.id:
+                members.setdefault(panel.id, []).append(shared)
+    return members
+
+
+def _sync_panels(lines: list, members: dict[int, list]) -> None:
+    """A panel line with members takes its status from them."""
     for line in lines:
         group = members.get(line.id)
         if not group or line.status == "cancelled":
@@ -79,13 +102,20 @@ def _sync_panels(lines: list) -> None:
             line.status = new
 
 
-def counts(lines: list) -> tuple[int, int, bool]:
-    """(result lines, released ones, any started) of a request's lines."""
-    parents = {line.parent_line_id for line in lines if line.parent_line_id is not None}
-    leaves = [line for line in lines if line.id not in parents and line.status != "cancelled"]
+def counts(lines: list, members: dict[int, list]) -> tuple[int, int, bool]:
+    """(result lines, released ones, any started) of a request's lines; ``members``: their
+    panels' members (``_panel_members``)."""
+    leaves = [line for line in lines if line.id not in members and line.status != "cancelled"]
     released = sum(1 for line in leaves if line.status == "released")
     started = any(line.status in ("in_progress", "released") for line in leaves)
     return len(leaves), released, started
+
+
+def result_count(lines: list[PricedLine], members: dict[int, list[int]]) -> int:
+    """``counts``' result lines of a request about to be saved with the priced ``lines``;
+    ``members``: each panel's investigations. Every one of them is on the request (under
+    this panel or under another one), so a panel with members is never a result."""
+    return sum(1 for line in lines if not (line.is_panel and members.get(line.investigation_id)))
 
 
 def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict:
@@ -94,8 +124,9 @@ def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict
     The caller saves them with its own version bump."""
     if lines is None:
         lines = _lines_for_change(request.id)
-    _sync_panels(lines)
-    total, released, started = counts(lines)
+    members = _panel_members(lines)
+    _sync_panels(lines, members)
+    total, released, started = counts(lines, members)
     changes: dict = {"lines_total": total, "lines_released": released}
     status = request.status
     if status == "cancelled":
@@ -105,6 +136,9 @@ def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict
     elif released:
         new = "partial_result"
     elif started and status in ("pending", "sample_collected"):
+        new = "in_progress"
+    elif status == "partial_result" and request.lines_released:
+        # the results it had are gone (their lines removed): the lab's work goes on
         new = "in_progress"
     else:
         new = status
@@ -128,9 +162,9 @@ def mark_lines(
     version: int | None = None,
 ) -> str:
     """Mark one or many lines *en proceso* (``in_progress``) or *resultado listo*
-    (``released``). A panel line stands for its members. Lines already there are left as
-    they are; a line that cannot move (released, cancelled) is refused. Returns the
-    request's new status."""
+    (``released``). A panel line stands for its members, also those another panel's line
+    carries (``_panel_members``). Lines already there are left as they are; a line that
+    cannot move (released, cancelled) is refused. Returns the request's new status."""
     session.require("results.release")
     if status not in _ALLOWED:
         raise ValidationError(
@@ -153,9 +187,9 @@ def mark_lines(
                 ).format(number=request.request_number)
             )
         targets = set(wanted)
-        for line in lines:  # a panel brings its members
-            if line.parent_line_id in wanted:
-                targets.add(line.id)
+        for panel_id, group in _panel_members(lines).items():  # a panel brings its members
+            if panel_id in wanted:
+                targets.update(member.id for member in group)
         stamp = now()
         who = _who(by)
         changed = []

@@ -98,14 +98,15 @@ def cancel(request_id: int, reason: str, by: str = "", version: int | None = Non
                     ).format(max=MAX_TEXT)
                 }
             )
-        _save_header(
-            request,
+        results._cancel_all(request.id, by)
+        changes = results.derive(request, by=by)  # every line cancelled: 0 results to wait for
+        changes.update(
             status="cancelled",
             status_rank=STATUS_RANK["cancelled"],
             cancelled_at=now(),
             cancellation_reason=reason,
         )
-        results._cancel_all(request.id, by)
+        _save_header(request, **changes)
         notify_outbox._queue_for_request("cancelled", request.id, by)
         _event(request.id, "cancelled", reason, by)
         audit.record_status(
