@@ -68,6 +68,8 @@ def _panel_members(lines: list) -> dict[int, list]:
     for line in lines:
         if line.parent_line_id is not None:
             members.setdefault(line.parent_line_id, []).append(line)
+    if not members:
+        return members  # no panel carries members: no panel can share one (no catalog read)
     top = [line for line in lines if line.parent_line_id is None]
     _items, catalog = request_pricing._load_for(line.investigation_id for line in top)
     under_a_panel = {x.investigation_id: x for x in lines if x.parent_line_id is not None}
