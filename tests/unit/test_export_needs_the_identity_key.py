@@ -49,3 +49,23 @@ def test_the_sales_book_asks_for_the_key(billing_lab):  # noqa: F811
         login_as(permissions.ROLE_SUPERVISOR)
         with pytest.raises(identity.IdentityKeyNeeded):
             reports.sales_book(dt.date.today().strftime("%Y-%m"))
+
+
+@pytest.mark.usefixtures("fast_hashing")
+@pytest.mark.parametrize("role", [permissions.ROLE_ADMIN, permissions.ROLE_RECEPTION])
+def test_the_request_summary_asks_for_the_key(lab, register, role):  # noqa: F811
+    """A printed summary is a paper: «****-****-*****» there looked masked on purpose."""
+    from patolab_desktop.services.requests import reports
+
+    patient = register(first_name="Matías", id_number="0501-1990-12345")
+    request_id, _number = lab.create(lab.hem, patient_id=patient)
+    text = identity_keys.recovery_key()
+    crypto.forget_key(db_identity.database_id())
+    db_identity.clear_cache()
+    with session.acting_as(None):
+        login_as(role)
+        with pytest.raises(identity.IdentityKeyNeeded, match="clave de recuperación"):
+            reports.request_summary_data(request_id, show_full_id=role == permissions.ROLE_ADMIN)
+        identity_keys.unlock(text)
+        shown = reports.request_summary_data(request_id)["patient"]["id_number"]
+    assert shown.endswith("12345") and shown != identity.LOCKED

@@ -19,6 +19,7 @@ from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.lookups import present
 from ...util.money import PLACES, ZERO
 from .. import customers as customers_service
+from .. import identity
 from ..access import audit, session
 from ..billing.invoices import to_pay
 from ..errors import NotFoundError, RuleError, ValidationError
@@ -71,7 +72,13 @@ def _age_text(age: int | None) -> str:
 
 # --- request summary ----------------------------------------------------------------------
 def _id_number_text(digits: str, show_full_id: bool | None) -> str:
-    """Full (``0801-1990-12345``) only for who may see it, else ``****-****-12345``."""
+    """Full (``0801-1990-12345``) only for who may see it, else ``****-****-12345``.
+
+    A number this workstation cannot read (no identity key: ``identity.LOCKED``) stops the
+    paper with the way to the recovery key, as the exports do (``identity.shower``'s rule
+    for a file): «****-****-*****» printed looked masked on purpose."""
+    if digits == identity.LOCKED:
+        raise identity.IdentityKeyNeeded()
     if "*" in str(digits or ""):  # already masked by requests.get for this user
         return str(digits)
     if show_full_id is None:
