@@ -88,21 +88,27 @@ def open_session(opening_float: object) -> int:
     return row.id
 
 
-def session_for_payment(username: str) -> int:
-    """Inside the issuing transaction: the open session payments go to."""
+def open_id(username: str) -> int | None:
+    """The id of ``username``'s open session (locked inside a write transaction), or None."""
     row = locked(
         CashSession.select(CashSession.id).where(
             (CashSession.username == username) & (CashSession.status == "open")
         )
     ).first()
-    if row is None:
+    return row.id if row is not None else None
+
+
+def session_for_payment(username: str) -> int:
+    """Inside the issuing transaction: the open session payments go to."""
+    session_id = open_id(username)
+    if session_id is None:
         raise RuleError(
             translate(
                 "services.billing",
                 "Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.",
             )
         )
-    return row.id
+    return session_id
 
 
 def expected(session_id: int) -> dict[str, Decimal]:
