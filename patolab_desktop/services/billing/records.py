@@ -1,9 +1,10 @@
 """Reading issued documents and voiding a factura (issue 17, points 3 and 5).
 
 A void (anulación) only marks the document: the reason is required, the number stays
-consumed, the payments taken with it are reversed in the cash session that took them
-while it is open, else in the voiding user's open session (she hands the money back),
-and the requests become free to be invoiced again. It reprints with "ANULADA". A factura
+consumed, the requests' history records it with the reason, the payments taken with it
+are reversed in the cash session that took them while it is open, else in the voiding
+user's open session (she hands the money back), and the requests become free to be
+invoiced again. It reprints with "ANULADA". A factura
 that already has a credit note cannot be voided.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...db.database import locked, write_transaction
-from ...db.models import Branch, LabRequest
+from ...db.models import Branch, LabRequest, RequestEvent
 from ...db.models_billing import (
     FiscalDocument,
     FiscalDocumentLine,
@@ -276,6 +277,25 @@ def void(document_id: int, reason: str) -> None:
         FiscalDocument.update(
             status="void", void_reason=reason, voided_at=now(), voided_by=actor.username
         ).where(FiscalDocument.id == row.id).execute()
+        # the requests' history says it, as it says the factura and a credit note
+        detail = translate("services.billing", "Factura {number} anulada: {reason}").format(
+            number=row.number, reason=reason
+        )
+        RequestEvent.insert_many(
+            [
+                {
+                    "lab_request": request_id,
+                    "at": now(),
+                    "action": "invoice_void",
+                    "detail": detail,
+                    "by": actor.username,
+                }
+                for (request_id,) in InvoicedRequest.select(InvoicedRequest.lab_request)
+                .where(InvoicedRequest.document == row.id)
+                .order_by(InvoicedRequest.lab_request)
+                .tuples()
+            ]
+        ).execute()
         audit.record_status(
             "billing.invoice.void", "fiscal_document", row.id, "issued", "void", reason
         )
