@@ -427,7 +427,7 @@ def take_number(doc_type: str) -> Allocation:
                 "services.billing",
                 "No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión "
                 "{point} de esta sucursal. Un administrador debe registrarla en "
-                "Administración → Autorizaciones fiscales.",
+                "el menú Facturación → Autorizaciones fiscales (CAI).",
             ).format(kind=kind, point=point)
         )
     if row.deadline < today():

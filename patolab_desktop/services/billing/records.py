@@ -111,9 +111,9 @@ def check_issuer() -> None:
         raise RuleError(
             translate(
                 "services.billing",
-                "Falta {missing} en la configuración del laboratorio (Administración → "
-                "Configuración): la factura debe llevarlo. Pida a un administrador que lo "
-                "registre.",
+                "Falta {missing} en la configuración del laboratorio (menú Archivo → "
+                "Configuración del laboratorio): la factura debe llevarlo. Pida a un "
+                "administrador que lo registre.",
             ).format(missing=", ".join(missing))
         )
 
