@@ -257,7 +257,7 @@ def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
             .tuples()
         ]
         gaps = _ranges(n for n in range(auth.range_from, auth.last_used + 1) if n not in used)
-        ended = auth.status != "active" or auth.deadline < today()
+        ended = auth.status == "ended" or auth.deadline < today()  # a renewal waits
         remainder = (
             (auth.last_used + 1, auth.range_to)
             if ended and auth.last_used < auth.range_to
