@@ -190,7 +190,6 @@ def register(sub, common) -> None:
         ("card", "tarjeta"),
         ("transfer", "transferencias"),
         ("cheque", "cheques"),
-        ("balance", "saldo a favor"),
     ):
         cash_close.add_argument(f"--{method}", default=None, help=f"total contado en {text}")
     cash_close.add_argument("--note", default="", help="nota (obligatoria si hay diferencia)")
@@ -340,9 +339,7 @@ def run_cash_close(args) -> int:
 
     open_from_args(args)
     other = {
-        m: getattr(args, m)
-        for m in ("card", "transfer", "cheque", "balance")
-        if getattr(args, m) is not None
+        m: getattr(args, m) for m in ("card", "transfer", "cheque") if getattr(args, m) is not None
     }
     session_id = cash.close(args.count, other, args.note)
     report = cash.report(session_id)
@@ -350,6 +347,8 @@ def run_cash_close(args) -> int:
         counted = report.counted.get(name, amount)
         if amount or counted:
             print(f"  {name}: esperado L {amount:,.2f}, contado L {counted:,.2f}")
+    for name, amount in report.not_counted.items():
+        print(f"  {name}: L {amount:,.2f} (aplicado; no entra en caja ni se cuenta)")
     print(f"Caja {session_id} cerrada; diferencia L {report.difference:,.2f}.")
     if args.pdf:
         from ..documents.fiscal_document import write_cash_close_pdf

@@ -174,18 +174,10 @@ def run_authorisations_end(args) -> int:
 
 def run_sales_book(args) -> int:
     from ..services.billing import reports
-    from ..services.csvio import write_csv
-    from ..services.safety import outputs
 
     open_from_args(args)
-    if str(args.out).lower().endswith(".txt"):
-        text = reports.sales_book_text(args.month)
-        with outputs.atomic_output(args.out, encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        count = text.count("\r\n") - 2
-    else:
-        rows = reports.sales_book(args.month)
-        count = write_csv(args.out, rows[0], rows[1:]) - 1
+    as_text = str(args.out).lower().endswith(".txt")
+    count = reports.export_sales_book(args.out, args.month, as_text=as_text)
     print(f"Libro de ventas {args.month}: {count} documento(s) en {args.out}")
     return 0
 

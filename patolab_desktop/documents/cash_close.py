@@ -6,9 +6,10 @@ on Letter, A4 or the 80 mm roll (``paper.ROLL``, as long as its content);
 after ``printer.setPageLayout(cash_close_page_layout(report, paper))``). The same three
 functions are importable from ``documents.fiscal_document``.
 
-It shows the session, expected against counted per payment method, the cash counted per
-denomination, the difference, the note, and signature lines for the receptionist and the
-supervisor who confirms. Like the fiscal documents it stays in Spanish.
+It shows the session, expected against counted per payment method (and, apart, what was
+paid with saldo a favor: information only, nothing of it is in the drawer), the cash
+counted per denomination, the difference, the note, and signature lines for the
+receptionist and the supervisor who confirms. Like the fiscal documents it stays in Spanish.
 """
 
 from __future__ import annotations
@@ -105,6 +106,14 @@ def _method_table(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
         size_pt=size_pt,
         title="Esperado contra contado",
     )
+
+
+def not_counted_pairs(report: CashCloseReport) -> list[tuple[str, str]]:
+    """«Saldo a favor: L 50.00 (aplicado; no entra en caja ni se cuenta)», per method."""
+    return [
+        (method, f"{format_lempiras(amount)} (aplicado; no entra en caja ni se cuenta)")
+        for method, amount in report.not_counted.items()
+    ]
 
 
 def _denomination_table(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
@@ -228,6 +237,12 @@ def close_flow(canvas: Canvas, report: CashCloseReport, paper: str, lab_name: st
     flow.gap(3)
     _method_table(flow, report, size - 0.5 if roll else 9)
     flow.gap(3)
+    if report.not_counted:
+        _pairs(
+            flow, not_counted_pairs(report), font(size, bold=True), font(size), label_width,
+            label_color,
+        )  # fmt: skip
+        flow.gap(3)
     if report.denominations:
         _denomination_table(flow, report, size - 0.5 if roll else 9)
         flow.gap(3)

@@ -35,6 +35,9 @@ TEMPLATES = (
     QT_TRANSLATE_NOOP("services.phrases", "Exportación de solicitudes a {file}: {count} filas."),
     QT_TRANSLATE_NOOP("services.phrases", "Exportación de remitentes a {file}: {count} filas."),
     QT_TRANSLATE_NOOP("services.phrases", "Exportación del catálogo a {file}: {count} filas."),
+    QT_TRANSLATE_NOOP(
+        "services.phrases", "Exportación del libro de ventas {number} a {file}: {count} filas."
+    ),
     QT_TRANSLATE_NOOP("services.phrases", "{count} intentos fallidos: bloqueada {minutes} minutos"),
     QT_TRANSLATE_NOOP("services.phrases", "Vista previa del resumen {number}"),
     QT_TRANSLATE_NOOP("services.phrases", "Vista previa de etiquetas {number}"),

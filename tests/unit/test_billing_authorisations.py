@@ -59,8 +59,9 @@ def test_the_cai_is_stored_verbatim_trimmed_and_upper_case(lab):  # noqa: F811
 
 def test_one_active_authorisation_per_point_and_type_and_ranges_continue(lab):  # noqa: F811
     first = authorisations.add(_input(lab.branch))
+    # a range that does not start right after the current one's is no renewal
     with pytest.raises(RuleError, match="Ya hay una autorización activa"):
-        authorisations.add(_input(lab.branch, cai="ABC-1", range_from="101", range_to="200"))
+        authorisations.add(_input(lab.branch, cai="ABC-1", range_from="150", range_to="200"))
     authorisations.end(first, "El SAR entregó una nueva autorización")
     with pytest.raises(ValidationError, match="se cruza"):
         authorisations.add(_input(lab.branch, cai="ABC-1", range_from="50", range_to="200"))
@@ -90,7 +91,7 @@ def test_only_administrators_manage_authorisations(lab):  # noqa: F811
             authorisations.add(_input(lab.branch))
 
 
-def test_warnings_at_80_percent_and_30_days(billing_lab, monkeypatch):
+def test_warnings_at_80_percent_and_two_months(billing_lab, monkeypatch):
     b = billing_lab
     assert authorisations.warnings() == []
     FiscalAuthorisation.update(last_used=3999).where(
@@ -102,10 +103,10 @@ def test_warnings_at_80_percent_and_30_days(billing_lab, monkeypatch):
     ).execute()
     assert any("4000 de 5000" in w for w in authorisations.warnings())
     row = FiscalAuthorisation.get_by_id(b.note_auth)
-    monkeypatch.setattr(authorisations, "today", lambda: row.deadline - dt.timedelta(days=31))
+    monkeypatch.setattr(authorisations, "today", lambda: row.deadline - dt.timedelta(days=61))
     assert not any("vence el" in w for w in authorisations.warnings())
-    monkeypatch.setattr(authorisations, "today", lambda: row.deadline - dt.timedelta(days=30))
-    assert any("en 30 días" in w for w in authorisations.warnings())
+    monkeypatch.setattr(authorisations, "today", lambda: row.deadline - dt.timedelta(days=60))
+    assert any("en 60 días" in w for w in authorisations.warnings())
     monkeypatch.setattr(authorisations, "today", lambda: row.deadline + dt.timedelta(days=1))
     assert any("venció" in w for w in authorisations.warnings())
 
@@ -141,3 +142,24 @@ def test_a_restore_never_gives_a_fiscal_number_again(billing_lab, tmp_path):
         cash.open_session("0")
     again = FiscalDocument.get_by_id(b.invoice(b.request(b.lab.ure))).number
     assert again not in printed and again == "000-001-01-00000003"
+
+
+def test_closing_the_current_hands_over_to_its_waiting_renewal(billing_lab):
+    """The administrator closes the current authorisation early: the renewal registered
+    after it becomes active, and only the closed one's remainder is reported unused."""
+    from patolab_desktop.services.billing import reports
+
+    b = billing_lab
+    b.invoice(b.request())
+    renewal = add_authorisation(b.lab.branch, "01", cai="ABCDEF-02", first=5001, last=9000)
+    assert FiscalAuthorisation.get_by_id(renewal).status == "waiting"
+    unused = {u["authorisation_id"]: u["remainder"] for u in reports.unused_numbers()}
+    assert unused[renewal] is None
+    authorisations.end(b.invoice_auth, "El SAR entregó la renovación")
+    assert FiscalAuthorisation.get_by_id(b.invoice_auth).status == "ended"
+    assert FiscalAuthorisation.get_by_id(renewal).status == "active"
+    unused = {u["authorisation_id"]: u["remainder"] for u in reports.unused_numbers()}
+    assert unused[b.invoice_auth] == ("000-001-01-00000002", "000-001-01-00005000")
+    from patolab_desktop.db.models_billing import FiscalDocument
+
+    assert FiscalDocument.get_by_id(b.invoice(b.request(b.lab.glu))).number.endswith("5001")

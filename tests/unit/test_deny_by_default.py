@@ -49,6 +49,7 @@ ALLOWED: dict[str, str] = {
     "billing.records.check_issuer": "reads the lab's fiscal settings before an issue (no record)",
     "billing.cash.count_cash": PURE,
     "billing.cash.expected": INTERNAL,
+    "billing.cash.open_id": INTERNAL,
     "billing.cash.session_for_payment": INTERNAL,
     "billing.balances.credited_amount": INTERNAL,
     "billing.balances.move_balance": INTERNAL,

@@ -3,9 +3,14 @@
 An administrator registers each SAR authorisation: CAI, establecimiento (tied to a
 branch), punto de emisión, document type, range and fecha límite (at most one year).
 One is active per (establecimiento, punto, type); its fields are locked once a number
-is used. ``take_number`` runs inside the issuing transaction and locks the
-authorisation row (SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL:
-``SELECT … FOR UPDATE``): numbers are consecutive, never reused, never skipped.
+is used. SAR's renewal (asked within the two months before the deadline, or when the
+range runs out: Art. 59) can be registered while the current one is still usable when
+its range starts right after the current one's: it is kept «waiting» (one per point and
+type), and ``take_number`` makes it the active one, without a gap, as soon as the current
+one is used up or expired (that one is closed; what it did not use is reported, Art. 42).
+``take_number`` runs inside the issuing transaction and locks the authorisation rows
+(SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL: ``SELECT … FOR UPDATE``):
+numbers are consecutive, never reused, never skipped.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ CONTEXT = "services.billing"
 CAI_RE = re.compile(r"^[0-9A-F-]+$")
 MAX_CORRELATIVE = 99_999_999
 WARN_USED = 0.80  # warn at 80 % of the range used
-WARN_DAYS = 30  # and 30 days before the deadline
+WARN_DAYS = 60  # and two months before the deadline (Art. 59: when to ask SAR again)
+WAITING = "waiting"  # a renewal registered ahead, next in line after the active one
 
 
 def today() -> dt.date:
@@ -161,7 +167,9 @@ def counter_key(establishment: str, point: str, doc_type: str) -> str:
 
 
 def add(data: AuthorisationInput) -> int:
-    """Register an authorisation; it becomes the active one of its point and type."""
+    """Register an authorisation; it becomes the active one of its point and type, or,
+    while the active one is still usable, the renewal waiting after it when its range
+    starts right after the active one's (BILLING.md: it continues the numbering)."""
     session.require("billing.authorisations")
     values = validate(data)
     with write_transaction():
@@ -170,23 +178,35 @@ def add(data: AuthorisationInput) -> int:
             & (FiscalAuthorisation.point == values["point"])
             & (FiscalAuthorisation.doc_type == values["doc_type"])
         )
+        for row in list(locked(same.where(FiscalAuthorisation.status == "active"))):
+            _advance(row)  # a used-up one hands over to its waiting renewal first
+        status = "active"
         for row in same:
             if row.status == "active":
                 if _usable(row):
-                    raise RuleError(
-                        translate(
-                            "services.billing",
-                            "Ya hay una autorización activa para {key} (CAI {cai}, "
-                            "{used} de {size} números usados). Ciérrela primero o espere "
-                            "a que se agote o venza.",
-                        ).format(
-                            key=counter_key(row.establishment, row.point, row.doc_type),
-                            cai=row.cai,
-                            used=row.last_used - row.range_from + 1,
-                            size=row.range_to - row.range_from + 1,
+                    if values["range_from"] != row.range_to + 1 or _renewal_of(row):
+                        raise RuleError(
+                            translate(
+                                "services.billing",
+                                "Ya hay una autorización activa para {key} (CAI {cai}, "
+                                "{used} de {size} números usados). Su renovación se registra "
+                                "antes si su rango empieza en {next}, justo después (queda en "
+                                "espera, una sola); si no, ciérrela primero o espere a que se "
+                                "agote o venza.",
+                            ).format(
+                                key=counter_key(row.establishment, row.point, row.doc_type),
+                                cai=row.cai,
+                                used=row.last_used - row.range_from + 1,
+                                size=row.range_to - row.range_from + 1,
+                                next=row.range_to + 1,
+                            )
                         )
+                    status = WAITING
+                else:
+                    _end(
+                        row,
+                        translate("services.billing", "reemplazada por una nueva autorización"),
                     )
-                _end(row, translate("services.billing", "reemplazada por una nueva autorización"))
             if row.range_from <= values["range_to"] and values["range_from"] <= row.range_to:
                 raise ValidationError(
                     {
@@ -212,7 +232,7 @@ def add(data: AuthorisationInput) -> int:
         row = FiscalAuthorisation.create(
             **values,
             last_used=start,
-            status="active",
+            status=status,
             created_at=now(),
             created_by=actor.username if actor else "",
         )
@@ -227,6 +247,43 @@ def add(data: AuthorisationInput) -> int:
 
 def _usable(row: FiscalAuthorisation) -> bool:
     return row.last_used < row.range_to and row.deadline >= today()
+
+
+def _renewal_of(row: FiscalAuthorisation) -> FiscalAuthorisation | None:
+    """The renewal waiting after the active ``row`` (locked), if one was registered."""
+    return locked(
+        FiscalAuthorisation.select().where(
+            (FiscalAuthorisation.establishment == row.establishment)
+            & (FiscalAuthorisation.point == row.point)
+            & (FiscalAuthorisation.doc_type == row.doc_type)
+            & (FiscalAuthorisation.status == WAITING)
+        )
+    ).first()
+
+
+def _advance(row: FiscalAuthorisation, reason: str = "") -> FiscalAuthorisation:
+    """The active ``row``, or, when it is used up or expired (or ``reason`` closes it) and
+    a renewal waits after it, that renewal made active and ``row`` closed: ended first,
+    since the database holds one active per point and type."""
+    if _usable(row) and not reason:
+        return row
+    renewal = _renewal_of(row)
+    if renewal is None:
+        return row
+    why = reason or translate(
+        "services.billing", "agotada o vencida; la numeración sigue con el CAI {cai}"
+    ).format(cai=renewal.cai)
+    _end(row, why)
+    audit.record_status(
+        "billing.authorisation.end", "fiscal_authorisation", row.id, "active", "ended", why
+    )
+    FiscalAuthorisation.update(status="active", version=renewal.version + 1).where(
+        FiscalAuthorisation.id == renewal.id
+    ).execute()
+    audit.record_status(
+        "billing.authorisation.edit", "fiscal_authorisation", renewal.id, WAITING, "active"
+    )
+    return FiscalAuthorisation.get_by_id(renewal.id)
 
 
 def _end(row: FiscalAuthorisation, reason: str) -> None:
@@ -248,12 +305,16 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
         row = _get(authorisation_id)
         if expected_version is not None and row.version != expected_version:
             raise stale(translate("services.billing", "la autorización"))
-        if row.status != "active":
+        if row.status not in ("active", WAITING):
             raise RuleError(translate("services.billing", "La autorización ya estaba cerrada."))
+        if row.status == "active" and _renewal_of(row) is not None:
+            _advance(row, reason)  # its renewal, waiting, takes over the numbering
+            return
         _end(row, reason)
         audit.record_status(
-            "billing.authorisation.end", "fiscal_authorisation", row.id, "active", "ended", reason
-        )
+            "billing.authorisation.end", "fiscal_authorisation", row.id, row.status, "ended",
+            reason,
+        )  # fmt: skip
 
 
 def update(authorisation_id: int, data: AuthorisationInput, expected_version: int) -> None:
@@ -273,6 +334,16 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
                     "services.billing",
                     "La autorización ya emitió números: sus datos no se pueden cambiar.",
                 )
+            )
+        if row.status == WAITING and values["range_from"] != row.range_from:
+            raise ValidationError(
+                {
+                    "range_from": translate(
+                        "services.billing",
+                        "Una renovación en espera empieza justo después de la autorización "
+                        "activa ({first}): ese inicio no se cambia.",
+                    ).format(first=row.range_from)
+                }
             )
         before = {k: getattr(row, k if k != "branch" else "branch_id") for k in values}
         FiscalAuthorisation.update(
@@ -337,7 +408,9 @@ def _describe(row: FiscalAuthorisation, branch_name: str) -> dict:
 
 
 def _warnings(row: FiscalAuthorisation) -> list[str]:
-    if row.status != "active":
+    """Ask SAR again, or it can no longer issue: nothing once its renewal is registered
+    (it continues the numbering), nor for the renewal waiting."""
+    if row.status != "active" or _renewal_of(row) is not None:
         return []
     size = row.range_to - row.range_from + 1
     used = max(0, row.last_used - row.range_from + 1)
@@ -420,6 +493,8 @@ def take_number(doc_type: str) -> Allocation:
         raise RuntimeError("fiscal numbers are taken only inside the issuing transaction")
     branch_id, point = issuing_point()
     row = _locked_active(branch_id, point, doc_type)
+    if row is not None:
+        row = _advance(row)  # used up or expired: its renewal continues the numbering
     kind = label(DOC_TYPE_LABELS, doc_type)
     if row is None:
         raise RuleError(
@@ -427,7 +502,7 @@ def take_number(doc_type: str) -> Allocation:
                 "services.billing",
                 "No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión "
                 "{point} de esta sucursal. Un administrador debe registrarla en "
-                "Administración → Autorizaciones fiscales.",
+                "el menú Facturación → Autorizaciones fiscales (CAI).",
             ).format(kind=kind, point=point)
         )
     if row.deadline < today():

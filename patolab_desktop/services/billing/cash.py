@@ -3,7 +3,9 @@
 Each receptionist opens a session with a starting float; every payment they take is
 recorded in it. At the close they count the cash per denomination and the other methods
 in total: expected against counted, the difference, and a note required when they
-differ. A supervisor confirms. The close is kept (its counts and expected amounts are
+differ. A payment with the customer's saldo a favor puts nothing in the drawer (no money,
+no slip): it is shown for information and never counted nor part of the difference
+(``COUNTED``). A supervisor confirms. The close is kept (its counts and expected amounts are
 stored and never edited), so the report prints the same later.
 """
 
@@ -25,10 +27,14 @@ from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .amounts import ZERO, cents, read_cents, stored_sum
 from .authorisations import issuing_point
-from .types import CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
+from .types import BALANCE, CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
 from .views import CashCloseReport
 
 CONTEXT = "services.billing"
+
+# the methods that leave money or a slip in the drawer, counted at the close; the saldo
+# a favor was paid long before (the credit note that created it), so it is only shown
+COUNTED = tuple(m for m in METHODS if m != BALANCE)
 
 
 def _BAD_AMOUNT() -> str:  # noqa: N802
@@ -82,25 +88,32 @@ def open_session(opening_float: object) -> int:
     return row.id
 
 
-def session_for_payment(username: str) -> int:
-    """Inside the issuing transaction: the open session payments go to."""
+def open_id(username: str) -> int | None:
+    """The id of ``username``'s open session (locked inside a write transaction), or None."""
     row = locked(
         CashSession.select(CashSession.id).where(
             (CashSession.username == username) & (CashSession.status == "open")
         )
     ).first()
-    if row is None:
+    return row.id if row is not None else None
+
+
+def session_for_payment(username: str) -> int:
+    """Inside the issuing transaction: the open session payments go to."""
+    session_id = open_id(username)
+    if session_id is None:
         raise RuleError(
             translate(
                 "services.billing",
                 "Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.",
             )
         )
-    return row.id
+    return session_id
 
 
 def expected(session_id: int) -> dict[str, Decimal]:
-    """What the app recorded per method; cash includes the starting float."""
+    """What the app recorded per method; cash includes the starting float. Only the
+    ``COUNTED`` methods are compared with a count; the rest is information."""
     row = CashSession.get_by_id(session_id)
     sums = dict(
         Payment.select(Payment.method, fn.SUM(Payment.amount).coerce(False))
@@ -154,7 +167,9 @@ def count_cash(denominations: dict) -> Decimal:
 
 def close(denominations: dict, counted_other: dict, note: str = "") -> int:
     """Close the acting user's session: cash counted per denomination, the other methods
-    counted in total (vouchers, transfer slips, cheques). A difference needs a note."""
+    counted in total (vouchers, transfer slips, cheques); a method left out counts as
+    expected. A difference needs a note. The saldo a favor applied is stored with the
+    expected amounts for the report, never counted (a count given for it is ignored)."""
     actor = session.require("billing.cash")
     with write_transaction():
         row = _open_row(actor.username)
@@ -162,13 +177,13 @@ def close(denominations: dict, counted_other: dict, note: str = "") -> int:
             raise RuleError(translate("services.billing", "No tiene una caja abierta."))
         exp = expected(row.id)
         counted = {CASH: count_cash(denominations)}
-        for method in METHODS:
+        for method in COUNTED:
             if method == CASH:
                 continue
             counted[method] = _money(counted_other.get(method, exp[method]))
-        difference = sum(counted.values(), ZERO) - sum(exp.values(), ZERO)
+        difference = sum(counted.values(), ZERO) - sum((exp[m] for m in COUNTED), ZERO)
         note = clean(note)
-        if any(counted[m] != exp[m] for m in METHODS) and not note:
+        if any(counted[m] != exp[m] for m in COUNTED) and not note:
             raise ValidationError(
                 {
                     "note": translate(
@@ -287,6 +302,8 @@ def report(session_id: int) -> CashCloseReport:
         counted = {k: Decimal(v) for k, v in json.loads(row.counted or "{}").items()}
         faces = json.loads(row.denominations or "[]")
     names = {m: label(METHOD_LABELS, m) for m in METHODS}
+    # a close stored before saldo a favor was left out of the count keeps it in its table
+    compared = [m for m in METHODS if m in COUNTED or m in counted]
     invoices = FiscalDocument.select().where(FiscalDocument.cash_session == row.id).count()
     voided = (
         FiscalDocument.select()
@@ -301,8 +318,9 @@ def report(session_id: int) -> CashCloseReport:
         opened_at=row.opened_at,
         closed_at=row.closed_at,
         opening_float=row.opening_float.quantize(Decimal("0.01")),
-        expected={names[k]: v for k, v in exp.items() if k in names},
-        counted={names[k]: v for k, v in counted.items() if k in names},
+        expected={names[k]: exp[k] for k in compared if k in exp},
+        counted={names[k]: counted[k] for k in compared if k in counted},
+        not_counted={names[k]: exp[k] for k in METHODS if k not in compared and exp.get(k)},
         denominations=tuple((Decimal(f), int(c)) for f, c in faces),
         difference=row.difference.quantize(Decimal("0.01")),
         note=row.note,

@@ -1,8 +1,10 @@
 """Reading issued documents and voiding a factura (issue 17, points 3 and 5).
 
 A void (anulación) only marks the document: the reason is required, the number stays
-consumed, the payments taken with it are reversed in the voiding user's cash session,
-and the requests become free to be invoiced again. It reprints with "ANULADA". A factura
+consumed, the requests' history records it with the reason, the payments taken with it
+are reversed in the cash session that took them while it is open, else in the voiding
+user's open session (she hands the money back), and the requests become free to be
+invoiced again. It reprints with "ANULADA". A factura
 that already has a credit note cannot be voided.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...db.database import locked, write_transaction
-from ...db.models import Branch, LabRequest
+from ...db.models import Branch, LabRequest, RequestEvent
 from ...db.models_billing import (
     FiscalDocument,
     FiscalDocumentLine,
@@ -21,6 +23,7 @@ from ...db.models_billing import (
 )
 from ...util.dataclass_rows import values_of
 from ...util.lookups import present
+from ...util.money import format_lempiras
 from ...util.text import clean
 from .. import identity, settings
 from ..access import audit, session
@@ -108,9 +111,9 @@ def check_issuer() -> None:
         raise RuleError(
             translate(
                 "services.billing",
-                "Falta {missing} en la configuración del laboratorio (Administración → "
-                "Configuración): la factura debe llevarlo. Pida a un administrador que lo "
-                "registre.",
+                "Falta {missing} en la configuración del laboratorio (menú Archivo → "
+                "Configuración del laboratorio): la factura debe llevarlo. Pida a un "
+                "administrador que lo registre.",
             ).format(missing=", ".join(missing))
         )
 
@@ -247,7 +250,9 @@ def void(document_id: int, reason: str) -> None:
             )
         taken = list(Payment.select().where(Payment.document == row.id))
         if taken:
-            session_id = _reversal_session(taken, actor.username)
+            session_id = _reversal_target(taken, actor.username)
+            if session_id is None:
+                raise RuleError(_no_cash_for_void(row.number, taken))
             # the note of the balance given back, the same for every payment of the factura
             returned = translate("services.billing", "devuelto al anular {number}").format(
                 number=row.number
@@ -272,14 +277,34 @@ def void(document_id: int, reason: str) -> None:
         FiscalDocument.update(
             status="void", void_reason=reason, voided_at=now(), voided_by=actor.username
         ).where(FiscalDocument.id == row.id).execute()
+        # the requests' history says it, as it says the factura and a credit note
+        detail = translate("services.billing", "Factura {number} anulada: {reason}").format(
+            number=row.number, reason=reason
+        )
+        RequestEvent.insert_many(
+            [
+                {
+                    "lab_request": request_id,
+                    "at": now(),
+                    "action": "invoice_void",
+                    "detail": detail,
+                    "by": actor.username,
+                }
+                for (request_id,) in InvoicedRequest.select(InvoicedRequest.lab_request)
+                .where(InvoicedRequest.document == row.id)
+                .order_by(InvoicedRequest.lab_request)
+                .tuples()
+            ]
+        ).execute()
         audit.record_status(
             "billing.invoice.void", "fiscal_document", row.id, "issued", "void", reason
         )
 
 
-def _reversal_session(taken: list[Payment], username: str) -> int:
+def _reversal_target(taken: list[Payment], username: str) -> int | None:
     """Where the reversed payments go: the session that took them while it is still open
-    (the drawer still holds the money), else the voiding user's open session."""
+    (the drawer still holds the money, so its close nets to what stayed), else the voiding
+    user's open session (the money leaves her drawer); None when neither is open."""
     from ...db.models_billing import CashSession
 
     original = {p.cash_session_id for p in taken if p.cash_session_id}
@@ -287,4 +312,25 @@ def _reversal_session(taken: list[Payment], username: str) -> int:
         row = CashSession.get_or_none(CashSession.id == original.pop())
         if row is not None and row.status == "open":
             return row.id
-    return cash.session_for_payment(username)
+    return cash.open_id(username)
+
+
+def _no_cash_for_void(number: str, taken: list[Payment]) -> str:
+    paid = sum((p.amount for p in taken), Decimal(0))
+    return translate(
+        "services.billing",
+        "La factura {number} está pagada: al anularla, lo cobrado ({amount}) se devuelve "
+        "desde su caja, y usted no tiene una caja abierta (la caja en que se cobró ya se "
+        "cerró). Abra su caja (Caja → Abrir caja…) y vuelva a anularla.",
+    ).format(number=number, amount=format_lempiras(paid))
+
+
+def void_refusal(document_id: int) -> str:
+    """Why voiding this factura would be refused for want of an open cash, or "": the void
+    dialog says so before the reason is typed (the same rule ``void`` applies)."""
+    actor = session.require("billing.void")
+    row = _get(document_id)
+    taken = list(Payment.select().where(Payment.document == row.id))
+    if not taken or _reversal_target(taken, actor.username) is not None:
+        return ""
+    return _no_cash_for_void(row.number, taken)

@@ -5,14 +5,16 @@ authorisation (Art. 42) and the daily sales per method and per receptionist."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from pathlib import Path
 
 from peewee import fn
 
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, Payment
 from .. import identity
-from ..access import session
+from ..access import audit, session
 from ..errors import ValidationError
 from ..texts import translate
 from .amounts import stored_sum
@@ -136,11 +138,17 @@ SALES_BOOK_COLUMNS = (
 def sales_book(month: str) -> list[list[str]]:
     """The libro de ventas of a month: every document in number order; a void one with
     zero amounts and ANULADA; credit notes with their amounts negative. Header first,
-    then a totals row."""
+    then a totals row.
+
+    The buyer's RTN or identity is written whole for whoever may export it: it is the
+    fiscal record SAR asks for (Art. 53), the same number the printed factura carries, so
+    it cannot depend on who exports it (``patients.view_sensitive`` governs the screens
+    and the other listings). A workstation without the identity key raises
+    ``IdentityKeyNeeded`` rather than writing a locked number into the file."""
     session.require("billing.reports")
     start, end = month_range(month)
     rows = [list(SALES_BOOK_COLUMNS)]
-    shown = identity.shower(for_a_file=True)  # never a locked buyer document
+    shown = identity.revealer()
     sums = [Decimal(0)] * 7
     query = (
         FiscalDocument.select()
@@ -190,8 +198,40 @@ def sales_book(month: str) -> list[list[str]]:
 def sales_book_text(month: str) -> str:
     """The libro de ventas as a plain-text file for SAR (Art. 53): one line per document,
     fields separated by ``|``, CRLF line ends."""
-    lines = ["|".join(cell.replace("|", "/") for cell in row) for row in sales_book(month)]
+    return _as_text(sales_book(month))
+
+
+def _as_text(rows: list[list[str]]) -> str:
+    lines = ["|".join(cell.replace("|", "/") for cell in row) for row in rows]
     return "\r\n".join(lines) + "\r\n"
+
+
+def export_sales_book(path: str | os.PathLike[str], month: str, as_text: bool = False) -> int:
+    """Write the libro de ventas of ``month`` to ``path`` (the CSV, or the plain-text file
+    for SAR when ``as_text``) and record in the audit who exported it (the month, the
+    file name and the count, no data: it holds the buyers' numbers whole). Returns the
+    documents written."""
+    from .. import csvio
+    from ..safety import outputs
+
+    session.require("billing.reports")
+    rows = sales_book(month)
+    if as_text:
+        with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
+            handle.write(_as_text(rows))
+    else:
+        csvio.write_csv(path, rows[0], rows[1:])
+    count = len(rows) - 2  # without the header and the totals
+    start, _end = month_range(month)
+    audit.record(
+        "export",
+        "fiscal_document",
+        None,
+        detail=(
+            f"Exportación del libro de ventas {start:%Y-%m} a {Path(path).name}: {count} filas."
+        ),
+    )
+    return count
 
 
 def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
@@ -217,7 +257,7 @@ def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
             .tuples()
         ]
         gaps = _ranges(n for n in range(auth.range_from, auth.last_used + 1) if n not in used)
-        ended = auth.status != "active" or auth.deadline < today()
+        ended = auth.status == "ended" or auth.deadline < today()  # a renewal waits
         remainder = (
             (auth.last_used + 1, auth.range_to)
             if ended and auth.last_used < auth.range_to

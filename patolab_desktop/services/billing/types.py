@@ -17,6 +17,7 @@ DOC_TYPE_LABELS = {
 AUTHORISATION_STATUS_LABELS = {
     "active": QT_TRANSLATE_NOOP("ServiceLabels", "Activa"),
     "ended": QT_TRANSLATE_NOOP("ServiceLabels", "Cerrada"),
+    "waiting": QT_TRANSLATE_NOOP("ServiceLabels", "En espera"),  # a renewal registered ahead
 }
 DOC_TITLES = {INVOICE: "FACTURA", CREDIT_NOTE: "NOTA DE CRÉDITO", DEBIT_NOTE: "NOTA DE DÉBITO"}
 

@@ -107,7 +107,7 @@ class CashCloseReport:
     opened_at: dt.datetime
     closed_at: dt.datetime | None
     opening_float: Decimal
-    expected: dict[str, Decimal]  # per method label: what the app recorded
+    expected: dict[str, Decimal]  # per counted method label: what the app recorded
     counted: dict[str, Decimal]  # per method label: what was counted
     denominations: tuple[tuple[Decimal, int], ...]  # (face value, count) of the cash
     difference: Decimal  # counted − expected, all methods
@@ -116,3 +116,5 @@ class CashCloseReport:
     confirmed_at: dt.datetime | None = None
     invoices: int = 0
     voided: int = 0
+    # per method label: recorded but nothing in the drawer to count (saldo a favor)
+    not_counted: dict[str, Decimal] = field(default_factory=dict)

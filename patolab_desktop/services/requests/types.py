@@ -55,6 +55,7 @@ EVENT_LABELS = {
     "lines": QT_TRANSLATE_NOOP("ServiceLabels", "Resultados"),
     "invoiced": QT_TRANSLATE_NOOP("ServiceLabels", "Facturada"),
     "credit_note": QT_TRANSLATE_NOOP("ServiceLabels", "Nota de crédito"),
+    "invoice_void": QT_TRANSLATE_NOOP("ServiceLabels", "Factura anulada"),
 }
 DISCOUNT_KIND_LABELS = {
     "": QT_TRANSLATE_NOOP("ServiceLabels", "Sin descuento"),

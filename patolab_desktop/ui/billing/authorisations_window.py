@@ -1,4 +1,4 @@
-"""Administración → Autorizaciones fiscales (billing.authorisations): every SAR
+"""Facturación → Autorizaciones fiscales (CAI)… (billing.authorisations): every SAR
 authorisation with its use, what is left, its deadline and warnings; add one; close one.
 The service validates (CAI characters, ranges, one year, one active per point and type)."""
 

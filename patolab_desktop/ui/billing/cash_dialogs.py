@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services.access import session
 from ...services.billing import cash
-from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
+from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, label
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
@@ -68,7 +68,9 @@ class CashOpenDialog(BillingDialog):
 
 class CashCloseDialog(BillingDialog):
     """The cuadre: cash per denomination (live total), the other methods counted, the
-    expected amounts and the difference; a note when they differ (the service says so)."""
+    expected amounts and the difference; a note when they differ (the service says so).
+    The saldo a favor applied is shown under them without a count: nothing of it is in
+    the drawer (``cash.COUNTED``)."""
 
     def __init__(self, parent=None):
         super().__init__(
@@ -84,8 +86,9 @@ class CashCloseDialog(BillingDialog):
             raise ValidationError(translate("billing.cash_dialogs", "No tiene una caja abierta."))
         self.session_id = current["id"]
         report = cash.report(self.session_id)
-        names = {m: label(METHOD_LABELS, m) for m in METHODS}
-        self.expected = {m: report.expected.get(names[m], ZERO) for m in METHODS}
+        names = {m: label(METHOD_LABELS, m) for m in cash.COUNTED}
+        self.expected = {m: report.expected.get(names[m], ZERO) for m in cash.COUNTED}
+        self.not_counted = report.not_counted
         self.column.addWidget(
             QLabel(
                 translate(
@@ -151,7 +154,7 @@ class CashCloseDialog(BillingDialog):
         other.addWidget(QLabel(translate("billing.cash_dialogs", "Contado")), 0, 2)
         self.other_edits: dict[str, QLineEdit] = {}
         self.counted_labels: dict[str, QLabel] = {}
-        for row, method in enumerate(METHODS, start=1):
+        for row, method in enumerate(cash.COUNTED, start=1):
             other.addWidget(QLabel(names[method]), row, 0)
             expected = QLabel(money(self.expected[method]))
             expected.setAlignment(RIGHT)
@@ -166,12 +169,20 @@ class CashCloseDialog(BillingDialog):
                 edit.textChanged.connect(self._live)
                 self.other_edits[method] = edit
                 other.addWidget(edit, row, 2)
+        below = len(cash.COUNTED) + 1
         self.difference_label = QLabel()
         self.difference_label.setStyleSheet("font-size: 12pt; font-weight: 700;")
-        other.addWidget(
-            QLabel(translate("billing.cash_dialogs", "Diferencia")), len(METHODS) + 1, 0
-        )
-        other.addWidget(self.difference_label, len(METHODS) + 1, 1, 1, 2)
+        other.addWidget(QLabel(translate("billing.cash_dialogs", "Diferencia")), below, 0)
+        other.addWidget(self.difference_label, below, 1, 1, 2)
+        for row, (name, amount) in enumerate(self.not_counted.items(), start=below + 1):
+            info = QLabel(
+                translate(
+                    "billing.cash_dialogs", "{method}: {amount} (no entra en caja, no se cuenta)"
+                ).format(method=name, amount=money(amount))
+            )
+            info.setWordWrap(True)
+            info.setStyleSheet("color: #555;")
+            other.addWidget(info, row, 0, 1, 3)
         return other_box
 
     def set_count(self, face, count: int) -> None:

@@ -197,7 +197,9 @@ class FiscalDocumentsWindow(BillingTableWindow):
 
 
 class VoidDialog(BillingDialog):
-    """Anular a factura: the reason is required (the service checks it)."""
+    """Anular a factura: the reason is required (the service checks it). A paid factura
+    whose money must leave the voiding user's drawer while her cash is closed says so on
+    opening, with the reason and the button disabled, before anything is typed."""
 
     def __init__(self, row: dict, parent=None):
         super().__init__(
@@ -227,6 +229,12 @@ class VoidDialog(BillingDialog):
             "cancel",
             translate("billing.documents_window", "&Volver"),
         )
+        refusal = self.attempt(lambda: records.void_refusal(row["id"]))
+        if refusal and refusal is not REFUSED:
+            show_error(self.error, refusal)
+        if refusal:
+            self.reason_edit.setEnabled(False)
+            self.ok_button.setEnabled(False)
 
     def void(self) -> bool:
         reason = self.reason_edit.toPlainText()

@@ -15,7 +15,6 @@ from ...i18n import translate
 from ...services import csvio
 from ...services.billing import reports
 from ...services.errors import ServiceError
-from ...services.safety import outputs
 from .. import prompts
 from ..widgets.ask_flow import ask_and_attempt
 from ..widgets.forms import button_row, push_button
@@ -59,11 +58,12 @@ def sales_book_csv(window) -> Path | None:
     month = _ask_month(window)
     if month is None:
         return None
-    return _save_csv(
+    return _save_sales_book(
         window,
         translate("billing.reports_actions", "Libro de ventas (CSV)"),
         f"libro-ventas-{month}.csv",
-        lambda: reports.sales_book(month),
+        translate("billing.reports_actions", "Archivos CSV (*.csv)"),
+        lambda path: reports.export_sales_book(path, month),
     )
 
 
@@ -71,20 +71,24 @@ def sales_book_text(window) -> Path | None:
     month = _ask_month(window)
     if month is None:
         return None
-    title = translate("billing.reports_actions", "Libro de ventas (texto para el SAR)")
+    return _save_sales_book(
+        window,
+        translate("billing.reports_actions", "Libro de ventas (texto para el SAR)"),
+        f"libro-ventas-{month}.txt",
+        translate("billing.reports_actions", "Texto (*.txt)"),
+        lambda path: reports.export_sales_book(path, month, as_text=True),
+    )
 
-    def write(path: Path) -> None:
-        text = reports.sales_book_text(month)
-        with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
-            handle.write(text)
 
+def _save_sales_book(window, title: str, name: str, filter_text: str, write) -> Path | None:
+    """The service writes the file and records who exported it."""
     return save_file(
         window,
         title,
-        f"libro-ventas-{month}.txt",
-        translate("billing.reports_actions", "Texto (*.txt)"),
+        name,
+        filter_text,
         write,
-        lambda path, _none: translate(
+        lambda path, _count: translate(
             "billing.reports_actions", "Archivo guardado en:\n{path}"
         ).format(path=path),
     )
