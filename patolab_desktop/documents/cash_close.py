@@ -63,6 +63,7 @@ def session_pairs(report: CashCloseReport) -> list[tuple[str, str]]:
         ("Fondo inicial", format_lempiras(report.opening_float)),
         ("Facturas emitidas", f"{report.invoices:,}"),
         ("Facturas anuladas", f"{report.voided:,}"),
+        ("Notas de crédito", f"{report.credit_notes:,}"),
     ]
 
 
@@ -277,7 +278,7 @@ def paint_cash_close(
     if is_roll(paper):  # a receipt: no footer
         return flow.paint(device)
     left = f"{document_title(report)} · {report.user}"
-    return paint_with_footer(flow, device, left, report.branch_name)
+    return paint_with_footer(flow, device, left, report.branch_name, spanish=True)
 
 
 def write_cash_close_pdf(

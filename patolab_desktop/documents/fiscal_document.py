@@ -84,7 +84,7 @@ def paint_fiscal_document(
                 paint_void_stamp(canvas)
             if not is_roll(paper):
                 left = copy if not doc.voided else f"{copy} · {VOID_LEGEND}"
-                paint_footer(canvas, index, count, left, doc.number)
+                paint_footer(canvas, index, count, left, doc.number, spanish=True)
 
         if pages:
             device.newPage()

@@ -70,14 +70,26 @@ def paint_lab_header(
 
 
 def paint_footer(
-    canvas: Canvas, index: int, count: int, left_text: str, center_text: str = ""
+    canvas: Canvas,
+    index: int,
+    count: int,
+    left_text: str,
+    center_text: str = "",
+    spanish: bool = False,
 ) -> None:
+    """``spanish``: a document whose legends stay Spanish whatever the interface's
+    language (a factura, a credit note, a cash close)."""
     small = font(8)
     height = canvas.line_height(small)
     y = canvas.height - height
     canvas.hline(0, canvas.width, y - canvas.mm(2), 0.5, MUTED)
     third = canvas.width / 3
-    page = translate("printing.layout", "Página {v} de {count}").format(v=index + 1, count=count)
+    template = (
+        "Página {v} de {count}"
+        if spanish
+        else translate("printing.layout", "Página {v} de {count}")
+    )
+    page = template.format(v=index + 1, count=count)
     # left, centre and right: (x and width in thirds of the page, text, alignment)
     for start, span, text, align in (
         (0.0, 1.6, canvas.elide(left_text, small, third * 1.6), LEFT),
@@ -95,6 +107,7 @@ def paint_with_footer(
     left_text: str,
     center_text: str = "",
     stamp: Callable[[], None] | None = None,
+    spanish: bool = False,
 ) -> int:
     """Paint ``flow``'s pages on ``device``, each with ``stamp()`` (a mark across the page)
     when given, then the footer of ``paint_footer``; returns the page count."""
@@ -103,7 +116,7 @@ def paint_with_footer(
     def decorate(index: int, count: int) -> None:
         if stamp is not None:
             stamp()
-        paint_footer(canvas, index, count, left_text, center_text)
+        paint_footer(canvas, index, count, left_text, center_text, spanish)
 
     return flow.paint(device, decorate)
 

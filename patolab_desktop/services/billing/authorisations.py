@@ -50,8 +50,14 @@ def format_number(establishment: str, point: str, doc_type: str, correlative: in
     return f"{establishment}-{point}-{doc_type}-{int(correlative):08d}"
 
 
-def range_text(row: FiscalAuthorisation) -> str:
-    return translate("services.billing", "{first} al {last}").format(
+def range_text(row: FiscalAuthorisation, translated: bool = True) -> str:
+    """«000-001-01-00000001 al 000-001-01-00005000»; ``translated`` False for the text an
+    issued document keeps (its legends are Spanish whatever the interface's language: a
+    factura issued with English active printed «… to …» for good)."""
+    template = (
+        translate("services.billing", "{first} al {last}") if translated else "{first} al {last}"
+    )
+    return template.format(
         first=format_number(row.establishment, row.point, row.doc_type, row.range_from),
         last=format_number(row.establishment, row.point, row.doc_type, row.range_to),
     )
@@ -249,16 +255,16 @@ def _usable(row: FiscalAuthorisation) -> bool:
     return row.last_used < row.range_to and row.deadline >= today()
 
 
-def _renewal_of(row: FiscalAuthorisation) -> FiscalAuthorisation | None:
-    """The renewal waiting after the active ``row`` (locked), if one was registered."""
-    return locked(
-        FiscalAuthorisation.select().where(
-            (FiscalAuthorisation.establishment == row.establishment)
-            & (FiscalAuthorisation.point == row.point)
-            & (FiscalAuthorisation.doc_type == row.doc_type)
-            & (FiscalAuthorisation.status == WAITING)
-        )
-    ).first()
+def _renewal_of(row: FiscalAuthorisation, lock: bool = True) -> FiscalAuthorisation | None:
+    """The renewal waiting after the active ``row`` (locked unless ``lock`` is False: a
+    read that changes nothing must not wait for a factura being issued), if any."""
+    query = FiscalAuthorisation.select().where(
+        (FiscalAuthorisation.establishment == row.establishment)
+        & (FiscalAuthorisation.point == row.point)
+        & (FiscalAuthorisation.doc_type == row.doc_type)
+        & (FiscalAuthorisation.status == WAITING)
+    )
+    return (locked(query) if lock else query).first()
 
 
 def _advance(row: FiscalAuthorisation, reason: str = "") -> FiscalAuthorisation:
@@ -410,7 +416,7 @@ def _describe(row: FiscalAuthorisation, branch_name: str) -> dict:
 def _warnings(row: FiscalAuthorisation) -> list[str]:
     """Ask SAR again, or it can no longer issue: nothing once its renewal is registered
     (it continues the numbering), nor for the renewal waiting."""
-    if row.status != "active" or _renewal_of(row) is not None:
+    if row.status != "active" or _renewal_of(row, lock=False) is not None:
         return []
     size = row.range_to - row.range_from + 1
     used = max(0, row.last_used - row.range_from + 1)
@@ -534,7 +540,7 @@ def take_number(doc_type: str) -> Allocation:
         number=format_number(row.establishment, row.point, row.doc_type, correlative),
         correlative=correlative,
         cai=row.cai,
-        range_text=range_text(row),
+        range_text=range_text(row, translated=False),
         deadline=row.deadline,
         branch_id=row.branch_id,
     )

@@ -27,7 +27,7 @@ from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .amounts import ZERO, cents, read_cents, stored_sum
 from .authorisations import issuing_point
-from .types import BALANCE, CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
+from .types import BALANCE, CASH, CREDIT_NOTE, DENOMINATIONS, INVOICE, METHOD_LABELS, METHODS
 from .views import CashCloseReport
 
 CONTEXT = "services.billing"
@@ -301,13 +301,27 @@ def report(session_id: int) -> CashCloseReport:
         exp = {k: Decimal(v) for k, v in json.loads(row.expected or "{}").items()}
         counted = {k: Decimal(v) for k, v in json.loads(row.counted or "{}").items()}
         faces = json.loads(row.denominations or "[]")
-    names = {m: label(METHOD_LABELS, m) for m in METHODS}
+    # the printed close is a Spanish document whatever the interface's language: its
+    # methods are named in Spanish (the close window translates them itself)
+    names = {m: METHOD_LABELS[m] for m in METHODS}
     # a close stored before saldo a favor was left out of the count keeps it in its table
     compared = [m for m in METHODS if m in COUNTED or m in counted]
-    invoices = FiscalDocument.select().where(FiscalDocument.cash_session == row.id).count()
+    # the documents issued in this session, facturas and credit notes apart (a credit
+    # note was counted as a factura; a factura on credit had no session: now it has the
+    # one its issuer had open, ``invoices.issue``)
+    documents = dict(
+        FiscalDocument.select(FiscalDocument.doc_type, fn.COUNT(FiscalDocument.id))
+        .where(FiscalDocument.cash_session == row.id)
+        .group_by(FiscalDocument.doc_type)
+        .tuples()
+    )
     voided = (
         FiscalDocument.select()
-        .where((FiscalDocument.cash_session == row.id) & (FiscalDocument.status == "void"))
+        .where(
+            (FiscalDocument.cash_session == row.id)
+            & (FiscalDocument.doc_type == INVOICE)
+            & (FiscalDocument.status == "void")
+        )
         .count()
     )
     branch = Branch.get_or_none(Branch.id == row.branch_id) if row.branch_id else None
@@ -326,6 +340,7 @@ def report(session_id: int) -> CashCloseReport:
         note=row.note,
         confirmed_by=row.confirmed_by,
         confirmed_at=row.confirmed_at,
-        invoices=invoices,
+        invoices=documents.get(INVOICE, 0),
         voided=voided,
+        credit_notes=documents.get(CREDIT_NOTE, 0),
     )

@@ -149,9 +149,9 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
             )
         return [
             LineInput(
-                description=translate("services.billing", "Rebaja: {reason}").format(
-                    reason=clean(data.reason)
-                )[:250],
+                # the document's own text: Spanish whatever the interface's language (an
+                # issued note keeps it; «Rebate:» stayed on one issued with English active)
+                description=f"Rebaja: {clean(data.reason)}"[:250],
                 unit_price=amount,
                 tax_class=data.tax_class,
             )

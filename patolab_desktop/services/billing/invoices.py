@@ -301,7 +301,11 @@ def issue(data: InvoiceInput) -> int:
         on_credit = data.on_credit and paid < amounts.total
         if on_credit:
             due_date = _credit_terms(customer, amounts.total - paid)
-        session_id = cash.session_for_payment(actor.username) if cleaned else None
+        # paid: the session its payments go to; on credit: the one its issuer has open, if
+        # any (the close counts the facturas issued in it)
+        session_id = (
+            cash.session_for_payment(actor.username) if cleaned else cash.open_id(actor.username)
+        )
         document = issuing.write_document(
             INVOICE,
             amounts,

@@ -187,18 +187,15 @@ def write(
 
 
 def method_text(row: Payment) -> str:
-    """ "Tarjeta ****1234 aut. 0099", "Transferencia BAC ref. 123"…"""
-    name = label(METHOD_LABELS, row.method)
+    """ "Tarjeta ****1234 aut. 0099", "Transferencia BAC ref. 123"… as the factura prints
+    it: in Spanish whatever the interface's language (a fiscal document's legends)."""
+    name = METHOD_LABELS.get(row.method, row.method)
     if row.method == CARD:
-        return (
-            f"{name} ****{row.card_last4} "
-            + translate("services.billing", "aut.")
-            + f" {row.auth_code}"
-        )
+        return f"{name} ****{row.card_last4} aut. {row.auth_code}"
     if row.method == TRANSFER:
-        return f"{name} {row.bank} " + translate("services.billing", "ref.") + f" {row.reference}"
+        return f"{name} {row.bank} ref. {row.reference}"
     if row.method == CHEQUE:
-        return f"{name} {row.bank} " + translate("services.billing", "n.º") + f" {row.reference}"
+        return f"{name} {row.bank} n.º {row.reference}"
     return name
 
 

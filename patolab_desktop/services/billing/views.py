@@ -114,7 +114,8 @@ class CashCloseReport:
     note: str
     confirmed_by: str = ""
     confirmed_at: dt.datetime | None = None
-    invoices: int = 0
-    voided: int = 0
+    invoices: int = 0  # facturas issued in the session (paid or on credit)
+    voided: int = 0  # of them, voided
+    credit_notes: int = 0
     # per method label: recorded but nothing in the drawer to count (saldo a favor)
     not_counted: dict[str, Decimal] = field(default_factory=dict)

@@ -87,8 +87,11 @@ class CashCloseDialog(BillingDialog):
         self.session_id = current["id"]
         report = cash.report(self.session_id)
         names = {m: label(METHOD_LABELS, m) for m in cash.COUNTED}
-        self.expected = {m: report.expected.get(names[m], ZERO) for m in cash.COUNTED}
-        self.not_counted = report.not_counted
+        # the report (a Spanish document) names the methods in Spanish
+        self.expected = {m: report.expected.get(METHOD_LABELS[m], ZERO) for m in cash.COUNTED}
+        self.not_counted = {
+            translate("ServiceLabels", name): amount for name, amount in report.not_counted.items()
+        }
         self.column.addWidget(
             QLabel(
                 translate(
