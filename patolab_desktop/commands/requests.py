@@ -6,7 +6,8 @@
   pending or sample_collected);
 
   the request's history and its lines («released by») name the signed-in user (``--user``,
-  as the audit log does), or ``NAME`` when ``--by`` is given;
+  as the audit log does); ``--by NAME`` only names someone where no user signs in (a new
+  database's first start);
 * ``patolab export requests --db PATH --out FILE [--search TEXT] [--status S]
   [--priority P] [--source O] [--patient ID] [--doctor ID] [--branch ID|CODE]
   [--from YYYY-MM-DD] [--to YYYY-MM-DD]`` writes the same CSV as the menu.
@@ -105,7 +106,7 @@ def register(sub, common) -> None:
         "--by",
         default="",
         metavar="USUARIO",
-        help="quién hace el cambio (historial); por omisión, el usuario de --user",
+        help="quién hace el cambio (historial) sin usuario, en la primera puesta en marcha; con --user, siempre ese usuario",
     )
 
     cancel = command(
@@ -127,7 +128,7 @@ def register(sub, common) -> None:
         "--by",
         default="",
         metavar="USUARIO",
-        help="quién cancela (historial); por omisión, el usuario de --user",
+        help="quién cancela (historial) sin usuario, en la primera puesta en marcha; con --user, siempre ese usuario",
     )
 
 

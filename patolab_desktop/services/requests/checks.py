@@ -167,14 +167,17 @@ def _check_manual_discount(percent: Any, reason: str, errors: dict) -> Decimal |
 
 
 def _who(by: str) -> str:
-    """Who did it: ``by`` when given, else the logged-in user (services/session)."""
+    """Who did it, as a request's history names it: the signed-in user, always (a user
+    who typed another name, the CLI's ``--by``, put it in the history while the audit
+    log had the user); ``by`` names someone only for the system actor (maintenance, the
+    first start), else the system actor's own name."""
+    from ..access import session
+
+    actor = session.current()
+    if actor is not None and not actor.is_system:
+        return actor.username[:80]
     if clean(by):
         return clean(by)[:80]
-    try:
-        from ..access import session
-    except ImportError:  # pragma: no cover
-        return ""
-    actor = session.current()
     return actor.username[:80] if actor is not None else ""
 
 
