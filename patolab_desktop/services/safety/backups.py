@@ -341,12 +341,15 @@ def validate_backup(path: str | Path) -> int:
                 error=exc,
             ) from exc
         if rows != ["ok"]:
+            # INFO: the program's log file keeps it; a warning would reach the CLI's stderr
+            log.info("Backup %s failed integrity_check:\n%s", path.name, "\n".join(rows))
             raise refused(
                 translate(
                     "services.backups",
-                    "La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.",
+                    "La copia {name} está dañada y no se puede restaurar. Elija otra copia "
+                    "(por ejemplo, una anterior).\n\nDetalle técnico: {problems}",
                 ),
-                problems="; ".join(rows[:5]),
+                problems=_integrity_hint(rows),
             )
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
@@ -371,6 +374,34 @@ def validate_backup(path: str | Path) -> int:
             current=SCHEMA_VERSION,
         )
     return version
+
+
+HINT_PROBLEMS = 3  # problems of integrity_check quoted in the refusal; the log has them all
+HINT_WIDTH = 80
+
+
+def _integrity_hint(rows: list[str]) -> str:
+    """A short technical hint from ``PRAGMA integrity_check``'s report, for the refusal.
+
+    The report can run to a hundred lines (one row may itself hold many lines, under a
+    ``*** in database main ***`` heading): quoted whole it made a message box taller than
+    the screen. The person needs to know the copy is damaged; the first few problems,
+    each cut short, are enough for whoever helps them, and the whole report is logged."""
+    problems = [
+        line.strip()
+        for row in rows
+        for line in str(row).splitlines()
+        if line.strip() and not line.strip().startswith("***")
+    ]
+    shown = [
+        p if len(p) <= HINT_WIDTH else p[: HINT_WIDTH - 1] + "…" for p in problems[:HINT_PROBLEMS]
+    ]
+    hint = "; ".join(shown)
+    if len(problems) > HINT_PROBLEMS:
+        hint += translate("services.backups", " (y {count} problemas más)").format(
+            count=len(problems) - HINT_PROBLEMS
+        )
+    return hint
 
 
 def restore(path: str | Path) -> RestoreResult:
