@@ -1,18 +1,22 @@
 """What an administrator reads when a backup or a restore is refused (Archivo → Copia de
-seguridad ahora / Restaurar copia…, and ``patolab restore``): a short Spanish message that
-fits on a 1024x768 screen, never SQLite's whole report or the operating system's English."""
+seguridad ahora / Restaurar copia…): a short Spanish message that fits on a 1024x768
+screen, never SQLite's whole report or the operating system's English."""
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from patolab_desktop import local_settings
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.safety import backups
 from patolab_desktop.ui.admin import backup_actions
+from patolab_desktop.util import files
 from tests.security_helpers import login_as
 from tests.ui.requests_helpers import make_patient
 
@@ -65,3 +69,22 @@ def test_a_damaged_backup_is_refused_in_a_box_that_fits_the_screen(
     assert height <= 600
     report = "\n".join(r.getMessage() for r in caplog.records)
     assert report.count("\n") > 30  # the whole report is kept in the log
+
+
+def test_a_backup_folder_that_cannot_be_created_is_said_in_spanish(
+    qtbot, database, tmp_path, prompt_log, monkeypatch
+):
+    login_as(permissions.ROLE_ADMIN)
+    local_settings.update(backup_folder=str(tmp_path / "copias"))
+
+    def denied(path, *args, **kwargs):  # what the OS says there (root ignores chmod)
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+
+    monkeypatch.setattr(files, "ensure_private_dir", denied)
+
+    assert backup_actions.backup_now(None) is None
+
+    message = prompt_log.kinds("error")[0][2]
+    assert f"No se pudo crear la carpeta de copias {tmp_path / 'copias'}" in message
+    assert "no tiene permiso" in message and "Elija otra carpeta" in message
+    assert "Errno" not in message and "Permission denied" not in message, message

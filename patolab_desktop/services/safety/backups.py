@@ -128,8 +128,10 @@ def backup_now(
     except OSError as exc:
         raise BackupError(
             translate(
-                "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}"
-            ).format(folder=folder, error=exc)
+                "services.backups",
+                "No se pudo crear la carpeta de copias {folder}: {reason}. Elija otra carpeta "
+                "para las copias.",
+            ).format(folder=folder, reason=files.os_reason(exc))
         ) from exc
     outputs.remember_folder(folder)  # a killed backup's temp file is swept at next start
     when = when or dt.datetime.now()
@@ -137,7 +139,7 @@ def backup_now(
         path = outputs.check_new_file(_new_path(folder, kind, ".db", when))
         try:
             backup_sqlite(db.obj, path)  # temp file 0600 beside it, renamed at the end
-        except files.DiskFullError as exc:
+        except (files.DiskFullError, files.CannotWriteError) as exc:
             raise BackupError(str(exc)) from exc
         except (OSError, sqlite3.Error) as exc:
             raise BackupError(
@@ -215,7 +217,7 @@ def _pg_dump(path: Path) -> Path:
                         error=done.stderr.strip() or done.returncode
                     )
                 )
-    except files.DiskFullError as exc:
+    except (files.DiskFullError, files.CannotWriteError) as exc:
         raise BackupError(str(exc)) from exc
     except (OSError, subprocess.SubprocessError) as exc:
         raise BackupError(
