@@ -153,3 +153,14 @@ def out_path(text: str) -> Path:
     if not path.parent.exists() if str(path.parent) else False:
         raise argparse.ArgumentTypeError(f"la carpeta no existe: {path.parent}")
     return path
+
+
+def existing_folder(text: str) -> Path:
+    """A folder to read from (``backups --folder``): one that does not exist is a typing
+    mistake, refused like a bad argument, not a folder with nothing in it."""
+    import argparse
+
+    path = Path(text).expanduser()
+    if "\x00" in text or not text.strip() or not path.is_dir():
+        raise argparse.ArgumentTypeError(f"la carpeta no existe: {text}")
+    return path
