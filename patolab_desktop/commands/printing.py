@@ -163,7 +163,7 @@ def run_report(args) -> int:
     if args.date_to < args.date_from:
         return fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
     open_from_args(args)
-    branch_id = branches.get_by_code(args.branch).id if args.branch else None
+    branch_id = branches.id_by_code(args.branch) if args.branch else None
     data = reports.period_report_data(
         args.date_from, args.date_to, branch_id, printed_by=_printer_name(args)
     )

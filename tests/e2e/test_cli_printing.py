@@ -13,13 +13,18 @@ from patolab_desktop.commands import printing
 from patolab_desktop.db.models import AuditLog
 from tests.cli_process import run_python
 from tests.e2e.printing_helpers import decode_image, page_sizes_mm, pdf_text, render_pages
+from tests.security_helpers import PASSWORD, make_user
+from tests.security_helpers import SUPERVISOR as ROLE_SUPERVISOR
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
 
 
 def run(argv: list[str]) -> int:
-    """Parse like ``patolab`` does (argparse exits 2 on bad arguments) and run the handler."""
+    """Parse like ``patolab`` does (argparse exits 2 on bad arguments) and run the handler;
+    with ``--user NAME`` it acts as that user (password from PATOLAB_PASSWORD), else as
+    the system actor."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS)
+    common.add_argument("--user", default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(prog="patolab")
     sub = parser.add_subparsers(dest="command")
     printing.register(sub, common)
@@ -29,7 +34,8 @@ def run(argv: list[str]) -> int:
         return int(exc.code)
     from patolab_desktop.services.access import session
 
-    with session.acting_as(session.system_actor("cli")):  # as cli.main runs every handler
+    signed_in = getattr(args, "user", None)  # else as cli.main runs a brand-new database
+    with session.acting_as(None if signed_in else session.system_actor("cli")):
         return args.handler(args)
 
 
@@ -131,6 +137,20 @@ def test_report_for_a_branch_by_code(lab, db_path, tmp_path):
     text = pdf_text(out)
     assert "San Pedro Sula (SPS)" in text
     assert "Vigentes (sin canceladas) 3 L 1,087.00" in text
+
+
+def test_a_supervisor_reports_on_one_branch(lab, db_path, tmp_path, monkeypatch, capsys):
+    """The branch of ``--branch`` is looked up for the report (``prints.reports``), not as
+    branch management, which a Supervisor does not have."""
+    make_user("supervisora", ROLE_SUPERVISOR)
+    monkeypatch.setenv("PATOLAB_PASSWORD", PASSWORD)
+    out = tmp_path / "sps.pdf"
+    period = ["--from", lab.base_day.isoformat(), "--to", lab.base_day.isoformat()]
+    as_supervisor = ["--db", str(db_path), "--user", "supervisora", "--pdf", str(out)]
+    assert run(["report", *period, "--branch", "sps", *as_supervisor]) == 0, capsys.readouterr().err
+    assert "San Pedro Sula (SPS)" in pdf_text(out)
+    assert run(["report", *period, "--branch", "XYZ", *as_supervisor]) == 1
+    assert "No existe la sucursal con código «XYZ»" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
