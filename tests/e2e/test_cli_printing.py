@@ -158,6 +158,8 @@ def test_a_supervisor_reports_on_one_branch(lab, db_path, tmp_path, monkeypatch,
     [
         (["--from", "31/02/2026", "--to", "01/03/2026"], "fecha no válida: '31/02/2026'"),
         (["--from", "ayer", "--to", "01/03/2026"], "fecha no válida: 'ayer'"),
+        (["--from", "01/01/0001", "--to", "02/01/0001"], "fecha fuera de rango: '01/01/0001'"),
+        (["--from", "31/12/9999", "--to", "31/12/9999"], "entre 1900 y 9998"),
         (["--from", "10/03/2026", "--to", "01/03/2026"], "anterior a la inicial"),
         (["--to", "01/03/2026"], "--from"),
     ],
