@@ -169,6 +169,7 @@ def _sweep_leftovers() -> None:
 def _describe_failure(exc: Exception) -> str:
     """One line for an unexpected failure; the traceback goes to the log only."""
     import logging
+    from pathlib import Path
 
     from peewee import DatabaseError
 
@@ -177,13 +178,17 @@ def _describe_failure(exc: Exception) -> str:
 
     if logging.getLogger().handlers:  # a log file is set up (never a traceback on stderr)
         logging.getLogger("patolab.cli").error("Command failed", exc_info=exc)
+    if isinstance(exc, files.CannotWriteError | files.DiskFullError):
+        return str(exc)  # already in Spanish, naming the file the person chose
     if files.is_disk_full(exc):
         return files.disk_full_message(getattr(exc, "filename", None) or "")
     if isinstance(exc, DatabaseError):
         return friendly_error(exc)
     if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        return f"{exc.strerror or exc}{where}"
+        # in Spanish, and never the name of a temporary file nobody typed
+        name = exc.filename if isinstance(exc.filename, str) else ""
+        where = f" ({name})" if name and not files.is_temp_name(Path(name).name) else ""
+        return f"No se pudo leer o escribir el archivo: {files.os_reason(exc)}{where}."
     if isinstance(exc, (OverflowError, ValueError)):
         return f"valor no válido: {exc}"
     return f"{type(exc).__name__}: {exc}"

@@ -3,6 +3,7 @@ only ``register_export(kinds, common)`` when its sole command is an ``export`` k
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ..local_settings import database_target
@@ -144,6 +145,35 @@ def record_id(text: str) -> int:
     return value
 
 
+DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
+
+
+def parse_day(text: str) -> dt.date:
+    """A day typed on the command line (``--from``, ``--to``, ``--date``, ``--deadline``):
+    ``dd/mm/aaaa`` as the lab writes it, or ``aaaa-mm-dd``. One that does not exist, or
+    whose year is outside FIRST_YEAR..LAST_YEAR (a report «del 01/01/1», a range that
+    cannot end after 31/12/9999), is a bad argument, refused in Spanish."""
+    import argparse
+
+    from ..util.formatting import FIRST_YEAR, LAST_YEAR
+
+    value = (text or "").strip()
+    for form in DAY_FORMATS:
+        try:
+            day = dt.datetime.strptime(value, form).date()
+        except ValueError:
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise argparse.ArgumentTypeError(
+                f"fecha fuera de rango: {text!r} (el año debe estar entre {FIRST_YEAR} y "
+                f"{LAST_YEAR})"
+            )
+        return day
+    raise argparse.ArgumentTypeError(
+        f"fecha no válida: {text!r} (use dd/mm/aaaa o aaaa-mm-dd, p. ej. 31/03/2026)"
+    )
+
+
 def out_path(text: str) -> Path:
     import argparse
 
@@ -152,4 +182,15 @@ def out_path(text: str) -> Path:
     path = Path(text).expanduser()
     if not path.parent.exists() if str(path.parent) else False:
         raise argparse.ArgumentTypeError(f"la carpeta no existe: {path.parent}")
+    return path
+
+
+def existing_folder(text: str) -> Path:
+    """A folder to read from (``backups --folder``): one that does not exist is a typing
+    mistake, refused like a bad argument, not a folder with nothing in it."""
+    import argparse
+
+    path = Path(text).expanduser()
+    if "\x00" in text or not text.strip() or not path.is_dir():
+        raise argparse.ArgumentTypeError(f"la carpeta no existe: {text}")
     return path

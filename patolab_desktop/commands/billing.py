@@ -5,7 +5,6 @@ the services is a message and exit 1 (``cli.main``), bad arguments exit 2."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 
@@ -18,15 +17,6 @@ PAY_HELP = (
     "card:MONTO:ULTIMOS4:AUTORIZACION, transfer:MONTO:BANCO:REFERENCIA, "
     "cheque:MONTO:BANCO:NUMERO, balance:MONTO (saldo a favor)"
 )
-
-
-def _date(text: str) -> dt.date:
-    import argparse
-
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"fecha no válida (AAAA-MM-DD): {text!r}") from None
 
 
 def _statement_path(text: str):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import open_from_args, record_id
-from .billing import PAPER_NAMES, _date, _statement_path
+from . import open_from_args, parse_day, record_id
+from .billing import PAPER_NAMES, _statement_path
 from .building import command, export_command, file_option, paper_option, reason_option
 
 
@@ -51,7 +51,7 @@ def register(sub, common) -> None:
     add.add_argument(
         "--deadline",
         required=True,
-        type=_date,
+        type=parse_day,
         metavar="AAAA-MM-DD",
         help="fecha límite de emisión",
     )
@@ -87,7 +87,7 @@ def register(sub, common) -> None:
         "ventas de un día por forma de pago y por recepcionista",
         aliases=["ventas-del-dia"],
     )
-    daily.add_argument("--date", type=_date, default=None, metavar="AAAA-MM-DD")
+    daily.add_argument("--date", type=parse_day, default=None, metavar="AAAA-MM-DD")
     statement = command(
         sub,
         "statement",

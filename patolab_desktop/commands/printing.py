@@ -12,27 +12,13 @@ QGuiApplication: one is created offscreen when there is no display.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 
-from . import fail, open_from_args, whole_number
+from . import fail, open_from_args, parse_day, whole_number
 from .building import Handler, command, file_option, paper_option, period_options, switch
 from .parsing import SpanishArgumentParser
 
 PAPERS = ("A4", "Letter")
-
-
-def parse_date(text: str) -> dt.date:
-    """``dd/mm/yyyy`` (as the lab writes it) or ``yyyy-mm-dd``."""
-    value = (text or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(
-        f"fecha no válida: {text!r} (use dd/mm/aaaa, p. ej. 31/03/2026)"
-    )
 
 
 def copies(text: str) -> int:
@@ -85,7 +71,7 @@ def register(sub, common) -> None:
     )
     period_options(
         report,
-        parse_date,
+        parse_day,
         "FECHA",
         ("primer día (dd/mm/aaaa)", "último día, inclusive (dd/mm/aaaa)"),
         required=True,
@@ -163,7 +149,7 @@ def run_report(args) -> int:
     if args.date_to < args.date_from:
         return fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
     open_from_args(args)
-    branch_id = branches.get_by_code(args.branch).id if args.branch else None
+    branch_id = branches.id_by_code(args.branch) if args.branch else None
     data = reports.period_report_data(
         args.date_from, args.date_to, branch_id, printed_by=_printer_name(args)
     )

@@ -21,11 +21,10 @@ found, 2 bad arguments (with a message on stderr).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 from ..util.text import clean, fold
-from . import MAX_INT, open_from_args, record_id
+from . import MAX_INT, open_from_args, parse_day, record_id
 from .building import command, export_command, period_options, switch
 
 EXIT_BAD_ARGUMENTS = 2
@@ -53,15 +52,6 @@ def _choice(kind: str):
 
     parse.__name__ = kind
     return parse
-
-
-def _date(text: str) -> dt.date:
-    for form in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), form).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"fecha no válida: {text!r} (use AAAA-MM-DD)")
 
 
 def _id(text: str) -> int:
@@ -181,7 +171,7 @@ def register_export(kinds, common) -> None:
     )
     period_options(
         parser,
-        _date,
+        parse_day,
         "AAAA-MM-DD",
         ("desde este día (incluido)", "hasta este día (incluido)"),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import open_from_args
+from . import existing_folder, open_from_args
 from .building import command, switch
 
 
@@ -32,7 +32,13 @@ def register(sub, common) -> None:
     restore.add_argument("file", metavar="ARCHIVO", help="archivo de copia (.db)")
 
     listing = command(sub, "backups", common, run_list, "listar las copias de seguridad")
-    listing.add_argument("--folder", metavar="CARPETA", default=None)
+    listing.add_argument(
+        "--folder",
+        type=existing_folder,
+        metavar="CARPETA",
+        default=None,
+        help="carpeta de las copias (por omisión, la configurada en esta computadora)",
+    )
 
     migrate = command(
         sub,

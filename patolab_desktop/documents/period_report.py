@@ -1,5 +1,5 @@
-"""The supervisors' period report: requests by status, priority, source and day, with the
-cancelled ones and their reasons (data from ``services.reports.period_report_data``)."""
+"""The supervisors' period report: requests by status, priority, source, branch and day,
+with the cancelled ones and their reasons (data from ``services.reports.period_report_data``)."""
 
 from __future__ import annotations
 
@@ -64,12 +64,17 @@ def _group_table(
     rows: list[dict],
     totals: dict,
     cancelled: dict | None = None,
+    labels_are_data: bool = False,
 ) -> None:
     """A breakdown whose Total is the requests that stand; with ``cancelled`` that row is
-    left out of the body and shown apart under the Total (it never adds up)."""
+    left out of the body and shown apart under the Total (it never adds up).
+    ``labels_are_data``: the labels are names the lab typed (branches), never translated."""
     columns = [Column(first, 30, wrap=True)] + _amount_columns()
     body = [
-        Row([service_label(row["label"])] + _amount_cells(row), muted=row["count"] == 0)
+        Row(
+            [row["label"] if labels_are_data else service_label(row["label"])] + _amount_cells(row),
+            muted=row["count"] == 0,
+        )
         for row in rows
         if cancelled is None or row["key"] != "cancelled"
     ]
@@ -167,6 +172,15 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
         data["by_source"],
         active,
     )
+    if data.get("branch") is None:  # a report of one branch is all that branch
+        _group_table(
+            flow,
+            translate("printing.period_report", "Por sucursal"),
+            translate("printing.period_report", "Sucursal"),
+            data.get("by_branch") or [],
+            active,
+            labels_are_data=True,
+        )
     _per_day(flow, data)
     flow.gap(5)
     _cancelled(flow, data)

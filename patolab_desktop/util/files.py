@@ -54,6 +54,17 @@ POSIX = os.name == "posix"
 class DiskFullError(OSError):
     """The disk (or the quota, or the file size limit) is full; the message says so."""
 
+    def __str__(self) -> str:  # the message alone, without "[Errno 28]"
+        return str(self.strerror)
+
+
+class CannotWriteError(OSError):
+    """The folder refused the file (no permission, read-only, missing, …); the message
+    names the file the person chose, never the temporary one, and says why in Spanish."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
 
 def temp_path_for(target: str | os.PathLike) -> Path:
     """A fresh temporary name beside ``target`` (same folder, same file system)."""
@@ -93,6 +104,38 @@ def disk_full_message(path: str | os.PathLike) -> str:
         "otra carpeta) y vuelva a intentarlo. No se guardó nada: el archivo anterior, si "
         "existía, quedó como estaba, y la base de datos no se modificó.",
     ).format(path=os.fspath(path))
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in Spanish (its own ``strerror`` is English)."""
+    code = exc.errno
+    if code in (errno.EACCES, errno.EPERM):
+        return translate(
+            "util.files",
+            "no tiene permiso para escribir en esa carpeta, o otro programa (por ejemplo, "
+            "Excel) tiene abierto el archivo",
+        )
+    if code == errno.EROFS:
+        return translate(
+            "util.files", "la carpeta es de solo lectura (por ejemplo, una memoria USB protegida)"
+        )
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return translate("util.files", "la carpeta no existe o no admite archivos nuevos")
+    if code in DISK_FULL_ERRNOS:
+        return translate("util.files", "el disco está lleno")
+    if code == errno.ENAMETOOLONG:
+        return translate("util.files", "el nombre o la ruta es demasiado largo")
+    return translate("util.files", "el sistema no lo permitió ({code})").format(
+        code=errno.errorcode.get(code or 0, code)
+    )
+
+
+def cannot_write_message(path: str | os.PathLike, exc: OSError) -> str:
+    return translate(
+        "util.files",
+        "No se pudo guardar {path}: {reason}. Elija otra carpeta (por ejemplo, Documentos) y "
+        "vuelva a intentarlo. No se guardó nada.",
+    ).format(path=os.fspath(path), reason=os_reason(exc))
 
 
 def remove_quietly(path: str | os.PathLike) -> None:
@@ -165,6 +208,10 @@ def commit_temp(temp: str | os.PathLike, target: str | os.PathLike) -> None:
     fsync_dir(Path(target).parent)
 
 
+def _is_path(value: object) -> bool:
+    return isinstance(value, (str, os.PathLike))
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``target`` for a writer that opens files itself
@@ -179,10 +226,20 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             raise OSError(errno.ENOENT, "the writer produced no file", str(target))
         commit_temp(temp, target)
     except BaseException as exc:
-        for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-journal", "-wal"))):
+        leftovers = (temp, *(temp.with_name(temp.name + s) for s in ("-journal", "-wal")))
+        for leftover in leftovers:
             remove_quietly(leftover)
         if is_disk_full(exc) and not isinstance(exc, DiskFullError):
             raise DiskFullError(errno.ENOSPC, disk_full_message(target)) from exc
+        # the OS refusing our temporary file or the rename names the hidden temporary
+        # name and says why in English: say it of the file the person chose, in Spanish
+        ours = {os.fspath(p) for p in (*leftovers, target)}
+        if (
+            isinstance(exc, OSError)
+            and not isinstance(exc, (DiskFullError, CannotWriteError))
+            and {os.fspath(f) for f in (exc.filename, exc.filename2) if _is_path(f)} & ours
+        ):
+            raise CannotWriteError(exc.errno, cannot_write_message(target, exc)) from exc
         raise
 
 

@@ -15,6 +15,9 @@ from .money import MoneyLike, format_lempiras
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 QT_DATE_FORMAT = "dd/MM/yyyy"  # for QDateEdit.setDisplayFormat
+# The years a date typed for a period (a report, a month) may have: before 1900 is a typing
+# mistake (printed as «01/01/1»), and 9999 leaves no next day or month to end the range.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 #: what the date formatters accept: a date or datetime, ISO text, or None/"" (shown as "")

@@ -172,3 +172,32 @@ def test_a_huge_cli_search_is_cut_not_an_error(lab_file, tmp_path):
     out = tmp_path / "c.csv"
     assert run("export", "customers", "--db", lab_file, "--out", out, "--search", WORDS_300) == 0
     assert out.exists()
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("--patient", "No existe el paciente con el id 999999."),
+        ("--doctor", "No existe el médico remitente con el id 999999."),
+        ("--branch", "sucursal desconocida"),
+    ],
+)
+def test_an_export_for_a_record_that_does_not_exist_is_refused(
+    lab_file, tmp_path, capsys, option, said
+):
+    """Not an empty file that reads as "this patient has no requests"."""
+    out = tmp_path / "s.csv"
+    assert run("export", "requests", "--db", lab_file, "--out", out, option, "999999") == 2
+    assert said in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.sqlite_only
+def test_the_backups_of_a_folder_that_does_not_exist_are_refused(lab_file, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exited:  # argparse: a bad argument
+        run("backups", "--db", lab_file, "--folder", tmp_path / "no-existe")
+    assert exited.value.code == 2
+    assert "la carpeta no existe" in capsys.readouterr().err
+    assert run("backups", "--db", lab_file, "--folder", tmp_path) == 0
+    assert "No hay copias de seguridad." in capsys.readouterr().out

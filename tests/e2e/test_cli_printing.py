@@ -13,13 +13,18 @@ from patolab_desktop.commands import printing
 from patolab_desktop.db.models import AuditLog
 from tests.cli_process import run_python
 from tests.e2e.printing_helpers import decode_image, page_sizes_mm, pdf_text, render_pages
+from tests.security_helpers import PASSWORD, make_user
+from tests.security_helpers import SUPERVISOR as ROLE_SUPERVISOR
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
 
 
 def run(argv: list[str]) -> int:
-    """Parse like ``patolab`` does (argparse exits 2 on bad arguments) and run the handler."""
+    """Parse like ``patolab`` does (argparse exits 2 on bad arguments) and run the handler;
+    with ``--user NAME`` it acts as that user (password from PATOLAB_PASSWORD), else as
+    the system actor."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS)
+    common.add_argument("--user", default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(prog="patolab")
     sub = parser.add_subparsers(dest="command")
     printing.register(sub, common)
@@ -29,7 +34,8 @@ def run(argv: list[str]) -> int:
         return int(exc.code)
     from patolab_desktop.services.access import session
 
-    with session.acting_as(session.system_actor("cli")):  # as cli.main runs every handler
+    signed_in = getattr(args, "user", None)  # else as cli.main runs a brand-new database
+    with session.acting_as(None if signed_in else session.system_actor("cli")):
         return args.handler(args)
 
 
@@ -133,11 +139,27 @@ def test_report_for_a_branch_by_code(lab, db_path, tmp_path):
     assert "Vigentes (sin canceladas) 3 L 1,087.00" in text
 
 
+def test_a_supervisor_reports_on_one_branch(lab, db_path, tmp_path, monkeypatch, capsys):
+    """The branch of ``--branch`` is looked up for the report (``prints.reports``), not as
+    branch management, which a Supervisor does not have."""
+    make_user("supervisora", ROLE_SUPERVISOR)
+    monkeypatch.setenv("PATOLAB_PASSWORD", PASSWORD)
+    out = tmp_path / "sps.pdf"
+    period = ["--from", lab.base_day.isoformat(), "--to", lab.base_day.isoformat()]
+    as_supervisor = ["--db", str(db_path), "--user", "supervisora", "--pdf", str(out)]
+    assert run(["report", *period, "--branch", "sps", *as_supervisor]) == 0, capsys.readouterr().err
+    assert "San Pedro Sula (SPS)" in pdf_text(out)
+    assert run(["report", *period, "--branch", "XYZ", *as_supervisor]) == 1
+    assert "No existe la sucursal con código «XYZ»" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "argv_tail,message",
     [
         (["--from", "31/02/2026", "--to", "01/03/2026"], "fecha no válida: '31/02/2026'"),
         (["--from", "ayer", "--to", "01/03/2026"], "fecha no válida: 'ayer'"),
+        (["--from", "01/01/0001", "--to", "02/01/0001"], "fecha fuera de rango: '01/01/0001'"),
+        (["--from", "31/12/9999", "--to", "31/12/9999"], "entre 1900 y 9998"),
         (["--from", "10/03/2026", "--to", "01/03/2026"], "anterior a la inicial"),
         (["--to", "01/03/2026"], "--from"),
     ],

@@ -183,6 +183,8 @@ def test_period_report_pdf_totals(lab, tmp_path):
         "Completada 1 L 230.50 L 69.15 L 161.35",
         "Urgente 1 L 626.00 L 187.80 L 438.20",
         "Emergencia 1 L 230.50 L 0.00 L 230.50",
+        "Por sucursal",
+        "San Pedro Sula (SPS) 3 L 1,087.00 L 256.95 L 830.05",
         f"{lab.base_day:%d/%m/%Y} 2 1 L 856.50 L 187.80 L 668.70",
         "Solicitudes canceladas (2)",
         lab.req["cancel_a"][1],
@@ -192,7 +194,8 @@ def test_period_report_pdf_totals(lab, tmp_path):
         assert expected in text, expected
     # issue 16 B: every Total leaves cancelled requests out (status, priority, source, day)
     assert "1,508.50" not in text and "Todas las solicitudes" not in text
-    assert text.count("Total 4 L 1,263.00 L 256.95 L 1,006.05") == 3  # status, priority, source
+    # status, priority, source, branch
+    assert text.count("Total 4 L 1,263.00 L 256.95 L 1,006.05") == 4
     assert "Total 4 2 L 1,263.00 L 256.95 L 1,006.05" in text  # by day, 2 cancelled apart
     assert text.count("Canceladas (aparte, no suman) 2 L 245.50 L 45.00 L 200.50") == 2
 
@@ -206,6 +209,7 @@ def test_period_report_for_one_branch_on_letter(lab, tmp_path):
     assert "San Pedro Sula (SPS)" in text
     assert "Vigentes (sin canceladas) 3 L 1,087.00 L 256.95 L 830.05" in text
     assert lab.req["cancel_a"][1] not in text  # cancelled at the other branch
+    assert "Por sucursal" not in text  # a report of one branch is all that branch
 
 
 def test_labels_pdf_one_page_per_label_and_copy(lab, tmp_path):

@@ -82,7 +82,7 @@ def test_read_only_health_commands_need_no_user(lab, capsys, monkeypatch):
     code, out, _ = run(capsys, "--db", lab, "check", monkeypatch=monkeypatch)
     assert code == 0 and "Integridad: correcta" in out
     code, _, _ = run(
-        capsys, "--db", lab, "backups", "--folder", lab.parent / "x", monkeypatch=monkeypatch
+        capsys, "--db", lab, "backups", "--folder", lab.parent, monkeypatch=monkeypatch
     )
     assert code == 0
 

@@ -219,7 +219,7 @@ def test_period_report_pdf_in_english(lab, english, tmp_path):  # noqa: F811
             *SPANISH_FOOTER,
         ],
     )
-    assert text.count("Total 4 L 1,263.00 L 256.95 L 1,006.05") == 3
+    assert text.count("Total 4 L 1,263.00 L 256.95 L 1,006.05") == 4  # status … branch
 
 
 def test_tube_labels_pdf_in_english(lab, english, tmp_path):  # noqa: F811

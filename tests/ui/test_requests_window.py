@@ -204,7 +204,7 @@ def test_area_installs_first_tab_menu_and_exports_csv(qtbot, monkeypatch, tmp_pa
         rows = list(csv.reader(fh))
     assert rows[0][0] == "Número" and len(rows) == 2  # only the filtered (completed) request
     assert rows[1][0] == requests_data["completed"][1]
-    assert infos and "1 solicitudes" in infos[0]
+    assert infos and infos[0] == f"Se exportó 1 solicitud a:\n{out}"
 
 
 def test_saving_in_the_entry_refreshes_the_list(qtbot, requests_data, desk):  # noqa: F811

@@ -132,6 +132,8 @@ def test_supervisor_saves_the_period_report_from_its_preview(
     assert all(_is_size_mm(size, 210, 297) for size in _points(path))
     text = " ".join(_texts(path))
     assert "Vigentes (sin canceladas)" in text and "Solicitudes canceladas" in text
+    # PRODUCT: "requests by status, priority and branch"
+    assert "Por sucursal" in text and "San Pedro Sula (SPS) 3 L 1,087.00" in text
     _keep_png(render_pages(path, tmp_path, dpi=80), "pdf-period")
 
 

@@ -94,6 +94,29 @@ def test_period_report_by_priority_source_and_day(printed_lab):
     assert sum(row["cancelled"] for row in data["per_day"]) == 2
 
 
+def test_period_report_by_branch(printed_lab):
+    """PRODUCT: "requests by status, priority and branch"; like priority and source, the
+    requests that stand, adding up to the same totals."""
+    lab = printed_lab
+    period = (lab.base_day, lab.base_day + dt.timedelta(days=3))
+    data = reports.period_report_data(*period)
+    assert by_key(data["by_branch"]) == {
+        lab.main_branch: (1, D("176.000"), D("0.000"), D("176.000")),  # cancel_a left out
+        lab.sps: (3, D("1087.000"), D("256.950"), D("830.050")),
+    }
+    labels = [row["label"] for row in data["by_branch"]]
+    assert "San Pedro Sula (SPS)" in labels and len(labels) == 2
+    for amount in ("count", "total", "discount", "net"):
+        total = sum(row[amount] for row in data["by_branch"])
+        assert total == data["active_totals"][amount]
+    one = reports.period_report_data(*period, branch_id=lab.sps)
+    assert [row["key"] for row in one["by_branch"]] == [lab.sps]
+    quiet_day = lab.base_day + dt.timedelta(days=2)  # no requests: each branch shows, at 0
+    quiet = reports.period_report_data(quiet_day, quiet_day)["by_branch"]
+    assert sorted(by_key(quiet)) == sorted([lab.main_branch, lab.sps])
+    assert all(row["count"] == 0 and row["net"] == D("0.000") for row in quiet)
+
+
 def test_period_report_lists_cancelled_requests_with_reasons(printed_lab):
     lab = printed_lab
     data = reports.period_report_data(lab.base_day, lab.base_day + dt.timedelta(days=3))
@@ -170,7 +193,9 @@ def test_period_report_query_count_does_not_grow_with_requests(printed_lab):
     with count_queries() as after:
         data = reports.period_report_data(*span)
     assert data["totals"]["count"] == 17
-    assert after.count == before.count <= 6  # grouped in SQL, no query per request
+    # grouped in SQL, one query per breakdown (status, priority, source, branch, day,
+    # cancelled) plus the lab header: none per request
+    assert after.count == before.count <= 7
 
 
 # --- request summary --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 from peewee import fn
 
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, Payment
+from ...util.formatting import FIRST_YEAR, LAST_YEAR
 from .. import identity
 from ..access import audit, session
 from ..errors import ValidationError
@@ -26,7 +27,9 @@ TWO = Decimal("0.01")
 
 
 def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
-    """``"2026-11"`` → [1 Nov 00:00, 1 Dec 00:00)."""
+    """``"2026-11"`` → [1 Nov 00:00, 1 Dec 00:00). A year outside FIRST_YEAR..LAST_YEAR is
+    refused (9999-12 has no next month: it failed with Python's English «year 10000 is
+    out of range»)."""
     try:
         year, number = (int(part) for part in str(month).strip().split("-"))
         start = dt.datetime(year, number, 1)
@@ -38,6 +41,14 @@ def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
                 )
             }
         ) from exc
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            {
+                "month": translate(
+                    "services.billing", "El año del mes debe estar entre {first} y {last}."
+                ).format(first=FIRST_YEAR, last=LAST_YEAR)
+            }
+        )
     end = dt.datetime(year + (number == 12), number % 12 + 1, 1)
     return start, end
 

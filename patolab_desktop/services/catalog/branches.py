@@ -326,14 +326,22 @@ def default_branch_id() -> int:
     return found[0] if found else 0
 
 
-def get_by_code(code: str) -> BranchData:
-    session.require("branches.manage")
-    row = present(
-        Branch.get_or_none(Branch.code == clean(code).upper()),
-        NotFoundError(
+def id_by_code(code: str) -> int:
+    """The id of the branch of ``code`` (inactive ones too: a report covers their past
+    requests); NotFoundError when there is none. No check: a code and an id only, what
+    anyone who picks a branch for a report or a filter already sees (``list_active``);
+    the report itself requires its own permission. ``get_by_code`` is the whole record,
+    for whoever manages branches."""
+    found = Branch.select(Branch.id).where(Branch.code == clean(code).upper()).scalar()
+    if found is None:
+        raise NotFoundError(
             translate("services.branches", "No existe la sucursal con código «{code}».").format(
                 code=clean(code).upper()
             )
-        ),
-    )
-    return get(row.id)
+        )
+    return int(found)
+
+
+def get_by_code(code: str) -> BranchData:
+    session.require("branches.manage")
+    return get(id_by_code(code))

@@ -16,7 +16,7 @@ from ...db.models import (
     Referrer,
 )
 from ..access import session
-from .filters import _check_filters, _where
+from .filters import _check_filters, _check_records, _where
 from .types import (
     PRIORITY_LABELS,
     SOURCE_LABELS,
@@ -156,6 +156,7 @@ def export_requests(
 
     filters = filters or RequestFilter()
     _check_filters(filters)  # bad filters fail before a file is touched
+    _check_records(filters)
     return csvio.export_csv(
         path,
         EXPORT_COLUMNS,

@@ -10,9 +10,9 @@ from typing import Any
 from peewee import ModelSelect
 
 from ...db.database import is_sqlite, one_of
-from ...db.models import Customer, LabRequest
+from ...db.models import Branch, Customer, LabRequest, Referrer
 from ..errors import ValidationError
-from ..texts import translate
+from ..texts import QT_TRANSLATE_NOOP, translate
 from .results import PROGRESS_LABELS
 from .search import _search
 from .types import PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS, RequestFilter
@@ -44,6 +44,38 @@ def _check_filters(filters: RequestFilter) -> RequestFilter:
             }
         )
     return filters
+
+
+def _check_records(filters: RequestFilter) -> None:
+    """The patient, doctor and branch the filters name exist. Only where an id is typed
+    (the CLI's ``export requests --patient 999999``): a file of no requests for a patient
+    who does not exist looked like "this patient has no requests". The window picks them
+    from lists, and its every page skips these lookups."""
+    problems = {}
+    for field, model, message in (
+        (
+            "patient_id",
+            Customer,
+            QT_TRANSLATE_NOOP("services.request_queries", "No existe el paciente con el id {id}."),
+        ),
+        (
+            "doctor_id",
+            Referrer,
+            QT_TRANSLATE_NOOP(
+                "services.request_queries", "No existe el médico remitente con el id {id}."
+            ),
+        ),
+        (
+            "branch_id",
+            Branch,
+            QT_TRANSLATE_NOOP("services.request_queries", "No existe la sucursal con el id {id}."),
+        ),
+    ):
+        wanted = getattr(filters, field)
+        if wanted is not None and not model.select().where(model.id == wanted).exists():
+            problems[field] = translate("services.request_queries", message).format(id=wanted)
+    if problems:
+        raise ValidationError(problems)
 
 
 _ASK = object()  # ``_where``: the search is read from the filters

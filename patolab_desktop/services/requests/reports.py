@@ -340,6 +340,41 @@ def _sub(a: dict, b: dict) -> dict:
     return {key: a[key] - b[key] for key in ("count", "total", "discount", "net")}
 
 
+def _by_branch(start: dt.datetime, end: dt.datetime, branch_id: int | None) -> list[dict]:
+    """The requests that stand, per branch (PRODUCT: "requests by status, priority and
+    branch"): every active branch, by name, with zero rows too, so a branch with no work
+    in the period shows; a branch closed since then appears when it had requests. One
+    query: the branches, each joined to its requests of the period."""
+    stands = (
+        (LabRequest.branch == Branch.id)
+        & (LabRequest.requested_at >= start)
+        & (LabRequest.requested_at < end)
+        & (LabRequest.status != "cancelled")
+    )
+    shown = (Branch.active == True) | LabRequest.id.is_null(False)  # noqa: E712 - peewee
+    if branch_id is not None:
+        shown = Branch.id == branch_id
+    query = (
+        Branch.select(
+            Branch.id,
+            Branch.name,
+            Branch.code,
+            fn.COUNT(LabRequest.id).alias("count"),
+            fn.SUM(LabRequest.total_amount).coerce(False).alias("total"),
+            fn.SUM(LabRequest.discount_amount).coerce(False).alias("discount"),
+            fn.SUM(LabRequest.net_amount).coerce(False).alias("net"),
+        )
+        .join(LabRequest, JOIN.LEFT_OUTER, on=stands)
+        .where(shown)
+        .group_by(Branch.id, Branch.name, Branch.code)
+        .order_by(Branch.name, Branch.id)
+    )
+    return [
+        {"key": row["id"], "label": f"{row['name']} ({row['code']})", **_amounts(row)}
+        for row in query.dicts()
+    ]
+
+
 def period_report_data(
     date_from: dt.date,
     date_to: dt.date,
@@ -350,13 +385,16 @@ def period_report_data(
     """Requests whose ``requested_at`` falls in [date_from, date_to] (whole days).
 
     Returns ``by_status``, ``by_priority``, ``by_source`` (every known key, in workflow order,
-    zero rows included, then any unknown key found), ``per_day`` (days with requests),
+    zero rows included, then any unknown key found), ``by_branch`` (every active branch by
+    name, zero rows included, and an inactive one that had requests; only ``branch_id``'s
+    when given; its label is «name (CODE)»), ``per_day`` (days with requests),
     ``cancelled`` (every cancelled request with its reason), ``totals`` (all requests),
     ``cancelled_totals`` and ``active_totals`` (without cancelled). ``by_status`` covers
-    every request (its cancelled row is the cancelled ones); ``by_priority``, ``by_source``
-    and the amounts and ``count`` of ``per_day`` leave cancelled requests out (they add up
-    to ``active_totals``; ``per_day`` keeps a ``cancelled`` count apart). Each group row has
-    key, label, count, total, discount, net (Decimal). Aggregation is done in SQL.
+    every request (its cancelled row is the cancelled ones); ``by_priority``, ``by_source``,
+    ``by_branch`` and the amounts and ``count`` of ``per_day`` leave cancelled requests out
+    (they add up to ``active_totals``; ``per_day`` keeps a ``cancelled`` count apart). Each
+    group row has key, label, count, total, discount, net (Decimal). Aggregation is done in
+    SQL.
     """
     session.require("prints.reports")
     start, end = _day_bounds(date_from, date_to)
@@ -392,6 +430,7 @@ def period_report_data(
     by_status = grouped(LabRequest.status, request_types.STATUS_LABELS, active_only=False)
     by_priority = grouped(LabRequest.priority, request_types.PRIORITY_LABELS)
     by_source = grouped(LabRequest.source, request_types.SOURCE_LABELS)
+    by_branch = _by_branch(start, end, branch_id)
 
     totals = _zero_amounts()
     for row in by_status:
@@ -474,6 +513,7 @@ def period_report_data(
         "by_status": by_status,
         "by_priority": by_priority,
         "by_source": by_source,
+        "by_branch": by_branch,
         "per_day": per_day,
         "cancelled": cancelled,
         "totals": totals,

@@ -128,8 +128,10 @@ def backup_now(
     except OSError as exc:
         raise BackupError(
             translate(
-                "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}"
-            ).format(folder=folder, error=exc)
+                "services.backups",
+                "No se pudo crear la carpeta de copias {folder}: {reason}. Elija otra carpeta "
+                "para las copias.",
+            ).format(folder=folder, reason=files.os_reason(exc))
         ) from exc
     outputs.remember_folder(folder)  # a killed backup's temp file is swept at next start
     when = when or dt.datetime.now()
@@ -137,7 +139,7 @@ def backup_now(
         path = outputs.check_new_file(_new_path(folder, kind, ".db", when))
         try:
             backup_sqlite(db.obj, path)  # temp file 0600 beside it, renamed at the end
-        except files.DiskFullError as exc:
+        except (files.DiskFullError, files.CannotWriteError) as exc:
             raise BackupError(str(exc)) from exc
         except (OSError, sqlite3.Error) as exc:
             raise BackupError(
@@ -215,7 +217,7 @@ def _pg_dump(path: Path) -> Path:
                         error=done.stderr.strip() or done.returncode
                     )
                 )
-    except files.DiskFullError as exc:
+    except (files.DiskFullError, files.CannotWriteError) as exc:
         raise BackupError(str(exc)) from exc
     except (OSError, subprocess.SubprocessError) as exc:
         raise BackupError(
@@ -341,12 +343,15 @@ def validate_backup(path: str | Path) -> int:
                 error=exc,
             ) from exc
         if rows != ["ok"]:
+            # INFO: the program's log file keeps it; a warning would reach the CLI's stderr
+            log.info("Backup %s failed integrity_check:\n%s", path.name, "\n".join(rows))
             raise refused(
                 translate(
                     "services.backups",
-                    "La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.",
+                    "La copia {name} está dañada y no se puede restaurar. Elija otra copia "
+                    "(por ejemplo, una anterior).\n\nDetalle técnico: {problems}",
                 ),
-                problems="; ".join(rows[:5]),
+                problems=_integrity_hint(rows),
             )
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
@@ -371,6 +376,34 @@ def validate_backup(path: str | Path) -> int:
             current=SCHEMA_VERSION,
         )
     return version
+
+
+HINT_PROBLEMS = 3  # problems of integrity_check quoted in the refusal; the log has them all
+HINT_WIDTH = 80
+
+
+def _integrity_hint(rows: list[str]) -> str:
+    """A short technical hint from ``PRAGMA integrity_check``'s report, for the refusal.
+
+    The report can run to a hundred lines (one row may itself hold many lines, under a
+    ``*** in database main ***`` heading): quoted whole it made a message box taller than
+    the screen. The person needs to know the copy is damaged; the first few problems,
+    each cut short, are enough for whoever helps them, and the whole report is logged."""
+    problems = [
+        line.strip()
+        for row in rows
+        for line in str(row).splitlines()
+        if line.strip() and not line.strip().startswith("***")
+    ]
+    shown = [
+        p if len(p) <= HINT_WIDTH else p[: HINT_WIDTH - 1] + "…" for p in problems[:HINT_PROBLEMS]
+    ]
+    hint = "; ".join(shown)
+    if len(problems) > HINT_PROBLEMS:
+        hint += translate("services.backups", " (y {count} problemas más)").format(
+            count=len(problems) - HINT_PROBLEMS
+        )
+    return hint
 
 
 def restore(path: str | Path) -> RestoreResult:

@@ -10,9 +10,10 @@ user; the CLI exits with 1) when ``path`` is:
 
 ``atomic_output`` / ``atomic_path`` then write through a temporary file beside the
 target (``util.files``), so an ordinary file is replaced atomically or left as it was,
-and a full disk becomes ``DiskFull`` with one clear message. Callers: CSV exports
-(``services.csvio``), PDFs (``documents.layout``), backups, the benchmark JSON, the
-GUI save dialogs (``ui.prompts.save_file``) and the CLI.
+a full disk becomes ``DiskFull`` with one clear message, and a folder that refuses the
+file (no permission, read-only, missing) an ``OutputRefused`` that names the file and says
+why. Callers: CSV exports (``services.csvio``), PDFs (``documents.layout``), backups, the
+benchmark JSON, the GUI save dialogs (``ui.prompts.save_file``) and the CLI.
 """
 
 from __future__ import annotations
@@ -198,6 +199,12 @@ def _disk_full(path: str | os.PathLike, exc: OSError) -> DiskFull:
     return DiskFull(files.disk_full_message(path))
 
 
+def _cannot_write(exc: files.CannotWriteError) -> OutputRefused:
+    """The folder refused the file: the Spanish message of ``util.files`` (it names the
+    file the person chose and what to do), as a refusal every screen and the CLI show."""
+    return OutputRefused(str(exc))
+
+
 def remember_folder(folder: str | os.PathLike) -> None:
     """Note a folder that gets temporary files, so the start-up sweep looks there too
     (an export killed half-way leaves its temporary file in the user's folder)."""
@@ -230,6 +237,8 @@ def atomic_output(
             yield fh
     except files.DiskFullError as exc:
         raise _disk_full(target, exc) from exc
+    except files.CannotWriteError as exc:
+        raise _cannot_write(exc) from exc
 
 
 @contextlib.contextmanager
@@ -254,6 +263,8 @@ def atomic_path(path: str | os.PathLike, *, backup: bool = False) -> Iterator[Pa
             yield temp
     except files.DiskFullError as exc:
         raise _disk_full(target, exc) from exc
+    except files.CannotWriteError as exc:
+        raise _cannot_write(exc) from exc
 
 
 def sweep_folders() -> tuple[list[Path], list[Path]]:

@@ -49,7 +49,7 @@ class PeriodReportDialog(QDialog):
         intro = QLabel(
             translate(
                 "printing.period_dialog",
-                "Solicitudes por estado, prioridad, origen y día, con montos y "
+                "Solicitudes por estado, prioridad, origen, sucursal y día, con montos y "
                 "las canceladas con su motivo.",
             )
         )

@@ -180,11 +180,17 @@ class RequestsArea(QWidget):
             ),
             done=lambda count: (
                 translate("requests.area", "Solicitudes exportadas"),
-                translate("requests.area", "Se exportaron {count} solicitudes a\n{path}").format(
-                    count=count, path=path
-                ),
+                _exported_text(count).format(count=count, path=path),
             ),
         )
+
+
+def _exported_text(count: int) -> str:
+    """One whole sentence per number, as the customers' export says it: «Se exportó 1
+    solicitud», never «Se exportaron 1 solicitudes»."""
+    if count == 1:
+        return translate("requests.area", "Se exportó 1 solicitud a:\n{path}")
+    return translate("requests.area", "Se exportaron {count:,} solicitudes a:\n{path}")
 
 
 def install(window) -> None:

@@ -24,12 +24,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ...i18n import translate
+from ...util import files
 from .. import prompts
 from .latest_runner import close_thread_connection
 
@@ -240,11 +242,15 @@ def error_text(exc: BaseException) -> str:
 
     if isinstance(exc, ServiceError):
         return str(exc)
+    if isinstance(exc, files.CannotWriteError | files.DiskFullError):
+        return str(exc)  # already in Spanish, naming the file the person chose
     if isinstance(exc, OSError):
-        where = f"\n{exc.filename}" if getattr(exc, "filename", None) else ""
+        # the OS's own text is English, and a temporary file's name means nothing to anyone
+        name = exc.filename if isinstance(exc.filename, str) else ""
+        where = f"\n{name}" if name and not files.is_temp_name(Path(name).name) else ""
         return translate(
             "widgets.progress", "No se pudo leer o escribir el archivo.{where}\n\n{v}"
-        ).format(where=where, v=exc.strerror or exc)
+        ).format(where=where, v=files.os_reason(exc))
     return translate(
         "widgets.progress",
         "Ocurrió un error inesperado; no se guardó nada a medias.\n\n{name}: {exc}",
