@@ -100,7 +100,10 @@ def export_patients(window, path: str | None = None) -> int | None:
         label=translate("customers.import_area", "Exportando pacientes"),
         done=rows_written(
             translate("customers.import_area", "Exportación terminada"),
-            translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}"),
+            (
+                translate("customers.import_area", "Se exportó 1 {noun} a:\n{path}"),
+                translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}"),
+            ),
             path,
             translate("customers.import_area", "paciente"),
             translate("customers.import_area", "pacientes"),

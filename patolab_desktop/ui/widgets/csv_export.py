@@ -91,7 +91,10 @@ def run_export(
 
     done = rows_written(
         translate("catalog.area", "Exportación terminada"),
-        translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}"),
+        (
+            translate("catalog.area", "Se exportó 1 {noun} a:\n{path}"),
+            translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}"),
+        ),
         path,
         noun_one,
         noun_many,
@@ -100,15 +103,22 @@ def run_export(
 
 
 def rows_written(
-    title: str, sentence: str, path: str, noun_one: str, noun_many: str
+    title: str,
+    sentences: tuple[str, str],
+    path: str,
+    noun_one: str,
+    noun_many: str,
 ) -> Callable[[int], tuple[str, str]]:
     """The ``done`` of ``write_with_progress`` for an export that wrote ``count`` rows to
-    ``path``: ``title`` and ``sentence`` (with {count}, {noun} and {path}) translated by the
-    caller, the noun ``noun_one`` for one row, ``noun_many`` otherwise."""
+    ``path``: ``title`` and ``sentences`` (for one row and for any other count, with
+    {count}, {noun} and {path}) translated by the caller, the noun ``noun_one`` for one
+    row, ``noun_many`` otherwise (a whole sentence per number: «Se exportó 1 paciente»,
+    never «Se exportaron 1 paciente»)."""
 
     def done(count: int) -> tuple[str, str]:
-        noun = noun_one if count == 1 else noun_many
-        return title, sentence.format(count=count, noun=noun, path=path)
+        one = count == 1
+        sentence = sentences[0] if one else sentences[1]
+        return title, sentence.format(count=count, noun=noun_one if one else noun_many, path=path)
 
     return done
 
