@@ -9,7 +9,7 @@ from PySide6.QtGui import QPagedPaintDevice, QPainter
 
 from ..i18n import translate
 from ..services.texts import service_label
-from ..util.money import format_lempiras
+from ..util.money import ZERO, format_lempiras
 from .canvas import ACCENT, INK, MUTED, RIGHT, Canvas, font
 from .flow import Flow
 from .page_frame import paged_flow, paint_lab_header, paint_with_footer
@@ -97,6 +97,28 @@ def _group_table(
     flow.gap(5)
 
 
+def _to_pay_rows(data: dict) -> list[Row]:
+    """With taxed investigations in the period: their ISV and «Neto a pagar» as the
+    summaries and the facturas charge it (the tables' «Neto» is before ISV)."""
+    isv = data.get("isv") or ZERO
+    if not isv:
+        return []
+    blank = ["", "", ""]
+    return [
+        Row(
+            [translate("printing.period_report", "ISV de lo gravado")]
+            + blank
+            + [format_lempiras(isv)]
+        ),
+        Row(
+            [translate("printing.period_report", "Neto a pagar (con ISV)")]
+            + blank
+            + [format_lempiras(data["net_to_pay"])],
+            bold=True,
+        ),
+    ]
+
+
 def report_flow(canvas: Canvas, data: dict) -> Flow:
     title, period = document_title(), period_text(data)
     continued = translate(
@@ -138,6 +160,7 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
                 + _amount_cells(active),
                 bold=True,
             ),
+            *_to_pay_rows(data),
             Row(
                 [translate("printing.period_report", "Canceladas (aparte, no suman)")]
                 + _amount_cells(cancelled),

@@ -107,3 +107,44 @@ def test_an_unknown_request_is_not_found(billing_lab):  # noqa: F811
 
     with pytest.raises(NotFoundError):
         to_pay(424242)
+
+
+def test_the_period_report_says_the_net_to_pay_with_the_isv(
+    billing_lab,  # noqa: F811
+    qapp,
+    tmp_path,
+):
+    """Its tables are before ISV; its summary adds the ISV the summaries and facturas
+    charge (a supervisor read L 245.50 where the patient paid L 259.83)."""
+    import datetime as dt
+
+    from patolab_desktop.documents.period_report import write_period_report_pdf
+
+    b = billing_lab
+    Investigation.update(tax_class="gravado15").where(Investigation.id == b.lab.ure).execute()
+    taxed = b.request(b.lab.hem, b.lab.ure)
+    b.request(b.lab.glu)  # exempt
+    charged = reports.request_summary_data(taxed)["totals"]
+    today = dt.date.today()
+    data = reports.period_report_data(today, today)
+    assert data["isv"] == charged["isv15"] == Decimal("14.33")
+    assert data["net_to_pay"] == data["active_totals"]["net"] + Decimal("14.33")
+    path = tmp_path / "periodo.pdf"
+    write_period_report_pdf(path, data)
+    text = pdf_text(path)
+    assert "ISV de lo gravado L 14.33" in text
+    assert f"Neto a pagar (con ISV) L {data['net_to_pay']:,.2f}" in text
+
+
+def test_an_exempt_period_prints_no_isv_rows(billing_lab, qapp, tmp_path):  # noqa: F811
+    import datetime as dt
+
+    from patolab_desktop.documents.period_report import write_period_report_pdf
+
+    billing_lab.request(billing_lab.lab.hem)
+    today = dt.date.today()
+    data = reports.period_report_data(today, today)
+    assert data["isv"] == 0
+    path = tmp_path / "periodo.pdf"
+    write_period_report_pdf(path, data)
+    assert "ISV" not in pdf_text(path)

@@ -11,17 +11,19 @@ stores integer thousandths, so ``SUM`` is exact and is turned into Decimal here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from peewee import JOIN, Case, ColumnBase, Field, Function, ModelSelect, fn
 
-from ...db.models import Branch, Customer, LabRequest, Referrer
+from ...db.models import Branch, Customer, Investigation, LabRequest, Referrer, RequestLine
 from ...util.lookups import present
 from ...util.money import PLACES, ZERO
 from .. import customers as customers_service
 from .. import identity
 from ..access import audit, session
 from ..billing.invoices import to_pay
+from ..billing.types import EXEMPT
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import reading
@@ -375,6 +377,32 @@ def _by_branch(start: dt.datetime, end: dt.datetime, branch_id: int | None) -> l
     ]
 
 
+def _isv_of_taxed(scoped: Callable[[ModelSelect], ModelSelect]) -> Decimal:
+    """The ISV the standing requests in scope are charged (``to_pay``: their factura's when
+    charged, an exonerated buyer's none), read only for the requests with a taxed
+    investigation (lab services are exempt: most periods have none)."""
+    taxed_line = (
+        RequestLine.select(RequestLine.id)
+        .join(Investigation, on=(RequestLine.investigation == Investigation.id))
+        .where(
+            (RequestLine.lab_request == LabRequest.id)
+            & RequestLine.parent_line.is_null()
+            & (RequestLine.status != "cancelled")
+            & (Investigation.tax_class != EXEMPT)
+        )
+    )
+    taxed = scoped(
+        LabRequest.select(LabRequest.id, LabRequest.request_number).where(
+            (LabRequest.status != "cancelled") & fn.EXISTS(taxed_line)
+        )
+    )
+    isv = ZERO
+    for request in taxed:
+        charged = to_pay(request)
+        isv += charged.isv15 + charged.isv18
+    return isv
+
+
 def period_report_data(
     date_from: dt.date,
     date_to: dt.date,
@@ -444,6 +472,7 @@ def period_report_data(
         _zero_amounts(),
     )
     active_totals = _sub(totals, cancelled_totals)
+    isv = _isv_of_taxed(scoped)
 
     day = fn.DATE(LabRequest.requested_at)
     cancelled_count = fn.SUM(Case(None, [(LabRequest.status == "cancelled", 1)], 0)).coerce(False)
@@ -518,6 +547,9 @@ def period_report_data(
         "cancelled": cancelled,
         "totals": totals,
         "cancelled_totals": cancelled_totals,
+        # the tables are before ISV; the summary and the factura charge it (``to_pay``)
+        "isv": isv,
+        "net_to_pay": active_totals["net"] + isv,
         "active_totals": active_totals,
         "printed_by": printed_by,
         "printed_at": printed_at,
