@@ -44,28 +44,28 @@
         <translation>Tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="34"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="43"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="17"/>
         <source>Pendiente</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="36"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="45"/>
         <source>Resultado listo</source>
         <translation>Result ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="42"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="51"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="43"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="52"/>
         <source>Resultados parciales</source>
         <translation>Partial results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="44"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="53"/>
         <source>Todos listos</source>
         <translation>All ready</translation>
     </message>
@@ -75,7 +75,7 @@
         <translation>Sample collected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="35"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="44"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="19"/>
         <source>En proceso</source>
         <translation>In progress</translation>
@@ -91,7 +91,7 @@
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="37"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="46"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="22"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
         <source>Cancelada</source>
@@ -180,27 +180,32 @@
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="60"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
+        <source>Factura anulada</source>
+        <translation>Invoice voided</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="61"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="61"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="62"/>
         <source>Por edad</source>
         <translation>Age-based</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="62"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="63"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="13"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="14"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="14"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="15"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
@@ -525,27 +530,27 @@
         <translation>external file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="24"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="25"/>
         <source>DNI</source>
         <translation>DNI</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="25"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="26"/>
         <source>RTN</source>
         <translation>RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="26"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="27"/>
         <source>Pasaporte</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="27"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="28"/>
         <source>Carné de residente</source>
         <translation>Residence card</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="28"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="29"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
@@ -575,57 +580,62 @@
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="29"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="20"/>
+        <source>En espera</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="30"/>
         <source>Exento</source>
         <translation>Exempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="30"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="31"/>
         <source>Gravado 15 %</source>
         <translation>Taxed 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="31"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="32"/>
         <source>Gravado 18 %</source>
         <translation>Taxed 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="41"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="42"/>
         <source>Efectivo</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="42"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="43"/>
         <source>Tarjeta</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="43"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="44"/>
         <source>Transferencia</source>
         <translation>Bank transfer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="44"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="45"/>
         <source>Cheque</source>
         <translation>Cheque</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="45"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="46"/>
         <source>Saldo a favor</source>
         <translation>Credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="54"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="55"/>
         <source>Devolver el dinero</source>
         <translation>Give the money back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="55"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="56"/>
         <source>Dejar como saldo a favor</source>
         <translation>Keep it as a credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="56"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="57"/>
         <source>Rebajar lo que se debe</source>
         <translation>Lower what is owed</translation>
     </message>
@@ -1929,159 +1939,164 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>&amp;Open cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="78"/>
         <source>Cerrar caja (cuadre)</source>
         <translation>Close cash (count)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="86"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash session.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="97"/>
         <source>Caja #{id} de {user}, abierta {at}, fondo {float}.</source>
         <translation>Cash #{id} of {user}, opened {at}, float {float}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="126"/>
         <source>Efectivo por denominación</source>
         <translation>Cash by denomination</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="147"/>
         <source>Total efectivo</source>
         <translation>Cash total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="153"/>
         <source>Esperado y contado</source>
         <translation>Expected and counted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="155"/>
         <source>Forma de pago</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="156"/>
         <source>Esperado</source>
         <translation>Expected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="157"/>
         <source>Contado</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="172"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="232"/>
         <source>Diferencia</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="113"/>
         <source>Nota (obligatoria si lo contado no coincide)</source>
         <translation>Note (required when the count differs)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="120"/>
         <source>Ce&amp;rrar caja</source>
         <translation>C&amp;lose cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="182"/>
+        <source>{method}: {amount} (no entra en caja, no se cuenta)</source>
+        <translation>{method}: {amount} (not in the drawer, not counted)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="228"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="229"/>
         <source>Abierta</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="230"/>
         <source>Cerrada</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="231"/>
         <source>Fondo</source>
         <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="233"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="234"/>
         <source>Confirmada por</source>
         <translation>Confirmed by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="235"/>
         <source>Nota</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="247"/>
         <source>Cierres de caja</source>
         <translation>Cash closes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="262"/>
         <source>Mostrar:</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="255"/>
         <source>Cerradas por confirmar</source>
         <translation>Closed, to confirm</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="256"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="257"/>
         <source>Confirmadas</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="258"/>
         <source>Abiertas</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="266"/>
         <source>&amp;Confirmar cierre</source>
         <translation>&amp;Confirm close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="270"/>
         <source>&amp;Imprimir reporte…</source>
         <translation>&amp;Print report…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="306"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="348"/>
         <source>Caja cerrada</source>
         <translation>Cash closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="323"/>
         <source>Caja abierta</source>
         <translation>Cash open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="340"/>
         <source>Cerrar caja</source>
         <translation>Close cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="349"/>
         <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
         <translation>The cash is closed. Print the close report?</translation>
     </message>
@@ -2376,103 +2391,103 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="132"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="261"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="206"/>
         <source>Anular factura</source>
         <translation>Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="211"/>
         <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
         <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="221"/>
         <source>Motivo de la anulación:</source>
         <translation>Reason for voiding:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="227"/>
         <source>&amp;Anular factura</source>
         <translation>&amp;Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="228"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="304"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="269"/>
         <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
         <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="321"/>
         <source>Qué se acredita</source>
         <translation>What is credited</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="324"/>
         <source>&amp;Investigaciones quitadas</source>
         <translation>Removed &amp;tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="327"/>
         <source>La factura &amp;completa</source>
         <translation>The &amp;whole invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="322"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="330"/>
         <source>Un &amp;monto (rebaja)</source>
         <translation>An &amp;amount (rebate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="290"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="291"/>
         <source>Recibe (nombre)</source>
         <translation>Received by (name)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="293"/>
         <source>Documento de quien recibe</source>
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="296"/>
         <source>El dinero</source>
         <translation>The money</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="297"/>
         <source>Se devuelve en</source>
         <translation>Given back as</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="302"/>
         <source>&amp;Emitir nota de crédito</source>
         <translation>&amp;Issue credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="392"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="400"/>
         <source>Marque las investigaciones a acreditar.</source>
         <translation>Tick the tests to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="402"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="410"/>
         <source>Nota de crédito emitida</source>
         <translation>Credit note issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="411"/>
         <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
         <translation>The credit note was issued. Print it now?</translation>
     </message>
@@ -2525,241 +2540,241 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Short {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="374"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="378"/>
         <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="132"/>
         <source>Cambio: {amount}</source>
         <translation>Change: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="52"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="53"/>
         <source>Cant.</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="54"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="55"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="56"/>
         <source>Importe</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="57"/>
         <source>Impuesto</source>
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="76"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="516"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="526"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="542"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="552"/>
         <source>Cobrar y facturar</source>
         <translation>Charge and invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="99"/>
         <source>&amp;Abrir caja…</source>
         <translation>&amp;Open cash…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="140"/>
         <source>Totales</source>
         <translation>Totals</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="129"/>
         <source>Subtotal</source>
         <translation>Subtotal</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="130"/>
         <source>Descuentos</source>
         <translation>Discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="131"/>
         <source>Importe Exento</source>
         <translation>Exempt amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="132"/>
         <source>Importe Exonerado</source>
         <translation>Exonerated amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="133"/>
         <source>Importe Gravado 15 %</source>
         <translation>Taxed amount 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="134"/>
         <source>Importe Gravado 18 %</source>
         <translation>Taxed amount 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="135"/>
         <source>ISV 15 %</source>
         <translation>ISV 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="136"/>
         <source>ISV 18 %</source>
         <translation>ISV 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="137"/>
         <source>Total a pagar</source>
         <translation>Total to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="147"/>
         <source>Comprador</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="151"/>
         <source>CONSUMIDOR &amp;FINAL</source>
         <translation>CONSUMIDOR &amp;FINAL (final consumer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="156"/>
         <source>Nombre del comprador</source>
         <translation>Buyer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="157"/>
         <source>RTN o identidad</source>
         <translation>RTN or identity number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="153"/>
         <source>Comprador &amp;exonerado</source>
         <translation>&amp;Exonerated buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="158"/>
         <source>N.º Orden de Compra Exenta</source>
         <translation>Exempt Purchase Order no.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="161"/>
         <source>Constancia del Registro de Exonerados</source>
         <translation>Exonerated Register certificate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="163"/>
         <source>Registro SAG</source>
         <translation>SAG register</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="171"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="173"/>
         <source>Documento</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="190"/>
         <source>Pagos</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="202"/>
         <source>A&amp;gregar pago</source>
         <translation>A&amp;dd payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="207"/>
         <source>El resto a &amp;crédito de la empresa</source>
         <translation>The rest on the company&apos;s c&amp;redit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="225"/>
         <source>&amp;Vista previa / imprimir…</source>
         <translation>Pre&amp;view / print…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="229"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="231"/>
         <source>&amp;Emitir factura</source>
         <translation>&amp;Issue invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="235"/>
         <source>Ce&amp;rrar</source>
         <translation>Clo&amp;se</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="238"/>
         <source>Papel:</source>
         <translation>Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="306"/>
         <source>Factura a: {name}</source>
         <translation>Invoice to: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="314"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="339"/>
         <source>Saldo a favor: {amount}</source>
         <translation>Credit balance: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="363"/>
         <source>Pagado {paid} de {total}</source>
         <translation>Paid {paid} of {total}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="369"/>
         <source>A crédito: {amount}</source>
         <translation>On credit: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="367"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="371"/>
         <source>Falta: {amount}</source>
         <translation>Short: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="374"/>
         <source>Sobra: {amount}</source>
         <translation>Over: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="397"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="401"/>
         <source>Su caja está cerrada: ábrala para cobrar (cada pago va a su cuadre).</source>
         <translation>Your cash is closed: open it to take payments (each payment goes to its count).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="454"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="458"/>
         <source>Factura {number} emitida por {total}.</source>
         <translation>Invoice {number} issued for {total}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="459"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="463"/>
         <source>Cambio a entregar: {amount}</source>
         <translation>Change to hand back: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="517"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="543"/>
         <source>No tiene permiso para facturar: pida a recepción que cobre la solicitud.</source>
         <translation>You may not invoice: ask the front desk to charge the request.</translation>
     </message>
@@ -2815,121 +2830,122 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.reports_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="65"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="38"/>
         <source>Se guardaron {count} filas en:
 {path}</source>
         <translation>{count} rows saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="45"/>
         <source>Libro de ventas</source>
         <translation>Sales book</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="46"/>
         <source>Mes (AAAA-MM):</source>
         <translation>Month (YYYY-MM):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="63"/>
         <source>Libro de ventas (CSV)</source>
         <translation>Sales book (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="76"/>
         <source>Libro de ventas (texto para el SAR)</source>
         <translation>Sales book (text for SAR)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="78"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="91"/>
         <source>Archivo guardado en:
 {path}</source>
         <translation>File saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="100"/>
         <source>Números no utilizados</source>
         <translation>Unused numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="109"/>
         <source>Facturas y notas de crédito (CSV)</source>
         <translation>Invoices and credit notes (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="120"/>
         <source>Ventas del día</source>
         <translation>Daily sales</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="126"/>
         <source>Día:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="133"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="141"/>
         <source>Por forma de pago</source>
         <translation>Per payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="142"/>
         <source>Por usuario</source>
         <translation>Per user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="143"/>
         <source>Total cobrado</source>
         <translation>Total taken</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="144"/>
         <source>Ventas del {day}</source>
         <translation>Sales of {day}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="162"/>
         <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
         <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="186"/>
         <source>&amp;Ventas del día…</source>
         <translation>Daily &amp;sales…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="187"/>
         <source>&amp;Libro de ventas (CSV)…</source>
         <translation>Sales &amp;book (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="188"/>
         <source>Libro de ventas (&amp;texto SAR)…</source>
         <translation>Sales book (SAR &amp;text)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="189"/>
         <source>&amp;Números no utilizados (CSV)…</source>
         <translation>&amp;Unused numbers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="191"/>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>
@@ -3072,7 +3088,14 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="95"/>
+        <source>Se exportó 1 {noun} a:
+{path}</source>
+        <translation>1 {noun} exported to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="96"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -3946,52 +3969,52 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="121"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="120"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="127"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="126"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="173"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="164"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="194"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="197"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="208"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="156"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
@@ -4017,7 +4040,7 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="247"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
@@ -4037,139 +4060,139 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="66"/>
         <source>Avisos &amp;WhatsApp:</source>
         <translation>&amp;WhatsApp notices:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="67"/>
         <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
         <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="80"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="96"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="105"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="111"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="110"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="117"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="145"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="144"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="150"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="157"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="139"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="145"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="170"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="136"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="172"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="194"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="330"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="170"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="436"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="437"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="455"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -4178,14 +4201,14 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="447"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="478"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="465"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="520"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="452"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="470"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="197"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
@@ -4200,17 +4223,23 @@ Someone else saved this customer while you were editing it. The current details 
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="469"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="491"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="511"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="494"/>
+        <source>Posible cliente duplicado:</source>
+        <translation>Possible duplicate customer:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="505"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="506"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -4219,7 +4248,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="510"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -4228,12 +4257,12 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="479"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="521"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="486"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="528"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
@@ -4263,64 +4292,64 @@ Save anyway?</translation>
         <translation>No document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="133"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="245"/>
         <source>35, 8m o 3d</source>
         <translation>35, 8m or 3d</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="146"/>
         <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
         <translation>Years (35), months (8m) or days (3d) for babies.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="161"/>
         <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
         <translation>One key: the first letter of the choice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="181"/>
         <source>&amp;Identidad:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="343"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="340"/>
         <source>escriba la fecha de nacimiento</source>
         <translation>type the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="352"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="349"/>
         <source>{age}, declarada hoy</source>
         <translation>{age}, declared today</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="351"/>
         <source>declarada (sin fecha de nacimiento)</source>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="88"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="97"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="148"/>
         <source>Guardar &amp;y crear solicitud</source>
         <translation>Save and create re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="153"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160"/>
         <source>Mensa&amp;jes de WhatsApp…</source>
         <translation>WhatsApp me&amp;ssages…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="413"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="431"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -4466,67 +4495,67 @@ Save anyway?</translation>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="213"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="217"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="220"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="226"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="228"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="233"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="237"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="302"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="336"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="337"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="338"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="348"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="349"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="367"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4535,12 +4564,12 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="374"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="384"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="385"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -4560,27 +4589,27 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="401"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="402"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="408"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="408"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="409"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="409"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="410"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="411"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -4623,12 +4652,19 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Exporting patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="104"/>
+        <source>Se exportó 1 {noun} a:
+{path}</source>
+        <translation>1 {noun} exported to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="108"/>
         <source>paciente</source>
         <translation>patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="109"/>
         <source>pacientes</source>
         <translation>patients</translation>
     </message>
@@ -4638,7 +4674,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -5979,7 +6015,7 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/page_frame.py" line="80"/>
+        <location filename="../../patolab_desktop/documents/page_frame.py" line="90"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
@@ -5995,11 +6031,6 @@ Front desk for clinical and pathology laboratories.</translation>
         <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="47"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="50"/>
-        <source>Solicitudes por estado, prioridad, origen y día, con montos y las canceladas con su motivo.</source>
-        <translation>Requests by status, priority, source and day, with amounts, and the cancelled ones with their reason.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="63"/>
@@ -6057,6 +6088,11 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Close</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="50"/>
+        <source>Solicitudes por estado, prioridad, origen, sucursal y día, con montos y las canceladas con su motivo.</source>
+        <translation>Requests by status, priority, origin, branch and day, with amounts, and the cancelled ones with their reason.</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="142"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
@@ -6066,138 +6102,158 @@ Front desk for clinical and pathology laboratories.</translation>
     <name>printing.period_report</name>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="45"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="78"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="182"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="206"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="83"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="219"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="243"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="46"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="183"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="220"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="47"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="184"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="233"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="270"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="97"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="124"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="114"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="141"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="126"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="153"/>
         <source>Resumen</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="218"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="132"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="159"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="86"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="137"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="165"/>
         <source>Canceladas (aparte, no suman)</source>
         <translation>Cancelled (apart, not added)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="144"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="109"/>
+        <source>ISV de lo gravado</source>
+        <translation>ISV on taxed items</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="114"/>
+        <source>Neto a pagar (con ISV)</source>
+        <translation>Net to pay (with ISV)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="172"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="150"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="178"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="151"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="158"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="186"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="159"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="187"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="165"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="193"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="166"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="194"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="201"/>
+        <source>Por sucursal</source>
+        <translation>By branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="202"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="216"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="199"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="236"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="201"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="238"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="229"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="266"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="267"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="231"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="268"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="269"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="235"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="272"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="253"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="290"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="224"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="261"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
@@ -6218,17 +6274,17 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="44"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="217"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="225"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="262"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="274"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="311"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6927,29 +6983,36 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="183"/>
-        <source>Se exportaron {count} solicitudes a
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="192"/>
+        <source>Se exportó 1 solicitud a:
 {path}</source>
-        <translation>{count} requests exported to
+        <translation>1 request exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="193"/>
+        <source>Se exportaron {count:,} solicitudes a:
+{path}</source>
+        <translation>{count:,} requests exported to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="201"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="210"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="218"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="224"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -7007,27 +7070,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Cancellation &amp;reason *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="86"/>
         <source>Escriba el motivo o elija uno de la lista</source>
         <translation>Type the reason or choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="99"/>
         <source>Cancelar &amp;solicitud</source>
         <translation>Cancel &amp;request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="101"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="126"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="136"/>
         <source>No se puede cancelar</source>
         <translation>Cannot cancel</translation>
     </message>
@@ -7058,95 +7121,95 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="40"/>
         <source>(del panel)</source>
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="180"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="184"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="188"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="190"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="190"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="301"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="335"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="192"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="198"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="205"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="271"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="275"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="277"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="281"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="282"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="305"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="337"/>
         <source>Neto a pagar (incluye ISV {tax})</source>
         <translation>Net to pay (includes ISV {tax})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="302"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="341"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
@@ -7271,17 +7334,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.lines_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="78"/>
         <source>C&amp;errar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="88"/>
         <source>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</source>
         <translation>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="109"/>
         <source>La solicitud está {lower}: no se puede modificar.</source>
         <translation>The request is {lower}: it cannot be changed.</translation>
     </message>
@@ -7339,223 +7402,223 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="107"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="108"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="109"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="110"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="111"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="112"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="118"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="119"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="120"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="121"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="122"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="123"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="139"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>En &amp;proceso</source>
         <translation>In &amp;progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Marcar las investigaciones elegidas en proceso</source>
         <translation>Mark the chosen tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="160"/>
         <source>Resultado &amp;listo</source>
         <translation>Result rea&amp;dy</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="163"/>
         <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
         <translation>Mark the chosen tests with their result ready (one or many)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="187"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="197"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="217"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="347"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="340"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="217"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="218"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="219"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
         <source>E&amp;ditar datos…</source>
         <translation>&amp;Edit details…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="236"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="245"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="248"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="251"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="263"/>
         <source>Desc&amp;uento…</source>
         <translation>Disco&amp;unt…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="282"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="319"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="343"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="336"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="358"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="387"/>
         <source>La solicitud ya está en la factura {number}: registre una solicitud nueva para otra investigación.</source>
         <translation>The request is already on invoice {number}: register a new request for another investigation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="450"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="443"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="451"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="444"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="469"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="462"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="489"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="482"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="490"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="483"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="502"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="495"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="572"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="565"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="259"/>
         <source>Co&amp;brar y facturar…</source>
         <translation>Charge and &amp;bill…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="383"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="376"/>
         <source>Factura {number}</source>
         <translation>Invoice {number}</translation>
     </message>
@@ -7905,122 +7968,122 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="221"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="227"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="228"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="232"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="251"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="258"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="265"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="272"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="276"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="281"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="283"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="288"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="301"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="303"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="474"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="478"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="229"/>
         <source>Cobrar y facturar…</source>
         <translation>Charge and invoice…</translation>
     </message>
@@ -8608,57 +8671,66 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="130"/>
-        <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
-        <translation>Could not create the backup folder {folder}: {error}</translation>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="349"/>
+        <source>La copia {name} está dañada y no se puede restaurar. Elija otra copia (por ejemplo, una anterior).
+
+Detalle técnico: {problems}</source>
+        <translation>The backup {name} is damaged and cannot be restored. Choose another backup (for example, an earlier one).
+
+Technical detail: {problems}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="144"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="403"/>
+        <source> (y {count} problemas más)</source>
+        <translation> (and {count} more problems)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="146"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="193"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="195"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="222"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="224"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="214"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="216"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="323"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="130"/>
+        <source>No se pudo crear la carpeta de copias {folder}: {reason}. Elija otra carpeta para las copias.</source>
+        <translation>The backup folder {folder} could not be created: {reason}. Choose another folder for the backups.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="325"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="329"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="331"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="336"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="338"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="345"/>
-        <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
-        <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="361"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="365"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="370"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
@@ -8673,7 +8745,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="391"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="424"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
@@ -8696,138 +8768,148 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.billing</name>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="48"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="58"/>
         <source>{first} al {last}</source>
         <translation>{first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="69"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="81"/>
         <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
         <translation>It must have exactly 3 digits (for example 001).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="81"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="93"/>
         <source>Debe ser un correlativo entre 1 y 99999999.</source>
         <translation>It must be a sequence number from 1 to 99999999.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="106"/>
         <source>Escriba la fecha límite como AAAA-MM-DD.</source>
         <translation>Type the deadline as YYYY-MM-DD.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="105"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="117"/>
         <source>Escriba el CAI tal como lo entregó el SAR.</source>
         <translation>Type the CAI exactly as SAR issued it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="107"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="119"/>
         <source>El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).</source>
         <translation>A CAI has only digits, letters A–F and hyphens (as SAR gives it).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="115"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="127"/>
         <source>Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito.</source>
         <translation>Document type: 01 Invoice, 06 Credit note or 07 Debit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="122"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="134"/>
         <source>El rango termina antes de empezar.</source>
         <translation>The range ends before it starts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="126"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="138"/>
         <source>La fecha límite de emisión ya pasó.</source>
         <translation>The issuing deadline has already passed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="130"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="142"/>
         <source>La fecha límite de emisión es de un año como máximo.</source>
         <translation>The issuing deadline is one year at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="134"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="146"/>
         <source>Elija la sucursal (establecimiento) de la autorización.</source>
         <translation>Choose the branch (establishment) of the authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="177"/>
-        <source>Ya hay una autorización activa para {key} (CAI {cai}, {used} de {size} números usados). Ciérrela primero o espere a que se agote o venza.</source>
-        <translation>There is already an active authorisation for {key} (CAI {cai}, {used} of {size} numbers used). Close it first, or wait until it runs out or expires.</translation>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="195"/>
+        <source>Ya hay una autorización activa para {key} (CAI {cai}, {used} de {size} números usados). Su renovación se registra antes si su rango empieza en {next}, justo después (queda en espera, una sola); si no, ciérrela primero o espere a que se agote o venza.</source>
+        <translation>There is already an active authorisation for {key} (CAI {cai}, {used} of {size} numbers used). Its renewal can be registered ahead if its range starts at {next}, right after it (it then waits; only one); otherwise close it first or wait until it runs out or expires.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="189"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="214"/>
         <source>reemplazada por una nueva autorización</source>
         <translation>replaced by a new authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="193"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="219"/>
         <source>El rango se cruza con el de otra autorización del mismo punto y tipo ({first}–{last}): la numeración continúa, no se repite.</source>
         <translation>The range overlaps another authorisation of the same point and type ({first}–{last}): numbering continues, it never repeats.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="228"/>
         <source>Ese CAI ya está registrado.</source>
         <translation>That CAI is already registered.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="245"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="279"/>
+        <source>agotada o vencida; la numeración sigue con el CAI {cai}</source>
+        <translation>used up or expired; the numbering continues with CAI {cai}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="308"/>
         <source>Escriba el motivo del cierre.</source>
         <translation>Type the reason for closing it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="250"/>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="266"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="313"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="333"/>
         <source>la autorización</source>
         <translation>the authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="315"/>
         <source>La autorización ya estaba cerrada.</source>
         <translation>The authorisation was already closed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="272"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="339"/>
         <source>La autorización ya emitió números: sus datos no se pueden cambiar.</source>
         <translation>The authorisation has already issued numbers: its data cannot change.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="292"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="347"/>
+        <source>Una renovación en espera empieza justo después de la autorización activa ({first}): ese inicio no se cambia.</source>
+        <translation>A waiting renewal starts right after the active authorisation ({first}): that start cannot be changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="369"/>
         <source>La autorización no existe.</source>
         <translation>The authorisation does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="349"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="428"/>
         <source>La autorización {key} venció el {date}: no se puede emitir.</source>
         <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="355"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="434"/>
         <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
         <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="362"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="441"/>
         <source>La autorización {key} agotó su rango: no se puede emitir.</source>
         <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="368"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="447"/>
         <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="426"/>
-        <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en Administración → Autorizaciones fiscales.</source>
-        <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in Administration → Fiscal authorisations.</translation>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="507"/>
+        <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en el menú Facturación → Autorizaciones fiscales (CAI).</source>
+        <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in the menu Billing → Fiscal authorisations (CAI).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="435"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="516"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="443"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="524"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
@@ -8852,79 +8934,79 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An exonerated buyer needs their RTN on the invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="35"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="41"/>
         <source>Escriba un monto válido (por ejemplo 500.00).</source>
         <translation>Type a valid amount (for example 500.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="68"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="74"/>
         <source>Su caja ya está abierta. Ciérrela antes de abrir otra.</source>
         <translation>Your cash drawer is already open. Close it before opening another.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="106"/>
         <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
         <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="128"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="141"/>
         <source>Denominación desconocida: {face}.</source>
         <translation>Unknown denomination: {face}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="138"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="146"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="151"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="159"/>
         <source>Cuente cada denominación con un número entero.</source>
         <translation>Count each denomination with a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="162"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="177"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="174"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="189"/>
         <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
         <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="208"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="277"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="292"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="211"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="226"/>
         <source>la caja</source>
         <translation>the cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="214"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="229"/>
         <source>Solo se confirma una caja cerrada (esta está {status}).</source>
         <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="220"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="235"/>
         <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="250"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="251"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="252"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="280"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="295"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
@@ -8964,11 +9046,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="145"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="152"/>
-        <source>Rebaja: {reason}</source>
-        <translation>Rebate: {reason}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="170"/>
@@ -9036,28 +9113,28 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="59"/>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="168"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="60"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="176"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="111"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="112"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="120"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="121"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="130"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="131"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="141"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="142"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
@@ -9097,7 +9174,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="333"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="337"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -9163,139 +9240,139 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>used as payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="195"/>
-        <source>aut.</source>
-        <translation>auth.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="199"/>
-        <source>ref.</source>
-        <translation>ref.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="201"/>
-        <source>n.º</source>
-        <translation>no.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="43"/>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="226"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="46"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="229"/>
         <source>El documento no existe.</source>
         <translation>The document does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="54"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="57"/>
         <source>Un número fiscal tiene 16 dígitos: EEE-PPP-TT-NNNNNNNN.</source>
         <translation>A fiscal number has 16 digits: EEE-PPP-TT-NNNNNNNN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="63"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="66"/>
         <source>No hay un documento con el número {number}.</source>
         <translation>There is no document numbered {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="89"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="92"/>
         <source>la razón social</source>
         <translation>the legal name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="90"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="93"/>
         <source>el RTN del laboratorio</source>
         <translation>the lab&apos;s RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="91"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="94"/>
         <source>la dirección de la casa matriz</source>
         <translation>the head office&apos;s address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="92"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="95"/>
         <source>el teléfono del laboratorio</source>
         <translation>the laboratory&apos;s phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="93"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="96"/>
         <source>el correo del laboratorio</source>
         <translation>the laboratory&apos;s e-mail</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="109"/>
-        <source>Falta {missing} en la configuración del laboratorio (Administración → Configuración): la factura debe llevarlo. Pida a un administrador que lo registre.</source>
-        <translation>{missing} is missing from the lab&apos;s settings (Administration → Settings): the invoice must carry it. Ask an administrator to enter it.</translation>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="112"/>
+        <source>Falta {missing} en la configuración del laboratorio (menú Archivo → Configuración del laboratorio): la factura debe llevarlo. Pida a un administrador que lo registre.</source>
+        <translation>{missing} is missing from the laboratory settings (menu File → Laboratory settings): the invoice must carry it. Ask an administrator to enter it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="218"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="281"/>
+        <source>Factura {number} anulada: {reason}</source>
+        <translation>Invoice {number} voided: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="320"/>
+        <source>La factura {number} está pagada: al anularla, lo cobrado ({amount}) se devuelve desde su caja, y usted no tiene una caja abierta (la caja en que se cobró ya se cerró). Abra su caja (Caja → Abrir caja…) y vuelva a anularla.</source>
+        <translation>Invoice {number} is paid: voiding it gives back what was charged ({amount}) from your cash drawer, and you have no open cash (the one that took the payment is already closed). Open your cash (Cash → Open cash…) and void it again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="221"/>
         <source>Escriba el motivo de la anulación (al menos 5 caracteres).</source>
         <translation>Type the reason for voiding it (at least 5 characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="230"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="233"/>
         <source>El documento {number} ya está anulado.</source>
         <translation>Document {number} is already void.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="238"/>
         <source>Solo se anulan facturas.</source>
         <translation>Only invoices can be voided.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="242"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="245"/>
         <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="257"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="34"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="39"/>
         <source>Escriba el mes como AAAA-MM (por ejemplo 2026-11).</source>
         <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="96"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="177"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="47"/>
+        <source>El año del mes debe estar entre {first} y {last}.</source>
+        <translation>The year of the month must be between {first} and {last}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="109"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="196"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="98"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="111"/>
         <source>emitida</source>
         <translation>issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="109"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="122"/>
         <source>sí</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="111"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="124"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="179"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="198"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="183"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="202"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="269"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="320"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="281"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="332"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="294"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="345"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
@@ -9411,7 +9488,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="338"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
@@ -9692,7 +9769,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.customers</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="35"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="36"/>
         <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
@@ -10398,62 +10475,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.outputs</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="78"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="79"/>
         <source>Falta el nombre del archivo.</source>
         <translation>The file name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="81"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="82"/>
         <source>El nombre del archivo no es válido: {path}</source>
         <translation>The file name is not valid: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="88"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="89"/>
         <source>{path} es una carpeta: escriba el nombre del archivo a guardar dentro de ella.</source>
         <translation>{path} is a folder: type the name of the file to save inside it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="97"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="98"/>
         <source>La carpeta de {path} no existe.</source>
         <translation>The folder of {path} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="102"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="103"/>
         <source>{path} es la base de datos abierta (o uno de sus archivos). No se escribió nada: elija otro nombre de archivo.</source>
         <translation>{path} is the open database (or one of its files). Nothing was written: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="112"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="113"/>
         <source>{path} es una base de datos SQLite. No se escribe sobre una base de datos: elija otro nombre de archivo.</source>
         <translation>{path} is an SQLite database. A database is never written over: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="122"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="123"/>
         <source>{path} pertenece a una base de datos SQLite. Elija otro nombre de archivo.</source>
         <translation>{path} belongs to an SQLite database. Choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="134"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="135"/>
         <source>{path} es (o estaría entre) las copias de seguridad de PatoLab. No se escribe sobre las copias: elija otra carpeta o nombre.</source>
         <translation>{path} is (or would be among) the PatoLab backups. Backups are never written over: choose another folder or name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="167"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="168"/>
         <source>La carpeta de copias {path} es la base de datos abierta. Elija una carpeta.</source>
         <translation>The backup folder {path} is the open database. Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="177"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="178"/>
         <source>La carpeta de copias {path} no es una carpeta ({file} es un archivo). Elija una carpeta.</source>
         <translation>The backup folder {path} is not a folder ({file} is a file). Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="191"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="192"/>
         <source>{path} ya existe: no se reemplaza.</source>
         <translation>{path} already exists: it is not replaced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="247"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="256"/>
         <source>{path} es la base de datos abierta.</source>
         <translation>{path} is the open database.</translation>
     </message>
@@ -10957,161 +11034,166 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/phrases.py" line="38"/>
+        <source>Exportación del libro de ventas {number} a {file}: {count} filas.</source>
+        <translation>Sales book {number} exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="41"/>
         <source>{count} intentos fallidos: bloqueada {minutes} minutos</source>
         <translation>{count} failed attempts: locked for {minutes} minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="39"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="42"/>
         <source>Vista previa del resumen {number}</source>
         <translation>Summary {number} previewed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="40"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="43"/>
         <source>Vista previa de etiquetas {number}</source>
         <translation>Labels {number} previewed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="41"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="44"/>
         <source>Etiquetas {number} guardadas en PDF</source>
         <translation>Labels {number} saved as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="42"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="45"/>
         <source>Resumen {number} guardado en PDF</source>
         <translation>Summary {number} saved as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="43"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="46"/>
         <source>Resumen {number} impreso</source>
         <translation>Summary {number} printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="44"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="47"/>
         <source>{count} etiqueta(s) de {number} impresas</source>
         <translation>{count} label(s) of {number} printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="45"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="48"/>
         <source> con {count} investigaciones del panel</source>
         <translation> with {count} tests of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="46"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="49"/>
         <source> con {count} investigación del panel</source>
         <translation> with {count} test of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="47"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="50"/>
         <source>; {codes} pasan a formar parte del panel</source>
         <translation>; {codes} become part of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="48"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="51"/>
         <source>; {codes} pasa a formar parte del panel</source>
         <translation>; {codes} becomes part of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="49"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="52"/>
         <source>Descuento manual retirado; </source>
         <translation>Manual discount removed; </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="50"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="53"/>
         <source>Descuento manual {pct} % no aplicado: el descuento por edad ({age} %) es mayor</source>
         <translation>Manual discount {pct} % not applied: the age discount ({age} %) is larger</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="54"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="57"/>
         <source>Descuento por edad {pct} % ({age} años)</source>
         <translation>Age discount {pct} % ({age} years)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="55"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="58"/>
         <source>descuento por edad {pct} % ({age} años)</source>
         <translation>age discount {pct} % ({age} years)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="56"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="59"/>
         <source>Descuento manual {pct} %</source>
         <translation>Manual discount {pct} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="57"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="60"/>
         <source>descuento manual {pct} %</source>
         <translation>manual discount {pct} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="58"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="61"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="59"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="62"/>
         <source>sin descuento</source>
         <translation>no discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="60"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="63"/>
         <source>. Neto: </source>
         <translation>. Net: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="61"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="64"/>
         <source>, neto </source>
         <translation>, net </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="62"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="65"/>
         <source>Solicitud {number}: </source>
         <translation>Request {number}: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="63"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="66"/>
         <source>{count} investigaciones</source>
         <translation>{count} tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="64"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="67"/>
         <source>{count} investigación</source>
         <translation>{count} test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="65"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="68"/>
         <source>Permisos copiados de {rest}</source>
         <translation>Permissions copied from {rest}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="66"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="69"/>
         <source>Motivo: {rest}</source>
         <translation>Reason: {rest}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="67"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="70"/>
         <source>Usuario desconocido</source>
         <translation>Unknown user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="68"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="71"/>
         <source>Administrador inicial</source>
         <translation>First administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="69"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="72"/>
         <source>Encabezado e impresión</source>
         <translation>Header and printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="70"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="73"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="71"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="74"/>
         <source>Desbloqueo de pantalla</source>
         <translation>Screen unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="72"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="75"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
@@ -11283,27 +11365,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="222"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="231"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="278"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="287"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="282"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="291"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="286"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="295"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="361"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="434"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -11319,17 +11401,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="295"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="309"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="316"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="326"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="340"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11345,6 +11427,21 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/requests/filters.py" line="41"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="59"/>
+        <source>No existe el paciente con el id {id}.</source>
+        <translation>There is no patient with id {id}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="64"/>
+        <source>No existe el médico remitente con el id {id}.</source>
+        <translation>There is no referring doctor with id {id}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="71"/>
+        <source>No existe la sucursal con el id {id}.</source>
+        <translation>There is no branch with id {id}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="127"/>
@@ -11435,37 +11532,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="203"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="206"/>
         <source>La solicitud {request} ya está en la factura {number}: no se le agregan investigaciones. Registre una solicitud nueva para la investigación que falta.</source>
         <translation>Request {request} is already on invoice {number}: no investigations can be added to it. Register a new request for the missing investigation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="208"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="211"/>
         <source>La solicitud {request} ya está en la factura {number}: su paciente no cambia. Si la factura es de otra persona, un supervisor la anula y se factura de nuevo.</source>
         <translation>Request {request} is already on invoice {number}: its patient cannot change. If the invoice is someone else&apos;s, a supervisor voids it and it is invoiced again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="213"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="216"/>
         <source>La solicitud {request} ya está en la factura {number}: su descuento no cambia. Para rebajar el importe, un supervisor emite una nota de crédito.</source>
         <translation>Request {request} is already on invoice {number}: its discount cannot change. To reduce the amount, a supervisor issues a credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="102"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="104"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="107"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="109"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="112"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="114"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="256"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="261"/>
         <source>La empresa que paga no existe o está desactivada.</source>
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>
@@ -11515,32 +11612,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="199"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="205"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="203"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="209"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="219"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="225"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="230"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="236"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="191"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="192"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="317"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="330"/>
         <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
         <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>
@@ -11555,27 +11652,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>There is no request (empty number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="50"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="59"/>
         <source>{released}/{total} listas</source>
         <translation>{released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="137"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="173"/>
         <source>Estado de investigación no válido.</source>
         <translation>Invalid test status.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="142"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="178"/>
         <source>Elija al menos una investigación.</source>
         <translation>Choose at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="151"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="187"/>
         <source>La investigación no pertenece a la solicitud {number}.</source>
         <translation>The test does not belong to request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="168"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="204"/>
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
@@ -11995,9 +12092,44 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>util.files</name>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="90"/>
+        <location filename="../../patolab_desktop/util/files.py" line="101"/>
         <source>No hay espacio suficiente en el disco para guardar {path}. Libere espacio (o elija otra carpeta) y vuelva a intentarlo. No se guardó nada: el archivo anterior, si existía, quedó como estaba, y la base de datos no se modificó.</source>
         <translation>There is not enough disk space to save {path}. Free some space (or choose another folder) and try again. Nothing was saved: the previous file, if any, is as it was, and the database was not changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="113"/>
+        <source>no tiene permiso para escribir en esa carpeta, o otro programa (por ejemplo, Excel) tiene abierto el archivo</source>
+        <translation>you may not write in that folder, or another program (for example, Excel) has the file open</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="119"/>
+        <source>la carpeta es de solo lectura (por ejemplo, una memoria USB protegida)</source>
+        <translation>the folder is read-only (for example, a write-protected USB stick)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="123"/>
+        <source>la carpeta no existe o no admite archivos nuevos</source>
+        <translation>the folder does not exist or does not accept new files</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="125"/>
+        <source>el disco está lleno</source>
+        <translation>the disk is full</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="127"/>
+        <source>el nombre o la ruta es demasiado largo</source>
+        <translation>the name or the path is too long</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="128"/>
+        <source>el sistema no lo permitió ({code})</source>
+        <translation>the system did not allow it ({code})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="134"/>
+        <source>No se pudo guardar {path}: {reason}. Elija otra carpeta (por ejemplo, Documentos) y vuelva a intentarlo. No se guardó nada.</source>
+        <translation>{path} could not be saved: {reason}. Choose another folder (for example, Documents) and try again. Nothing was saved.</translation>
     </message>
 </context>
 <context>
@@ -12069,22 +12201,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="156"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="181"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="210"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="251"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -12093,7 +12225,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>
