@@ -31,8 +31,15 @@ def copies(text: str) -> int:
 
 
 def _printer_name(args) -> str:
+    """The footer's «Impreso por»: ``--by``, else the signed-in user (``--user``: a
+    supervisor's report said «Impreso por root»), else the system's user name."""
+    from ..services.access import session
+
     if args.by:
         return args.by
+    actor = session.current()
+    if actor is not None and not actor.is_system:
+        return actor.display_name
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no user name in the environment
@@ -46,7 +53,7 @@ def register(sub, common) -> None:
         "--by",
         default="",
         metavar="NOMBRE",
-        help="quién imprime (pie de página); por omisión, el usuario del sistema",
+        help="quién imprime (pie de página); por omisión, el usuario de --user",
     )
 
     def request_pdf(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:

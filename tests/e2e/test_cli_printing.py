@@ -153,6 +153,18 @@ def test_a_supervisor_reports_on_one_branch(lab, db_path, tmp_path, monkeypatch,
     assert "No existe la sucursal con código «XYZ»" in capsys.readouterr().err
 
 
+def test_the_footer_names_the_signed_in_user(lab, db_path, tmp_path, monkeypatch):
+    """Without --by, «Impreso por» is who signed in (it said the system's user, «root»)."""
+    make_user("supervisora", ROLE_SUPERVISOR, full_name="Sonia Supervisora")
+    actor_name = "Sonia Supervisora"
+    monkeypatch.setenv("PATOLAB_PASSWORD", PASSWORD)
+    out = tmp_path / "periodo.pdf"
+    period = ["--from", lab.base_day.isoformat(), "--to", lab.base_day.isoformat()]
+    argv = ["report", *period, "--db", str(db_path), "--user", "supervisora", "--pdf", str(out)]
+    assert run(argv) == 0
+    assert f"Impreso por {actor_name}" in pdf_text(out)
+
+
 @pytest.mark.parametrize(
     "argv_tail,message",
     [
