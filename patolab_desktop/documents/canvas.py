@@ -77,8 +77,14 @@ class Canvas:
         )
         return max(rect.height(), self.line_height(fnt))
 
-    def elide(self, text: str, fnt: QFont, width: float) -> str:
-        return self.metrics(fnt).elidedText(text, Qt.TextElideMode.ElideRight, max(width, 1.0))
+    def elide(
+        self,
+        text: str,
+        fnt: QFont,
+        width: float,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+    ) -> str:
+        return self.metrics(fnt).elidedText(text, mode, max(width, 1.0))
 
     def fit_font(self, text: str, fnt: QFont, width: float, min_pt: float = 5.0) -> QFont:
         """The largest size not above ``fnt``'s that fits ``text`` on one line of ``width``."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPagedPaintDevice
 
 from ..i18n import translate
@@ -122,9 +122,13 @@ def paint_with_footer(
 
 
 def continuation_header(flow: Flow, text: str) -> None:
-    """A one-line header on the pages after the first (``flow.top`` leaves room for it)."""
+    """A one-line header on the pages after the first (``flow.top`` leaves room for it).
+    Too long for the line, it loses its start (the lab's name), never its end: the
+    document and its number (a lab name of 83 characters cut «Resumen de solicitud
+    LAB-2026…» and a factura's copy legend)."""
     canvas = flow.canvas
     head = font(9, bold=True)
+    text = canvas.elide(text, head, flow.width, Qt.TextElideMode.ElideLeft)
     flow.text(0, 0, flow.width, text, head, color=MUTED)
     line_y = canvas.line_height(head) + canvas.mm(1.5)
     flow.hline(0, flow.width, line_y, 0.6, INK)
