@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 
 from ..i18n import translate
+from ..util import files
 from .canvas import Canvas
 from .paper import (
     ROLL_CONTENT_MM,
@@ -126,6 +127,9 @@ def write_pdf(
     ensure_gui_application()
     # Refuses a database, a backup or a folder as target; writes beside it, then renames.
     with outputs.atomic_path(path) as tmp:
+        # readable by its owner only, like every file this program writes (a summary or
+        # a factura carries a patient's data; the PDFs were readable by every account)
+        files.create_private_file(tmp)
         writer = QPdfWriter(str(tmp))
         writer.setResolution(PDF_RESOLUTION)
         writer.setCreator("PatoLab Desktop")

@@ -173,3 +173,19 @@ def test_a_rotated_log_file_is_private_too(tmp_path):
         os.umask(old)
     logs = sorted(tmp_path.glob("x.log*"))
     assert len(logs) >= 2 and all(_mode(p) == 0o600 for p in logs)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_pdf_is_private_like_a_csv(tmp_path, qapp):
+    """A summary or a factura carries a patient's data: readable by its owner only (the
+    CSV exports were; the PDFs were readable by every account of the computer)."""
+    from patolab_desktop.documents.paper import document_layout
+    from patolab_desktop.documents.pdf_output import write_pdf
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "resumen.pdf"
+        write_pdf(out, document_layout("Letter"), lambda painter, device: 1)
+    finally:
+        os.umask(old)
+    assert _mode(out) == 0o600
