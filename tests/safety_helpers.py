@@ -16,6 +16,18 @@ from tests.cli_process import ROOT, run_python
 SQLITE_HEADER = files.SQLITE_HEADER
 
 
+def lab_in_its_own_home(tmp_path_factory, name: str, customers: int, requests: int) -> Path:
+    """``make_lab`` in a folder of its own, made before any test's home exists: its
+    identity key goes to a keyring of that home (a module-scoped fixture's lab file)."""
+    import pytest
+
+    folder = tmp_path_factory.mktemp(name)
+    with pytest.MonkeyPatch.context() as patch:
+        (folder / "home").mkdir()
+        patch.setenv("PATOLAB_HOME", str(folder / "home"))
+        return make_lab(folder / "lab.db", customers=customers, requests=requests)
+
+
 def make_lab(path: Path, customers: int = 30, requests: int = 20) -> Path:
     """A demo database (branches, catalog, customers, requests) at ``path``; closed."""
     from patolab_desktop.demo import fill as demo

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from patolab_desktop.services.access import permissions, session
-from tests.safety_helpers import ROOT, cli_env, make_lab, run, run_process
+from tests.safety_helpers import ROOT, cli_env, lab_in_its_own_home, make_lab, run, run_process
 from tests.security_helpers import login_as
 
 WORDS_300 = " ".join(f"palabra{i}" for i in range(300))
@@ -35,13 +35,8 @@ CONTROL_INPUTS = [
 
 @pytest.fixture(scope="module")
 def lab_file(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("bad")
-    # made before any test's home exists: its identity key goes to a keyring of its own
-    # (the tests then read the numbers as a workstation without the key: fully hidden)
-    with pytest.MonkeyPatch.context() as patch:
-        (folder / "home").mkdir()
-        patch.setenv("PATOLAB_HOME", str(folder / "home"))
-        return make_lab(folder / "lab.db", customers=40, requests=20)
+    # the tests then read the numbers as a workstation without the key: fully hidden
+    return lab_in_its_own_home(tmp_path_factory, "bad", customers=40, requests=20)
 
 
 def _no_traceback(done) -> None:

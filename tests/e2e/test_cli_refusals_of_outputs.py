@@ -10,18 +10,14 @@ from pathlib import Path
 import pytest
 
 from patolab_desktop.util import files
-from tests.safety_helpers import make_lab, run
+from tests.safety_helpers import lab_in_its_own_home, run
 
 pytestmark = pytest.mark.sqlite_only
 
 
 @pytest.fixture(scope="module")
 def lab_file(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("salidas")
-    with pytest.MonkeyPatch.context() as patch:
-        (folder / "home").mkdir()
-        patch.setenv("PATOLAB_HOME", str(folder / "home"))
-        return make_lab(folder / "lab.db", customers=60, requests=20)
+    return lab_in_its_own_home(tmp_path_factory, "salidas", customers=60, requests=20)
 
 
 def test_a_damaged_backup_is_refused_in_a_few_lines(lab_file, tmp_path, capsys):

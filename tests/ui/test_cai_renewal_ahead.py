@@ -48,21 +48,20 @@ def test_the_renewal_is_registered_ahead_and_continues_the_numbering(qtbot, data
     main_window_as(qtbot, permissions.ROLE_ADMIN)
     assert any("en 45 días" in w for w in authorisations.warnings())
 
-    gap = AuthorisationDialog()
-    qtbot.addWidget(gap)
-    gap.branch_combo.setCurrentIndex(gap.branch_combo.findData(lab.branch))
-    gap.cai_edit.setText(RENEWAL_CAI)
-    gap.from_edit.setText("10")
-    gap.to_edit.setText("5000")
+    def renewal_typed(first: str) -> AuthorisationDialog:
+        dialog = AuthorisationDialog()
+        qtbot.addWidget(dialog)
+        dialog.branch_combo.setCurrentIndex(dialog.branch_combo.findData(lab.branch))
+        dialog.cai_edit.setText(RENEWAL_CAI)
+        dialog.from_edit.setText(first)
+        dialog.to_edit.setText("5000")
+        return dialog
+
+    gap = renewal_typed("10")
     assert gap.save() is None
     assert "empieza en 4" in gap.error.text()
 
-    dialog = AuthorisationDialog()
-    qtbot.addWidget(dialog)
-    dialog.branch_combo.setCurrentIndex(dialog.branch_combo.findData(lab.branch))
-    dialog.cai_edit.setText(RENEWAL_CAI)
-    dialog.from_edit.setText("4")
-    dialog.to_edit.setText("5000")
+    dialog = renewal_typed("4")
     renewal = dialog.save()
     assert renewal is not None, dialog.error.text()
     assert authorisations.warnings() == []  # renewed: nothing left to ask SAR
