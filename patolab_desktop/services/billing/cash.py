@@ -48,13 +48,15 @@ def _money(value: object) -> Decimal:
         raise ValidationError({"amount": _BAD_AMOUNT()}) from exc
 
 
-def _open_row(username: str) -> CashSession | None:
-    return (
+def _open_row(username: str, lock: bool = False) -> CashSession | None:
+    """``username``'s open session; ``lock``: locked until the write transaction ends, as
+    ``open_id`` locks it while a payment goes into it."""
+    query = (
         CashSession.select()
         .where((CashSession.username == username) & (CashSession.status == "open"))
         .order_by(CashSession.id.desc())
-        .first()
     )
+    return (locked(query) if lock else query).first()
 
 
 def current() -> dict | None:
@@ -169,10 +171,14 @@ def close(denominations: dict, counted_other: dict, note: str = "") -> int:
     """Close the acting user's session: cash counted per denomination, the other methods
     counted in total (vouchers, transfer slips, cheques); a method left out counts as
     expected. A difference needs a note. The saldo a favor applied is stored with the
-    expected amounts for the report, never counted (a count given for it is ignored)."""
+    expected amounts for the report, never counted (a count given for it is ignored).
+
+    The session row is locked before the expected amounts are read: a factura being
+    issued on another desk into this session (``open_id`` locks the row) is waited for
+    and its payment counted; one issued after the close finds no open session."""
     actor = session.require("billing.cash")
     with write_transaction():
-        row = _open_row(actor.username)
+        row = _open_row(actor.username, lock=True)
         if row is None:
             raise RuleError(translate("services.billing", "No tiene una caja abierta."))
         exp = expected(row.id)
