@@ -1,5 +1,5 @@
-"""One receptionist's caja on two desks at the same moment (PostgreSQL): a close counts
-every payment of its session (none goes into it after)."""
+"""One receptionist's caja on two desks at the same moment (PostgreSQL): one open session
+per person, and a close counts every payment of its session (none goes into it after)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,28 @@ pytestmark = pytest.mark.skipif(
 # the float, and what is counted once the factura's L 150.00 in cash is in the drawer
 FLOAT = "500"
 COUNT_WITH_THE_PAYMENT = {"500": 1, "100": 1, "50": 1}
+
+
+def _open_sessions(username: str) -> int:
+    return (
+        CashSession.select()
+        .where((CashSession.username == username) & (CashSession.status == "open"))
+        .count()
+    )
+
+
+def test_opening_the_caja_on_two_desks_at_once_opens_one(billing_lab):  # noqa: F811
+    reception = login_as("Recepción")
+    with session.acting_as(reception):
+        first = Desk(lambda: cash.open_session(FLOAT), held=True).hold()
+        second = Desk(lambda: cash.open_session(FLOAT))
+        waited = waits_for(second, first)
+        first.commit()
+        finish(second)
+    assert waited, second.error or "both desks opened one"
+    assert isinstance(second.error, RuleError)
+    assert "Su caja ya está abierta" in str(second.error)
+    assert _open_sessions(reception.username) == 1
 
 
 def test_a_close_waits_for_the_factura_being_issued_and_counts_its_payment(billing_lab):  # noqa: F811

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from ...db.database import locked, write_transaction
+from ...db.database import db, is_sqlite, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import CashSession, FiscalDocument, Payment, now
 from ...util.lookups import present
@@ -59,6 +59,16 @@ def _open_row(username: str, lock: bool = False) -> CashSession | None:
     return (locked(query) if lock else query).first()
 
 
+def _one_opening_at_a_time(username: str) -> None:
+    """PostgreSQL: inside the write transaction, wait for any other desk opening
+    ``username``'s cash to commit. Both desks would read "no open session" (neither sees
+    the other's new row before its commit) and open two; with this lock the second one
+    reads the first one's session and is refused. SQLite's write transaction (BEGIN
+    IMMEDIATE) already lets one desk in at a time."""
+    if not is_sqlite():
+        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", ("cash.open:" + username,))
+
+
 def current() -> dict | None:
     """The acting user's open session, or None."""
     actor = session.require("billing.cash")
@@ -71,6 +81,7 @@ def open_session(opening_float: object) -> int:
     actor = session.require("billing.cash")
     amount = _money(opening_float)
     with write_transaction():
+        _one_opening_at_a_time(actor.username)
         if _open_row(actor.username) is not None:
             raise RuleError(
                 translate(
