@@ -6,7 +6,8 @@ migrations and seed use) so that no module of this layer imports one that import
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from peewee import Database, DatabaseError
@@ -52,11 +53,12 @@ def open_database(
     db.initialize(database)
     if migrate:
         try:
-            migrations.upgrade(database)
-            seed.seed_reference_data(roles)
-            search.repair(database)
-            if request_search.missing_parts(database):  # a trigger dropped by hand
-                request_search.install(database)
+            with one_desk_at_a_time(database):
+                migrations.upgrade(database)
+                seed.seed_reference_data(roles)
+                search.repair(database)
+                if request_search.missing_parts(database):  # a trigger dropped by hand
+                    request_search.install(database)
         except DatabaseOpenError:  # migrations.MigrationError: a newer schema
             database.close()
             raise
@@ -64,6 +66,33 @@ def open_database(
             database.close()
             raise cannot_open(target, friendly_error(exc)) from exc
     return database
+
+
+# the key of the advisory lock ``one_desk_at_a_time`` holds ("PatoLab" in ASCII)
+SCHEMA_LOCK_KEY = 0x5061746F4C6162
+
+
+@contextlib.contextmanager
+def one_desk_at_a_time(database: Database) -> Iterator[None]:
+    """PostgreSQL: the block (creating or upgrading the schema, seeding) runs on one desk
+    at a time. Two desks started at once on an empty or older database would both find it
+    to create or upgrade, and the second one's CREATE TABLE failed on the first one's
+    (``duplicate key value violates unique constraint "pg_class_relname_nsp_index"``).
+    A session advisory lock (held across the steps' transactions) makes the second desk
+    wait, then find the schema ready. Released at the end, or with the connection when
+    the server goes away. SQLite: nothing (its file is on one computer's local disk, never
+    shared by desks)."""
+    if is_sqlite(database):
+        yield
+        return
+    database.execute_sql("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+    try:
+        yield
+    finally:
+        # a connection the server dropped took the lock with it: the block's own error
+        # is the one to report
+        with contextlib.suppress(DatabaseError):
+            database.execute_sql("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
 
 
 # the oldest PostgreSQL the searches run on: ``enable_incremental_sort`` (13) in the walks

@@ -30,7 +30,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ...db.database import write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.lookups import present
 from ...util.text import clean, fold
@@ -221,7 +221,13 @@ def needs_first_admin() -> bool:
 
 
 def create_first_admin(username: str, full_name: str, password: str) -> Actor:
-    """Create the first administrator with their own password and log them in."""
+    """Create the first administrator with their own password and log them in.
+
+    The Administrador role's row is locked before users are looked for: two desks on a
+    new PostgreSQL database would each see none (neither sees the other's new user before
+    its commit) and create two administrators; the second one now waits for the first to
+    commit, then finds its user and is refused. On SQLite the write transaction (BEGIN
+    IMMEDIATE) already lets one desk in at a time."""
     username, full_name = clean(username), clean(full_name)
     errors = {**validate_username(username)}
     if not full_name:
@@ -230,13 +236,13 @@ def create_first_admin(username: str, full_name: str, password: str) -> Actor:
     if errors:
         raise ValidationError(errors)
     with write_transaction():
+        role = locked(Role.select().where(Role.name == permissions.ROLE_ADMIN)).first()
         if User.select().exists():
             raise RuleError(
                 translate(
                     "services.auth", "Ya existe un administrador: inicie sesión con su usuario."
                 )
             )
-        role = Role.get_or_none(Role.name == permissions.ROLE_ADMIN)
         if role is None:
             raise RuleError(
                 translate("services.auth", "Falta el rol Administrador en la base de datos.")

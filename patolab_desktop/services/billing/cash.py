@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from ...db.database import locked, write_transaction
+from ...db.database import db, is_sqlite, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import CashSession, FiscalDocument, Payment, now
 from ...util.lookups import present
@@ -48,13 +48,25 @@ def _money(value: object) -> Decimal:
         raise ValidationError({"amount": _BAD_AMOUNT()}) from exc
 
 
-def _open_row(username: str) -> CashSession | None:
-    return (
+def _open_row(username: str, lock: bool = False) -> CashSession | None:
+    """``username``'s open session; ``lock``: locked until the write transaction ends, as
+    ``open_id`` locks it while a payment goes into it."""
+    query = (
         CashSession.select()
         .where((CashSession.username == username) & (CashSession.status == "open"))
         .order_by(CashSession.id.desc())
-        .first()
     )
+    return (locked(query) if lock else query).first()
+
+
+def _one_opening_at_a_time(username: str) -> None:
+    """PostgreSQL: inside the write transaction, wait for any other desk opening
+    ``username``'s cash to commit. Both desks would read "no open session" (neither sees
+    the other's new row before its commit) and open two; with this lock the second one
+    reads the first one's session and is refused. SQLite's write transaction (BEGIN
+    IMMEDIATE) already lets one desk in at a time."""
+    if not is_sqlite():
+        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", ("cash.open:" + username,))
 
 
 def current() -> dict | None:
@@ -69,6 +81,7 @@ def open_session(opening_float: object) -> int:
     actor = session.require("billing.cash")
     amount = _money(opening_float)
     with write_transaction():
+        _one_opening_at_a_time(actor.username)
         if _open_row(actor.username) is not None:
             raise RuleError(
                 translate(
@@ -169,10 +182,14 @@ def close(denominations: dict, counted_other: dict, note: str = "") -> int:
     """Close the acting user's session: cash counted per denomination, the other methods
     counted in total (vouchers, transfer slips, cheques); a method left out counts as
     expected. A difference needs a note. The saldo a favor applied is stored with the
-    expected amounts for the report, never counted (a count given for it is ignored)."""
+    expected amounts for the report, never counted (a count given for it is ignored).
+
+    The session row is locked before the expected amounts are read: a factura being
+    issued on another desk into this session (``open_id`` locks the row) is waited for
+    and its payment counted; one issued after the close finds no open session."""
     actor = session.require("billing.cash")
     with write_transaction():
-        row = _open_row(actor.username)
+        row = _open_row(actor.username, lock=True)
         if row is None:
             raise RuleError(translate("services.billing", "No tiene una caja abierta."))
         exp = expected(row.id)

@@ -1,0 +1,95 @@
+"""One receptionist's caja on two desks at the same moment (PostgreSQL): one open session
+per person, and a close counts every payment of its session (none goes into it after)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from patolab_desktop.db.models_billing import CashSession, Payment
+from patolab_desktop.services.access import session
+from patolab_desktop.services.billing import cash
+from patolab_desktop.services.billing.payments import PaymentInput
+from patolab_desktop.services.errors import RuleError
+from tests.conftest import PG_URL
+from tests.security_helpers import login_as
+from tests.two_desks import Desk, finish, waits_for
+from tests.unit.billing_helpers import billing_lab  # noqa: F401
+from tests.unit.requests_fixtures import lab  # noqa: F401
+
+pytestmark = pytest.mark.skipif(
+    not PG_URL,
+    reason="the race between desks exists only on PostgreSQL (SQLite's write transaction, "
+    "BEGIN IMMEDIATE, lets one desk in at a time)",
+)
+
+# the float, and what is counted once the factura's L 150.00 in cash is in the drawer
+FLOAT = "500"
+COUNT_WITH_THE_PAYMENT = {"500": 1, "100": 1, "50": 1}
+
+
+def _open_sessions(username: str) -> int:
+    return (
+        CashSession.select()
+        .where((CashSession.username == username) & (CashSession.status == "open"))
+        .count()
+    )
+
+
+def test_opening_the_caja_on_two_desks_at_once_opens_one(billing_lab):  # noqa: F811
+    reception = login_as("Recepción")
+    with session.acting_as(reception):
+        first = Desk(lambda: cash.open_session(FLOAT), held=True).hold()
+        second = Desk(lambda: cash.open_session(FLOAT))
+        waited = waits_for(second, first)
+        first.commit()
+        finish(second)
+    assert waited, second.error or "both desks opened one"
+    assert isinstance(second.error, RuleError)
+    assert "Su caja ya está abierta" in str(second.error)
+    assert _open_sessions(reception.username) == 1
+
+
+def test_a_close_waits_for_the_factura_being_issued_and_counts_its_payment(billing_lab):  # noqa: F811
+    b = billing_lab
+    request_id = b.request(b.lab.hem)  # L 150.00
+    reception = login_as("Recepción")
+    with session.acting_as(reception):
+        session_id = cash.open_session(FLOAT)
+        issuing = Desk(
+            lambda: b.invoice(request_id, pay=(PaymentInput("cash", "150", received="200"),)),
+            held=True,
+        ).hold()
+        closing = Desk(lambda: cash.close(COUNT_WITH_THE_PAYMENT, {}))
+        waited = waits_for(closing, issuing)
+        issuing.commit()
+        finish(closing)
+    assert waited, closing.error or "closed without waiting"
+    assert closing.error is None, closing.error
+    row = CashSession.get_by_id(session_id)
+    paid = sum((p.amount for p in Payment.select().where(Payment.cash_session == row.id)), 0)
+    assert row.status == "closed" and paid == Decimal("150")
+    assert Decimal(json.loads(row.expected)["cash"]) == Decimal("650.00")
+    assert row.difference == 0
+
+
+def test_a_factura_issued_while_the_caja_closes_is_refused(billing_lab):  # noqa: F811
+    b = billing_lab
+    request_id = b.request(b.lab.hem)
+    reception = login_as("Recepción")
+    with session.acting_as(reception):
+        session_id = cash.open_session(FLOAT)
+        closing = Desk(lambda: cash.close({"500": 1}, {}), held=True).hold()
+        issuing = Desk(
+            lambda: b.invoice(request_id, pay=(PaymentInput("cash", "150", received="200"),))
+        )
+        waited = waits_for(issuing, closing)
+        closing.commit()
+        finish(issuing)
+    assert waited, issuing.error or "issued without waiting"
+    assert isinstance(issuing.error, RuleError)
+    assert "Abra su caja" in str(issuing.error)
+    assert not Payment.select().where(Payment.cash_session == session_id).exists()
+    assert Decimal(json.loads(CashSession.get_by_id(session_id).expected)["cash"]) == 500
