@@ -93,3 +93,31 @@ def test_a_factura_issued_while_the_caja_closes_is_refused(billing_lab):  # noqa
     assert "Abra su caja" in str(issuing.error)
     assert not Payment.select().where(Payment.cash_session == session_id).exists()
     assert Decimal(json.loads(CashSession.get_by_id(session_id).expected)["cash"]) == 500
+
+
+def test_a_void_while_the_taking_caja_closes_goes_to_the_supervisor_s_caja(billing_lab):  # noqa: F811
+    """The reversal of a voided factura never lands in a session that has just closed:
+    the void waits for the close, then gives the money back from the Supervisor's cash."""
+    from patolab_desktop.services.billing import records
+
+    b = billing_lab
+    request_id = b.request(b.lab.hem)  # L 150.00
+    reception, supervisor = login_as("Recepción"), login_as("Supervisor")
+    with session.acting_as(supervisor):
+        own = cash.open_session(FLOAT)
+    with session.acting_as(reception):
+        taking = cash.open_session(FLOAT)
+        invoice = b.invoice(request_id, pay=(PaymentInput("cash", "150", received="200"),))
+        closing = Desk(lambda: cash.close(COUNT_WITH_THE_PAYMENT, {}), held=True).hold()
+    with session.acting_as(supervisor):
+        voiding = Desk(lambda: records.void(invoice, "Nombre del comprador equivocado"))
+        waited = waits_for(voiding, closing)
+    closing.commit()
+    finish(voiding)
+    assert waited, voiding.error or "voided without waiting"
+    assert voiding.error is None, voiding.error
+    reversal = Payment.get(Payment.kind == "reversal")
+    assert reversal.cash_session_id == own
+    closed = CashSession.get_by_id(taking)
+    assert closed.status == "closed" and closed.difference == 0
+    assert Decimal(json.loads(closed.expected)["cash"]) == Decimal("650.00")

@@ -301,15 +301,20 @@ def void(document_id: int, reason: str) -> None:
         )
 
 
-def _reversal_target(taken: list[Payment], username: str) -> int | None:
+def _reversal_target(taken: list[Payment], username: str, lock: bool = True) -> int | None:
     """Where the reversed payments go: the session that took them while it is still open
     (the drawer still holds the money, so its close nets to what stayed), else the voiding
-    user's open session (the money leaves her drawer); None when neither is open."""
+    user's open session (the money leaves her drawer); None when neither is open.
+
+    ``lock``: inside the void's transaction the taking session's row is locked, as its
+    close locks it: a void while that cash was being closed on another desk put the
+    reversal into a session that had just closed, outside its expected amounts."""
     from ...db.models_billing import CashSession
 
     original = {p.cash_session_id for p in taken if p.cash_session_id}
     if len(original) == 1:
-        row = CashSession.get_or_none(CashSession.id == original.pop())
+        query = CashSession.select().where(CashSession.id == original.pop())
+        row = (locked(query) if lock else query).first()
         if row is not None and row.status == "open":
             return row.id
     return cash.open_id(username)
@@ -331,6 +336,6 @@ def void_refusal(document_id: int) -> str:
     actor = session.require("billing.void")
     row = _get(document_id)
     taken = list(Payment.select().where(Payment.document == row.id))
-    if not taken or _reversal_target(taken, actor.username) is not None:
+    if not taken or _reversal_target(taken, actor.username, lock=False) is not None:
         return ""
     return _no_cash_for_void(row.number, taken)
