@@ -21,6 +21,7 @@ from peewee import (
     ModelSelect,
     Node,
     NodeList,
+    OperationalError,
     PostgresqlDatabase,
     SqliteDatabase,
 )
@@ -91,11 +92,83 @@ class _PostgresDatabase(PostgresqlDatabase):
         inside a transaction begun in the block: a statement that must come first in one
         (``SET TRANSACTION``) would fail after the prefix, and the settings would outlive
         the block until the transaction's end."""
-        off = getattr(_planner, "off", ())
-        if off and self.connection().get_transaction_status() == TRANSACTION_STATUS_IDLE:
-            turn_off = ", ".join(f"set_config('{name}', 'off', true)" for name in off)
-            sql = f"SELECT {turn_off}; {sql}"
-        return super().execute_sql(sql, params)
+        with self._connection_lost():
+            off = getattr(_planner, "off", ())
+            if off and self.connection().get_transaction_status() == TRANSACTION_STATUS_IDLE:
+                turn_off = ", ".join(f"set_config('{name}', 'off', true)" for name in off)
+                sql = f"SELECT {turn_off}; {sql}"
+            return super().execute_sql(sql, params)
+
+    # A connection the server dropped (a restart of the server, the network, an
+    # administrator's pg_terminate_backend): psycopg2 finds out when a statement fails
+    # ("server closed the connection unexpectedly") and marks it closed; peewee would hand
+    # out that connection for ever ("connection already closed" on every later statement,
+    # until the program was restarted). The statement that met the break raises
+    # ConnectionLost; the next one outside a transaction opens a new connection. A
+    # statement is never sent again by itself: one that changed data may have been
+    # committed before the answer was lost.
+
+    def connection(self) -> Any:
+        with self._connection_lost():
+            self._drop_broken()
+            return super().connection()
+
+    def cursor(self, named_cursor: Any = None) -> Any:
+        """Not ``_connection_lost`` here: peewee calls it inside its own wrapping of the
+        driver's errors (which would wrap ConnectionLost again); its callers raise it."""
+        self._drop_broken()
+        return super().cursor(named_cursor)
+
+    def begin(self, isolation_level: Any = None) -> None:
+        with self._connection_lost():
+            super().begin(isolation_level)
+
+    def commit(self) -> None:
+        with self._connection_lost():
+            super().commit()
+
+    def rollback(self) -> None:
+        """No ROLLBACK on a connection that broke: the server ended its transaction with
+        the connection, and the attempt ("connection already closed") would replace the
+        error that says what happened."""
+        if self._broken():
+            return
+        with self._connection_lost():
+            super().rollback()
+
+    def _broken(self) -> bool:
+        """This thread's connection is open for peewee but psycopg2 saw it break."""
+        return not self._state.closed and bool(self._state.conn.closed)
+
+    def _drop_broken(self) -> None:
+        """Forget a broken connection when no transaction is open, so that peewee opens a
+        new one. Inside a transaction it stays: the transaction is lost with it, and its
+        statements fail until the block ends (its rollback is skipped)."""
+        if self._broken() and not self.in_transaction():
+            with contextlib.suppress(Exception):
+                self._state.conn.close()
+            self._state.reset()
+
+    @contextlib.contextmanager
+    def _connection_lost(self) -> Iterator[None]:
+        """An error met on a broken connection, or in opening a new one, is raised as
+        ConnectionLost (the driver's error is its cause, for the log)."""
+        try:
+            yield
+        except ConnectionLost:
+            raise
+        except Exception as exc:
+            if not (self._state.closed or self._broken()):
+                raise
+            raise ConnectionLost(
+                translate(
+                    "db.database",
+                    "Se perdió la conexión con el servidor de la base de datos. Revise la "
+                    "red y que el servidor esté encendido, y vuelva a intentarlo: esta "
+                    "acción no guardó nada.",
+                )
+                + _detail(exc)
+            ) from exc
 
     def _connect(self) -> Any:
         try:
@@ -134,6 +207,19 @@ def _login_refused(exc: Exception) -> bool:
 
 class DatabaseOpenError(Exception):
     """The database could not be opened; the message says why in Spanish."""
+
+
+class ConnectionLost(OperationalError):
+    """The connection to the PostgreSQL server broke (the server restarted or stopped, the
+    network dropped): the statement that met it failed, and the next one connects again.
+    The message says what to do, in Spanish. An ``OperationalError``, as the driver's was:
+    code that catches the database's errors still does."""
+
+
+def _detail(exc: BaseException) -> str:
+    """The driver's own words, short, after a Spanish message: its first line."""
+    text = str(exc).strip().splitlines()
+    return f" ({text[0].strip()})" if text else ""
 
 
 def is_postgres_url(target: str) -> bool:
@@ -446,14 +532,16 @@ def planner_off(*settings: str) -> Iterator[None]:
     whatever happens, and a value another block set LOCAL is not made the session's. A
     statement of the block that failed leaves the transaction refusing every other one
     until its rollback, which undoes the settings: nothing is put back then, so the
-    caller sees the block's own error. Nothing on SQLite."""
+    caller sees the block's own error; nor on a connection that broke in the block (the
+    server ended the transaction). Nothing on SQLite."""
     if is_sqlite() or not settings:
         yield
         return
     names = [name for name in settings if name.replace("_", "").isalnum()]
     if len(names) != len(settings):
         raise ValueError(f"not a planner setting: {settings!r}")
-    status = db.connection().get_transaction_status
+    connection = db.connection()
+    status = connection.get_transaction_status
     if status() == TRANSACTION_STATUS_IDLE and isinstance(db.obj, _PostgresDatabase):
         before_block = getattr(_planner, "off", ())
         _planner.off = before_block + tuple(n for n in names if n not in before_block)
@@ -471,7 +559,7 @@ def planner_off(*settings: str) -> Iterator[None]:
     try:
         yield
     finally:
-        if status() != TRANSACTION_STATUS_INERROR:
+        if not connection.closed and status() != TRANSACTION_STATUS_INERROR:
             put_back = ", ".join(
                 f"set_config('{name}', '{'on' if value == 'on' else 'off'}', {local})"
                 for name, value in zip(names, before, strict=True)
