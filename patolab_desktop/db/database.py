@@ -216,10 +216,13 @@ class ConnectionLost(OperationalError):
     code that catches the database's errors still does."""
 
 
-def _detail(exc: BaseException) -> str:
-    """The driver's own words, short, after a Spanish message: its first line."""
-    text = str(exc).strip().splitlines()
-    return f" ({text[0].strip()})" if text else ""
+def _detail(exc: BaseException | str) -> str:
+    """The driver's own words, short, after a Spanish message: its first line, without
+    libpq's «connection to server at "host", port N failed:» (the message names the
+    server already), spaces folded."""
+    lines = str(exc).strip().splitlines()
+    short = " ".join(lines[0].rsplit(" failed: ", 1)[-1].split()) if lines else ""
+    return f" ({short})" if short else ""
 
 
 def is_postgres_url(target: str) -> bool:
@@ -360,16 +363,22 @@ def make_database(target: str | Path, create: bool = True) -> Database:
 
 
 def cannot_open(target: str | os.PathLike[str], exc: BaseException | str) -> DatabaseOpenError:
+    error = exc if isinstance(exc, str) else friendly_error(exc)
     return DatabaseOpenError(
         translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
-            target=describe(str(target)), error=exc
+            target=describe(str(target)), error=error
         )
     )
 
 
 def friendly_error(exc: BaseException) -> str:
-    """The message of a database error, with "locked" explained."""
+    """The message of a database error, with "locked" and the common refusals of a
+    PostgreSQL connection explained (what to do, in Spanish; libpq's own words as a short
+    detail at the end, for whoever looks after the server). libpq's texts never hold the
+    password."""
     text = str(exc)
+    if isinstance(exc, ConnectionLost):
+        return text  # already said in Spanish
     if "locked" in text.lower() or "busy" in text.lower():
         return translate(
             "db.database",
@@ -377,7 +386,82 @@ def friendly_error(exc: BaseException) -> str:
             "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
             "intentarlo.",
         )
-    return text
+    advice = _connection_advice(text.lower())
+    return advice + _detail(text) if advice else text
+
+
+def _connection_advice(text: str) -> str | None:
+    """What to do about a PostgreSQL connection refused, from libpq's or the server's
+    words (in English, or in Spanish for a server that speaks it); None for another
+    error."""
+    if "fe_sendauth" in text or "no password supplied" in text:
+        return translate(
+            "db.database",
+            "el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → "
+            "Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o "
+            "póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a "
+            "intentarlo; nunca en la línea de comandos.",
+        )
+    if "authentication failed" in text or "autentifica" in text or "autentica" in text:
+        return translate(
+            "db.database",
+            "el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y "
+            "la contraseña guardada (Archivo → Conexión a base de datos…, la variable "
+            "PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.",
+        )
+    if ('role "' in text and "does not exist" in text) or "no existe el rol" in text:
+        return translate(
+            "db.database",
+            "ese usuario no existe en el servidor. Revise el usuario de la URL o pida al "
+            "administrador del servidor que lo cree.",
+        )
+    if ('database "' in text and "does not exist" in text) or "no existe la base" in text:
+        return translate(
+            "db.database",
+            "esa base de datos no existe en el servidor. Revise su nombre en la URL o pida "
+            "al administrador del servidor que la cree.",
+        )
+    if "pg_hba.conf" in text:
+        return translate(
+            "db.database",
+            "el servidor no acepta conexiones de esta computadora con ese usuario y esa base "
+            "(pg_hba.conf). Pida al administrador del servidor que la permita.",
+        )
+    if any(
+        words in text
+        for words in (
+            "translate host name",
+            "name or service not known",
+            "nodename nor servname",
+            "failure in name resolution",
+        )
+    ):
+        return translate(
+            "db.database",
+            "no se encontró el servidor por su nombre. Revise el nombre del servidor en la "
+            "URL (o use su dirección IP) y la conexión a la red.",
+        )
+    if any(
+        words in text
+        for words in (
+            "connection refused",
+            "is the server running",
+            "timeout expired",
+            "timed out",
+            "no route to host",
+            "network is unreachable",
+            "could not connect",
+            "rehusada",
+            "rechazada",
+        )
+    ):
+        return translate(
+            "db.database",
+            "no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa "
+            "computadora, que el servidor y el puerto de la URL sean los correctos y que la "
+            "red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.",
+        )
+    return None
 
 
 _background_checkpoints: set[threading.Thread] = set()  # started, maybe still running
