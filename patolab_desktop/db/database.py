@@ -21,6 +21,7 @@ from peewee import (
     ModelSelect,
     Node,
     NodeList,
+    OperationalError,
     PostgresqlDatabase,
     SqliteDatabase,
 )
@@ -91,11 +92,83 @@ class _PostgresDatabase(PostgresqlDatabase):
         inside a transaction begun in the block: a statement that must come first in one
         (``SET TRANSACTION``) would fail after the prefix, and the settings would outlive
         the block until the transaction's end."""
-        off = getattr(_planner, "off", ())
-        if off and self.connection().get_transaction_status() == TRANSACTION_STATUS_IDLE:
-            turn_off = ", ".join(f"set_config('{name}', 'off', true)" for name in off)
-            sql = f"SELECT {turn_off}; {sql}"
-        return super().execute_sql(sql, params)
+        with self._connection_lost():
+            off = getattr(_planner, "off", ())
+            if off and self.connection().get_transaction_status() == TRANSACTION_STATUS_IDLE:
+                turn_off = ", ".join(f"set_config('{name}', 'off', true)" for name in off)
+                sql = f"SELECT {turn_off}; {sql}"
+            return super().execute_sql(sql, params)
+
+    # A connection the server dropped (a restart of the server, the network, an
+    # administrator's pg_terminate_backend): psycopg2 finds out when a statement fails
+    # ("server closed the connection unexpectedly") and marks it closed; peewee would hand
+    # out that connection for ever ("connection already closed" on every later statement,
+    # until the program was restarted). The statement that met the break raises
+    # ConnectionLost; the next one outside a transaction opens a new connection. A
+    # statement is never sent again by itself: one that changed data may have been
+    # committed before the answer was lost.
+
+    def connection(self) -> Any:
+        with self._connection_lost():
+            self._drop_broken()
+            return super().connection()
+
+    def cursor(self, named_cursor: Any = None) -> Any:
+        """Not ``_connection_lost`` here: peewee calls it inside its own wrapping of the
+        driver's errors (which would wrap ConnectionLost again); its callers raise it."""
+        self._drop_broken()
+        return super().cursor(named_cursor)
+
+    def begin(self, isolation_level: Any = None) -> None:
+        with self._connection_lost():
+            super().begin(isolation_level)
+
+    def commit(self) -> None:
+        with self._connection_lost():
+            super().commit()
+
+    def rollback(self) -> None:
+        """No ROLLBACK on a connection that broke: the server ended its transaction with
+        the connection, and the attempt ("connection already closed") would replace the
+        error that says what happened."""
+        if self._broken():
+            return
+        with self._connection_lost():
+            super().rollback()
+
+    def _broken(self) -> bool:
+        """This thread's connection is open for peewee but psycopg2 saw it break."""
+        return not self._state.closed and bool(self._state.conn.closed)
+
+    def _drop_broken(self) -> None:
+        """Forget a broken connection when no transaction is open, so that peewee opens a
+        new one. Inside a transaction it stays: the transaction is lost with it, and its
+        statements fail until the block ends (its rollback is skipped)."""
+        if self._broken() and not self.in_transaction():
+            with contextlib.suppress(Exception):
+                self._state.conn.close()
+            self._state.reset()
+
+    @contextlib.contextmanager
+    def _connection_lost(self) -> Iterator[None]:
+        """An error met on a broken connection, or in opening a new one, is raised as
+        ConnectionLost (the driver's error is its cause, for the log)."""
+        try:
+            yield
+        except ConnectionLost:
+            raise
+        except Exception as exc:
+            if not (self._state.closed or self._broken()):
+                raise
+            raise ConnectionLost(
+                translate(
+                    "db.database",
+                    "Se perdió la conexión con el servidor de la base de datos. Revise la "
+                    "red y que el servidor esté encendido, y vuelva a intentarlo: esta "
+                    "acción no guardó nada.",
+                )
+                + _detail(exc)
+            ) from exc
 
     def _connect(self) -> Any:
         try:
@@ -134,6 +207,22 @@ def _login_refused(exc: Exception) -> bool:
 
 class DatabaseOpenError(Exception):
     """The database could not be opened; the message says why in Spanish."""
+
+
+class ConnectionLost(OperationalError):
+    """The connection to the PostgreSQL server broke (the server restarted or stopped, the
+    network dropped): the statement that met it failed, and the next one connects again.
+    The message says what to do, in Spanish. An ``OperationalError``, as the driver's was:
+    code that catches the database's errors still does."""
+
+
+def _detail(exc: BaseException | str) -> str:
+    """The driver's own words, short, after a Spanish message: its first line, without
+    libpq's «connection to server at "host", port N failed:» (the message names the
+    server already), spaces folded."""
+    lines = str(exc).strip().splitlines()
+    short = " ".join(lines[0].rsplit(" failed: ", 1)[-1].split()) if lines else ""
+    return f" ({short})" if short else ""
 
 
 def is_postgres_url(target: str) -> bool:
@@ -274,16 +363,22 @@ def make_database(target: str | Path, create: bool = True) -> Database:
 
 
 def cannot_open(target: str | os.PathLike[str], exc: BaseException | str) -> DatabaseOpenError:
+    error = exc if isinstance(exc, str) else friendly_error(exc)
     return DatabaseOpenError(
         translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
-            target=describe(str(target)), error=exc
+            target=describe(str(target)), error=error
         )
     )
 
 
 def friendly_error(exc: BaseException) -> str:
-    """The message of a database error, with "locked" explained."""
+    """The message of a database error, with "locked" and the common refusals of a
+    PostgreSQL connection explained (what to do, in Spanish; libpq's own words as a short
+    detail at the end, for whoever looks after the server). libpq's texts never hold the
+    password."""
     text = str(exc)
+    if isinstance(exc, ConnectionLost):
+        return text  # already said in Spanish
     if "locked" in text.lower() or "busy" in text.lower():
         return translate(
             "db.database",
@@ -291,7 +386,82 @@ def friendly_error(exc: BaseException) -> str:
             "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
             "intentarlo.",
         )
-    return text
+    advice = _connection_advice(text.lower())
+    return advice + _detail(text) if advice else text
+
+
+def _connection_advice(text: str) -> str | None:
+    """What to do about a PostgreSQL connection refused, from libpq's or the server's
+    words (in English, or in Spanish for a server that speaks it); None for another
+    error."""
+    if "fe_sendauth" in text or "no password supplied" in text:
+        return translate(
+            "db.database",
+            "el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → "
+            "Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o "
+            "póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a "
+            "intentarlo; nunca en la línea de comandos.",
+        )
+    if "authentication failed" in text or "autentifica" in text or "autentica" in text:
+        return translate(
+            "db.database",
+            "el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y "
+            "la contraseña guardada (Archivo → Conexión a base de datos…, la variable "
+            "PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.",
+        )
+    if ('role "' in text and "does not exist" in text) or "no existe el rol" in text:
+        return translate(
+            "db.database",
+            "ese usuario no existe en el servidor. Revise el usuario de la URL o pida al "
+            "administrador del servidor que lo cree.",
+        )
+    if ('database "' in text and "does not exist" in text) or "no existe la base" in text:
+        return translate(
+            "db.database",
+            "esa base de datos no existe en el servidor. Revise su nombre en la URL o pida "
+            "al administrador del servidor que la cree.",
+        )
+    if "pg_hba.conf" in text:
+        return translate(
+            "db.database",
+            "el servidor no acepta conexiones de esta computadora con ese usuario y esa base "
+            "(pg_hba.conf). Pida al administrador del servidor que la permita.",
+        )
+    if any(
+        words in text
+        for words in (
+            "translate host name",
+            "name or service not known",
+            "nodename nor servname",
+            "failure in name resolution",
+        )
+    ):
+        return translate(
+            "db.database",
+            "no se encontró el servidor por su nombre. Revise el nombre del servidor en la "
+            "URL (o use su dirección IP) y la conexión a la red.",
+        )
+    if any(
+        words in text
+        for words in (
+            "connection refused",
+            "is the server running",
+            "timeout expired",
+            "timed out",
+            "no route to host",
+            "network is unreachable",
+            "could not connect",
+            "rehusada",
+            "rechazada",
+        )
+    ):
+        return translate(
+            "db.database",
+            "no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa "
+            "computadora, que el servidor y el puerto de la URL sean los correctos y que la "
+            "red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.",
+        )
+    return None
 
 
 _background_checkpoints: set[threading.Thread] = set()  # started, maybe still running
@@ -446,14 +616,16 @@ def planner_off(*settings: str) -> Iterator[None]:
     whatever happens, and a value another block set LOCAL is not made the session's. A
     statement of the block that failed leaves the transaction refusing every other one
     until its rollback, which undoes the settings: nothing is put back then, so the
-    caller sees the block's own error. Nothing on SQLite."""
+    caller sees the block's own error; nor on a connection that broke in the block (the
+    server ended the transaction). Nothing on SQLite."""
     if is_sqlite() or not settings:
         yield
         return
     names = [name for name in settings if name.replace("_", "").isalnum()]
     if len(names) != len(settings):
         raise ValueError(f"not a planner setting: {settings!r}")
-    status = db.connection().get_transaction_status
+    connection = db.connection()
+    status = connection.get_transaction_status
     if status() == TRANSACTION_STATUS_IDLE and isinstance(db.obj, _PostgresDatabase):
         before_block = getattr(_planner, "off", ())
         _planner.off = before_block + tuple(n for n in names if n not in before_block)
@@ -471,7 +643,7 @@ def planner_off(*settings: str) -> Iterator[None]:
     try:
         yield
     finally:
-        if status() != TRANSACTION_STATUS_INERROR:
+        if not connection.closed and status() != TRANSACTION_STATUS_INERROR:
             put_back = ", ".join(
                 f"set_config('{name}', '{'on' if value == 'on' else 'off'}', {local})"
                 for name, value in zip(names, before, strict=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The connection to the PostgreSQL server broke (db.database): any service call may raise
+# it, the next call connects again. Named here for the UI, which imports no db module.
+from ..db.database import ConnectionLost as ConnectionLost
+
 
 class ServiceError(Exception):
     """Base class: ``str(error)`` is a complete message for the user."""

@@ -6,6 +6,10 @@ written with its traceback to ``<log dir>/patolab.log`` (rotating), one dialog i
 the GUI thread (never a cascade of dialogs), and every top-level window that defines
 ``reload_from_database()`` re-reads what it shows, so the screen matches what was saved.
 Services save inside transactions, so an error half-way leaves nothing half-saved.
+
+A lost connection to the database server (``ConnectionLost``: the server restarted, the
+network dropped) is no crash: it gets its own message, what to do, and no reload (the
+action saved nothing, and the next one connects again).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 
 from ..i18n import translate
 from ..paths import log_dir
+from ..services.errors import ConnectionLost
 
 log = logging.getLogger("patolab")
 LOG_FILE_NAME = "patolab.log"
@@ -88,6 +93,24 @@ def _reload_windows() -> None:
 
 
 def _show_dialog(text: str) -> None:
+    _show_once(
+        translate("errors", "Error inesperado"),
+        translate(
+            "errors",
+            "Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se "
+            "volverá a cargar desde la base de datos.\n\n{text}\n\nEl detalle quedó en el "
+            "registro: {log_file}",
+        ).format(text=text, log_file=log_file()),
+        reload=True,
+    )
+
+
+def _show_connection_lost(text: str) -> None:
+    """``text`` is ConnectionLost's message (what happened and what to do)."""
+    _show_once(translate("errors", "Sin conexión con la base de datos"), text, reload=False)
+
+
+def _show_once(title: str, text: str, reload: bool) -> None:
     global _showing
     if _showing:
         return  # one dialog at a time: errors raised while it is open are only logged
@@ -99,17 +122,9 @@ def _show_dialog(text: str) -> None:
         return
     _showing = True
     try:
-        prompts.error(
-            QApplication.activeWindow(),
-            translate("errors", "Error inesperado"),
-            translate(
-                "errors",
-                "Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se "
-                "volverá a cargar desde la base de datos.\n\n{text}\n\nEl detalle quedó en el "
-                "registro: {log_file}",
-            ).format(text=text, log_file=log_file()),
-        )
-        _reload_windows()
+        prompts.error(QApplication.activeWindow(), title, text)
+        if reload:
+            _reload_windows()
     finally:
         _showing = False
 
@@ -118,18 +133,21 @@ def handle_exception(exc_type, exc_value, exc_tb) -> None:
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc_value, exc_tb)
         return
-    log.error(
-        "Unhandled exception:\n%s", "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
-    )
+    trace = "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
+    if issubclass(exc_type, ConnectionLost):
+        log.warning("Lost the connection to the database server:\n%s", trace)
+        show, message = _show_connection_lost, str(exc_value)
+    else:
+        log.error("Unhandled exception:\n%s", trace)
+        show, message = _show_dialog, f"{exc_type.__name__}: {exc_value}"
     from PySide6.QtCore import QThread, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
-    message = f"{exc_type.__name__}: {exc_value}"
     if app is not None and QThread.currentThread() is app.thread():
-        _show_dialog(message)
+        show(message)
     elif app is not None:
-        QTimer.singleShot(0, app, lambda: _show_dialog(message))
+        QTimer.singleShot(0, app, lambda: show(message))
 
 
 def _thread_hook(args) -> None:

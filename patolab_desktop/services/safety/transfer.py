@@ -43,6 +43,7 @@ from ...db.database import (
     DatabaseOpenError,
     db,
     describe,
+    friendly_error,
     is_postgres_url,
     is_sqlite,
     make_database,
@@ -107,7 +108,7 @@ def check_connection(target: str) -> str:
 
 def _cannot_connect(target: str, exc: Exception) -> str:
     return translate("services.transfer", "No se pudo conectar a {target}: {error}").format(
-        target=describe(target), error=exc
+        target=describe(target), error=friendly_error(exc)
     )
 
 

@@ -9,6 +9,7 @@ from ...i18n import translate
 from ...services import settings
 from ...services.access import auth
 from ...services.access.session import Actor
+from ...services.errors import ConnectionLost
 from .account_dialog import AccountDialog
 from .common import PasswordEdit, show_message
 
@@ -72,6 +73,9 @@ class LoginDialog(AccountDialog):
             self.actor = auth.login(username, self.password_edit.text())
         except auth.LoginFailed as exc:
             self.say(str(exc), retry=self.password_edit)
+            return False
+        except ConnectionLost as exc:  # the server restarted: the next try connects again
+            self.say(str(exc))
             return False
         show_message(self.message, "")
         self.accept()

@@ -32,7 +32,13 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import customers, reference
 from ...services.catalog import branches
-from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
+from ...services.errors import (
+    ConflictError,
+    ConnectionLost,
+    NotFoundError,
+    ServiceError,
+    ValidationError,
+)
 from .. import prompts
 from ..icons import icon
 from ..widgets.record_dialog import ask_about_duplicates, confirm_discard
@@ -477,10 +483,11 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         """Leaving the identity, a name, the phone or the date of birth: the active
         customers that look like the same person (``customers.find_duplicates``: the same
         document, or the same name with the same phone or date of birth) are named under
-        the form at once, before she types the rest; saving still asks."""
+        the form at once, before she types the rest; saving still asks. A lost connection
+        to the server is left to the save to say (a hint, not her action)."""
         try:
             found = customers.find_duplicates(self.data())
-        except ServiceError:
+        except (ServiceError, ConnectionLost):
             found = []
         if not found:
             self.duplicate_note.hide()
