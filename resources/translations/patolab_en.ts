@@ -1239,59 +1239,59 @@ The previous state was saved to:
 <context>
     <name>admin.login_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="24"/>
         <source>Iniciar sesión</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="33"/>
         <source>{lab}
 Escriba su usuario y contraseña.</source>
         <translation>{lab}
 Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="37"/>
         <source>Escriba su usuario y contraseña.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="43"/>
         <source>usuario</source>
         <translation>user name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="45"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="46"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="48"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="51"/>
         <source>&amp;Entrar</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="54"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="64"/>
         <source>Escriba su nombre de usuario.</source>
         <translation>Enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="69"/>
         <source>Escriba su contraseña.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -3939,12 +3939,12 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="97"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="99"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
@@ -4145,29 +4145,29 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="145"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="151"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="172"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="176"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="168"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="200"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
@@ -4182,17 +4182,17 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="381"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="460"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="455"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="461"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -4201,45 +4201,45 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="465"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="520"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="471"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="527"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="470"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="476"/>
         <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="197"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="59"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="65"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="491"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="511"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="498"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="518"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="494"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="501"/>
         <source>Posible cliente duplicado:</source>
         <translation>Possible duplicate customer:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="505"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="512"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="513"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -4248,7 +4248,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="510"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="517"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -4257,12 +4257,12 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="521"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="528"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="528"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="535"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
@@ -4334,22 +4334,22 @@ Save anyway?</translation>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="154"/>
         <source>Guardar &amp;y crear solicitud</source>
         <translation>Save and create re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="159"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
         <source>Mensa&amp;jes de WhatsApp…</source>
         <translation>WhatsApp me&amp;ssages…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="431"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="437"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -4959,59 +4959,99 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="148"/>
+        <location filename="../../patolab_desktop/db/database.py" line="164"/>
+        <source>Se perdió la conexión con el servidor de la base de datos. Revise la red y que el servidor esté encendido, y vuelva a intentarlo: esta acción no guardó nada.</source>
+        <translation>The connection to the database server was lost. Check the network and that the server is on, and try again: this action saved nothing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="237"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="177"/>
+        <location filename="../../patolab_desktop/db/database.py" line="266"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="182"/>
+        <location filename="../../patolab_desktop/db/database.py" line="271"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="217"/>
+        <location filename="../../patolab_desktop/db/database.py" line="306"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="234"/>
+        <location filename="../../patolab_desktop/db/database.py" line="323"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="244"/>
+        <location filename="../../patolab_desktop/db/database.py" line="333"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="250"/>
+        <location filename="../../patolab_desktop/db/database.py" line="339"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="256"/>
+        <location filename="../../patolab_desktop/db/database.py" line="345"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="264"/>
+        <location filename="../../patolab_desktop/db/database.py" line="353"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="278"/>
+        <location filename="../../patolab_desktop/db/database.py" line="368"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="288"/>
+        <location filename="../../patolab_desktop/db/database.py" line="383"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="398"/>
+        <source>el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a intentarlo; nunca en la línea de comandos.</source>
+        <translation>the server asks for a password and none was given. Save it in File → Database connection… (it is kept in the system&apos;s password store), or put it in the PGPASSWORD variable or the .pgpass file, and try again; never on the command line.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="406"/>
+        <source>el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y la contraseña guardada (Archivo → Conexión a base de datos…, la variable PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.</source>
+        <translation>the server refused the user or the password. Check the user in the URL and the saved password (File → Database connection…, the PGPASSWORD variable or the .pgpass file) and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="413"/>
+        <source>ese usuario no existe en el servidor. Revise el usuario de la URL o pida al administrador del servidor que lo cree.</source>
+        <translation>that user does not exist on the server. Check the user in the URL or ask the server&apos;s administrator to create it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="419"/>
+        <source>esa base de datos no existe en el servidor. Revise su nombre en la URL o pida al administrador del servidor que la cree.</source>
+        <translation>that database does not exist on the server. Check its name in the URL or ask the server&apos;s administrator to create it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="425"/>
+        <source>el servidor no acepta conexiones de esta computadora con ese usuario y esa base (pg_hba.conf). Pida al administrador del servidor que la permita.</source>
+        <translation>the server does not accept connections from this computer with that user and database (pg_hba.conf). Ask the server&apos;s administrator to allow it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="439"/>
+        <source>no se encontró el servidor por su nombre. Revise el nombre del servidor en la URL (o use su dirección IP) y la conexión a la red.</source>
+        <translation>the server was not found by its name. Check the server name in the URL (or use its IP address) and the network connection.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="458"/>
+        <source>no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa computadora, que el servidor y el puerto de la URL sean los correctos y que la red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.</source>
+        <translation>could not connect to the server. Check that PostgreSQL is running on that computer, that the server and port in the URL are right and that the network reaches it (cable, Wi-Fi, firewall), and try again.</translation>
     </message>
 </context>
 <context>
@@ -5054,7 +5094,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.opening</name>
     <message>
-        <location filename="../../patolab_desktop/db/opening.py" line="85"/>
+        <location filename="../../patolab_desktop/db/opening.py" line="114"/>
         <source>El servidor es PostgreSQL {found}; PatoLab necesita PostgreSQL {needed} o más nuevo. Actualice el servidor o use otro.</source>
         <translation>The server is PostgreSQL {found}; PatoLab needs PostgreSQL {needed} or newer. Upgrade the server or use another one.</translation>
     </message>
@@ -5062,12 +5102,12 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="97"/>
         <source>Error inesperado</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="98"/>
         <source>Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.
 
 {text}
@@ -5078,6 +5118,11 @@ El detalle quedó en el registro: {log_file}</source>
 {text}
 
 The details are in the log: {log_file}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/errors.py" line="110"/>
+        <source>Sin conexión con la base de datos</source>
+        <translation>No connection to the database</translation>
     </message>
 </context>
 <context>
@@ -6020,7 +6065,7 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/pdf_output.py" line="162"/>
+        <location filename="../../patolab_desktop/documents/pdf_output.py" line="166"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -8576,63 +8621,63 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="228"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="234"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="235"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="242"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="242"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="248"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="331"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="337"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="333"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="339"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="338"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="344"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="367"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="373"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="406"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="429"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="412"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="435"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="411"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="417"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="425"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="431"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="433"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="439"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="438"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="444"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -8939,74 +8984,74 @@ Technical detail: {problems}</translation>
         <translation>Type a valid amount (for example 500.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="74"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="87"/>
         <source>Su caja ya está abierta. Ciérrela antes de abrir otra.</source>
         <translation>Your cash drawer is already open. Close it before opening another.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="106"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="119"/>
         <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
         <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="141"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="154"/>
         <source>Denominación desconocida: {face}.</source>
         <translation>Unknown denomination: {face}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="151"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="159"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="164"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="172"/>
         <source>Cuente cada denominación con un número entero.</source>
         <translation>Count each denomination with a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="177"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="194"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="189"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="206"/>
         <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
         <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="223"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="292"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="240"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="309"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="226"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="243"/>
         <source>la caja</source>
         <translation>the cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="229"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="246"/>
         <source>Solo se confirma una caja cerrada (esta está {status}).</source>
         <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="252"/>
         <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="250"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="267"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="251"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="268"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="269"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="295"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="312"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
@@ -9291,7 +9336,7 @@ Technical detail: {problems}</translation>
         <translation>Invoice {number} voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="320"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="325"/>
         <source>La factura {number} está pagada: al anularla, lo cobrado ({amount}) se devuelve desde su caja, y usted no tiene una caja abierta (la caja en que se cobró ya se cerró). Abra su caja (Caja → Abrir caja…) y vuelva a anularla.</source>
         <translation>Invoice {number} is paid: voiding it gives back what was charged ({amount}) from your cash drawer, and you have no open cash (the one that took the payment is already closed). Open your cash (Cash → Open cash…) and void it again.</translation>
     </message>
@@ -10094,7 +10139,7 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.errors</name>
     <message>
-        <location filename="../../patolab_desktop/services/errors.py" line="42"/>
+        <location filename="../../patolab_desktop/services/errors.py" line="46"/>
         <source>Otra persona modificó {what} mientras usted lo editaba. Sus cambios no se guardaron: cierre la ventana y vuelva a abrirla para ver los datos actuales.</source>
         <translation>Someone else changed {what} while you were editing it. Your changes were not saved: close the window and open it again to see the current data.</translation>
     </message>
@@ -11886,87 +11931,87 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="490"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="491"/>
         <source>Analizando las tablas (ANALYZE)…</source>
         <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="77"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="82"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="83"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="100"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="101"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="102"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="103"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="103"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="104"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="109"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="110"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="220"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="221"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="228"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="229"/>
         <source>Creando índices y claves: {count} de {total}</source>
         <translation>Building indexes and keys: {count} of {total}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="412"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="413"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="422"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="423"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="437"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="438"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="444"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="445"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="458"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="459"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="468"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="469"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="482"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="483"/>
         <source>El origen tiene filas con referencias rotas o repetidas ({error}). No se guardó nada en el destino: revise el origen con «patolab check».</source>
         <translation>The source has rows with broken or repeated references ({error}). Nothing was saved in the target: check the source with “patolab check”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="387"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="388"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
