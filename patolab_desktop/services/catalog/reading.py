@@ -163,6 +163,7 @@ def search(text: str, limit: int = 20) -> list[dict]:
     contains every word of it (accents and case ignored). Exact code first, then code
     prefixes, then by name. Rows: id, code, name, sample_type, price (Decimal), is_panel."""
     session.require("catalog.view")
+    text = search_input(text)  # a pasted NUL: PostgreSQL refused the query (an error)
     query = Investigation.select(*PICKER_COLUMNS).where(
         Investigation.active == True  # noqa: E712
     )

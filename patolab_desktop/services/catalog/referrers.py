@@ -287,6 +287,7 @@ def search(text: str, limit: int = 20, type_id: int | None = None) -> list[dict]
     Rows: id, name, type, institution, phone (display), email.
     """
     session.require("referrers.view")
+    text = search_input(text)  # a pasted NUL: PostgreSQL refused the query (an error)
     wanted = fold(text)
     found: dict[int, dict] = {}
     if wanted:  # the exact and prefix matches first, whatever the alphabet says
