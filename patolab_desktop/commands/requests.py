@@ -96,7 +96,8 @@ def register(sub, common) -> None:
         "--by",
         default="",
         metavar="USUARIO",
-        help="quién hace el cambio (historial) sin usuario, en la primera puesta en marcha; con --user, siempre ese usuario",
+        help="quién hace el cambio (historial) sin usuario, en la primera puesta en marcha; "
+        "con --user, siempre ese usuario",
     )
 
     cancel = command(
@@ -118,7 +119,8 @@ def register(sub, common) -> None:
         "--by",
         default="",
         metavar="USUARIO",
-        help="quién cancela (historial) sin usuario, en la primera puesta en marcha; con --user, siempre ese usuario",
+        help="quién cancela (historial) sin usuario, en la primera puesta en marcha; "
+        "con --user, siempre ese usuario",
     )
 
 
