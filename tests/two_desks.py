@@ -105,3 +105,16 @@ def finish(desk: Desk) -> Desk:
     desk.join(timeout=120)
     assert not desk.is_alive()
     return desk
+
+
+def second_waits(first: Callable[[], Any], second: Callable[[], Any]) -> Desk:
+    """Desk one runs ``first`` and holds its transaction open; desk two starts ``second``,
+    which must wait for it (asserted), and goes on once desk one commits. Returns desk
+    two, done (its ``result`` or ``error``)."""
+    holder = Desk(first, held=True).hold()
+    other = Desk(second)
+    waited = waits_for(other, holder)
+    holder.commit()
+    finish(other)
+    assert waited, other.error or "the second desk did not wait for the first"
+    return other

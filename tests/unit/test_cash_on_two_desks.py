@@ -15,7 +15,7 @@ from patolab_desktop.services.billing.payments import PaymentInput
 from patolab_desktop.services.errors import RuleError
 from tests.conftest import PG_URL
 from tests.security_helpers import login_as
-from tests.two_desks import Desk, finish, waits_for
+from tests.two_desks import Desk, finish, second_waits, waits_for
 from tests.unit.billing_helpers import billing_lab  # noqa: F401
 from tests.unit.requests_fixtures import lab  # noqa: F401
 
@@ -41,12 +41,7 @@ def _open_sessions(username: str) -> int:
 def test_opening_the_caja_on_two_desks_at_once_opens_one(billing_lab):  # noqa: F811
     reception = login_as("Recepción")
     with session.acting_as(reception):
-        first = Desk(lambda: cash.open_session(FLOAT), held=True).hold()
-        second = Desk(lambda: cash.open_session(FLOAT))
-        waited = waits_for(second, first)
-        first.commit()
-        finish(second)
-    assert waited, second.error or "both desks opened one"
+        second = second_waits(lambda: cash.open_session(FLOAT), lambda: cash.open_session(FLOAT))
     assert isinstance(second.error, RuleError)
     assert "Su caja ya está abierta" in str(second.error)
     assert _open_sessions(reception.username) == 1
@@ -58,15 +53,10 @@ def test_a_close_waits_for_the_factura_being_issued_and_counts_its_payment(billi
     reception = login_as("Recepción")
     with session.acting_as(reception):
         session_id = cash.open_session(FLOAT)
-        issuing = Desk(
+        closing = second_waits(
             lambda: b.invoice(request_id, pay=(PaymentInput("cash", "150", received="200"),)),
-            held=True,
-        ).hold()
-        closing = Desk(lambda: cash.close(COUNT_WITH_THE_PAYMENT, {}))
-        waited = waits_for(closing, issuing)
-        issuing.commit()
-        finish(closing)
-    assert waited, closing.error or "closed without waiting"
+            lambda: cash.close(COUNT_WITH_THE_PAYMENT, {}),
+        )
     assert closing.error is None, closing.error
     row = CashSession.get_by_id(session_id)
     paid = sum((p.amount for p in Payment.select().where(Payment.cash_session == row.id)), 0)
@@ -81,14 +71,10 @@ def test_a_factura_issued_while_the_caja_closes_is_refused(billing_lab):  # noqa
     reception = login_as("Recepción")
     with session.acting_as(reception):
         session_id = cash.open_session(FLOAT)
-        closing = Desk(lambda: cash.close({"500": 1}, {}), held=True).hold()
-        issuing = Desk(
-            lambda: b.invoice(request_id, pay=(PaymentInput("cash", "150", received="200"),))
+        issuing = second_waits(
+            lambda: cash.close({"500": 1}, {}),
+            lambda: b.invoice(request_id, pay=(PaymentInput("cash", "150", received="200"),)),
         )
-        waited = waits_for(issuing, closing)
-        closing.commit()
-        finish(issuing)
-    assert waited, issuing.error or "issued without waiting"
     assert isinstance(issuing.error, RuleError)
     assert "Abra su caja" in str(issuing.error)
     assert not Payment.select().where(Payment.cash_session == session_id).exists()

@@ -9,7 +9,7 @@ from patolab_desktop.db.models import User
 from patolab_desktop.services.access import auth
 from patolab_desktop.services.errors import RuleError
 from tests.conftest import PG_URL
-from tests.two_desks import Desk, finish, waits_for
+from tests.two_desks import second_waits
 
 pytestmark = pytest.mark.skipif(
     not PG_URL,
@@ -22,13 +22,10 @@ PASSWORD = "una-clave-muy-larga-1"
 
 def test_only_one_desk_creates_the_first_administrator(database):
     assert auth.needs_first_admin()
-    first = Desk(lambda: auth.create_first_admin("marta", "Marta Zelaya", PASSWORD), held=True)
-    first.hold()
-    second = Desk(lambda: auth.create_first_admin("jorge", "Jorge Zelaya", PASSWORD))
-    waited = waits_for(second, first)
-    first.commit()
-    finish(second)
-    assert waited, second.error or "both desks created an administrator"
+    second = second_waits(
+        lambda: auth.create_first_admin("marta", "Marta Zelaya", PASSWORD),
+        lambda: auth.create_first_admin("jorge", "Jorge Zelaya", PASSWORD),
+    )
     assert isinstance(second.error, RuleError)
     assert "Ya existe un administrador: inicie sesión con su usuario." in str(second.error)
     assert [u.username for u in User.select()] == ["marta"]
