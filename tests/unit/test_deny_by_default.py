@@ -268,6 +268,8 @@ ALLOWED: dict[str, str] = {
     "requests.pricing.apply_percent": PURE,
     "requests.pricing.totals": PURE,
     "requests.pricing.expand": PURE,
+    "requests.pricing.holder": PURE,
+    "requests.pricing.inner_panels": PURE,
     "requests.reports.format_datetime": FORMAT,
     "requests.reports.format_date": FORMAT,
     "requests.print_setup.validate_lab_header": VALIDATE,

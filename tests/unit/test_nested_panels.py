@@ -9,6 +9,7 @@ import pytest
 
 from patolab_desktop.services import requests
 from patolab_desktop.services.access import permissions, session
+from patolab_desktop.services.errors import RuleError
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401 (a fixture)
 from tests.unit.requests_fixtures import lab, make_panel  # noqa: F401
 
@@ -45,3 +46,54 @@ def test_adding_it_later_brings_them_too(lab):  # noqa: F811
         login_as(permissions.ROLE_RECEPTION)
         requests.add_investigation(request_id, check_up, by="recepcion")
     assert set(_codes(request_id)) == {"HEM", "CHK", "GLU", "COL", "TRI", "HDL"}
+
+
+def test_the_inner_panel_added_later_is_refused(lab):  # noqa: F811
+    check_up = make_panel("CHK", "Chequeo general", "400", [lab.glu, lab.lipid])
+    request_id, _number = lab.create(check_up)
+    with session.acting_as(None):
+        login_as(permissions.ROLE_RECEPTION)
+        with pytest.raises(RuleError) as refused:
+            requests.add_investigation(request_id, lab.lipid, by="recepcion")
+    assert str(refused.value) == (
+        "PLIP Perfil lipídico ya está en la solicitud como parte del panel CHK Chequeo general."
+    )
+    assert requests.get(request_id).net_amount == 400  # not 700: PLIP is not charged again
+
+
+def test_the_outer_panel_added_later_takes_the_inner_one_and_gives_it_back(lab):  # noqa: F811
+    check_up = make_panel("CHK", "Chequeo general", "400", [lab.glu, lab.lipid])
+    request_id, _number = lab.create(lab.lipid, lab.hem)
+    with session.acting_as(None):
+        login_as(permissions.ROLE_RECEPTION)
+        requests.add_investigation(request_id, check_up, by="recepcion")
+        detail = requests.get(request_id)
+        assert _codes(request_id) == {
+            "PLIP": "CHK",
+            "COL": "CHK",
+            "TRI": "CHK",
+            "HDL": "CHK",
+            "HEM": None,
+            "CHK": None,
+            "GLU": "CHK",
+        }
+        assert (detail.net_amount, detail.lines_total) == (550, 5)  # HEM 150 + CHK 400
+        # removing CHK gives PLIP back at its own price, with its members
+        requests.remove_investigation(request_id, check_up, by="recepcion")
+    assert _codes(request_id) == {
+        "PLIP": None,
+        "COL": "PLIP",
+        "TRI": "PLIP",
+        "HDL": "PLIP",
+        "HEM": None,
+    }
+    assert requests.get(request_id).net_amount == 450
+
+
+def test_results_of_the_inner_panel_moved_under_complete_the_request(lab):  # noqa: F811
+    check_up = make_panel("CHK", "Chequeo general", "400", [lab.glu, lab.lipid])
+    request_id, _number = lab.create(lab.lipid, check_up)
+    lines = requests.get(request_id).lines
+    chk = next(line["id"] for line in lines if line["code"] == "CHK")
+    requests.mark_lines(request_id, [chk], "released", by="t")
+    assert requests.get(request_id).status == "completed"

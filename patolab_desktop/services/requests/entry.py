@@ -164,6 +164,7 @@ def _price(
         discount_percent=percent,
         patient_age=age,
         warnings=warnings,
+        inner_panels=request_pricing.inner_panels(lines, items),
     )
 
 

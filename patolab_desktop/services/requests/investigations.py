@@ -80,95 +80,125 @@ def add_investigation(
     by: str = "",
     version: int | None = None,
 ) -> None:
-    """Add an investigation (a panel brings its members) and recalculate every amount."""
+    """Add an investigation (a panel brings its members) and recalculate every amount.
+
+    The lines are those the entry would give for the same picks (``pricing.expand``): an
+    investigation the request already holds, also a panel inside one of its panels, is
+    refused; a line ordered on its own that the new panel includes moves under it."""
     session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
         _refuse_if_charged(request, CHARGED_ADD)
         errors: dict[str, str] = {}
-        items, members = _check_investigations([investigation_id], errors, "investigation_id")
+        _check_investigations([investigation_id], errors, "investigation_id")
         if errors:
             raise RuleError(errors["investigation_id"])
-        item = items[int(investigation_id)]
         lines = _lines_for_change(request.id)
-        by_inv = {line.investigation_id: line for line in lines}
-        existing = by_inv.get(item.id)
-        if existing is not None:
-            if existing.parent_line_id is not None:
-                parent = next(x for x in lines if x.id == existing.parent_line_id)
-                panel_id = parent.investigation_id
-                panel = request_pricing.load_items([panel_id])[panel_id]
-                raise RuleError(
-                    translate(
-                        "services.requests",
-                        "{code} {name} ya está en la solicitud como parte del panel {panel_code} "
-                        "{panel_name}.",
-                    ).format(
-                        code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name
-                    )
-                )
-            raise RuleError(
-                translate(
-                    "services.requests", "{code} {name} ya está en la solicitud {number}."
-                ).format(code=item.code, name=item.name, number=request.request_number)
-            )
+        items, members = request_pricing.load_for(
+            {line.investigation_id for line in lines} | {int(investigation_id)}
+        )
+        item = items[int(investigation_id)]
+        before = _priced(lines, items)
+        held = request_pricing.holder(item.id, before, items)
+        if held is not None:
+            raise RuleError(_already_on(item, held, items, request.request_number))
+        was = {x.investigation_id: (x.parent_investigation_id, x.price) for x in before}
+        after = request_pricing.expand(
+            [item.id], items, members, {item.id: notes}, on_request=before
+        )
+        line_ids = {line.investigation_id: line.id for line in lines}
         percent = request.discount_percent or ZERO
-        price = to_money(item.price)
-        discount = request_pricing.line_discount(price, percent)
         stamp = now()
-        line_id = RequestLine.insert(
-            lab_request=request.id,
-            investigation=item.id,
-            status=_line_status(request.status),
-            price=price,
-            discount=discount,
-            net_price=to_money(price - discount),
-            notes=clean(notes),
-            created_at=stamp,
-        ).execute()
-        added, absorbed = [], []
-        if item.is_panel:
-            new_rows = []
-            for member_id in members.get(item.id, []):
-                line = by_inv.get(member_id)
-                member = items[member_id]
-                if line is None:
-                    new_rows.append(
-                        {
-                            "lab_request": request.id,
-                            "investigation": member_id,
-                            "parent_line": line_id,
-                            "status": _line_status(request.status),
-                            "price": ZERO,
-                            "discount": ZERO,
-                            "net_price": ZERO,
-                            "notes": "",
-                            "created_at": stamp,
-                        }
-                    )
-                    added.append(member.code)
-                elif line.parent_line_id is None and not member.is_panel:
-                    # Ordered directly before: now comes with the panel (not charged twice).
-                    RequestLine.update(
-                        parent_line=line_id,
-                        price=ZERO,
-                        discount=ZERO,
-                        net_price=ZERO,
-                        own_price=line.price,  # given back if the panel is removed
-                    ).where(RequestLine.id == line.id).execute()
-                    absorbed.append(member.code)
-            if new_rows:
-                RequestLine.insert_many(new_rows).execute()
+
+        def row(line: request_pricing.PricedLine) -> dict:
+            parent = line.parent_investigation_id
+            discount = request_pricing.line_discount(line.price, percent)
+            return {
+                "lab_request": request.id,
+                "investigation": line.investigation_id,
+                "parent_line": line_ids[parent] if parent is not None else None,
+                "status": _line_status(request.status),
+                "price": line.price,
+                "discount": discount,
+                "net_price": to_money(line.price - discount),
+                "notes": clean(line.notes),
+                "created_at": stamp,
+            }
+
+        new = [x for x in after if x.investigation_id not in line_ids]
+        line_ids[item.id] = RequestLine.insert(**row(new[0])).execute()  # the picked one
+        if new[1:]:
+            RequestLine.insert_many([row(x) for x in new[1:]]).execute()
+        absorbed = []
+        for line in after:
+            if line.investigation_id in was and was[line.investigation_id] != (
+                line.parent_investigation_id,
+                line.price,
+            ):
+                assert line.parent_investigation_id is not None  # lines only move under
+                RequestLine.update(
+                    parent_line=line_ids[line.parent_investigation_id],
+                    price=line.price,
+                    own_price=line.own_price,  # given back if the panel is removed
+                ).where(RequestLine.id == line_ids[line.investigation_id]).execute()
+                if was[line.investigation_id][0] is None:
+                    absorbed.append(line.code)
         net = _save_amounts(request, percent, by)
+        price = to_money(item.price)
         detail = f"{item.code} {item.name} ({format_lempiras(price)})"
-        if added:
-            detail += f" con {_investigations(len(added))} del panel"
+        if new[1:]:
+            detail += f" con {_investigations(len(new) - 1)} del panel"
         if absorbed:
             verb = "pasan" if len(absorbed) > 1 else "pasa"
             detail += f"; {', '.join(absorbed)} {verb} a formar parte del panel"
         _record_change(
             request, "add_investigation", "line_added", detail, (None, item.code), net, by
         )
+
+
+def _priced(
+    lines: list[RequestLine], items: dict[int, request_pricing.CatalogItem]
+) -> list[request_pricing.PricedLine]:
+    """A saved request's lines as ``pricing.expand`` reads them."""
+    investigation_of = {line.id: line.investigation_id for line in lines}
+    priced = []
+    for line in lines:
+        item = items[line.investigation_id]
+        parent = investigation_of.get(line.parent_line_id) if line.parent_line_id else None
+        priced.append(
+            request_pricing.PricedLine(
+                investigation_id=item.id,
+                code=item.code,
+                name=item.name,
+                sample_type=item.sample_type,
+                price=line.price,
+                parent_investigation_id=parent,
+                is_panel=item.is_panel and parent is None,
+                own_price=line.own_price,
+            )
+        )
+    return priced
+
+
+def _already_on(
+    item: request_pricing.CatalogItem,
+    held: request_pricing.PricedLine,
+    items: dict[int, request_pricing.CatalogItem],
+    number: str,
+) -> str:
+    """Why ``item`` is not added: ``held`` already brings it (``pricing.holder``)."""
+    panel_id = held.parent_investigation_id
+    if panel_id is None and held.investigation_id != item.id:
+        panel_id = held.investigation_id  # a panel inside this panel
+    if panel_id is None:
+        return translate(
+            "services.requests", "{code} {name} ya está en la solicitud {number}."
+        ).format(code=item.code, name=item.name, number=number)
+    panel = items[panel_id]
+    return translate(
+        "services.requests",
+        "{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.",
+    ).format(code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name)
 
 
 def _line_status(request_status: str) -> str:
@@ -240,10 +270,14 @@ def remove_investigation(
                 ).format(number=request.request_number)
             )
         member_lines = [x for x in lines if x.parent_line_id == line.id]
-        kept = _rehome_members(member_lines, [x for x in top if x.id != line.id], items)
-        kept |= _restore_ordered_alone(
-            [x for x in member_lines if x.id not in kept], request.discount_percent or ZERO
-        )
+        percent = request.discount_percent or ZERO
+        # a panel ordered on its own before this one stands again, and takes back its
+        # members; then the other panels theirs; then the single ones ordered on their own
+        panels_back = [x for x in member_lines if items[x.investigation_id].is_panel]
+        kept = _restore_ordered_alone(panels_back, percent)
+        others = [x for x in top if x.id != line.id] + [x for x in panels_back if x.id in kept]
+        kept |= _rehome_members([x for x in member_lines if x.id not in kept], others, items)
+        kept |= _restore_ordered_alone([x for x in member_lines if x.id not in kept], percent)
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
         _refuse_if_invoiced(doomed, label)
         ready = [  # the results ready that go (a panel line only mirrors its members)

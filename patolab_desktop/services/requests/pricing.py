@@ -5,9 +5,12 @@ Rules (seed 004 and PRODUCT.md):
 * a line's price is copied from the catalog when the line is created and never follows
   later catalog changes (the copy lives in ``request_line.price``);
 * a panel line carries the panel's price; its members come with it at price 0 and
-  point at it (``parent``); an investigation already on the request, ordered directly
-  or as a member, is never added twice (a direct line that a newly added panel
-  includes moves under that panel at price 0, so it is not charged twice);
+  point at it (``parent``); an investigation already on the request, ordered directly,
+  as a member, or as a panel inside a panel on the request, is never added twice, so
+  never charged twice (``holder``): picked again it is refused; a direct line that a
+  newly added panel includes (a single investigation, or a panel inside it with its
+  members) moves under that panel at price 0 and keeps its own price for the day the
+  panel is removed;
 * the age discount comes from the patient's age on the request date (tercera edad
   ``senior_age`` → ``senior_discount`` %, cuarta edad ``elder_age`` → ``elder_discount`` %,
   from settings); institutions (``empresa``) get none; a manual percentage replaces it
@@ -64,6 +67,8 @@ class Pricing:
     discount_percent: Decimal
     patient_age: int | None
     warnings: list[str] = field(default_factory=list)  # e.g. an investigation picked twice
+    # panels inside the request's panels, id → name: on the request, though not lines
+    inner_panels: dict[int, str] = field(default_factory=dict)
     # what a factura will charge, ISV included (``entry.preview``; ``billing.amounts``)
     charged: DocumentAmounts | None = None
 
@@ -77,6 +82,9 @@ class CatalogItem:
     price: Decimal
     is_panel: bool
     active: bool
+    # the panels a panel holds at any depth (``load_for``): no line of their own, their
+    # members are; ordered again they add nothing (``holder``)
+    inner_panels: frozenset[int] = frozenset()
 
 
 # --- age -------------------------------------------------------------------------------
@@ -255,17 +263,22 @@ def _opened(panel: int, items: dict[int, CatalogItem], direct: dict[int, list[in
     among its members is opened into its own (seed 004: a panel brings all its members;
     the catalog lets a panel hold another, never itself). A request's lines are one level
     deep, so the inner panel is not a line: a panel CHK = [GLU, PLIP] with PLIP = [COL, TRI,
-    HDL] ordered only CHK, GLU and PLIP, and COL, TRI and HDL were never done."""
+    HDL] ordered only CHK, GLU and PLIP, and COL, TRI and HDL were never done. The inner
+    panels are kept on the panel's item (``inner_panels``) so that ordering PLIP again
+    adds nothing. Sets ``items[panel].inner_panels``."""
     out: list[int] = []
+    inner: set[int] = set()
 
     def walk(current: int, path: frozenset[int]) -> None:
         for member in direct.get(current, []):
             if not items[member].is_panel:
                 out.append(member)
             elif member not in path:  # a cycle the catalog refuses: never followed
+                inner.add(member)
                 walk(member, path | {member})
 
     walk(panel, frozenset({panel}))
+    items[panel].inner_panels = frozenset(inner)
     return list(dict.fromkeys(out))
 
 
@@ -285,69 +298,136 @@ def _line(item: CatalogItem, price: Decimal, parent: int | None, notes: str = ""
     )
 
 
+def holder(
+    investigation_id: int, lines: Iterable[PricedLine], items: dict[int, CatalogItem]
+) -> PricedLine | None:
+    """The line that already brings ``investigation_id`` to the request: its own line
+    (ordered directly or as a panel's member), or the line of a panel that holds it as an
+    inner panel (no line: CHK = [GLU, PLIP] brings PLIP's members). None when it is not
+    on the request. The one check of «never added twice, so never charged twice», for
+    the entry (``expand``) and a saved request (``add_investigation``)."""
+    lines = list(lines)
+    for line in lines:
+        if line.investigation_id == investigation_id:
+            return line
+    for line in lines:
+        item = items.get(line.investigation_id)
+        if line.parent_investigation_id is None and item and investigation_id in item.inner_panels:
+            return line
+    return None
+
+
+def inner_panels(lines: Iterable[PricedLine], items: dict[int, CatalogItem]) -> dict[int, str]:
+    """The panels the request's panels hold inside (no line of their own), id → name:
+    what the entry screen also names as already on the request."""
+    return {
+        panel_id: items[panel_id].name
+        for line in lines
+        if line.parent_investigation_id is None and line.investigation_id in items
+        for panel_id in items[line.investigation_id].inner_panels
+        if panel_id in items
+    }
+
+
+def _repeated(item: CatalogItem, held: PricedLine, items: dict[int, CatalogItem]) -> str:
+    """The warning for ``item`` picked again while ``held`` brings it (``holder``)."""
+    panel_id = held.parent_investigation_id
+    if panel_id is None and held.investigation_id != item.id:
+        panel_id = held.investigation_id  # an inner panel of this panel
+    if panel_id is not None:
+        return translate(
+            "services.request_pricing", "{code} {name} ya está incluida en el panel {panel}."
+        ).format(code=item.code, name=item.name, panel=items[panel_id].code)
+    return translate("services.request_pricing", "{code} {name} ya está en la solicitud.").format(
+        code=item.code, name=item.name
+    )
+
+
+def _absorb(line: PricedLine, panel: CatalogItem, warnings: list[str]) -> None:
+    """``line``, ordered on its own before ``panel`` that includes it, now comes with the
+    panel at price 0 and keeps its own price for the day the panel is removed."""
+    line.parent_investigation_id = panel.id
+    line.own_price = line.price
+    line.price = ZERO
+    line.is_panel = False
+    warnings.append(
+        translate(
+            "services.request_pricing", "{code} {name} pasa a formar parte del panel {panel}."
+        ).format(code=line.code, name=line.name, panel=panel.code)
+    )
+
+
 def expand(
     picked_ids: Iterable[int | str],
     items: dict[int, CatalogItem],
     members: dict[int, list[int]],
     line_notes: dict[int, str] | None = None,
     warnings: list[str] | None = None,
+    on_request: Iterable[PricedLine] = (),
 ) -> list[PricedLine]:
-    """Lines for investigations picked in this order: panels bring their members."""
+    """Lines for investigations picked in this order, after the lines ``on_request``
+    already has (a saved request's, changed in place): panels bring their members; what
+    the request already holds (``holder``) is not added again, with a warning; a line
+    ordered on its own before a panel that includes it moves under the panel at price 0
+    (a panel ordered before its containing panel too, its members with it)."""
     line_notes = line_notes or {}
     warnings = warnings if warnings is not None else []
-    by_id: dict[int, PricedLine] = {}
-    top: list[PricedLine] = []
-    existing: PricedLine | None
+    lines = list(on_request)
     for raw_id in picked_ids:
         inv_id = int(raw_id)
         item = items[inv_id]
-        if inv_id in by_id:
-            existing = by_id[inv_id]
-            if existing.parent_investigation_id is not None:
-                panel = items[existing.parent_investigation_id]
-                warnings.append(
-                    translate(
-                        "services.request_pricing",
-                        "{code} {name} ya está incluida en el panel {panel}.",
-                    ).format(code=item.code, name=item.name, panel=panel.code)
-                )
-            else:
-                warnings.append(
-                    translate(
-                        "services.request_pricing", "{code} {name} ya está en la solicitud."
-                    ).format(code=item.code, name=item.name)
-                )
+        held = holder(inv_id, lines, items)
+        if held is not None:
+            warnings.append(_repeated(item, held, items))
             continue
-        line = _line(item, item.price, None, line_notes.get(inv_id, ""))
-        by_id[inv_id] = line
-        top.append(line)
+        lines.append(_line(item, item.price, None, line_notes.get(inv_id, "")))
         if not item.is_panel:
             continue
+        for inner in [
+            x
+            for x in lines
+            if x.parent_investigation_id is None and x.investigation_id in item.inner_panels
+        ]:
+            for child in lines:
+                if child.parent_investigation_id == inner.investigation_id:
+                    child.parent_investigation_id = inv_id
+            _absorb(inner, item, warnings)
+        by_id = {x.investigation_id: x for x in lines}
         for member_id in members.get(inv_id, []):
             existing = by_id.get(member_id)
             if existing is None:
-                by_id[member_id] = _line(
-                    items[member_id], ZERO, inv_id, line_notes.get(member_id, "")
-                )
-            elif existing.parent_investigation_id is None and not existing.is_panel:
-                # Ordered directly before the panel: it now comes with the panel at price 0,
-                # and keeps its own price for the day the panel is removed.
-                existing.parent_investigation_id = inv_id
-                existing.own_price = existing.price
-                existing.price = ZERO
-                top.remove(existing)
-                warnings.append(
-                    translate(
-                        "services.request_pricing",
-                        "{code} {name} pasa a formar parte del panel {panel}.",
-                    ).format(code=existing.code, name=existing.name, panel=item.code)
-                )
+                lines.append(_line(items[member_id], ZERO, inv_id, line_notes.get(member_id, "")))
+            elif existing.parent_investigation_id is None:
+                _absorb(existing, item, warnings)
+    return _in_order(lines, members)
+
+
+def _in_order(lines: list[PricedLine], members: dict[int, list[int]]) -> list[PricedLine]:
+    """Each top line followed by its members in the catalog's order; a panel moved under
+    another stands just above the first of its own members."""
+    children: dict[int, list[PricedLine]] = {}
+    for line in lines:
+        if line.parent_investigation_id is not None:
+            children.setdefault(line.parent_investigation_id, []).append(line)
     ordered: list[PricedLine] = []
-    for line in top:
-        ordered.append(line)
-        if line.is_panel:
-            for member_id in members.get(line.investigation_id, []):
-                member = by_id.get(member_id)
-                if member is not None and member.parent_investigation_id == line.investigation_id:
-                    ordered.append(member)
+    for line in lines:
+        if line.parent_investigation_id is None:
+            ordered.append(line)
+            group = children.get(line.investigation_id, [])
+            ordered.extend(_members_in_order(group, line.investigation_id, members))
     return ordered
+
+
+def _members_in_order(
+    group: list[PricedLine], panel_id: int, members: dict[int, list[int]]
+) -> list[PricedLine]:
+    position = {m: i for i, m in enumerate(members.get(panel_id, []))}
+    last = len(position)
+
+    def place(child: PricedLine) -> tuple[int, int]:
+        if child.investigation_id in position:
+            return position[child.investigation_id], 1
+        own = members.get(child.investigation_id, [])
+        return min((position.get(m, last) for m in own), default=last), 0
+
+    return sorted(group, key=place)

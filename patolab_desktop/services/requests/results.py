@@ -70,10 +70,11 @@ def _panel_members(lines: list) -> dict[int, list]:
             members.setdefault(line.parent_line_id, []).append(line)
     if not members:
         return members  # no panel carries members: no panel can share one (no catalog read)
-    top = [line for line in lines if line.parent_line_id is None]
-    _items, catalog = request_pricing._load_for(line.investigation_id for line in top)
+    # a panel ordered before the panel that holds it is a line under it (``own_price``)
+    panels = [line for line in lines if line.parent_line_id is None or line.own_price is not None]
+    _items, catalog = request_pricing._load_for(line.investigation_id for line in panels)
     under_a_panel = {x.investigation_id: x for x in lines if x.parent_line_id is not None}
-    for panel in top:
+    for panel in panels:
         for investigation_id in catalog.get(panel.investigation_id, []):
             shared = under_a_panel.get(investigation_id)
             if shared is not None and shared.parent_line_id != panel.id:
@@ -82,8 +83,9 @@ def _panel_members(lines: list) -> dict[int, list]:
 
 
 def _sync_panels(lines: list, members: dict[int, list]) -> None:
-    """A panel line with members takes its status from them."""
-    for line in lines:
+    """A panel line with members takes its status from them (a panel under a panel
+    first: the outer one then reads it up to date)."""
+    for line in sorted(lines, key=lambda x: x.parent_line_id is None):
         group = members.get(line.id)
         if not group or line.status == "cancelled":
             continue
@@ -116,8 +118,9 @@ def counts(lines: list, members: dict[int, list]) -> tuple[int, int, bool]:
 def result_count(lines: list[PricedLine], members: dict[int, list[int]]) -> int:
     """``counts``' result lines of a request about to be saved with the priced ``lines``;
     ``members``: each panel's investigations. Every one of them is on the request (under
-    this panel or under another one), so a panel with members is never a result."""
-    return sum(1 for line in lines if not (line.is_panel and members.get(line.investigation_id)))
+    this panel or under another one), so a panel with members is never a result, also one
+    moved under a panel that holds it."""
+    return sum(1 for line in lines if not members.get(line.investigation_id))
 
 
 def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict:

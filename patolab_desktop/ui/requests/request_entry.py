@@ -281,20 +281,22 @@ class RequestEntry(EntryLayout, QWidget):
         return describe_investigation(row) + already
 
     def _on_request(self, investigation_id: int) -> bool:
-        return any(row["investigation_id"] == investigation_id for row in self.lines_model.rows())
+        return self._name_on_request(investigation_id) is not None
+
+    def _name_on_request(self, investigation_id: int) -> str | None:
+        """The name of ``investigation_id`` when the request already holds it: a line, or a
+        panel inside one of its panels (no line; ``Pricing.inner_panels``)."""
+        for row in self.lines_model.rows():
+            if row["investigation_id"] == investigation_id:
+                return row["name"]
+        return self._pricing.inner_panels.get(investigation_id) if self._pricing else None
 
     def add_investigation(self, investigation_id: int) -> bool:
         """Add an investigation (a panel brings its members); never twice."""
         show_error(self.lines_error, "")
-        if investigation_id in self._investigation_ids or self._on_request(investigation_id):
-            name = next(
-                (
-                    r["name"]
-                    for r in self.lines_model.rows()
-                    if r["investigation_id"] == investigation_id
-                ),
-                translate("requests.request_entry", "La investigación"),
-            )
+        held = self._name_on_request(investigation_id)
+        if investigation_id in self._investigation_ids or held is not None:
+            name = held or translate("requests.request_entry", "La investigación")
             show_error(
                 self.lines_error,
                 translate(
