@@ -11,6 +11,7 @@ from patolab_desktop.db.models import Investigation, LabRequest, RequestLine
 from patolab_desktop.services import requests, settings
 from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.services.requests import pricing as request_pricing
+from patolab_desktop.util.money import shown_amount
 from tests.unit.requests_fixtures import lab, make_customer, make_investigation  # noqa: F401
 
 DAY = dt.datetime(2025, 3, 10, 9, 30)  # the request date used for age tests
@@ -232,7 +233,9 @@ def test_totals_are_sums_of_the_lines_in_decimal(lab):
     pricing = requests.preview(
         lab.draft(a, b, c, manual_discount_percent=Decimal("33.3"), discount_reason="Prueba")
     )
-    assert pricing.total == sum(ln.price for ln in pricing.lines) == Decimal("33.633")
+    # each price to the cent, as the factura charges it (the lines keep their 3 places)
+    assert [ln.price for ln in pricing.lines] == [Decimal("0.1"), Decimal("0.2"), Decimal("33.333")]
+    assert pricing.total == sum(shown_amount(ln.price) for ln in pricing.lines) == Decimal("33.63")
     assert pricing.discount == sum(ln.discount for ln in pricing.lines)
     assert pricing.net == pricing.total - pricing.discount
     assert all(isinstance(v, Decimal) for v in (pricing.total, pricing.discount, pricing.net))

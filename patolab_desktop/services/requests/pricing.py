@@ -16,8 +16,9 @@ Rules (seed 004 and PRODUCT.md):
   from settings); institutions (``empresa``) get none; a manual percentage replaces it
   when larger;
 * line discount = price × percent / 100 rounded half-up to the cent, as the factura
-  rounds each line's discount (Ley ISV Art. 9); total = Σ price,
-  discount = Σ line discounts, net = total − discount; all Decimal.
+  rounds each line's discount (Ley ISV Art. 9); total = Σ price rounded to the cent as
+  the factura rounds each unit price, discount = Σ line discounts, net = total −
+  discount (``totals``); all Decimal.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ...db.models import Investigation, PanelMember
 from ...util.money import SHOWN_PLACES, ZERO, to_money
 from .. import settings
 from ..access import session
+from ..billing import amounts
 from ..billing.amounts import DocumentAmounts
 from ..catalog.reading import ITEM_COLUMNS
 from ..texts import translate
@@ -178,9 +180,18 @@ def apply_percent(lines: list[PricedLine], percent: Decimal) -> None:
 
 
 def totals(lines: Iterable[Any]) -> tuple[Decimal, Decimal, Decimal]:
-    """``(total, discount, net)`` of priced lines (objects with price and discount)."""
-    total = to_money(sum((to_money(line.price) for line in lines), ZERO))
-    discount = to_money(sum((to_money(line.discount) for line in lines), ZERO))
+    """``(total, discount, net)`` of priced lines (objects with price and discount), as the
+    factura computes its lines before ISV (``billing.amounts.line_amount``: each price
+    rounded half-up to the cent, Ley ISV Art. 9). What a request stores, so the list, the
+    reports, the entry, the summary and the factura read one number: summed to 3 places,
+    three lines at L 10.005 made L 30.015, listed L 30.02 where the factura charged
+    L 30.03. The lines keep the catalog's price with its 3 places."""
+    charged = [
+        amounts.line_amount(amounts.LineInput("", to_money(line.price), to_money(line.discount)))
+        for line in lines
+    ]
+    total = to_money(sum((line.unit_price for line in charged), ZERO))
+    discount = to_money(sum((line.discount for line in charged), ZERO))
     return total, discount, to_money(total - discount)
 
 
