@@ -32,7 +32,8 @@ def document_title() -> str:
 
 
 def age_text(age: int | None) -> str:
-    """«68 años» / «68 years» (the services give the age in whole years)."""
+    """«68 años» / «68 years» from whole years, for data without the services' own text
+    (``patient["age_text"]``: a baby's «8 meses», ``customers.age_text``)."""
     if age is None:
         return ""
     if age == 1:
@@ -77,7 +78,7 @@ def _facts(data: dict) -> list[tuple[str, str]]:
         (translate("printing.request_summary", "Identidad"), patient.get("id_number") or "—"),
         (
             translate("printing.request_summary", "Edad"),
-            (age_text(age) if age is not None else patient.get("age_text")) or "—",
+            patient.get("age_text") or (age_text(age) if age is not None else "") or "—",
         ),
         (translate("printing.request_summary", "Sexo"), patient.get("gender") or "—"),
         (translate("printing.request_summary", "Remitente"), doctor_text or "—"),

@@ -22,16 +22,23 @@ from .flow import wrap_lines
 from .paper import label_layout
 from .pdf_output import keep_none_alive, write_pdf
 
-_AGE = re.compile(r"^(\d+) a(?= · |$)")  # "68 a · Mujer" from services.reports.label_data
+# "68 a · Mujer", a baby's "8 m · Mujer" or "3 d · Mujer" (services.reports.label_data)
+_AGE = re.compile(r"^(\d+) ([amd])(?= · |$)")
 
 
 def age_sex_text(label: dict) -> str:
-    """«68 a · Mujer» with the age abbreviation of the active language (the sex is data)."""
+    """«68 a · Mujer» (a baby's «8 m», «3 d») with the age abbreviation of the active
+    language (the sex is data)."""
     text = label.get("age_sex") or ""
     match = _AGE.match(text)
     if not match:
         return text
-    age = translate("printing.tube_labels", "{age} a").format(age=match.group(1))
+    words = {
+        "a": translate("printing.tube_labels", "{age} a"),
+        "m": translate("printing.tube_labels", "{age} m"),
+        "d": translate("printing.tube_labels", "{age} d"),
+    }
+    age = words[match.group(2)].format(age=match.group(1))
     return age + text[match.end() :]
 
 

@@ -213,6 +213,7 @@ ALLOWED: dict[str, str] = {
     "customers.formats.age_label": FORMAT,
     "customers.formats.age_years": PURE,
     "customers.formats.declared_age_text": FORMAT,
+    "customers.formats.age_text": FORMAT,
     "customers.formats.normalise_document": FORMAT,
     "customers.formats.parse_age": FORMAT,
     "customers.import_match.names_agree": PURE,

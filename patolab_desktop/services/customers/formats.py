@@ -447,6 +447,56 @@ def age_label(text: str) -> str:
 AGE_COLUMNS = (Customer.date_of_birth, Customer.age, Customer.age_recorded_on)
 
 
+def age_text(
+    date_of_birth: dt.date | None,
+    age: int | None,
+    declared: str,
+    recorded_on: dt.date | None,
+    day: dt.date,
+    short: bool = False,
+) -> str:
+    """The age people read on ``day``, from the date of birth or the declared age: «35
+    años», «1 año», and a baby's «8 meses» or «3 días» (under a month in days, under two
+    years in months, as a declared «8m» or «3d» grows: ``declared_age_text``), never «0
+    años». With ``short`` the tube label's «35 a», «8 m», «3 d» (``documents.tube_labels``
+    words them in the active language). "" when the age is unknown. The one rule of the
+    entry, the request summary and the labels."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if date_of_birth is not None:
+        months = _months_between(date_of_birth, day)
+        typed = (
+            f"{max((day - date_of_birth).days, 0)}d"
+            if months < 1
+            else f"{months}m"
+            if months < 24
+            else str(years_between(date_of_birth, day))
+        )
+    else:
+        typed = declared_age_text(age, declared or "", recorded_on, day)
+    if not short or not typed:
+        return age_label(typed)
+    parsed = parse_age(typed)
+    assert parsed is not None  # typed is not empty
+    amount, unit = parsed
+    return f"{amount} {unit or 'a'}"
+
+
+def age_text_on(customer_id: int, day: dt.date, short: bool = False) -> str:
+    """``age_text`` of a stored customer on ``day``."""
+    session.require("patients.view")
+    row = (
+        Customer.select(*AGE_COLUMNS, Customer.age_declared)
+        .where(Customer.id == customer_id)
+        .tuples()
+        .first()
+    )
+    if row is None:
+        raise _missing(customer_id)
+    date_of_birth, age, recorded_on, declared = row
+    return age_text(date_of_birth, age, declared, recorded_on, day, short)
+
+
 def age_on(customer_id_or_data: Any, day: dt.date) -> int | None:
     """Age of a customer on ``day``: an id, a ``CustomerData``, a ``Customer`` or a dict."""
     item = customer_id_or_data

@@ -47,7 +47,7 @@ from ..texts import label, translate
 from .formats import (
     AGE_COLUMNS,
     age_from,
-    age_label,
+    age_text,
     declared_age_text,
     format_id_number,
     format_phone,
@@ -147,14 +147,14 @@ def summary(customer_id: int) -> dict:
         "type": row["type"],
         "type_label": label(TYPE_LABELS, row["type"]),
         "age": age_from(row["date_of_birth"], row["age"], row["age_recorded_on"], dt.date.today()),
-        # a baby's declared age in months or days ("10 meses"); "" otherwise
-        "age_label": age_label(
-            declared_age_text(
-                row["age"], row["age_declared"], row["age_recorded_on"], dt.date.today()
-            )
-        )
-        if row["age_declared"] and row["date_of_birth"] is None
-        else "",
+        # the age as people read it today: "35 años", a baby's "10 meses" or "3 días"
+        "age_label": age_text(
+            row["date_of_birth"],
+            row["age"],
+            row["age_declared"],
+            row["age_recorded_on"],
+            dt.date.today(),
+        ),
         "gender": reference.gender_label(row["gender"]),
         "phone": format_phone(row["phone"]),
         "email": row["email"],

@@ -66,12 +66,6 @@ def _money(thousandths: int | None) -> Decimal:
     return (Decimal(int(thousandths or 0)) / 1000).quantize(PLACES)
 
 
-def _age_text(age: int | None) -> str:
-    if age is None:
-        return ""
-    return "1 año" if age == 1 else f"{age} años"
-
-
 # --- request summary ----------------------------------------------------------------------
 def _id_number_text(digits: str, show_full_id: bool | None) -> str:
     """Full (``0801-1990-12345``) only for who may see it, else ``****-****-12345``.
@@ -148,7 +142,10 @@ def request_summary_data(
             "name": detail.patient_name,
             "id_number": _id_number_text(detail.patient_id_number, show_full_id),
             "age": age,
-            "age_text": _age_text(age),
+            # «35 años», a baby's «8 meses» (not «0 años»): customers.age_text
+            "age_text": customers_service.age_text_on(
+                detail.patient_id, detail.requested_at.date()
+            ),
             "gender": patient.get("gender") or "",
         },
         "doctor": {
@@ -219,10 +216,10 @@ def _summary_lines(lines: list[dict]) -> list[dict]:
 def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
     """One label per distinct sample type of the request's lines (or one label in all).
 
-    Each label: request_number, patient_name, age_sex ("45 a · Mujer"), date (dd/mm/yyyy),
-    sample_type and codes (the investigations drawn into that tube). Panels are labelled
-    through their members; a line without a sample type goes on a label without one.
-    A cancelled request has no tubes to label (RuleError).
+    Each label: request_number, patient_name, age_sex ("45 a · Mujer", a baby's "8 m ·
+    Mujer"), date (dd/mm/yyyy), sample_type and codes (the investigations drawn into that
+    tube). Panels are labelled through their members; a line without a sample type goes on
+    a label without one. A cancelled request has no tubes to label (RuleError).
     """
     session.require("prints.run")
     detail = reading.get(request_id)
@@ -234,11 +231,10 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
             ).format(number=detail.request_number)
         )
     patient = customers_service.summary(detail.patient_id)
-    age = detail.patient_age
-    if age is None:
-        age = customers_service.age_on(detail.patient_id, detail.requested_at.date())
+    # «45 a», a baby's «8 m» or «3 d» (it printed «0 a»)
+    age = customers_service.age_text_on(detail.patient_id, detail.requested_at.date(), short=True)
     sex = patient.get("gender") or ""
-    age_sex = " · ".join(part for part in (f"{age} a" if age is not None else "", sex) if part)
+    age_sex = " · ".join(part for part in (age, sex) if part)
     base = {
         "request_number": detail.request_number,
         "patient_name": detail.patient_name,

@@ -42,7 +42,7 @@ def patient_details(row: dict) -> str:
             )
         )
     extra.append(
-        row["age_label"]  # a baby: "8 meses", "3 días"
+        row["age_label"]  # "35 años", a baby's "8 meses" or "3 días" (customers.age_text)
         if row.get("age_label")
         else translate("requests.request_entry", "{age} años").format(age=row["age"])
         if row.get("age") is not None
