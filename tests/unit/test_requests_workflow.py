@@ -10,6 +10,7 @@ from patolab_desktop.db.models import LabRequest, RequestLine
 from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
 from tests.expected import STATUSES
+from tests.security_helpers import fast_hashing  # noqa: F401 (a fixture)
 from tests.unit.requests_fixtures import fields_of, lab, make_doctor, set_status  # noqa: F401
 
 
@@ -225,3 +226,31 @@ def test_update_refuses_inactive_doctor_and_bad_values(lab):
         requests.update(request_id, requests.RequestChanges(doctor_id=retired, priority="x"))
     assert set(info.value.fields) == {"doctor_id", "priority"}
     assert requests.get(request_id).version == 1
+
+
+def test_a_new_patients_larger_age_discount_replaces_a_smaller_manual_one(lab, fast_hashing):
+    """As at entry (pricing.choose_discount): the manual 20 % of a young patient's request
+    stayed when the receptionist changed the patient to an 80-year-old, whose age gives
+    40 %; a larger manual one still stays."""
+    import datetime as dt
+
+    from patolab_desktop.services.access import permissions, session
+    from tests.security_helpers import login_as
+    from tests.unit.requests_fixtures import make_customer
+
+    today = dt.date.today()
+    elder = make_customer("Doña Josefa", date_of_birth=today.replace(year=today.year - 81))
+    with session.acting_as(None):
+        login_as(permissions.ROLE_SUPERVISOR)
+        small, _ = lab.create(lab.hem, manual_discount_percent="20", discount_reason="Empleada")
+        large, _ = lab.create(lab.hem, manual_discount_percent="50", discount_reason="Empleada")
+    with session.acting_as(None):
+        login_as(permissions.ROLE_RECEPTION)
+        for request_id in (small, large):
+            requests.update(request_id, requests.RequestChanges(patient_id=elder))
+    got = [requests.get(x) for x in (small, large)]
+    assert [(d.discount_kind, d.discount_percent, d.net_amount) for d in got] == [
+        ("age", Decimal("40"), Decimal("90")),  # HEM L 150 − 40 %
+        ("manual", Decimal("50"), Decimal("75")),
+    ]
+    assert [d.discount_reason for d in got] == ["", "Empleada"]

@@ -234,20 +234,24 @@ def update(
             raise ValidationError(errors)
         if not values:
             return
-        if "patient" in values and request.discount_kind != "manual":
+        if "patient" in values:
+            # the new patient's age discount, chosen against a manual one as at entry
+            # (pricing.choose_discount: the manual one stays only when larger)
             patient = _patient_row(values["patient"])
             age = request_pricing.customer_age_on(patient, request.requested_at.date())
-            percent = request_pricing.AgeRules.from_settings().percent_for(age, patient.type)
-            kind = "age" if percent > 0 else ""
+            age_percent = request_pricing.AgeRules.from_settings().percent_for(age, patient.type)
+            manual = request.discount_percent if request.discount_kind == "manual" else None
+            kind, percent = request_pricing.choose_discount(age_percent, manual)
             total, discount_total, net = _recalculate(request, percent)
             values.update(
                 discount_kind=kind,
                 discount_percent=percent,
+                discount_reason=request.discount_reason if kind == "manual" else "",
                 total_amount=total,
                 discount_amount=discount_total,
                 net_amount=net,
             )
-            described.append(_describe_discount(kind, percent, age))
+            described.append(_describe_discount(kind, percent, age, values["discount_reason"]))
         _save_header(request, **values)
         _event(request.id, "updated", "; ".join(described) + ".", by)
         before = {
