@@ -214,6 +214,8 @@ ALLOWED: dict[str, str] = {
     "customers.formats.age_years": PURE,
     "customers.formats.declared_age_text": FORMAT,
     "customers.formats.normalise_document": FORMAT,
+    "customers.formats.document_cell": FORMAT,
+    "customers.formats.read_document_cell": FORMAT,
     "customers.formats.parse_age": FORMAT,
     "customers.import_match.names_agree": PURE,
     "customers.validation.dni_place_error": "checks a number against public geography",

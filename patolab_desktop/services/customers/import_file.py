@@ -112,6 +112,7 @@ REQUIRED_COLUMNS = ("name", "phone")
 _DATA_LABELS = {
     "name": QT_TRANSLATE_NOOP("ServiceLabels", "nombre"),
     "id_number": QT_TRANSLATE_NOOP("ServiceLabels", "identidad/RTN"),
+    "document_type": QT_TRANSLATE_NOOP("ServiceLabels", "tipo de documento"),
     "age": QT_TRANSLATE_NOOP("ServiceLabels", "edad"),
     "date_of_birth": QT_TRANSLATE_NOOP("ServiceLabels", "fecha de nacimiento"),
     "gender_id": QT_TRANSLATE_NOOP("ServiceLabels", "género"),
