@@ -225,7 +225,7 @@ ALLOWED: dict[str, str] = {
     "customers.import_file.missing_columns_message": FORMAT,
     "customers.import_file.read_text": "reads a file it is given; analyse() checks imports.run",
     "customers.import_file.decode": FORMAT,
-    "customers.import_file.sniff_delimiter": FORMAT,
+    "csvio.sniff_delimiter": FORMAT,
     "customers.records.data_fields": PURE,
     "customers.records.count_label": FORMAT,
     "customers.resolve.resolve_type": FORMAT,

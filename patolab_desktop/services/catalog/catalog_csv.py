@@ -19,7 +19,7 @@ from ...db.models import Investigation, PriceChange, now
 from ...util.money import edit_text
 from ...util.text import clean, fold
 from ..access import audit, session
-from ..csvio import unneutralise
+from ..csvio import DELIMITERS, sniff_delimiter, unneutralise
 from ..errors import ValidationError
 from ..paging import every_page
 from ..texts import translate
@@ -150,6 +150,41 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", fold(text.strip().lstrip("\ufeff")))
 
 
+def _reader_and_columns(text: str) -> tuple[Any, dict[str, int]]:
+    """The CSV reader past the header, and the column of each field, with the separator
+    that gives the required columns: «,» or «;» (a Spanish Excel saves «;»), guessed as
+    the patient import guesses it (``csvio.sniff_delimiter``), the other one tried when
+    the guess misses a required column."""
+    first = sniff_delimiter(text)
+    chosen: tuple[Any, dict[str, int]] | None = None
+    for delimiter in [first] + [d for d in DELIMITERS if d != first]:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise ValidationError(
+                {"file": translate("services.catalog", "El archivo está vacío.")}
+            ) from None
+        except csv.Error as exc:
+            raise ValidationError(
+                {
+                    "file": translate(
+                        "services.catalog", "El archivo no es un CSV válido: {error}"
+                    ).format(error=exc)
+                }
+            ) from None
+        columns: dict[str, int] = {}
+        for index, title in enumerate(header):
+            key = _HEADER_ALIASES.get(_header_key(title))
+            if key and key not in columns:
+                columns[key] = index
+        if all(c in columns for c in IMPORT_REQUIRED):
+            return reader, columns
+        chosen = chosen or (reader, columns)
+    assert chosen is not None  # the loop ran at least once
+    return chosen
+
+
 def _read_rows(path: Any) -> list[_Row]:
     path = Path(path)
     if not path.is_file():
@@ -166,26 +201,7 @@ def _read_rows(path: Any) -> list[_Row]:
             {"file": translate("services.catalog", "El archivo pasa de 5 MB; divídalo en partes.")}
         )
     text = _decode(path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ValidationError(
-            {"file": translate("services.catalog", "El archivo está vacío.")}
-        ) from None
-    except csv.Error as exc:
-        raise ValidationError(
-            {
-                "file": translate(
-                    "services.catalog", "El archivo no es un CSV válido: {error}"
-                ).format(error=exc)
-            }
-        ) from None
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = _HEADER_ALIASES.get(_header_key(title))
-        if key and key not in columns:
-            columns[key] = index
+    reader, columns = _reader_and_columns(text)
     missing = [c for c in IMPORT_REQUIRED if c not in columns]
     if missing:
         raise ValidationError(
