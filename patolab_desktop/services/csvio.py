@@ -8,6 +8,7 @@
   that is a database, a backup or a folder, and rows go to a temporary file in the
   destination folder, renamed over the destination only when everything was written. On
   an error or a cancel the temporary file is removed and the destination is untouched.
+* Reading an import: ``sniff_delimiter`` tells «,» from «;» (what a Spanish Excel saves).
 """
 
 from __future__ import annotations
@@ -296,6 +297,48 @@ def _row_writer(text: set[int] | None) -> Callable[[Sequence[Any]], str]:
         return to_line(convert(row))
 
     return line_of
+
+
+# --- reading -------------------------------------------------------------------------
+
+DELIMITERS = ",;"  # what an import accepts (``sniff_delimiter``)
+SNIFF_CHARS = 32 * 1024
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == char and not quoted:
+            count += 1
+    return count
+
+
+def _first_line(text: str) -> str:
+    for line in text[:SNIFF_CHARS].splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
+def sniff_delimiter(text: str) -> str:
+    """``,`` or ``;``: the sniffer's guess when it agrees with the header, else by counting
+    (a Spanish Excel saves «;», the rest of the world «,»; the patient and catalog imports
+    read both)."""
+    sample = text[:SNIFF_CHARS]
+    cut = sample.rfind("\n")
+    if 0 < cut < len(sample) - 1:
+        sample = sample[:cut]
+    header = _first_line(text)
+    counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
+    try:
+        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        guess = ""
+    if guess in counts and counts[guess] > 0:
+        return guess
+    return ";" if counts[";"] > counts[","] else ","
 
 
 def read_csv(path: str | Path) -> list[list[str]]:

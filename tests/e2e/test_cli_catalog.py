@@ -84,3 +84,20 @@ def test_export_referrers(tmp_path, home):
         "export", "referrers", "--db", db, "--out", hospitals, "--type", "nada", home=home
     )
     assert result.returncode == 1 and "no existe el tipo" in result.stderr
+
+
+def test_import_catalog_reads_a_semicolon_file(tmp_path, home):
+    """A catalog saved by a Spanish Excel («;», Windows-1252) imports from the command line."""
+    db = tmp_path / "lab.db"
+    semi = tmp_path / "catalogo.csv"
+    semi.write_bytes(
+        "Código;Nombre;Tipo de muestra;Precio\r\nGLU;Glucosa en ayunas;Sangre;85.50\r\n".encode(
+            "cp1252"
+        )
+    )
+    result = patolab("import-catalog", semi, "--db", db, home=home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Se importaron 1 filas: 1 nuevas" in result.stdout
+    out = tmp_path / "exportado.csv"
+    assert patolab("export", "catalog", "--db", db, "--out", out, home=home).returncode == 0
+    assert read_csv(out)[1][:4] == ["GLU", "Glucosa en ayunas", "Sangre", "85.50"]

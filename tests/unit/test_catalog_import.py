@@ -10,7 +10,10 @@ import pytest
 from patolab_desktop.db.models import Investigation, PanelMember, PriceChange
 from patolab_desktop.paths import resource
 from patolab_desktop.services import catalog
+from patolab_desktop.services.access import session
+from patolab_desktop.services.access.permissions import ROLE_ADMIN
 from patolab_desktop.services.errors import ValidationError
+from tests.security_helpers import fast_hashing, login_as, no_session  # noqa: F401 (fixtures)
 from tests.unit.catalog_helpers import make_investigation
 
 HEADER = "code,name,sample_type,price,panel_members\n"
@@ -184,3 +187,22 @@ def test_a_name_the_export_neutralised_comes_back_as_it_was(database, tmp_path):
     assert report.ok and report.updated == 0 and report.created == 0
     item = catalog.get_by_code("RT1")
     assert (item.name, item.sample_type) == ("-Prueba guion", "=Suero")
+
+
+def test_a_semicolon_file_as_a_spanish_excel_saves_it(database, tmp_path, no_session, fast_hashing):
+    """The administrator's Excel (list separator «;», Windows-1252) saves the catalog so;
+    the import reads it as it reads «,», panel members quoted with their own «;»."""
+    path = tmp_path / "catalogo.csv"
+    path.write_bytes(
+        "Código;Nombre;Tipo de muestra;Precio;Miembros\r\n"
+        "GLU;Glucosa en ayunas;Sangre;85.50;\r\n"
+        "HDL;Colesterol HDL;Suero;120.00;\r\n"
+        'PER;Perfil pequeño;Suero;180.00;"GLU;HDL"\r\n'.encode("cp1252")
+    )
+    with session.acting_as(login_as(ROLE_ADMIN)):
+        report = catalog.import_catalog(path)
+        assert report.ok and report.created == 3, report.lines()
+        assert catalog.get_by_code("GLU").price == Decimal("85.500")
+        perfil = catalog.get_by_code("PER")
+        assert perfil.name == "Perfil pequeño"
+        assert [catalog.get(m).code for m in perfil.member_ids] == ["GLU", "HDL"]

@@ -237,7 +237,7 @@ def test_rejected_rows_have_spanish_reasons(tmp_path):
         ["nombre", "telefono", "correo", "dni", "genero", "edad", "departamento", "municipio"],
         ["", "9988-7766", "", "", "", "", "", ""],  # 2 no name
         ["Ana", "", "", "", "", "", "", ""],  # 3 no phone
-        ["Ana", "9988-7766", "", "12AB", "", "", "", ""],  # 4 id letters
+        ["Ana", "9988-7766", "", "12AB", "", "", "", ""],  # 4 letters: a passport, too short
         ["Ana", "9988-7766", "", "123", "", "", "", ""],  # 5 id length
         ["Ana", "9988-7766", "", "", "Marciano", "", "", ""],  # 6 gender
         ["Ana", "9988-7766", "", "", "", "muchos", "", ""],  # 7 age
@@ -251,7 +251,7 @@ def test_rejected_rows_have_spanish_reasons(tmp_path):
     reasons = {r.line: r.reason for r in plan.rejected}
     assert reasons[2] == "Falta el nombre."
     assert reasons[3] == "Falta el teléfono."
-    assert "solo puede tener números" in reasons[4]
+    assert "El pasaporte lleva de 5 a 20 letras y números" in reasons[4]
     assert "13 dígitos" in reasons[5]
     assert "Género desconocido: «Marciano»" in reasons[6]
     assert "Edad no válida" in reasons[7]

@@ -8,13 +8,12 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from itertools import chain
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from peewee import EXCEPTIONS, CharField, ExceptionWrapper, IntegrityError, TextField
+from peewee import EXCEPTIONS, ExceptionWrapper, IntegrityError
 
-from ...db.bulk import copy_rows
+from ...db.bulk import insert_rows
 from ...db.database import db, is_sqlite, locked, write_transaction
 from ...db.models import Customer, new_uid, now
 from ..access import audit, session
@@ -107,7 +106,7 @@ def insert_prepared(
     try:
         with _own_transaction(savepoint), _search_index_filled_in_bulk():
             for columns, rows in groups.items():
-                _insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
+                insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
     except IntegrityError as exc:
         for item in items:
             number = item.number
@@ -294,53 +293,3 @@ def _search_index_filled_in_bulk() -> Iterator[None]:
         (top,),
     )
     db.execute_sql(row[0])
-
-
-_MAX_PARAMS = 30_000  # below SQLite's (32,766) and PostgreSQL's (65,535) limits
-
-
-def _insert_rows(fields: list, rows: list[tuple], chunk: int) -> None:
-    """``INSERT … VALUES (…), (…)`` with one SQL text per statement size, values adapted by
-    each field's ``db_value``: peewee's query builder spent ~0.3 ms a row composing it.
-
-    On PostgreSQL the rows go in with one ``COPY … FROM STDIN`` instead (``db.bulk``):
-    100,000 new customers into a million took 13.3-13.9 s as 500-row ``INSERT``s (5.4 s
-    of this process's CPU), 7.5-8.0 s by COPY (1.3-1.4 s). The keys, the foreign keys
-    and the errors are the same (a taken number is a peewee ``IntegrityError`` either
-    way)."""
-    database = Customer._meta.database
-    width = len(fields)
-    # text columns already hold the normalised str (or None): only the others are adapted,
-    # a column at a time over the flat list of values (the rows' 2.4 million values, one
-    # Python call each, were a second of a 100,000-row import)
-    adapted = [
-        (index, f.db_value)
-        for index, f in enumerate(fields)
-        if not isinstance(f, (CharField, TextField))
-    ]
-
-    def flat(part: list[tuple]) -> list:
-        values = list(chain.from_iterable(part))
-        for index, to_db in adapted:
-            values[index::width] = map(to_db, values[index::width])
-        return values
-
-    if not is_sqlite():
-        rows = list(zip(*[iter(flat(rows))] * width, strict=True))
-        copy_rows(database, Customer._meta.table_name, [f.column_name for f in fields], rows)
-        return
-    per_statement = max(1, min(chunk, _MAX_PARAMS // len(fields)))
-    param = database.param
-    head = (
-        f'INSERT INTO "{Customer._meta.table_name}" ('  # SQL-standard quotes: both backends
-        + ", ".join(f'"{f.column_name}"' for f in fields)
-        + ") VALUES "
-    )
-    one = "(" + ", ".join([param] * len(fields)) + ")"
-    sql_for: dict[int, str] = {}
-    for start in range(0, len(rows), per_statement):
-        part = rows[start : start + per_statement]
-        sql = sql_for.get(len(part))
-        if sql is None:
-            sql = sql_for[len(part)] = head + ", ".join([one] * len(part))
-        database.execute_sql(sql, flat(part))

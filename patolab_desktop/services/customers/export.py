@@ -6,7 +6,9 @@ department, municipality; ``include_inactive`` is ignored), sorted by name:
 
 * Nombre — as registered.
 * Identidad/RTN — with dashes (``0801-1990-12345``), so a spreadsheet keeps it as text
-  with its leading zero.
+  with its leading zero; a passport or residence card with its kind in front
+  (``Pasaporte A12345678``, ``Carné de residente 123456789``: ``formats.document_cell``),
+  as the seed has no column for the kind and the patient import reads it back.
 * Tipo — the Spanish label: ``Cliente`` (a patient, stored ``cliente``) or ``Empresa``
   (``empresa``), the words of seed 000.
 * Edad — whole years today (from the date of birth, or the declared age grown since it
@@ -30,7 +32,7 @@ from collections.abc import Callable, Iterator
 
 from .. import identity, parallel_csv
 from ..access import session
-from .formats import spreadsheet_phone
+from .formats import document_cell, spreadsheet_phone
 from .search import export_names, export_sample, iter_export_tuples
 from .types import CustomerFilter
 
@@ -76,11 +78,12 @@ def customer_rows(
     # the keys and the permission looked up once; a number this workstation cannot read
     # stops the export (``IdentityKeyNeeded``): no file of locked numbers
     id_text = identity.shower(for_a_file=True)
-    phone_text, years_of = spreadsheet_phone, _years
+    phone_text, years_of, cell = spreadsheet_phone, _years, document_cell
     genders, departments, municipalities = export_names()
     for (
         name,
         id_number,
+        document,
         kind,
         born,
         age,
@@ -101,7 +104,7 @@ def customer_rows(
             shown_age = ""
         yield (
             name,
-            id_text(id_number),
+            cell(document, id_text(id_number)),
             labels.get(kind, kind),
             shown_age,
             genders.get(gender, ""),

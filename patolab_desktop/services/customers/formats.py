@@ -271,6 +271,50 @@ def normalise_document(kind: str, text: str) -> tuple[str, str]:
     return kind, number
 
 
+# the documents a file names before the number, in the words of ``DOCUMENT_TYPES`` (Spanish
+# whatever the screen's language: the file is data, like its column names), folded
+_FILE_DOCUMENT_WORDS = {
+    **{fold(DOCUMENT_TYPES[kind]): kind for kind in ("dni", "rtn", "pasaporte", "residente")},
+    "residente": "residente",
+    "passport": "pasaporte",
+    "residence card": "residente",
+}
+
+
+def document_cell(kind: str | None, shown: str) -> str:
+    """The Identidad/RTN cell of a file (the customers export): a DNI or RTN as it is shown
+    (``0801-1990-12345``), a passport or residence card with its kind in front, the way a
+    person reads it (``Pasaporte A12345678``, ``Carné de residente 123456789``), so the one
+    seed column says what the number is and the import reads the same document back
+    (``read_document_cell``)."""
+    if shown and kind in ("pasaporte", "residente"):
+        return f"{DOCUMENT_TYPES[kind]} {shown}"
+    return shown
+
+
+def read_document_cell(text: str) -> tuple[str, str]:
+    """(document type, number as written) of an imported Identidad/RTN cell, for
+    ``normalise_document``.
+
+    ``Pasaporte A12345678``, ``Carné de residente 123…`` (what ``document_cell`` writes;
+    also ``DNI …``, ``RTN …``, the English ``passport`` / ``residence card``, any case or
+    accents, a colon after the word allowed) give that type. A bare number is told by its
+    shape: digits (with dashes or spaces) are a DNI or RTN as always (type ``""``: told
+    by the length); letters and digits only, at least one letter (``A12345678``, typed
+    by hand), are a passport, since no DNI or RTN has a letter. Anything else (``8.01E+11``
+    from a spreadsheet) stays a DNI/RTN and is refused by its check."""
+    words = (text or "").split()
+    for size in (3, 2, 1):
+        if len(words) > size:
+            kind = _FILE_DOCUMENT_WORDS.get(fold(" ".join(words[:size])).rstrip(":").strip())
+            if kind is not None:
+                return kind, " ".join(words[size:]).lstrip(":").strip()
+    compact = "".join(words).replace("-", "")
+    if compact.isascii() and compact.isalnum() and not compact.isdigit():
+        return "pasaporte", compact
+    return "", text or ""
+
+
 def search_text_for(
     name: str, id_tokens: str | None, phone: str, email: str, name_folded: str | None = None
 ) -> str:

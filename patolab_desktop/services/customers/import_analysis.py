@@ -24,6 +24,7 @@ _COMPARED = {
     "type": "type",
     "name": "name",
     "id_number": "id_number",
+    "document_type": "document_type",
     "gender_id": "gender",
     "date_of_birth": "date_of_birth",
     "age": "age",

@@ -12,7 +12,7 @@ from ...db.models import Municipality
 from ...util.text import fold
 from ..errors import ValidationError
 from ..texts import label, translate
-from . import resolve
+from . import formats, resolve
 from .import_file import _DATA_LABELS
 from .import_plan import ImportRow
 
@@ -148,8 +148,8 @@ def _file_values(row: ImportRow, lookups: _Resolver) -> dict:
             out[key] = v[key]
     if v.get("phone"):
         out["phone"] = v["phone"]
-    if v.get("id_number"):
-        out["id_number"] = v["id_number"]
+    if v.get("id_number"):  # «Pasaporte A123…» gives its kind (``formats.read_document_cell``)
+        out["document_type"], out["id_number"] = formats.read_document_cell(v["id_number"])
     if v.get("type"):
         out["type"] = lookups.type(v["type"])
     if v.get("gender"):

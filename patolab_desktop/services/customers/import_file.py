@@ -13,14 +13,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ...util.text import fold
-from ..csvio import unneutralise
+from ..csvio import DELIMITERS, sniff_delimiter, unneutralise
 from ..errors import ServiceError
 from ..texts import QT_TRANSLATE_NOOP, label, translate
 
 MAX_BYTES = 5 * 1024 * 1024
 PERMISSION = "imports.run"
-DELIMITERS = ",;"
-SNIFF_CHARS = 32 * 1024
 
 
 class PatientImportError(ServiceError):
@@ -112,6 +110,7 @@ REQUIRED_COLUMNS = ("name", "phone")
 _DATA_LABELS = {
     "name": QT_TRANSLATE_NOOP("ServiceLabels", "nombre"),
     "id_number": QT_TRANSLATE_NOOP("ServiceLabels", "identidad/RTN"),
+    "document_type": QT_TRANSLATE_NOOP("ServiceLabels", "tipo de documento"),
     "age": QT_TRANSLATE_NOOP("ServiceLabels", "edad"),
     "date_of_birth": QT_TRANSLATE_NOOP("ServiceLabels", "fecha de nacimiento"),
     "gender_id": QT_TRANSLATE_NOOP("ServiceLabels", "género"),
@@ -271,40 +270,6 @@ def decode(raw: bytes) -> tuple[str, str]:
             )
         )
     return unicodedata.normalize("NFC", text), encoding
-
-
-def _count_outside_quotes(line: str, char: str) -> int:
-    count, quoted = 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == char and not quoted:
-            count += 1
-    return count
-
-
-def _first_line(text: str) -> str:
-    for line in text[:SNIFF_CHARS].splitlines():
-        if line.strip():
-            return line
-    return ""
-
-
-def sniff_delimiter(text: str) -> str:
-    """``,`` or ``;``: the sniffer's guess when it agrees with the header, else by counting."""
-    sample = text[:SNIFF_CHARS]
-    cut = sample.rfind("\n")
-    if 0 < cut < len(sample) - 1:
-        sample = sample[:cut]
-    header = _first_line(text)
-    counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
-    try:
-        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        guess = ""
-    if guess in counts and counts[guess] > 0:
-        return guess
-    return ";" if counts[";"] > counts[","] else ","
 
 
 def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:

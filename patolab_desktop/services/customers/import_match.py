@@ -89,7 +89,9 @@ def _match(
 def _person_key(row: ImportRow) -> tuple[str, str, str]:
     """(id number, E.164 phone, folded name) of a row's cells; "" for what is not valid."""
     try:
-        number = formats.normalise_id_number(row.values.get("id_number", ""))
+        number = formats.normalise_document(
+            *formats.read_document_cell(row.values.get("id_number", ""))
+        )[1]
     except ValueError:
         number = ""
     try:

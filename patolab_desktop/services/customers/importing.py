@@ -17,7 +17,12 @@ The file (seed 001, widened to the customer fields of seed 000):
   the name and phone columns are required, a file without them is refused whole;
   unknown columns are ignored and listed in the plan.
 
-Rows are upserted: by id_number (DNI/RTN) when the row has one, otherwise by the
+The identity cell (Identidad/RTN, DNI…) holds a DNI or RTN in digits, or a passport or
+residence card with its kind in front as the customers export writes it (``Pasaporte
+A12345678``, ``Carné de residente 123456789``); a bare number of letters and digits, as a
+person types one by hand, is read as a passport (``formats.read_document_cell``).
+
+Rows are upserted: by id_number (any identity document) when the row has one, otherwise by the
 normalised phone TOGETHER WITH the folded name, so a family sharing one phone is never
 merged into one person. (A row with an id_number that matches nobody by id may still
 update a customer with the same phone and name who has no id_number yet.) Empty cells

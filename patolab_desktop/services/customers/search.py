@@ -422,11 +422,11 @@ def iter_export_tuples(
     """Raw rows for the CSV export, sorted by name, streamed by one cursor
     (``db.streaming``: on PostgreSQL the server reads the next batch meanwhile).
 
-    Tuple order: name, id_number, type, date_of_birth, age, age_recorded_on, gender_id,
-    phone, department_id, municipality_id, email; the dates as ``YYYY-MM-DD`` text, the
-    gender and places as ids (``export_names`` gives their names). Joined in SQL, the
-    three names cost PostgreSQL 0.9 s of a 1,000,000-row export (its nested loops), the
-    lookups in Python 0.2 s.
+    Tuple order: name, id_number, document_type, type, date_of_birth, age,
+    age_recorded_on, gender_id, phone, department_id, municipality_id, email; the dates as
+    ``YYYY-MM-DD`` text, the gender and places as ids (``export_names`` gives their
+    names). Joined in SQL, the three names cost PostgreSQL 0.9 s of a 1,000,000-row export
+    (its nested loops), the lookups in Python 0.2 s.
 
     ``after`` / ``upto``: ``(name_folded, id)`` keys of the export order; only the rows
     after ``after`` and up to ``upto`` (inclusive) come (one part of an export written by
@@ -440,6 +440,7 @@ def iter_export_tuples(
     query = Customer.select(
         Customer.name,
         Customer.id_number,
+        Customer.document_type,
         Customer.type,
         # as text: PostgreSQL's driver would build a date of each, which the export
         # then turns back into text

@@ -5,27 +5,39 @@ from __future__ import annotations
 
 from ...i18n import translate
 from .. import prompts
-from ..widgets.ask_flow import open_and_attempt
+from ..widgets.progress import run_with_progress
 
 TAB_KEY = "catalog"
 REPORT_LINES = 25  # rejected rows shown in the message; the CLI prints them all
 
 
 def import_catalog(parent) -> bool:
-    """Check the file first (nothing written), show the rejected rows or ask to import."""
+    """Check the file first (nothing written), show the rejected rows or ask to import.
+
+    The check and the import run off the GUI thread (``run_with_progress``, as the patient
+    import and the exports): a file of 20,000 rows took 7 s, the window frozen. Both show
+    their progress and can be cancelled; a cancelled import saves nothing."""
     from ...services import catalog
 
     title = translate("catalog.area", "Importar catálogo")
-    checked = open_and_attempt(
+    path = prompts.open_file(
         parent,
-        title,
-        lambda path: catalog.import_catalog(path, dry_run=True),
         translate("catalog.area", "Importar catálogo (CSV)"),
         translate("catalog.area", "Archivos CSV (*.csv)"),
     )
-    if checked is None:
+    if not path:
         return False
-    path, report = checked
+    outcome = run_with_progress(
+        parent,
+        title,
+        catalog.import_catalog,
+        path,
+        label=translate("catalog.area", "Revisando el archivo"),
+        dry_run=True,
+    )
+    if not outcome.ok:
+        return False  # cancelled, or the refusal was shown
+    report = outcome.result
     if not report.ok:
         lines = report.lines()
         shown = lines[: REPORT_LINES + 1]
@@ -45,11 +57,24 @@ def import_catalog(parent) -> bool:
         return False
     from .investigation_dialog import _acting_user
 
-    report = prompts.attempt(
-        parent, title, lambda: catalog.import_catalog(path, changed_by=_acting_user())
+    outcome = run_with_progress(
+        parent,
+        title,
+        catalog.import_catalog,
+        path,
+        label=translate("catalog.area", "Guardando el catálogo"),
+        changed_by=_acting_user(),
     )
-    if report is prompts.REFUSED:
+    if outcome.cancelled:
+        prompts.info(
+            parent,
+            translate("catalog.area", "Importación cancelada"),
+            translate("catalog.area", "Se canceló la importación: no se guardó ningún cambio."),
+        )
         return False
+    if not outcome.ok:
+        return False  # the refusal was shown; nothing was saved (one transaction)
+    report = outcome.result
     if not report.ok:  # someone changed the catalog between the check and the import
         prompts.error(parent, title, "\n".join(report.lines()[: REPORT_LINES + 1]))
         return False
