@@ -104,6 +104,36 @@ def act_as(role_name: str) -> session.Actor:
     return login_as(role_name)
 
 
+def as_custom_role(role_name: str, granted, username: str) -> session.Actor:
+    """A custom role holding exactly ``granted``, made in the matrix's way by a real
+    administrator (``users.create_role`` + ``set_role_permission``), and a user of it
+    signed in: the partial roles a laboratory makes for its own desks."""
+    from patolab_desktop.db.models import User
+    from patolab_desktop.services.access import auth, users
+    from tests.security_helpers import PASSWORD, make_user
+
+    login_as(permissions.ROLE_ADMIN)
+    users.create_role(role_name, "", copy_from=None)
+    for key in sorted(granted):
+        users.set_role_permission(role_name, key, True)
+    if not User.select().where(User.username_folded == username).exists():
+        make_user(username, role_name)
+    session.set_current(None)
+    return auth.login(username, PASSWORD)
+
+
+def window_for(qtbot, actor: session.Actor):
+    """The real main window for ``actor`` (already signed in), as after the login."""
+    from patolab_desktop.ui.admin import login_flow
+    from patolab_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db_label="prueba.db")
+    qtbot.addWidget(window)
+    login_flow.install_admin(window, actor, lock_minutes=0)
+    window.apply_permissions(session.has)
+    return window
+
+
 def fill_first_admin(dialog, password: str = "una-clave-larga") -> None:
     """Type Marta Zelaya's administrator account into the first-start dialog."""
     dialog.full_name_edit.setText("Marta Zelaya")
