@@ -144,7 +144,7 @@ CASES = {
         ),
     ),
     "requests.export": (
-        {"exports.run"},
+        {"exports.run", "lis.requests.view"},
         lambda w: requests.export_requests(requests.RequestFilter(), w.extra["tmp"] / "s.csv"),
     ),
     "reports.summary": ({"prints.run"}, lambda w: reports.request_summary_data(w.extra["request"])),

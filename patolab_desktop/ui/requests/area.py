@@ -247,4 +247,9 @@ def install(window) -> None:
         LIST_SHORTCUT,
         permission="lis.requests.view",
     )
-    add_export_action(window, translate("requests.area", "&Solicitudes (CSV)…"), area.export_csv)
+    add_export_action(
+        window,
+        translate("requests.area", "&Solicitudes (CSV)…"),
+        area.export_csv,
+        reads="lis.requests.view",
+    )
