@@ -234,9 +234,9 @@ class PermissionMatrixDialog(QDialog):
                 translate(
                     "admin.permission_matrix",
                     "Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al "
-                    "instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de "
-                    "nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el "
-                    "permiso.",
+                    "instante y queda en la auditoría. Quien tenga la sesión abierta lo recibe en "
+                    "menos de un minuto: sus menús y pestañas aparecen o se ocultan solos. Ocultar "
+                    "un menú es solo cortesía: cada acción vuelve a comprobar el permiso.",
                 ),
                 self,
             )
