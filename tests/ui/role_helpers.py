@@ -26,7 +26,7 @@ class PromptLog:
 
     calls: list = field(default_factory=list)
     answer: bool = True
-    texts: list = field(default_factory=list)  # answers for ask_text, in order
+    texts: list = field(default_factory=list)  # answers for ask_text and ask_item, in order
     save_path: str | None = None
     open_path: str | None = None
 
@@ -47,6 +47,11 @@ class PromptLog:
             prompts,
             "ask_text",
             record("ask_text", lambda: self.texts.pop(0) if self.texts else None),
+        )
+        monkeypatch.setattr(
+            prompts,
+            "ask_item",
+            record("ask_item", lambda: self.texts.pop(0) if self.texts else None),
         )
         monkeypatch.setattr(prompts, "save_file", record("save_file", lambda: self.save_path))
         monkeypatch.setattr(prompts, "open_file", record("open_file", lambda: self.open_path))
