@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from .. import APP_NAME, __version__
 from ..i18n import translate
+from ..services.access import session
 from . import prompts
 from .icons import app_icon, icon
 from .widgets.screen_fit import fit_to_screen
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.permission_listeners: list = []  # called with ``allowed`` after each apply
         for key, title in MENUS:
             self._menus[key] = self.menuBar().addMenu(translate("main_window", title))
+            self._menus[key].setToolTipsVisible(True)  # why an entry is disabled (``needs``)
         self.statusBar().addPermanentWidget(QLabel(db_label))
         self._install_areas()
         self._install_file_and_help()
@@ -62,10 +64,18 @@ class MainWindow(QMainWindow):
         icon_name: str | None = None,
         shortcut: str | QKeySequence | None = None,
         permission: str | None = None,
+        needs: tuple[str, ...] = (),
     ) -> QAction:
-        """Add a menu action; ``permission`` hides it from users whose role lacks it."""
+        """Add a menu action; ``permission`` hides it from users whose role lacks it.
+
+        ``needs``: other permissions what it opens cannot work without (the request entry
+        finds the patient: ``patients.view``). A role holding ``permission`` but not one of
+        these sees the entry disabled, its tooltip saying which permission is missing,
+        instead of a refusal after the click.
+        """
         action = QAction(text, self)
         action.setProperty("permission", permission or "")
+        action.setProperty("needs", " ".join(needs))
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut:
@@ -85,6 +95,11 @@ class MainWindow(QMainWindow):
                 permission = action.property("permission")
                 if permission:
                     action.setVisible(bool(allowed(permission)))
+                needs = (action.property("needs") or "").split()
+                if needs:
+                    missing = [key for key in needs if not allowed(key)]
+                    action.setEnabled(not missing)
+                    action.setToolTip(session.refusal(*missing) if missing else "")
             has_visible = any(a.isVisible() and not a.isSeparator() for a in menu.actions())
             menu.menuAction().setVisible(has_visible)
         for key, widget in self._tabs.items():

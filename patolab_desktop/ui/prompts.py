@@ -53,6 +53,12 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok else None
 
 
+def ask_item(parent: QWidget | None, title: str, label: str, items: list[str]) -> str | None:
+    """One of ``items`` (the first one offered), or None when cancelled."""
+    value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+    return value if ok else None
+
+
 def documents_folder() -> Path:
     """The user's Documents folder (the home folder when there is none)."""
     from PySide6.QtCore import QStandardPaths

@@ -258,3 +258,27 @@ def test_the_history_names_the_signed_in_user(lab_file, _isolated_home):
         assert cancelled.events[-1]["by"] == "recepcion"
     finally:
         close_db()
+
+
+def test_exporting_requests_needs_seeing_them(lab_file, tmp_path, _isolated_home):
+    """A role that may export but not see requests (a custom «Exportador») is refused in
+    Spanish with exit 1, and no file holds the patients' names."""
+    from patolab_desktop.services.access import session, users
+    from patolab_desktop.services.bootstrap import close_db, open_db
+    from tests.security_helpers import PASSWORD, make_user
+
+    db, _numbers, _ids = lab_file
+    open_db(db)
+    with session.acting_as(session.system_actor("tests")):
+        users.create_role("Exportador")
+        users.set_role_permission("Exportador", "exports.run", True)
+    make_user("exportador", "Exportador")
+    close_db()
+    out = tmp_path / "solicitudes.csv"
+    result = patolab(
+        "export", "requests", "--db", db, "--out", out,
+        home=_isolated_home, user="exportador", password=PASSWORD,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "No tiene permiso para ver solicitudes de laboratorio" in result.stderr
+    assert not out.exists()

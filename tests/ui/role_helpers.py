@@ -26,7 +26,7 @@ class PromptLog:
 
     calls: list = field(default_factory=list)
     answer: bool = True
-    texts: list = field(default_factory=list)  # answers for ask_text, in order
+    texts: list = field(default_factory=list)  # answers for ask_text and ask_item, in order
     save_path: str | None = None
     open_path: str | None = None
 
@@ -47,6 +47,11 @@ class PromptLog:
             prompts,
             "ask_text",
             record("ask_text", lambda: self.texts.pop(0) if self.texts else None),
+        )
+        monkeypatch.setattr(
+            prompts,
+            "ask_item",
+            record("ask_item", lambda: self.texts.pop(0) if self.texts else None),
         )
         monkeypatch.setattr(prompts, "save_file", record("save_file", lambda: self.save_path))
         monkeypatch.setattr(prompts, "open_file", record("open_file", lambda: self.open_path))
@@ -102,6 +107,36 @@ def fail_on_crash_dialog(monkeypatch) -> list:
 def act_as(role_name: str) -> session.Actor:
     """Log in as the seeded ``role_name`` (the user is created once per database)."""
     return login_as(role_name)
+
+
+def as_custom_role(role_name: str, granted, username: str) -> session.Actor:
+    """A custom role holding exactly ``granted``, made in the matrix's way by a real
+    administrator (``users.create_role`` + ``set_role_permission``), and a user of it
+    signed in: the partial roles a laboratory makes for its own desks."""
+    from patolab_desktop.db.models import User
+    from patolab_desktop.services.access import auth, users
+    from tests.security_helpers import PASSWORD, make_user
+
+    login_as(permissions.ROLE_ADMIN)
+    users.create_role(role_name, "", copy_from=None)
+    for key in sorted(granted):
+        users.set_role_permission(role_name, key, True)
+    if not User.select().where(User.username_folded == username).exists():
+        make_user(username, role_name)
+    session.set_current(None)
+    return auth.login(username, PASSWORD)
+
+
+def window_for(qtbot, actor: session.Actor):
+    """The real main window for ``actor`` (already signed in), as after the login."""
+    from patolab_desktop.ui.admin import login_flow
+    from patolab_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db_label="prueba.db")
+    qtbot.addWidget(window)
+    login_flow.install_admin(window, actor, lock_minutes=0)
+    window.apply_permissions(session.has)
+    return window
 
 
 def fill_first_admin(dialog, password: str = "una-clave-larga") -> None:

@@ -244,7 +244,9 @@ class FakeWindow(QWidget):
     def menu(self, key):
         return QMenu(self)
 
-    def add_action(self, menu_key, text, slot, icon_name=None, shortcut=None, permission=None):
+    def add_action(
+        self, menu_key, text, slot, icon_name=None, shortcut=None, permission=None, needs=()
+    ):
         self.actions.append((menu_key, text, permission, slot))
 
     def tab(self, key):

@@ -82,3 +82,40 @@ def test_a_refused_area_leaves_no_half_installed_tab_or_menu_entry(qtbot, databa
     assert window._try_install(HalfArea) is False
     assert window.tabs.count() == tabs and window.tab("half") is None
     assert len(window.menu("customers").actions()) == actions
+
+
+def test_a_permission_granted_while_signed_in_shows_as_a_new_sign_in_would(qtbot, database):
+    """The minute's recheck installs the areas left out at start-up (Remitentes, whose tab
+    reads its list) and the tabs now allowed read their data; a permission withdrawn
+    hides them again."""
+    from patolab_desktop.services.access import auth
+
+    from .role_helpers import as_custom_role, window_for
+
+    with session.acting_as(session.system_actor("tests")):
+        make_customer("María", "Pérez")
+    actor = as_custom_role("Auditor", {"audit.view", "prints.reports", "billing.reports"}, "aud1")
+    window = window_for(qtbot, actor)
+    assert window.tab("referrers") is None
+    granted = ("patients.view", "lis.requests.view", "referrers.view")
+
+    def as_admin_elsewhere(change) -> None:
+        me = session.current()
+        login_as(permissions.ROLE_ADMIN)
+        change()
+        session.set_current(me)
+
+    as_admin_elsewhere(lambda: [users.set_role_permission("Auditor", k, True) for k in granted])
+    window.admin.recheck_user()  # what the 60-s timer does
+    live = _visible_tabs(window)
+    assert live == ["Solicitudes", "Clientes", "Remitentes"]
+    assert window.menu("referrers").menuAction().isVisible()
+    assert window.tab("customers").model.rowCount() == 1  # read now it is shown
+    session.set_current(None)
+    fresh = window_for(qtbot, auth.login("aud1", PASSWORD))  # the same user signing in
+    assert _visible_tabs(fresh) == live
+
+    as_admin_elsewhere(lambda: users.set_role_permission("Auditor", "referrers.view", False))
+    window.admin.recheck_user()
+    assert _visible_tabs(window) == ["Solicitudes", "Clientes"]
+    assert not window.menu("referrers").menuAction().isVisible()

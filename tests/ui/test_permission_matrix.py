@@ -21,6 +21,7 @@ from tests.security_helpers import (  # noqa: F401
     clock,
     fast_hashing,
     login_as,
+    make_user,
     no_session,
 )
 
@@ -109,3 +110,69 @@ def test_render_permission_matrix(qtbot, database, clock):
     dialog.show()
     qtbot.waitExposed(dialog)
     assert dialog.grab().save("/tmp/permission_matrix.png")
+
+
+def _in_column(dialog, role: str) -> None:
+    dialog.view.setCurrentIndex(dialog.model.index(0, dialog.model.column_of(role)))
+
+
+def test_new_role_copies_the_role_chosen_or_starts_empty(qtbot, database, clock, prompt_log):
+    login_as(ADMIN)
+    dialog = PermissionMatrixDialog()
+    qtbot.addWidget(dialog)
+    prompt_log.texts = ["Caja", SUPERVISOR]
+    dialog.new_role_button.click()
+    assert prompt_log.kinds("ask_item")[0][2].startswith("Copiar los permisos de")
+    assert users.role_permissions()["Caja"] == set(permissions.SUPERVISOR)
+    prompt_log.texts = ["Consulta", "Ninguno (empezar sin permisos)"]
+    dialog.new_role_button.click()
+    assert users.role_permissions()["Consulta"] == set()
+    assert dialog.model.roles[-2:] == ["Caja", "Consulta"]
+    assert dialog.current_role() == "Consulta"
+
+
+def test_rename_and_delete_a_role_of_the_lab(qtbot, database, clock, prompt_log):
+    login_as(ADMIN)
+    users.create_role("Cajeor")
+    users.create_role("Auditor")
+    make_user("cajera1", "Cajeor")
+    dialog = PermissionMatrixDialog()
+    qtbot.addWidget(dialog)
+    _in_column(dialog, "Cajeor")
+    prompt_log.texts = ["Cajero"]
+    dialog.rename_role_button.click()
+    assert "Cajero" in dialog.model.roles and "Cajeor" not in dialog.model.roles
+    assert dialog.current_role() == "Cajero"
+    dialog.delete_role_button.click()  # it has a user: refused, said
+    assert prompt_log.kinds("error")[-1][2] == (
+        "El rol tiene usuarios: asígneles otro rol antes de eliminarlo."
+    )
+    assert "Cajero" in users.role_permissions()
+
+    _in_column(dialog, "Auditor")
+    prompt_log.answer = False  # «No» to the question: nothing happens
+    dialog.delete_role_button.click()
+    assert "Auditor" in users.role_permissions()
+    prompt_log.answer = True
+    dialog.delete_role_button.click()
+    assert "Auditor" not in users.role_permissions()
+    assert "Auditor" not in dialog.model.roles
+    assert prompt_log.kinds("confirm")[-1][2].startswith("¿Eliminar el rol «Auditor»")
+
+
+def test_the_built_in_roles_cannot_be_renamed_or_deleted(qtbot, database, clock, prompt_log):
+    login_as(ADMIN)
+    dialog = PermissionMatrixDialog()
+    qtbot.addWidget(dialog)
+    _in_column(dialog, RECEPTION)
+    prompt_log.texts = ["Mostrador"]
+    dialog.rename_role_button.click()
+    dialog.delete_role_button.click()
+    assert [c[2] for c in prompt_log.kinds("error")] == [
+        "Los roles de fábrica no se pueden renombrar.",
+        "Los roles de fábrica no se pueden eliminar.",
+    ]
+    assert dialog.model.roles == [RECEPTION, SUPERVISOR, permissions.ROLE_LAB, ADMIN]
+    dialog.view.setCurrentIndex(dialog.model.index(0, LABEL_COLUMN))
+    assert not dialog.rename_role_button.isEnabled()
+    assert not dialog.delete_role_button.isEnabled()

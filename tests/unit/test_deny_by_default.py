@@ -140,6 +140,7 @@ ALLOWED: dict[str, str] = {
     "access.session.set_current": SESSION,
     "access.session.has": SESSION,
     "access.session.require": SESSION,
+    "access.session.refusal": SESSION,
     "access.session.require_login": SESSION,
     "access.session.system_actor": SESSION,
     "access.session.acting_as": SESSION,

@@ -117,9 +117,12 @@ CASES = {
         {"branches.manage"},
         lambda w: branches.create(branches.BranchData(name="Tegucigalpa", code="TGU")),
     ),
-    "requests.create": ({"lis.requests.create"}, lambda w: requests.create(w.draft())),
+    "requests.create": (
+        {"lis.requests.create", "patients.view"},
+        lambda w: requests.create(w.draft()),
+    ),
     "requests.create_manual_discount": (
-        {"lis.requests.create", "discounts.manual"},
+        {"lis.requests.create", "patients.view", "discounts.manual"},
         lambda w: requests.create(
             w.draft(manual_discount_percent=Decimal("10"), discount_reason="Convenio")
         ),
@@ -141,7 +144,7 @@ CASES = {
         ),
     ),
     "requests.export": (
-        {"exports.run"},
+        {"exports.run", "lis.requests.view"},
         lambda w: requests.export_requests(requests.RequestFilter(), w.extra["tmp"] / "s.csv"),
     ),
     "reports.summary": ({"prints.run"}, lambda w: reports.request_summary_data(w.extra["request"])),

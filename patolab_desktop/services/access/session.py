@@ -64,33 +64,45 @@ def has(permission: str) -> bool:
     return actor is not None and actor.has(permission)
 
 
+def refusal(*needed: str) -> str:
+    """Why the acting user may not do what needs every permission of ``needed`` ("" when
+    they may): the message ``require`` refuses with (for the first one missing), so a
+    control the screen turns off can say the same in its tooltip before anyone clicks.
+
+    An unknown permission key is a programming error and raises ``KeyError``.
+    """
+    actor = _current
+    return next((text for key in needed if (text := _refusal(actor, key))), "")
+
+
+def _refusal(actor: Actor | None, permission: str) -> str:
+    spec = permissions.get(permission)
+    if actor is None:
+        return translate("services.session", "Debe iniciar sesión para {action}.").format(
+            action=spec.action_text
+        )
+    if actor.must_change_password and not actor.is_system:
+        return translate(
+            "services.session", "Debe cambiar su contraseña antes de {action}."
+        ).format(action=spec.action_text)
+    if not actor.has(permission):
+        return translate(
+            "services.session",
+            "No tiene permiso para {action}. Su rol ({role}) no lo incluye; "
+            "pida a un administrador que se lo asigne.",
+        ).format(action=spec.action_text, role=actor.role)
+    return ""
+
+
 def require(permission: str) -> Actor:
     """Return the acting user, or raise ``PermissionDenied`` naming the action.
 
     An unknown permission key is a programming error and raises ``KeyError`` (denied too).
     """
-    spec = permissions.get(permission)
     actor = _current
-    if actor is None:
-        raise PermissionDenied(
-            translate("services.session", "Debe iniciar sesión para {action}.").format(
-                action=spec.action_text
-            )
-        )
-    if actor.must_change_password and not actor.is_system:
-        raise PermissionDenied(
-            translate("services.session", "Debe cambiar su contraseña antes de {action}.").format(
-                action=spec.action_text
-            )
-        )
-    if not actor.has(permission):
-        raise PermissionDenied(
-            translate(
-                "services.session",
-                "No tiene permiso para {action}. Su rol ({role}) no lo incluye; "
-                "pida a un administrador que se lo asigne.",
-            ).format(action=spec.action_text, role=actor.role)
-        )
+    refused = _refusal(actor, permission)
+    if refused or actor is None:
+        raise PermissionDenied(refused)
     return actor
 
 

@@ -12,7 +12,7 @@ investigations), ``reading`` (permission-checked reads),
 ``reports`` (printed papers' data) and ``print_setup`` (lab header, print settings).
 """
 
-from .entry import create, preview, validate
+from .entry import ENTRY_PERMISSIONS, create, preview, validate
 from .export_rows import export_requests
 from .investigations import add_investigation, remove_investigation
 from .pricing import PricedLine, Pricing
@@ -45,6 +45,7 @@ from .types import (
 from .workflow import advance, cancel, set_manual_discount, update
 
 __all__ = [
+    "ENTRY_PERMISSIONS",
     "LINE_STATUS_LABELS",
     "PROGRESS_LABELS",
     "mark_lines",

@@ -243,8 +243,15 @@ def _payer_exists(customer_id: int) -> bool:
     )
 
 
+# A request is for a patient: whoever registers one must find the patient first, so the
+# entry needs ``patients.view`` as well as ``lis.requests.create`` (a role holding only the
+# latter was refused on the first letter typed in the patient box).
+ENTRY_PERMISSIONS = ("lis.requests.create", "patients.view")
+
+
 def _require_for_draft(draft: RequestDraft) -> None:
-    session.require("lis.requests.create")
+    for permission in ENTRY_PERMISSIONS:
+        session.require(permission)
     if draft.manual_discount_percent not in (None, ""):
         session.require("discounts.manual")
 

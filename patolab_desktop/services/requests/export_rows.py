@@ -41,6 +41,15 @@ EXPORT_COLUMNS = [
 ]
 EXPORT_TEXT_COLUMNS = [0, 2, 3, 4, 5, 6, 7, 12]
 EXPORT_BATCH = 5000
+# The rows are the requests list's (patient, doctor, amounts): writing them needs the
+# permission that reads that list, as the customers', referrers' and catalogue's CSVs
+# need theirs; exporting alone let a role that sees no request take them all away.
+EXPORT_PERMISSIONS = ("exports.run", "lis.requests.view")
+
+
+def _require_export() -> None:
+    for permission in EXPORT_PERMISSIONS:
+        session.require(permission)
 
 
 def _money_text(raw: int | str | None) -> str:
@@ -70,7 +79,7 @@ def export_rows(filters: RequestFilter) -> Iterator[list[str]]:
     Raw values straight from the cursor (no model conversion per cell): a 2,000,000-row
     export spends its time reading, not building Decimals and datetimes.
     """
-    session.require("exports.run")
+    _require_export()
     base = _where(
         LabRequest.select(
             LabRequest.request_number,
@@ -150,8 +159,8 @@ def export_requests(
 ) -> int:
     """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
 
-    Requires ``exports.run``; writes one audit row (file name and row count)."""
-    session.require("exports.run")
+    Requires ``EXPORT_PERMISSIONS``; writes one audit row (file name and row count)."""
+    _require_export()
     from .. import csvio
 
     filters = filters or RequestFilter()

@@ -233,10 +233,30 @@ class AdminMenu(QObject):
             return
         if fresh is None or (fresh.role, fresh.permissions) == (actor.role, actor.permissions):
             return  # nothing changed: the window is left as it is
-        self.user_label.setText(_user_text(fresh))
-        self.window.apply_permissions(session.has)
+        shown = self._shown_tabs()
+        self._follow_role(fresh)
+        for widget in self._shown_tabs() - shown:  # a tab hidden until now reads its data
+            reload = getattr(widget, "reload_from_database", None)
+            if reload is not None:
+                reload()
         if not fresh.permissions and not self.lock.is_locked():
             self.lock.lock()
+
+    def _follow_role(self, actor: Actor) -> None:
+        """What a sign-in and a change of the role (``recheck_user``) both do: the areas
+        left out because an earlier role could not open them are installed, then the
+        menus and tabs follow the permissions (those withdrawn are hidden)."""
+        self.user_label.setText(_user_text(actor))
+        install_pending = getattr(self.window, "install_pending_areas", None)
+        if install_pending is not None:
+            install_pending()
+        self.window.apply_permissions(session.has)
+
+    def _shown_tabs(self) -> set:
+        tabs = getattr(self.window, "tabs", None)
+        if tabs is None:
+            return set()
+        return {tabs.widget(i) for i in range(tabs.count()) if tabs.isTabVisible(i)}
 
     def switch_user(self) -> bool:
         """Confirm, close open dialogs, log out and log someone in; False when cancelled."""
@@ -271,11 +291,7 @@ class AdminMenu(QObject):
         return True
 
     def session_started(self, actor: Actor) -> None:
-        self.user_label.setText(_user_text(actor))
-        install_pending = getattr(self.window, "install_pending_areas", None)
-        if install_pending is not None:  # areas the previous user's role could not open
-            install_pending()
-        self.window.apply_permissions(session.has)
+        self._follow_role(actor)
         signals.changed.emit(actor)
         reload = getattr(self.window, "reload_from_database", None)
         if reload is not None:

@@ -54,18 +54,30 @@ class PermissionMatrixModel(QAbstractTableModel):
             if i == 0 or self._permissions[i - 1].group != p.group
         }
         self._roles: list[str] = []
+        self._role_rows: dict[str, dict] = {}
         self._granted: dict[str, set[str]] = {}
         self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._roles = [r["name"] for r in users.roles()]
+        rows = users.roles()
+        self._roles = [r["name"] for r in rows]
+        self._role_rows = {r["name"]: r for r in rows}
         self._granted = users.role_permissions()
         self.endResetModel()
 
     @property
     def roles(self) -> list[str]:
         return list(self._roles)
+
+    def role_row(self, name: str) -> dict:
+        """The role as ``users.roles()`` read it (id, version, description, ...)."""
+        return self._role_rows[name]
+
+    def role_at(self, column: int) -> str | None:
+        """The role of ``column`` (None for the area and permission columns)."""
+        position = column - FIRST_ROLE_COLUMN
+        return self._roles[position] if 0 <= position < len(self._roles) else None
 
     def permission_at(self, row: int) -> str:
         return self._permissions[row].key
@@ -218,7 +230,10 @@ class CenteredCheckDelegate(QStyledItemDelegate):
 
 
 class PermissionMatrixDialog(QDialog):
-    """Administrators' window: roles × permissions, plus "Nuevo rol…"."""
+    """Administrators' window: roles × permissions, plus «Nuevo rol…» (copying the
+    permissions of a role chosen, or none), «Renombrar rol…» and «Eliminar rol…» for the
+    role of the column the cursor is in (the service refuses the built-in roles and a
+    role that still has users; its message is shown)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -234,9 +249,9 @@ class PermissionMatrixDialog(QDialog):
                 translate(
                     "admin.permission_matrix",
                     "Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al "
-                    "instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de "
-                    "nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el "
-                    "permiso.",
+                    "instante y queda en la auditoría. Quien tenga la sesión abierta lo recibe en "
+                    "menos de un minuto: sus menús y pestañas aparecen o se ocultan solos. Ocultar "
+                    "un menú es solo cortesía: cada acción vuelve a comprobar el permiso.",
                 ),
                 self,
             )
@@ -277,15 +292,45 @@ class PermissionMatrixDialog(QDialog):
         self.new_role_button = QPushButton(
             icon("add"), translate("admin.permission_matrix", "&Nuevo rol…"), self
         )
-        self.new_role_button.setAutoDefault(False)
-        self.new_role_button.clicked.connect(self.new_role)
-        row.addWidget(self.new_role_button)
+        self.rename_role_button = QPushButton(
+            icon("edit"), translate("admin.permission_matrix", "&Renombrar rol…"), self
+        )
+        self.delete_role_button = QPushButton(
+            icon("delete"), translate("admin.permission_matrix", "&Eliminar rol…"), self
+        )
+        for button, slot in (
+            (self.new_role_button, self.new_role),
+            (self.rename_role_button, self.rename_role),
+            (self.delete_role_button, self.delete_role),
+        ):
+            button.setAutoDefault(False)
+            button.clicked.connect(slot)
+            row.addWidget(button)
         row.addStretch(1)
         buttons = close_buttons(self)
         row.addWidget(buttons)
         layout.addLayout(row)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
         self.view.setCurrentIndex(self.model.index(0, FIRST_ROLE_COLUMN))
+        self._update_buttons()
         self.view.setFocus()
+
+    def current_role(self) -> str | None:
+        """The role of the column the cursor is in (the one renamed or deleted)."""
+        return self.model.role_at(self.view.currentIndex().column())
+
+    def _update_buttons(self) -> None:
+        role = self.current_role()
+        for button in (self.rename_role_button, self.delete_role_button):
+            button.setEnabled(role is not None)
+            button.setToolTip(
+                translate("admin.permission_matrix", "Rol «{name}» (la columna elegida)").format(
+                    name=role_label(role)
+                )
+                if role
+                else translate("admin.permission_matrix", "Elija una celda de la columna del rol.")
+            )
 
     def _size_columns(self) -> None:
         head = self.view.horizontalHeader()
@@ -296,19 +341,74 @@ class PermissionMatrixDialog(QDialog):
             head.resizeSection(column, 118)
 
     def new_role(self) -> None:
-        name = prompts.ask_text(
-            self,
-            translate("admin.permission_matrix", "Nuevo rol"),
-            translate(
-                "admin.permission_matrix",
-                "Nombre del rol (copia los permisos de Recepción; ajústelos después):",
-            ),
-        )
+        """A name, then the role whose permissions it starts with (or none)."""
+        title = translate("admin.permission_matrix", "Nuevo rol")
+        label = translate("admin.permission_matrix", "Nombre del rol:")
+        name = prompts.ask_text(self, title, label)
         if not name:
             return
-        try:
-            users.create_role(name, copy_from=permissions.ROLE_RECEPTION)
-        except ServiceError as exc:
-            prompts.error(self, translate("admin.permission_matrix", "Nuevo rol"), str(exc))
+        empty = translate("admin.permission_matrix", "Ninguno (empezar sin permisos)")
+        sources = {role_label(role): role for role in self.model.roles}
+        source = prompts.ask_item(
+            self,
+            title,
+            translate("admin.permission_matrix", "Copiar los permisos de (ajústelos después):"),
+            [*sources, empty],
+        )
+        if source is None:
             return
+        copy_from = sources.get(source)
+        created = prompts.attempt(self, title, lambda: users.create_role(name, copy_from=copy_from))
+        if created is not prompts.REFUSED:
+            self._reload(name.strip())
+
+    def rename_role(self) -> None:
+        role = self.current_role()
+        if role is None:
+            return
+        title = translate("admin.permission_matrix", "Renombrar rol")
+        row = self.model.role_row(role)
+        name = prompts.ask_text(
+            self,
+            title,
+            translate("admin.permission_matrix", "Nuevo nombre del rol «{name}»:").format(
+                name=role_label(role)
+            ),
+            role,
+        )
+        if not name or name.strip() == role:
+            return
+        renamed = prompts.attempt(
+            self,
+            title,
+            lambda: users.update_role(
+                row["id"], name, row["description"] or "", version=row["version"]
+            ),
+        )
+        if renamed is not prompts.REFUSED:
+            self._reload(name.strip())
+
+    def delete_role(self) -> None:
+        role = self.current_role()
+        if role is None:
+            return
+        title = translate("admin.permission_matrix", "Eliminar rol")
+        if not prompts.confirm(
+            self,
+            title,
+            translate(
+                "admin.permission_matrix",
+                "¿Eliminar el rol «{name}» y sus permisos? Queda anotado en la auditoría.",
+            ).format(name=role_label(role)),
+        ):
+            return
+        row_id = self.model.role_row(role)["id"]
+        deleted = prompts.attempt(self, title, lambda: users.delete_role(row_id))
+        if deleted is not prompts.REFUSED:
+            self._reload(None)
+
+    def _reload(self, role: str | None) -> None:
+        """Read the matrix again, the cursor in ``role``'s column when it is there."""
         self.model.reload()
+        column = self.model.column_of(role) if role in self.model.roles else FIRST_ROLE_COLUMN
+        self.view.setCurrentIndex(self.model.index(0, column))

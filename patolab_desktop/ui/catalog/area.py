@@ -37,7 +37,10 @@ def install(window) -> None:
         permission="catalog.edit",
     )
     add_export_action(
-        window, translate("catalog.area", "C&atálogo (CSV)…"), lambda: export_catalog(window)
+        window,
+        translate("catalog.area", "C&atálogo (CSV)…"),
+        lambda: export_catalog(window),
+        reads="catalog.view",
     )
 
 

@@ -25,7 +25,10 @@ def install(window) -> None:
     # the menu only shows the key; the tab's action owns the shortcut.
     window.add_new_action(TAB_KEY, translate("customers.area", "&Nuevo cliente…\tCtrl+N"))
     add_export_action(
-        window, translate("customers.area", "&Clientes (CSV)…"), lambda: export_customers(window)
+        window,
+        translate("customers.area", "&Clientes (CSV)…"),
+        lambda: export_customers(window),
+        reads="patients.view",
     )
 
 

@@ -21,10 +21,16 @@ import dataclasses
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -76,6 +82,9 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
     ``wants_request`` tells whether "Guardar y crear solicitud" was used.
     Raises ``NotFoundError`` from the constructor when ``customer_id`` does not exist.
     ``offer_request=False`` hides that button (the request entry's own F2).
+    ``read_only=True`` («Ver cliente»): for a role that may see patients but not edit
+    them; every field is read-only, no «Guardar», a «Cerrar» button. The identity number
+    comes masked from the service as the role's permission says.
     """
 
     def __init__(
@@ -84,28 +93,52 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         parent=None,
         initial: customers.CustomerData | None = None,
         offer_request: bool = True,
+        read_only: bool = False,
     ):
         super().__init__(parent)
         self._init_fields()
         self.customer_id = customer_id
         self.wants_request = False
-        self._offer_request = offer_request
+        self.read_only = read_only and customer_id is not None
+        self._offer_request = offer_request and not self.read_only
         self._original = customers.CustomerData()
         self._snapshot: customers.CustomerData | None = None
         self._age_was_computed = False
         self.setWindowTitle(
-            translate("customers.customer_dialog", "Editar cliente")
+            translate("customers.customer_dialog", "Ver cliente")
+            if self.read_only
+            else translate("customers.customer_dialog", "Editar cliente")
             if customer_id
             else translate("customers.customer_dialog", "Nuevo cliente")
         )
-        self.setWindowIcon(icon("edit" if customer_id else "customer_new"))
+        self.setWindowIcon(
+            icon("customers" if self.read_only else "edit" if customer_id else "customer_new")
+        )
         self.setModal(True)
         self._build()
         if customer_id is not None:
             self.load(customers.get(customer_id))  # NotFoundError goes to the caller
         else:
             self.load(self._new_customer(initial))
+        if self.read_only:
+            self._make_read_only()
         self._focus_first()
+
+    def _make_read_only(self) -> None:
+        """Every field shows its value and takes no change; «Cerrar» is the only way out."""
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+                widget.setReadOnly(True)
+                widget.setPlaceholderText("")  # «nombre@ejemplo.com» is no one's e-mail
+            elif isinstance(widget, QAbstractSpinBox):
+                widget.setReadOnly(True)
+            elif isinstance(widget, (QComboBox, QCheckBox, QRadioButton)):
+                widget.setEnabled(False)
+        self.save_button.hide()
+        self.save_request_button.hide()
+        self.cancel_button.setText(translate("customers.customer_dialog", "Cerrar"))
+        self.cancel_button.setToolTip(translate("customers.customer_dialog", "Cerrar (Esc)"))
+        self.cancel_button.setDefault(True)
 
     @staticmethod
     def _new_customer(initial: customers.CustomerData | None) -> customers.CustomerData:
@@ -429,6 +462,8 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         return True
 
     def save(self) -> bool:
+        if self.read_only:  # Enter and Ctrl+S reach here too: nothing to save
+            return False
         data = self.data()
         problems = customers.validate(data)
         if not self.birth_unknown.isChecked() and data.date_of_birth is None:

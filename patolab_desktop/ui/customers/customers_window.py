@@ -105,8 +105,9 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
             ("Ctrl+N",),
             translate("customers.customers_window", "Registrar un cliente nuevo"),
         )
+        edit_text = translate("customers.customers_window", "&Editar")
         self.edit_action = self._action(
-            translate("customers.customers_window", "&Editar"),
+            edit_text,
             "edit",
             self.edit_selected,
             ("F2",),
@@ -114,6 +115,14 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
                 "customers.customers_window", "Editar el cliente seleccionado (Intro o doble clic)"
             ),
         )
+        # the same action for a role that may see patients but not edit them
+        view_tip = translate(
+            "customers.customers_window", "Ver el cliente seleccionado (Intro o doble clic)"
+        )
+        self._edit_texts = {
+            True: (edit_text, self.edit_action.toolTip()),
+            False: (translate("customers.customers_window", "&Ver"), f"{view_tip} (F2)"),
+        }
         self.deactivate_action = self._action(
             translate("customers.customers_window", "&Desactivar"),
             "deactivate",
@@ -258,7 +267,11 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         row = self.selected_row()
         active = bool(row and row.get("active", True))
         self.new_action.setEnabled(self._allowed(self.create_permission))
-        self.edit_action.setEnabled(row is not None and self._allowed("patients.edit"))
+        may_edit, may_view = self._allowed("patients.edit"), self._allowed("patients.view")
+        self.edit_action.setEnabled(row is not None and (may_edit or may_view))
+        # a role that may only see patients opens the record read-only (``edit_selected``)
+        self.edit_action.setText(self._edit_texts[may_edit][0])
+        self.edit_action.setToolTip(self._edit_texts[may_edit][1])
         self.request_action.setEnabled(active and self._allowed("lis.requests.create"))
         self.deactivate_action.setEnabled(active and self._allowed("patients.delete"))
         self.reactivate_action.setEnabled(
@@ -321,16 +334,18 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         return True
 
     def edit_selected(self) -> bool:
+        """Enter, double click, F2: the selected customer's record, to edit or, for a role
+        that may only see patients, to read (every field, not only the list's columns)."""
         customer_id = self.selected_id()
-        if customer_id is None or not self._allowed("patients.edit"):
+        if customer_id is None or not self._allowed("patients.view"):
             return False
-        return self.edit_customer(customer_id)
+        return self.edit_customer(customer_id, read_only=not self._allowed("patients.edit"))
 
-    def edit_customer(self, customer_id: int) -> bool:
+    def edit_customer(self, customer_id: int, read_only: bool = False) -> bool:
         from .customer_dialog import CustomerDialog
 
         try:
-            dialog = CustomerDialog(customer_id=customer_id, parent=self)
+            dialog = CustomerDialog(customer_id=customer_id, parent=self, read_only=read_only)
         except NotFoundError:
             prompts.error(
                 self,
@@ -342,7 +357,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
             )
             self.reload()
             return False
-        if dialog.exec():
+        if dialog.exec() and not read_only:
             self._saved(customer_id)
             confirm_saved(
                 self,

@@ -33,6 +33,7 @@ def install(window) -> None:
         window,
         translate("customers.import_area", "&Pacientes (CSV)…"),
         lambda: export_patients(window),
+        reads="patients.view",
     )
 
 

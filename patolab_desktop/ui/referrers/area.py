@@ -29,7 +29,10 @@ def install(window) -> None:
         permission="referrers.edit",
     )
     add_export_action(
-        window, translate("referrers.area", "&Remitentes (CSV)…"), lambda: export_referrers(window)
+        window,
+        translate("referrers.area", "&Remitentes (CSV)…"),
+        lambda: export_referrers(window),
+        reads="referrers.view",
     )
 
 

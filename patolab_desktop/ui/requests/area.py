@@ -100,8 +100,23 @@ class RequestsArea(QWidget):
 
     def new_request(self) -> None:
         """Ctrl+N: the entry form, ready for the patient (what was typed there is kept)."""
-        if session.has("lis.requests.create"):
+        if not entry_refusal():
             self.show_entry()
+
+    def apply_permissions(self, _allowed=None) -> None:
+        """After each sign-in and permission change (``MainWindow.permission_listeners``):
+        a role that may not register requests (``entry_refusal``) finds the entry's button
+        off with the reason as its tooltip, and the tab on the list."""
+        refused = entry_refusal()
+        self.entry_button.setEnabled(not refused)
+        self.entry_button.setToolTip(refused)
+        self.entry.apply_permissions()
+        if (
+            refused
+            and self.stack.currentWidget() is self.entry
+            and session.has("lis.requests.view")
+        ):
+            self.show_list()
 
     def _confirm_saved(self, _request_id: int, number: str) -> None:
         confirm_saved(
@@ -185,6 +200,14 @@ class RequestsArea(QWidget):
         )
 
 
+def entry_refusal() -> str:
+    """Why this role may not register a request ("" when it may): a request is for a
+    patient, so the entry needs ``patients.view`` as well as ``lis.requests.create``."""
+    from ...services import requests as requests_service
+
+    return session.refusal(*requests_service.ENTRY_PERMISSIONS)
+
+
 def _exported_text(count: int) -> str:
     """One whole sentence per number, as the customers' export says it: «Se exportó 1
     solicitud», never «Se exportaron 1 solicitudes»."""
@@ -194,9 +217,11 @@ def _exported_text(count: int) -> str:
 
 
 def install(window) -> None:
+    from ...services import requests as requests_service
     from ..widgets.csv_export import add_export_action
 
     area = RequestsArea(window)
+    window.permission_listeners.append(area.apply_permissions)
     window.add_tab(
         "requests", area, translate("requests.area", "Solicitudes"), permission="lis.requests.view"
     )
@@ -212,6 +237,7 @@ def install(window) -> None:
         "request_new",
         NEW_REQUEST_SHORTCUT,
         permission="lis.requests.create",
+        needs=requests_service.ENTRY_PERMISSIONS,
     )
     window.add_action(
         "requests",
@@ -221,4 +247,9 @@ def install(window) -> None:
         LIST_SHORTCUT,
         permission="lis.requests.view",
     )
-    add_export_action(window, translate("requests.area", "&Solicitudes (CSV)…"), area.export_csv)
+    add_export_action(
+        window,
+        translate("requests.area", "&Solicitudes (CSV)…"),
+        area.export_csv,
+        reads="lis.requests.view",
+    )

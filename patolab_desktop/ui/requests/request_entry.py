@@ -62,13 +62,25 @@ class RequestEntry(EntryLayout, QWidget):
         self._line_notes: dict[int, str] = {}
         self._pricing = None
         self._last_saved: tuple[int, str] | None = None
+        self._refused = ""  # why this role may not register a request ("" when it may)
         self._build()
         self._connect()
         self.clear()
 
     # --- state ------------------------------------------------------------------------
-    def _apply_permissions(self) -> None:
-        """A manual discount needs its permission (the service checks it too)."""
+    def apply_permissions(self) -> None:
+        """A request needs ``requests.ENTRY_PERMISSIONS`` (the patient box searches the
+        patients): without them the whole form is off and says why, where the patient is
+        typed. A manual discount needs its permission. The service checks both too."""
+        refused, was_refused = session.refusal(*requests_service.ENTRY_PERMISSIONS), self._refused
+        self._refused = refused
+        self.setEnabled(not refused)
+        self.setToolTip(refused)
+        if refused:
+            self.patient_info.setText(refused)
+        elif was_refused:  # granted meanwhile: the form as a new one shows it
+            self.patient_info.setText(self._patient_hint())
+            self.recalculate()
         manual = session.has("discounts.manual")
         for widget in (self.discount_spin, self.discount_reason):
             widget.setEnabled(manual)
@@ -80,14 +92,21 @@ class RequestEntry(EntryLayout, QWidget):
                 )
             )
 
+    @staticmethod
+    def _patient_hint() -> str:
+        return translate(
+            "requests.request_entry",
+            "Escriba el nombre, la identidad o el teléfono y elija con Enter.",
+        )
+
     def reload_from_database(self) -> None:
         """Re-read branches and prices (after an unexpected error); keeps what was typed."""
         self._reload_branches()
-        self._apply_permissions()
+        self.apply_permissions()
         self.recalculate()
 
     def focus_default(self) -> None:
-        self._apply_permissions()
+        self.apply_permissions()
         self.patient_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.patient_edit.selectAll()
 
@@ -177,12 +196,7 @@ class RequestEntry(EntryLayout, QWidget):
         for edit in (self.patient_edit, self.doctor_edit, self.investigation_edit):
             edit.hide_popup()
             edit.clear()
-        self.patient_info.setText(
-            translate(
-                "requests.request_entry",
-                "Escriba el nombre, la identidad o el teléfono y elija con Enter.",
-            )
-        )
+        self.patient_info.setText(self._patient_hint())
         self.doctor_info.setText("")
         self.clinical_edit.clear()
         self.notes_edit.clear()
@@ -194,7 +208,7 @@ class RequestEntry(EntryLayout, QWidget):
         self.discount_spin.setValue(0)
         self.discount_spin.blockSignals(False)
         self.discount_reason.clear()
-        self._apply_permissions()
+        self.apply_permissions()
         self._clear_errors()
         self.recalculate()
 
@@ -365,6 +379,8 @@ class RequestEntry(EntryLayout, QWidget):
     # --- pricing ----------------------------------------------------------------------
     def recalculate(self) -> bool:
         """Ask the service for the lines and amounts of the current draft."""
+        if self._refused:  # the form is off and already says why (``apply_permissions``)
+            return False
         draft = self.draft()
         show_error(self.discount_error, "")
         try:

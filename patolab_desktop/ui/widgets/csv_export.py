@@ -17,10 +17,14 @@ from .. import prompts
 EXPORT_PERMISSION = "exports.run"
 
 
-def add_export_action(window, text: str, export: Callable[[], Any]) -> None:
+def add_export_action(window, text: str, export: Callable[[], Any], reads: str) -> None:
     """The main window's «Exportar» menu entry ``text`` (a CSV file), shown to users who
-    may export; ``export()`` asks for the file and writes it."""
-    window.add_action("export", text, export, "export", permission=EXPORT_PERMISSION)
+    may export; ``export()`` asks for the file and writes it. ``reads``: the permission
+    that reads its rows (the service requires it too): without it the entry is disabled,
+    its tooltip saying why, instead of a refusal after the file was chosen."""
+    window.add_action(
+        "export", text, export, "export", permission=EXPORT_PERMISSION, needs=(reads,)
+    )
 
 
 def suggested_path(file_name: str) -> str:

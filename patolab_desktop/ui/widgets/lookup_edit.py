@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from ...i18n import translate
+from ...services.errors import ServiceError
 from ..icons import icon
 
 
@@ -93,17 +95,23 @@ class LookupEdit(QLineEdit):
             self._matches = []
             self.hide_popup()
             return
-        self._matches = list(self._search(text))
+        try:
+            self._matches = list(self._search(text))
+        except ServiceError as exc:  # e.g. the role may not see these records
+            # said under the field, where the person typed: an exception out of a key
+            # event would reach the crash dialog
+            self._matches = []
+            self._show_message(str(exc), refusal=True)
+            return
         self._list.clear()
         if self._matches:
+            self._list.setWordWrap(False)
             for match in self._matches:
                 self._list.addItem(QListWidgetItem(self._describe(match)))
             self._list.setCurrentRow(0)
+            self._show_popup()
         else:
-            item = QListWidgetItem(translate("requests.common", "Sin resultados"))
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self._list.addItem(item)
-        self._show_popup()
+            self._show_message(translate("requests.common", "Sin resultados"))
 
     def choose(self, row: int | None = None) -> bool:
         """Pick match ``row`` (the highlighted one by default). False when nothing to pick."""
@@ -137,6 +145,26 @@ class LookupEdit(QLineEdit):
         self._pending = True
         self._timer.start()
 
+    def _show_message(self, text: str, refusal: bool = False) -> None:
+        """The list holds one line that cannot be picked: no match (grey), or a refusal
+        (in red, wrapped to the list's width: it is a sentence or two)."""
+        self._list.clear()
+        self._list.setWordWrap(refusal)
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled if refusal else Qt.ItemFlag.NoItemFlags)
+        if refusal:
+            item.setForeground(QColor("#c62828"))
+            inner = self._popup_width() - 2 * self._list.frameWidth() - 12
+            lines = self.fontMetrics().boundingRect(
+                QRect(0, 0, inner, 10_000), Qt.TextFlag.TextWordWrap, text
+            )
+            item.setSizeHint(QSize(inner, lines.height() + 8))
+        self._list.addItem(item)
+        self._show_popup()
+
+    def _popup_width(self) -> int:
+        return max(self.width(), 460)
+
     def _show_popup(self) -> None:
         window = self.window()
         if self._list.parent() is not window:
@@ -144,7 +172,7 @@ class LookupEdit(QLineEdit):
         rows = max(1, min(self._list.count(), self._max_rows))
         row_height = max(self._list.sizeHintForRow(0), self.fontMetrics().height())
         height = rows * row_height + 2 * self._list.frameWidth()
-        width = max(self.width(), 460)
+        width = self._popup_width()
         below = self.mapTo(window, QPoint(0, self.height()))
         x = min(below.x(), max(0, window.width() - width))
         y = below.y()
