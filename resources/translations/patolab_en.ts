@@ -460,72 +460,77 @@
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="113"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="111"/>
         <source>nombre</source>
         <translation>name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="114"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="112"/>
         <source>identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="115"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="113"/>
+        <source>tipo de documento</source>
+        <translation>document type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="114"/>
         <source>edad</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="116"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="115"/>
         <source>fecha de nacimiento</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="117"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="116"/>
         <source>género</source>
         <translation>gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="118"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="117"/>
         <source>teléfono</source>
         <translation>phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="119"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="118"/>
         <source>teléfono secundario</source>
         <translation>secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="120"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="119"/>
         <source>correo</source>
         <translation>e-mail</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="121"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="120"/>
         <source>departamento</source>
         <translation>department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="122"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="121"/>
         <source>municipio</source>
         <translation>municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="123"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="122"/>
         <source>tipo</source>
         <translation>type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="124"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="123"/>
         <source>dirección</source>
         <translation>address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="125"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="124"/>
         <source>notas</source>
         <translation>notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="126"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="125"/>
         <source>expediente</source>
         <translation>external file</translation>
     </message>
@@ -1359,12 +1364,12 @@ Enter your user name and password.</translation>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="268"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="269"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1372,47 +1377,96 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="106"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="108"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="226"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="262"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="234"/>
-        <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
-        <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="249"/>
+        <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Quien tenga la sesión abierta lo recibe en menos de un minuto: sus menús y pestañas aparecen o se ocultan solos. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
+        <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit. Whoever is signed in gets it in under a minute: their menus and tabs appear or hide by themselves. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="282"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="278"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="293"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="296"/>
+        <source>&amp;Renombrar rol…</source>
+        <translation>&amp;Rename role…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="299"/>
+        <source>&amp;Eliminar rol…</source>
+        <translation>&amp;Delete role…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="328"/>
+        <source>Rol «{name}» (la columna elegida)</source>
+        <translation>Role “{name}” (the chosen column)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="332"/>
+        <source>Elija una celda de la columna del rol.</source>
+        <translation>Choose a cell in the role&apos;s column.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="345"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="302"/>
-        <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
-        <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="346"/>
+        <source>Nombre del rol:</source>
+        <translation>Role name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="350"/>
+        <source>Ninguno (empezar sin permisos)</source>
+        <translation>None (start without permissions)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="355"/>
+        <source>Copiar los permisos de (ajústelos después):</source>
+        <translation>Copy the permissions of (adjust them afterwards):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="369"/>
+        <source>Renombrar rol</source>
+        <translation>Rename role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="374"/>
+        <source>Nuevo nombre del rol «{name}»:</source>
+        <translation>New name of the role “{name}”:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="395"/>
+        <source>Eliminar rol</source>
+        <translation>Delete role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="399"/>
+        <source>¿Eliminar el rol «{name}» y sus permisos? Queda anotado en la auditoría.</source>
+        <translation>Delete the role “{name}” and its permissions? It is recorded in the audit.</translation>
     </message>
 </context>
 <context>
@@ -3057,83 +3111,103 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="64"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="41"/>
         <source>C&amp;atálogo (CSV)…</source>
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="24"/>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="90"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="70"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="71"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="97"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="99"/>
         <source>Se exportó 1 {noun} a:
 {path}</source>
         <translation>1 {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="100"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="60"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="63"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="25"/>
         <source>Importar catálogo (CSV)</source>
         <translation>Import catalogue (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="22"/>
         <source>Importar catálogo</source>
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="35"/>
+        <source>Revisando el archivo</source>
+        <translation>Checking the file</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="46"/>
         <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="55"/>
         <source>
 
 ¿Importar ahora?</source>
         <translation>
 
 Import now?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="65"/>
+        <source>Guardando el catálogo</source>
+        <translation>Saving the catalog</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="71"/>
+        <source>Importación cancelada</source>
+        <translation>Import cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="72"/>
+        <source>Se canceló la importación: no se guardó ningún cambio.</source>
+        <translation>The import was cancelled: no change was saved.</translation>
     </message>
 </context>
 <context>
@@ -3791,69 +3865,69 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="29"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="74"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="76"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="91"/>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="108"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="98"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="84"/>
         <source>Se exportó 1 cliente a:
 {path}</source>
         <translation>1 customer exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="86"/>
         <source>Se exportaron {count:,} clientes a:
 {path}</source>
         <translation>{count:,} customers exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="110"/>
         <source>La lista de Clientes tiene un filtro:
 {filters}</source>
         <translation>The Customers list has a filter:
 {filters}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
         <source>¿Exporta solo lo filtrado o quita el filtro?</source>
         <translation>Export only the filtered customers, or clear the filter?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
         <source>Exportar lo &amp;filtrado</source>
         <translation>Export the &amp;filtered ones</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
         <source>&amp;Quitar el filtro y exportar todos</source>
         <translation>&amp;Clear the filter and export all</translation>
     </message>
@@ -3939,12 +4013,12 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="110"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="112"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
@@ -4145,29 +4219,29 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="178"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="184"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="205"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="209"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="168"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="233"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
@@ -4182,17 +4256,17 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="381"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="460"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="495"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="461"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="496"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -4201,45 +4275,60 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="471"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="527"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="562"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="511"/>
         <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="197"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="65"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="71"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="498"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="518"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="108"/>
+        <source>Ver cliente</source>
+        <translation>View customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="139"/>
+        <source>Cerrar</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="140"/>
+        <source>Cerrar (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="533"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="553"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="501"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="536"/>
         <source>Posible cliente duplicado:</source>
         <translation>Possible duplicate customer:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="512"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="547"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="513"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="548"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -4248,7 +4337,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="517"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="552"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -4257,12 +4346,12 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="528"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="563"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="535"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="570"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
@@ -4334,22 +4423,22 @@ Save anyway?</translation>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="187"/>
         <source>Guardar &amp;y crear solicitud</source>
         <translation>Save and create re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="192"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="199"/>
         <source>Mensa&amp;jes de WhatsApp…</source>
         <translation>WhatsApp me&amp;ssages…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="437"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="472"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -4440,122 +4529,132 @@ Save anyway?</translation>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="108"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="114"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
+        <source>Ver el cliente seleccionado (Intro o doble clic)</source>
+        <translation>View the selected customer (Enter or double click)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="124"/>
+        <source>&amp;Ver</source>
+        <translation>&amp;View</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="127"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="136"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="143"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="160"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="178"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="213"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="222"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="226"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="229"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="235"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="237"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="242"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="246"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="315"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="352"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="338"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="353"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="364"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="381"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="367"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="382"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4564,52 +4663,52 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="374"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="389"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="385"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="188"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="402"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="417"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="408"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="423"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="409"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="424"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="425"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="411"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="426"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -4627,54 +4726,54 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>&amp;Patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="63"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="86"/>
         <source>Exportar pacientes a CSV</source>
         <translation>Export patients to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="88"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="97"/>
         <source>Exportar pacientes</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="101"/>
         <source>Exportando pacientes</source>
         <translation>Exporting patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
         <source>Se exportó 1 {noun} a:
 {path}</source>
         <translation>1 {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="109"/>
         <source>paciente</source>
         <translation>patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="110"/>
         <source>pacientes</source>
         <translation>patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="103"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="106"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -5231,79 +5330,79 @@ The details are in the log: {log_file}</translation>
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
         <source>&amp;Archivo</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
         <source>&amp;Pacientes/Clientes</source>
         <translation>&amp;Patients/Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
         <source>&amp;Solicitudes</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
         <source>&amp;Remitentes</source>
         <translation>Referrer&amp;s</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
         <source>&amp;Catálogo</source>
         <translation>&amp;Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="26"/>
         <source>&amp;Exportar</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="27"/>
         <source>A&amp;yuda</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="251"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="258"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="264"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="267"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="288"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="285"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
 Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="24"/>
         <source>&amp;Facturación</source>
         <translation>&amp;Billing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="25"/>
         <source>Ca&amp;ja</source>
         <translation>C&amp;ash</translation>
     </message>
@@ -6337,12 +6436,12 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="107"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="108"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="76"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="77"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
@@ -6352,183 +6451,183 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="39"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="40"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="40"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="41"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="50"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="52"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="56"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="57"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="57"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="58"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="58"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="59"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="59"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="60"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="61"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="62"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="77"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="78"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="79"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="80"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="82"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="83"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="83"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="84"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="84"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="85"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="86"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="87"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="89"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="90"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="94"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="95"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="142"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="143"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="143"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="144"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="180"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="181"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="200"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="201"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="202"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="203"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="60"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="192"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="61"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="193"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="195"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="196"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="206"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="207"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="214"/>
         <source>ISV {rate} %</source>
         <translation>ISV (sales tax) {rate} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="215"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="216"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="233"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="234"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="243"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="244"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="245"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="246"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="248"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="249"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="252"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="258"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="259"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="266"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6536,27 +6635,37 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="322"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="329"/>
         <source>(código de barras no disponible)</source>
         <translation>(barcode not available)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="40"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="47"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="34"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="37"/>
         <source>{age} a</source>
         <translation>{age} y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="374"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="38"/>
+        <source>{age} m</source>
+        <translation>{age} mo</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="39"/>
+        <source>{age} d</source>
+        <translation>{age} d</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="381"/>
         <source>No hay etiquetas que imprimir.</source>
         <translation>There are no labels to print.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="375"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="382"/>
         <source>Etiquetas {request_number}</source>
         <translation>Labels {request_number}</translation>
     </message>
@@ -6580,7 +6689,7 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="142"/>
         <source>{path} es una carpeta.</source>
         <translation>{path} is a folder.</translation>
     </message>
@@ -6608,22 +6717,22 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Referrer &amp;types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="33"/>
         <source>&amp;Remitentes (CSV)…</source>
         <translation>Re&amp;ferrers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="51"/>
         <source>Exportar remitentes a CSV</source>
         <translation>Export referrers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="54"/>
         <source>remitente</source>
         <translation>referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="55"/>
         <source>remitentes</source>
         <translation>referrers</translation>
     </message>
@@ -6987,77 +7096,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Request list ({LIST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="123"/>
         <source>Solicitud {number} guardada</source>
         <translation>Request {number} saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="161"/>
         <source>Cambios de la solicitud guardados</source>
         <translation>Request changes saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="164"/>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="187"/>
         <source>Exportar solicitudes</source>
         <translation>Export requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="181"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="191"/>
         <source>Exportando solicitudes</source>
         <translation>Exporting requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="193"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="194"/>
         <source>No se creó el archivo.</source>
         <translation>The file was not created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="197"/>
         <source>Solicitudes exportadas</source>
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="215"/>
         <source>Se exportó 1 solicitud a:
 {path}</source>
         <translation>1 request exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="216"/>
         <source>Se exportaron {count:,} solicitudes a:
 {path}</source>
         <translation>{count:,} requests exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="226"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="235"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="244"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="252"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -7259,7 +7368,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/lookup_edit.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/widgets/lookup_edit.py" line="114"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
@@ -7852,57 +7961,57 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="90"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="97"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="291"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="313"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="316"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="338"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="354"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="358"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="430"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="420"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="438"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="493"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="511"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="494"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="512"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -7917,7 +8026,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Bill to</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="154"/>
         <source>(el paciente)</source>
         <translation>(the patient)</translation>
     </message>
@@ -9681,132 +9790,137 @@ Technical detail: {problems}</translation>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="89"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="113"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="95"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="119"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="109"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="133"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="117"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="141"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="158"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="218"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="166"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="226"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="174"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="190"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="179"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="78"/>
+        <source>Se canceló la importación: no se guardó ningún cambio.</source>
+        <translation>The import was cancelled: no change was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="195"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="193"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="234"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="219"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="264"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="246"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="291"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="249"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="294"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="255"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="300"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="258"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="303"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="264"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="309"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="272"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="317"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="284"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="329"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="335"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="294"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="339"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="332"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="388"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="356"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="412"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="363"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="419"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="371"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="427"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="381"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="437"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="396"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="452"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="436"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="495"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -9884,7 +9998,7 @@ Technical detail: {problems}</translation>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="368"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="412"/>
         <location filename="../../patolab_desktop/services/customers/validation.py" line="135"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
@@ -10045,8 +10159,8 @@ Technical detail: {problems}</translation>
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="119"/>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="258"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="118"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="257"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -10071,47 +10185,47 @@ Technical detail: {problems}</translation>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="358"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="402"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="369"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="413"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="372"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="416"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="435"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="479"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="436"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="480"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="439"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="483"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="440"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="484"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="442"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="486"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="443"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="487"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
@@ -10596,22 +10710,22 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.patient_import</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="36"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="34"/>
         <source>Importación cancelada: no se guardó ningún cambio.</source>
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="176"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="175"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="182"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="181"/>
         <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="187"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="186"/>
         <source> y </source>
         <translation> and </translation>
     </message>
@@ -10621,68 +10735,68 @@ Technical detail: {problems}</translation>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="171"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="170"/>
         <source>del {field} ({names})</source>
         <translation>the {field} column ({names})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="206"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="205"/>
         <source>No es un archivo: {path}</source>
         <translation>Not a file: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="210"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="209"/>
         <source>No existe el archivo: {path}</source>
         <translation>The file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="214"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="213"/>
         <source>No se pudo leer el archivo {path}: {error}</source>
         <translation>Could not read the file {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="224"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="223"/>
         <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
         <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="235"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="234"/>
         <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="243"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="242"/>
         <source>El archivo es un libro de Excel, no un CSV: ábralo en Excel y guárdelo como «CSV UTF-8 (delimitado por comas)».</source>
         <translation>The file is an Excel workbook, not a CSV: open it in Excel and save it as &quot;CSV UTF-8 (comma delimited)&quot;.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="260"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="259"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="268"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="267"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="329"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="294"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="337"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="302"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="351"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="316"/>
         <source>Línea {line}: unas comillas no se cierran y todo lo que sigue quedó dentro de ese campo. Corrija el archivo y vuelva a analizarlo.</source>
         <translation>Line {line}: a quote is never closed and everything after it ended up inside that field. Correct the file and analyse it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="381"/>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="391"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="346"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="356"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
@@ -10697,77 +10811,77 @@ Technical detail: {problems}</translation>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="83"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="84"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="125"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="126"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="132"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="133"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="144"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="145"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="154"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="155"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="196"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="197"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="199"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="200"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="296"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="297"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="318"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="319"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="320"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="321"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="87"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="92"/>
         <source>1 fila rechazada</source>
         <translation>1 rejected row</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="89"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="94"/>
         <source>{count} filas rechazadas</source>
         <translation>{count} rejected rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="91"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="96"/>
         <source>No se importó nada: {rows}. Corrija el archivo, o importe solo las demás si así lo decide.</source>
         <translation>Nothing was imported: {rows}. Correct the file, or import only the others if you so decide.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="245"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="250"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="263"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="268"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -10777,12 +10891,12 @@ Technical detail: {problems}</translation>
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="218"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="219"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="268"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="269"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -11352,22 +11466,22 @@ Technical detail: {problems}</translation>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="363"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="364"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="367"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="368"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="422"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="423"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="441"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="442"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -11410,27 +11524,27 @@ Technical detail: {problems}</translation>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="231"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="228"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="287"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="283"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="291"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="287"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="295"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="291"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="434"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="430"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -11446,17 +11560,17 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="309"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="349"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="316"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="352"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="340"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="365"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11607,7 +11721,7 @@ Technical detail: {problems}</translation>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="261"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="269"/>
         <source>La empresa que paga no existe o está desactivada.</source>
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>
@@ -11647,32 +11761,32 @@ Technical detail: {problems}</translation>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="102"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="198"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="111"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="194"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="205"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="235"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="209"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="239"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="225"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="255"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="236"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="266"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
@@ -11682,7 +11796,7 @@ Technical detail: {problems}</translation>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="330"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="364"/>
         <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
         <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>
@@ -11702,22 +11816,22 @@ Technical detail: {problems}</translation>
         <translation>{released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="173"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="176"/>
         <source>Estado de investigación no válido.</source>
         <translation>Invalid test status.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="178"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="181"/>
         <source>Elija al menos una investigación.</source>
         <translation>Choose at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="187"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="190"/>
         <source>La investigación no pertenece a la solicitud {number}.</source>
         <translation>The test does not belong to request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="204"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="207"/>
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
@@ -11725,22 +11839,22 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.session</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="81"/>
         <source>Debe iniciar sesión para {action}.</source>
         <translation>You must log in to {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="85"/>
         <source>Debe cambiar su contraseña antes de {action}.</source>
         <translation>You must change your password before you can {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="89"/>
         <source>No tiene permiso para {action}. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="113"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
