@@ -21,7 +21,6 @@ from tests.security_helpers import (  # noqa: F401
     clock,
     fast_hashing,
     login_as,
-    make_user,
     no_session,
 )
 
@@ -132,6 +131,8 @@ def test_new_role_copies_the_role_chosen_or_starts_empty(qtbot, database, clock,
 
 
 def test_rename_and_delete_a_role_of_the_lab(qtbot, database, clock, prompt_log):
+    from tests.security_helpers import make_user
+
     login_as(ADMIN)
     users.create_role("Cajeor")
     users.create_role("Auditor")

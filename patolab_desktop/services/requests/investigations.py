@@ -163,20 +163,9 @@ def _priced(
     investigation_of = {line.id: line.investigation_id for line in lines}
     priced = []
     for line in lines:
-        item = items[line.investigation_id]
         parent = investigation_of.get(line.parent_line_id) if line.parent_line_id else None
-        priced.append(
-            request_pricing.PricedLine(
-                investigation_id=item.id,
-                code=item.code,
-                name=item.name,
-                sample_type=item.sample_type,
-                price=line.price,
-                parent_investigation_id=parent,
-                is_panel=item.is_panel and parent is None,
-                own_price=line.own_price,
-            )
-        )
+        item = items[line.investigation_id]
+        priced.append(request_pricing._line(item, line.price, parent, own_price=line.own_price))
     return priced
 
 

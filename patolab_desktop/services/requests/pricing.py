@@ -296,7 +296,15 @@ def _opened(panel: int, items: dict[int, CatalogItem], direct: dict[int, list[in
 # --- expansion -------------------------------------------------------------------------
 
 
-def _line(item: CatalogItem, price: Decimal, parent: int | None, notes: str = "") -> PricedLine:
+def _line(
+    item: CatalogItem,
+    price: Decimal,
+    parent: int | None,
+    notes: str = "",
+    own_price: Decimal | None = None,
+) -> PricedLine:
+    """The priced line of catalog ``item`` (a member when ``parent`` is its panel's id); the
+    request's saved lines are read back through it too (``investigations``)."""
     return PricedLine(
         investigation_id=item.id,
         code=item.code,
@@ -306,6 +314,7 @@ def _line(item: CatalogItem, price: Decimal, parent: int | None, notes: str = ""
         parent_investigation_id=parent,
         notes=notes,
         is_panel=item.is_panel and parent is None,
+        own_price=own_price,
     )
 
 

@@ -8,6 +8,8 @@ The model reads the whole matrix once (a few dozen permissions, a handful of rol
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -358,9 +360,7 @@ class PermissionMatrixDialog(QDialog):
         if source is None:
             return
         copy_from = sources.get(source)
-        created = prompts.attempt(self, title, lambda: users.create_role(name, copy_from=copy_from))
-        if created is not prompts.REFUSED:
-            self._reload(name.strip())
+        self._change(title, lambda: users.create_role(name, copy_from=copy_from), name.strip())
 
     def rename_role(self) -> None:
         role = self.current_role()
@@ -378,15 +378,13 @@ class PermissionMatrixDialog(QDialog):
         )
         if not name or name.strip() == role:
             return
-        renamed = prompts.attempt(
-            self,
+        self._change(
             title,
             lambda: users.update_role(
                 row["id"], name, row["description"] or "", version=row["version"]
             ),
+            name.strip(),
         )
-        if renamed is not prompts.REFUSED:
-            self._reload(name.strip())
 
     def delete_role(self) -> None:
         role = self.current_role()
@@ -403,9 +401,13 @@ class PermissionMatrixDialog(QDialog):
         ):
             return
         row_id = self.model.role_row(role)["id"]
-        deleted = prompts.attempt(self, title, lambda: users.delete_role(row_id))
-        if deleted is not prompts.REFUSED:
-            self._reload(None)
+        self._change(title, lambda: users.delete_role(row_id), None)
+
+    def _change(self, title: str, change: Callable[[], object], select: str | None) -> None:
+        """A change of the roles (a users service call): its refusal shown under ``title``,
+        else the matrix read again with the cursor in ``select``'s column."""
+        if prompts.attempt(self, title, change) is not prompts.REFUSED:
+            self._reload(select)
 
     def _reload(self, role: str | None) -> None:
         """Read the matrix again, the cursor in ``role``'s column when it is there."""

@@ -27,14 +27,14 @@ def import_catalog(parent) -> bool:
     )
     if not path:
         return False
-    outcome = run_with_progress(
-        parent,
-        title,
-        catalog.import_catalog,
-        path,
-        label=translate("catalog.area", "Revisando el archivo"),
-        dry_run=True,
-    )
+
+    def step(label: str, **options):
+        """One pass over the file in a worker: the check, then the save."""
+        return run_with_progress(
+            parent, title, catalog.import_catalog, path, label=label, **options
+        )
+
+    outcome = step(translate("catalog.area", "Revisando el archivo"), dry_run=True)
     if not outcome.ok:
         return False  # cancelled, or the refusal was shown
     report = outcome.result
@@ -57,14 +57,7 @@ def import_catalog(parent) -> bool:
         return False
     from .investigation_dialog import _acting_user
 
-    outcome = run_with_progress(
-        parent,
-        title,
-        catalog.import_catalog,
-        path,
-        label=translate("catalog.area", "Guardando el catálogo"),
-        changed_by=_acting_user(),
-    )
+    outcome = step(translate("catalog.area", "Guardando el catálogo"), changed_by=_acting_user())
     if outcome.cancelled:
         prompts.info(
             parent,
