@@ -176,11 +176,14 @@ def test_role_without_permission_gets_disabled_actions(qtbot, window):
     viewer = make_actor("solo", "Solo lectura", "Visor", {"patients.view"})
     with session.acting_as(viewer):
         tab.focus_default()
-        assert not tab.new_action.isEnabled() and not tab.edit_action.isEnabled()
-        assert not tab.deactivate_action.isEnabled()
-        assert tab.new_customer() is None and tab.edit_selected() is False
+        assert not tab.new_action.isEnabled() and not tab.deactivate_action.isEnabled()
+        # who may only see patients opens the record read-only («Ver cliente»; its own
+        # test: test_view_only_patient_record.py)
+        assert tab.edit_action.isEnabled() and tab.edit_action.text() == "&Ver"
+        assert tab.new_customer() is None
     tab.focus_default()
     assert tab.new_action.isEnabled() and tab.edit_action.isEnabled()
+    assert tab.edit_action.text() != "&Ver"
 
 
 def test_export_shows_the_hidden_filter_and_lets_clear_it(qtbot, database, tmp_path, monkeypatch):
