@@ -169,7 +169,6 @@ def _sweep_leftovers() -> None:
 def _describe_failure(exc: Exception) -> str:
     """One line for an unexpected failure; the traceback goes to the log only."""
     import logging
-    from pathlib import Path
 
     from peewee import DatabaseError
 
@@ -186,8 +185,8 @@ def _describe_failure(exc: Exception) -> str:
         return friendly_error(exc)
     if isinstance(exc, OSError):
         # in Spanish, and never the name of a temporary file nobody typed
-        name = exc.filename if isinstance(exc.filename, str) else ""
-        where = f" ({name})" if name and not files.is_temp_name(Path(name).name) else ""
+        name = files.named_file(exc)
+        where = f" ({name})" if name else ""
         return f"No se pudo leer o escribir el archivo: {files.os_reason(exc)}{where}."
     if isinstance(exc, (OverflowError, ValueError)):
         return f"valor no válido: {exc}"

@@ -77,6 +77,13 @@ def is_temp_name(name: str) -> bool:
     return bool(TEMP_RE.match(name))
 
 
+def named_file(exc: OSError) -> str:
+    """The file an OS error names, for a person to read: "" when it names none or names
+    one of our temporary files (a name nobody typed)."""
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    return name if name and not is_temp_name(Path(name).name) else ""
+
+
 def file_header(path: str | os.PathLike, size: int = 16) -> bytes:
     try:
         with open(path, "rb") as fh:

@@ -273,6 +273,7 @@ ALLOWED: dict[str, str] = {
     "requests.pricing.totals": PURE,
     "requests.pricing.expand": PURE,
     "requests.pricing.holder": PURE,
+    "requests.pricing.holding_panel": PURE,
     "requests.pricing.inner_panels": PURE,
     "requests.reports.format_datetime": FORMAT,
     "requests.reports.format_date": FORMAT,

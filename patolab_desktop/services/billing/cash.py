@@ -103,11 +103,7 @@ def open_session(opening_float: object) -> int:
 
 def open_id(username: str) -> int | None:
     """The id of ``username``'s open session (locked inside a write transaction), or None."""
-    row = locked(
-        CashSession.select(CashSession.id).where(
-            (CashSession.username == username) & (CashSession.status == "open")
-        )
-    ).first()
+    row = _open_row(username, lock=True)
     return row.id if row is not None else None
 
 

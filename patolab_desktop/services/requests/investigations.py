@@ -90,13 +90,16 @@ def add_investigation(
         request = _load_for_change(request_id, version)
         _refuse_if_charged(request, CHARGED_ADD)
         errors: dict[str, str] = {}
-        _check_investigations([investigation_id], errors, "investigation_id")
+        items, members = _check_investigations([investigation_id], errors, "investigation_id")
         if errors:
             raise RuleError(errors["investigation_id"])
         lines = _lines_for_change(request.id)
-        items, members = request_pricing.load_for(
-            {line.investigation_id for line in lines} | {int(investigation_id)}
+        # the catalog of what the request holds, beside the picked one's (read once)
+        on_request, on_request_members = request_pricing.load_for(
+            {line.investigation_id for line in lines}
         )
+        items.update(on_request)
+        members.update(on_request_members)
         item = items[int(investigation_id)]
         before = _priced(lines, items)
         held = request_pricing.holder(item.id, before, items)
@@ -176,9 +179,7 @@ def _already_on(
     number: str,
 ) -> str:
     """Why ``item`` is not added: ``held`` already brings it (``pricing.holder``)."""
-    panel_id = held.parent_investigation_id
-    if panel_id is None and held.investigation_id != item.id:
-        panel_id = held.investigation_id  # a panel inside this panel
+    panel_id = request_pricing.holding_panel(item.id, held)
     if panel_id is None:
         return translate(
             "services.requests", "{code} {name} ya está en la solicitud {number}."

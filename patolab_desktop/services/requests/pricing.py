@@ -349,11 +349,18 @@ def inner_panels(lines: Iterable[PricedLine], items: dict[int, CatalogItem]) -> 
     }
 
 
+def holding_panel(investigation_id: int, held: PricedLine) -> int | None:
+    """The panel through which ``held`` (``holder``'s answer) brings ``investigation_id``:
+    the panel of a member line, or ``held``'s own panel when it holds the investigation
+    as an inner panel; None when ``held`` is the investigation's own top line."""
+    if held.parent_investigation_id is not None:
+        return held.parent_investigation_id
+    return held.investigation_id if held.investigation_id != investigation_id else None
+
+
 def _repeated(item: CatalogItem, held: PricedLine, items: dict[int, CatalogItem]) -> str:
     """The warning for ``item`` picked again while ``held`` brings it (``holder``)."""
-    panel_id = held.parent_investigation_id
-    if panel_id is None and held.investigation_id != item.id:
-        panel_id = held.investigation_id  # an inner panel of this panel
+    panel_id = holding_panel(item.id, held)
     if panel_id is not None:
         return translate(
             "services.request_pricing", "{code} {name} ya está incluida en el panel {panel}."

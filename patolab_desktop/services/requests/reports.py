@@ -353,15 +353,7 @@ def _by_branch(start: dt.datetime, end: dt.datetime, branch_id: int | None) -> l
     if branch_id is not None:
         shown = Branch.id == branch_id
     query = (
-        Branch.select(
-            Branch.id,
-            Branch.name,
-            Branch.code,
-            fn.COUNT(LabRequest.id).alias("count"),
-            fn.SUM(LabRequest.total_amount).coerce(False).alias("total"),
-            fn.SUM(LabRequest.discount_amount).coerce(False).alias("discount"),
-            fn.SUM(LabRequest.net_amount).coerce(False).alias("net"),
-        )
+        Branch.select(Branch.id, Branch.name, Branch.code, *_amount_columns())
         .join(LabRequest, JOIN.LEFT_OUTER, on=stands)
         .where(shown)
         .group_by(Branch.id, Branch.name, Branch.code)

@@ -123,13 +123,20 @@ def result_count(lines: list[PricedLine], members: dict[int, list[int]]) -> int:
     return sum(1 for line in lines if not members.get(line.investigation_id))
 
 
-def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict:
+def derive(
+    request: LabRequest,
+    lines: list | None = None,
+    by: str = "",
+    members: dict[int, list] | None = None,
+) -> dict:
     """The header changes that follow from the lines of ``request`` (loaded for change,
     inside the caller's write transaction), and the outbox rows of the news they bring.
-    The caller saves them with its own version bump."""
+    The caller saves them with its own version bump. ``members``: the lines' panels'
+    members when the caller read them already (``_panel_members``)."""
     if lines is None:
         lines = _lines_for_change(request.id)
-    members = _panel_members(lines)
+    if members is None:
+        members = _panel_members(lines)
     _sync_panels(lines, members)
     total, released, started = counts(lines, members)
     changes: dict = {"lines_total": total, "lines_released": released}
@@ -192,7 +199,8 @@ def mark_lines(
                 ).format(number=request.request_number)
             )
         targets = set(wanted)
-        for panel_id, group in _panel_members(lines).items():  # a panel brings its members
+        members = _panel_members(lines)
+        for panel_id, group in members.items():  # a panel brings its members
             if panel_id in wanted:
                 targets.update(member.id for member in group)
         stamp = now()
@@ -221,7 +229,7 @@ def mark_lines(
             changed.append(line)
         if not changed:
             return request.status
-        changes = derive(request, lines, by)
+        changes = derive(request, lines, by, members)
         _save_header(request, **changes)
         codes = _codes([line.investigation_id for line in changed])
         label = LINE_STATUS_LABELS[status]

@@ -172,7 +172,7 @@ class RequestsArea(QWidget):
 
     def export_csv(self) -> int | None:
         from ...services import requests as requests_service
-        from ..widgets.csv_export import ask_save_path, write_with_progress
+        from ..widgets.csv_export import ask_save_path, rows_written, write_with_progress
 
         path = ask_save_path(
             self,
@@ -193,27 +193,24 @@ class RequestsArea(QWidget):
                 translate("requests.area", "Exportación cancelada"),
                 translate("requests.area", "No se creó el archivo."),
             ),
-            done=lambda count: (
+            # one whole sentence per number: «Se exportó 1 solicitud», never «Se
+            # exportaron 1 solicitudes»
+            done=rows_written(
                 translate("requests.area", "Solicitudes exportadas"),
-                _exported_text(count).format(count=count, path=path),
+                (
+                    translate("requests.area", "Se exportó 1 solicitud a:\n{path}"),
+                    translate("requests.area", "Se exportaron {count:,} solicitudes a:\n{path}"),
+                ),
+                path,
             ),
         )
 
 
 def entry_refusal() -> str:
-    """Why this role may not register a request ("" when it may): a request is for a
-    patient, so the entry needs ``patients.view`` as well as ``lis.requests.create``."""
-    from ...services import requests as requests_service
+    """``request_entry.entry_refusal`` (the entry's module is read when first needed)."""
+    from .request_entry import entry_refusal as refusal
 
-    return session.refusal(*requests_service.ENTRY_PERMISSIONS)
-
-
-def _exported_text(count: int) -> str:
-    """One whole sentence per number, as the customers' export says it: «Se exportó 1
-    solicitud», never «Se exportaron 1 solicitudes»."""
-    if count == 1:
-        return translate("requests.area", "Se exportó 1 solicitud a:\n{path}")
-    return translate("requests.area", "Se exportaron {count:,} solicitudes a:\n{path}")
+    return refusal()
 
 
 def install(window) -> None:

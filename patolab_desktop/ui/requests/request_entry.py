@@ -47,6 +47,13 @@ from .entry_texts import (  # noqa: F401 (the pickers' texts, re-exported)
 )
 
 
+def entry_refusal() -> str:
+    """Why this role may not register a request ("" when it may): a request is for a
+    patient, so the entry needs ``patients.view`` as well as ``lis.requests.create``
+    (``requests.ENTRY_PERMISSIONS``)."""
+    return session.refusal(*requests_service.ENTRY_PERMISSIONS)
+
+
 class RequestEntry(EntryLayout, QWidget):
     """The entry screen. ``saved(request_id, request_number)`` after each save."""
 
@@ -72,7 +79,7 @@ class RequestEntry(EntryLayout, QWidget):
         """A request needs ``requests.ENTRY_PERMISSIONS`` (the patient box searches the
         patients): without them the whole form is off and says why, where the patient is
         typed. A manual discount needs its permission. The service checks both too."""
-        refused, was_refused = session.refusal(*requests_service.ENTRY_PERMISSIONS), self._refused
+        refused, was_refused = entry_refusal(), self._refused
         self._refused = refused
         self.setEnabled(not refused)
         self.setToolTip(refused)

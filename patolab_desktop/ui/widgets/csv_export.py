@@ -110,14 +110,15 @@ def rows_written(
     title: str,
     sentences: tuple[str, str],
     path: str,
-    noun_one: str,
-    noun_many: str,
+    noun_one: str = "",
+    noun_many: str = "",
 ) -> Callable[[int], tuple[str, str]]:
     """The ``done`` of ``write_with_progress`` for an export that wrote ``count`` rows to
     ``path``: ``title`` and ``sentences`` (for one row and for any other count, with
     {count}, {noun} and {path}) translated by the caller, the noun ``noun_one`` for one
     row, ``noun_many`` otherwise (a whole sentence per number: «Se exportó 1 paciente»,
-    never «Se exportaron 1 paciente»)."""
+    never «Se exportaron 1 paciente»); a sentence that names its rows itself needs no
+    noun («Se exportó 1 solicitud»)."""
 
     def done(count: int) -> tuple[str, str]:
         one = count == 1

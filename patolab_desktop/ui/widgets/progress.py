@@ -24,7 +24,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
@@ -246,8 +245,8 @@ def error_text(exc: BaseException) -> str:
         return str(exc)  # already in Spanish, naming the file the person chose
     if isinstance(exc, OSError):
         # the OS's own text is English, and a temporary file's name means nothing to anyone
-        name = exc.filename if isinstance(exc.filename, str) else ""
-        where = f"\n{name}" if name and not files.is_temp_name(Path(name).name) else ""
+        name = files.named_file(exc)
+        where = f"\n{name}" if name else ""
         return translate(
             "widgets.progress", "No se pudo leer o escribir el archivo.{where}\n\n{v}"
         ).format(where=where, v=files.os_reason(exc))
