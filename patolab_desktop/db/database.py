@@ -67,6 +67,19 @@ class _SqliteDatabase(SqliteDatabase):
             conn.execute(f"PRAGMA cache_size = -{WORKER_CACHE_KIB}")
 
 
+# How long a PostgreSQL connection may go unused before it is checked (``SELECT 1``)
+# ahead of the next transaction or statement outside one (``_PostgresDatabase._check_idle``).
+# After a restart of the server (maintenance, a power cut of the server room) every desk
+# holds a dead connection, and psycopg2 finds out only when a statement fails: the first
+# action of each desk, or the first sign-in, said «se perdió la conexión» and only the
+# second try worked. The check finds the dead connection before the user's statement is
+# sent, so a new one is opened in its place. Its cost is one round trip at the start of an
+# action after a pause, never within one: the saves and searches of the bench and a desk
+# at work follow each other with no such gap. A restart shorter than this, between two
+# statements of a desk at work, still costs that desk one failed action.
+IDLE_CHECK_S = 10.0
+
+
 class _PostgresDatabase(PostgresqlDatabase):
     """``PostgresqlDatabase`` that asks the credential store for the password only when
     the server refused a connection for want of one, as ``psql`` asks only then.
@@ -103,21 +116,34 @@ class _PostgresDatabase(PostgresqlDatabase):
     # administrator's pg_terminate_backend): psycopg2 finds out when a statement fails
     # ("server closed the connection unexpectedly") and marks it closed; peewee would hand
     # out that connection for ever ("connection already closed" on every later statement,
-    # until the program was restarted). The statement that met the break raises
-    # ConnectionLost; the next one outside a transaction opens a new connection. A
-    # statement is never sent again by itself: one that changed data may have been
-    # committed before the answer was lost.
+    # until the program was restarted). A connection idle for ``IDLE_CHECK_S`` is checked
+    # before anything is sent on it (``_check_idle``), and replaced when dead: a restart
+    # while the desk waited costs no failed action. A statement that meets the break
+    # after it was sent raises ConnectionLost; the next one outside a transaction opens a
+    # new connection. A statement is never sent again by itself: one that changed data
+    # may have been committed before the answer was lost.
 
     def connection(self) -> Any:
         with self._connection_lost():
             self._drop_broken()
+            self._check_idle()
             return super().connection()
 
     def cursor(self, named_cursor: Any = None) -> Any:
         """Not ``_connection_lost`` here: peewee calls it inside its own wrapping of the
-        driver's errors (which would wrap ConnectionLost again); its callers raise it."""
+        driver's errors (which would wrap ConnectionLost again); its callers raise it.
+        Every statement, BEGIN and COMMIT takes its cursor here, just before it is sent:
+        the time the connection was last used."""
         self._drop_broken()
-        return super().cursor(named_cursor)
+        self._check_idle()
+        cursor = super().cursor(named_cursor)
+        self._state.used_at = time.monotonic()
+        return cursor
+
+    def _initialize_connection(self, conn: Any) -> None:
+        """A connection just opened has answered: no check before its first statement."""
+        super()._initialize_connection(conn)
+        self._state.used_at = time.monotonic()
 
     def begin(self, isolation_level: Any = None) -> None:
         with self._connection_lost():
@@ -148,6 +174,34 @@ class _PostgresDatabase(PostgresqlDatabase):
             with contextlib.suppress(Exception):
                 self._state.conn.close()
             self._state.reset()
+
+    def _check_idle(self) -> None:
+        """A connection unused for ``IDLE_CHECK_S`` is asked ``SELECT 1`` before a
+        transaction or a statement outside one is sent on it; when it does not answer, it
+        is closed and forgotten, and peewee opens a new one for the statement. Nothing of
+        the caller's was sent on the dead connection, so nothing can be done twice.
+
+        Only when the driver's connection has no transaction open: COMMIT comes after
+        peewee has closed its transaction block, and a COMMIT sent on a new connection
+        would commit nothing, and say nothing. psycopg2 has no liveness check of its own
+        (``closed`` is set only after a statement failed): the ping is a statement."""
+        state = self._state
+        if state.closed or self.in_transaction():
+            return
+        if time.monotonic() - getattr(state, "used_at", 0.0) < IDLE_CHECK_S:
+            return
+        conn = state.conn
+        try:
+            if conn.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+                return
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - whatever the failure, a new connection is safe
+            with contextlib.suppress(Exception):
+                conn.close()
+            state.reset()
+            return
+        state.used_at = time.monotonic()
 
     @contextlib.contextmanager
     def _connection_lost(self) -> Iterator[None]:

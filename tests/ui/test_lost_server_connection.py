@@ -69,3 +69,23 @@ def test_the_login_window_says_so_and_the_next_try_signs_in(qtbot, database, fas
     assert dialog.password_edit.text() == PASSWORD  # not to be typed again
     dialog.login_button.click()
     assert crashes == [] and dialog.actor is not None and dialog.actor.username == "ana"
+
+
+def test_a_login_window_left_open_through_the_restart_signs_in_on_the_first_try(
+    qtbot, database, fast_hashing, crashes, monkeypatch
+):
+    """The login window waited (overnight, say) while the server restarted: its
+    connection is checked before the sign-in is sent, and replaced."""
+    from patolab_desktop.db import database as db_module
+
+    make_user("ana", "Recepción")
+    dialog = LoginDialog(None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    drop_desk_connection()
+    monkeypatch.setattr(db_module, "IDLE_CHECK_S", 0.0, raising=False)  # idle that long
+    dialog.username_edit.setText("ana")
+    dialog.password_edit.setText(PASSWORD)
+    dialog.login_button.click()
+    assert crashes == [] and dialog.message.text() == ""
+    assert dialog.actor is not None and dialog.actor.username == "ana"
