@@ -241,6 +241,75 @@ def test_removing_an_invoiced_investigation_goes_through_a_credit_note(
     assert len(requests_service.get(lab["request"]).lines) == 2  # the line stays on record
 
 
+def test_cancelling_after_an_investigation_was_credited_refunds_the_rest(
+    qtbot, database, as_role, prompt_log, dialog_trap
+):
+    """HEM + GLU paid, GLU removed through its credit note, then the request cancelled:
+    the cancel's note credits HEM only (it failed re-crediting GLU and HEM's money stayed)."""
+    from patolab_desktop.db.models import LabRequest
+    from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
+    from patolab_desktop.ui.requests.remove_investigation_dialog import (
+        RemoveInvestigationDialog,
+    )
+
+    lab = billing_setup()
+    document_id = invoice_as_reception(as_role, lab)
+    as_role(permissions.ROLE_SUPERVISOR)
+    cash.open_session("500")
+
+    def credit(note_dialog):
+        note_dialog.receiver_document_edit.setText("0801199012345")
+        note_dialog.issue_button.click()
+
+    dialog_trap.handlers["CreditNoteDialog"] = credit
+    remove = RemoveInvestigationDialog(lab["request"])
+    qtbot.addWidget(remove)
+    assert remove.select_investigation(lab["catalog"]["GLU"])
+    remove.remove_selected()
+    assert FiscalDocument.get(FiscalDocument.doc_type == "06").total == Decimal("80.00")
+    dialog = CancelRequestDialog(lab["request"], lab["number"], "pending")
+    qtbot.addWidget(dialog)
+    assert dialog.settlement.invoiced and dialog.settlement.allowed
+    dialog.settlement.receiver_document_edit.setText("0801199012345")
+    dialog.set_reason("El paciente desistió del examen")
+    dialog.accept()
+    assert LabRequest.get_by_id(lab["request"]).status == "cancelled"
+    assert not prompt_log.kinds("error"), prompt_log.kinds("error")
+    note = FiscalDocument.get_by_id(dialog.credit_note_id)
+    assert note.original_id == document_id and note.total == Decimal("250.00")
+    assert note.settlement == "refund"
+    credited = FiscalDocument.select().where(FiscalDocument.original == document_id)
+    assert sum(n.total for n in credited) == Decimal("330.00")
+
+
+def test_cancel_asks_nothing_when_every_investigation_was_already_credited(
+    qtbot, database, as_role, prompt_log
+):
+    from patolab_desktop.services.billing import credit_notes
+    from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
+
+    lab = billing_setup()
+    document_id = invoice_as_reception(as_role, lab)
+    as_role(permissions.ROLE_SUPERVISOR)
+    cash.open_session("500")
+    credit_notes.issue(
+        credit_notes.CreditNoteInput(
+            original_id=document_id,
+            reason="Investigaciones no realizadas",
+            receiver_name="Carlos Ruiz Mejía",
+            receiver_document="0801199012345",
+            whole=True,
+        )
+    )
+    dialog = CancelRequestDialog(lab["request"], lab["number"], "pending")
+    qtbot.addWidget(dialog)
+    assert not dialog.settlement.invoiced  # nothing left to give back
+    dialog.set_reason("El paciente desistió del examen")
+    dialog.accept()
+    assert dialog.credit_note_id is None and not prompt_log.kinds("error")
+    assert FiscalDocument.select().where(FiscalDocument.doc_type == "06").count() == 1
+
+
 def test_supervisor_reports_from_the_menu(
     qtbot, database, as_role, prompt_log, dialog_trap, tmp_path
 ):

@@ -4,14 +4,14 @@ A credit note has its own authorisation and number, cites the original factura's
 number and date, gives the reason and the name and document of the person who receives
 it. It credits removed investigations (their lines as invoiced), the whole factura (a
 cancelled request), or a partial amount. Together the notes of a factura never exceed
-its total. The money is settled at the same time: given back (refund, in the user's
+its total, and the one that credits the rest of it credits it to the cent. The money is settled at the same time: given back (refund, in the user's
 cash session), kept as the customer's credit balance, or — when it was not paid yet —
 taken off what is owed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...db.database import locked, write_transaction
@@ -26,8 +26,8 @@ from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import buyers, cash, issuing, payments, records
-from .amounts import ZERO, AmountOutOfRange, LineInput, compute, read_cents
-from .balances import credited_amount, move_balance, paid_amount
+from .amounts import ZERO, AmountOutOfRange, DocumentAmounts, LineInput, compute, read_cents
+from .balances import credited_amount, move_balance, paid_amount, summed
 from .types import (
     CASH,
     CREDIT_NOTE,
@@ -159,6 +159,34 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     return [from_row(LineInput, line) for line in chosen]
 
 
+def _within_factura(amounts: DocumentAmounts, original: FiscalDocument) -> DocumentAmounts:
+    """``amounts`` with the ISV of each rate fitted to what the factura has left of it.
+
+    A note rounds its own ISV (Ley ISV Art. 9), so notes for the investigations one at a
+    time would credit more or less than the factura charged (two lines of L 100.10 at
+    15 %: 15.02 + 15.02 against the factura's 30.03), and the last one was refused. So
+    the note that takes the rest of a rate's taxable amount takes the rest of its ISV,
+    and no note credits more ISV of a rate than is left: the notes of a factura add up
+    to it to the cent, and earlier notes keep their own rounding.
+    """
+    notes = (FiscalDocument.original == original.id) & (FiscalDocument.status == "issued")
+
+    def left(column: str) -> Decimal:
+        """What the factura has left of the amount ``column`` after its notes."""
+        charged = getattr(original, column).quantize(Decimal("0.01"))
+        return charged - summed(getattr(FiscalDocument, column), notes)
+
+    fitted: dict[str, Decimal] = {}
+    for base_column, isv_column in (("taxed15", "isv15"), ("taxed18", "isv18")):
+        base, own = getattr(amounts, base_column), getattr(amounts, isv_column)
+        left_isv = max(left(isv_column), ZERO)
+        takes_the_rest = base > ZERO and base == left(base_column)
+        fitted[isv_column] = left_isv if takes_the_rest else min(own, left_isv)
+    isv15, isv18 = fitted["isv15"], fitted["isv18"]
+    total = amounts.total - amounts.isv15 - amounts.isv18 + isv15 + isv18
+    return replace(amounts, isv15=isv15, isv18=isv18, total=total)
+
+
 def issue(data: CreditNoteInput) -> int:
     """Issue the credit note and settle its money; returns its id."""
     actor = session.require("billing.credit_note")
@@ -204,7 +232,9 @@ def issue(data: CreditNoteInput) -> int:
                 ),
             )
         lines = _lines(data, original)
-        amounts = compute(lines, exonerated_buyer=original.exonerated > 0)
+        amounts = _within_factura(
+            compute(lines, exonerated_buyer=original.exonerated > 0), original
+        )
         left = original.total.quantize(Decimal("0.01")) - credited_amount(original.id)
         if amounts.total > left:
             raise _refusal(

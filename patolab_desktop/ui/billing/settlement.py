@@ -29,9 +29,11 @@ class SettlementBox(QGroupBox):
         self.request_id = request_id
         try:
             self.info = credit_notes.invoiced_lines(request_id)
+            # investigations already credited one by one leave nothing to settle here
+            to_credit = listing.invoiced_line_ids(request_id)
         except ServiceError:
-            self.info = {}
-        self.invoiced = bool(self.info)
+            self.info, to_credit = {}, set()
+        self.invoiced = bool(self.info) and bool(to_credit)
         self.allowed = session.has("billing.credit_note")
         self.setVisible(self.invoiced)
         if not self.invoiced:
@@ -98,8 +100,8 @@ class SettlementBox(QGroupBox):
 
 
 def settle(parent, box: SettlementBox, reason: str) -> int | None:
-    """After the cancel: the credit note for the request's invoiced lines, or the message
-    that a supervisor must issue it. Returns the note's id or None."""
+    """After the cancel: the credit note for the request's invoiced lines that have none
+    yet, or the message that a supervisor must issue it. Returns the note's id or None."""
     if box is None or not box.invoiced:
         return None
     number = box.info["number"]
@@ -116,11 +118,10 @@ def settle(parent, box: SettlementBox, reason: str) -> int | None:
         )
         return None
     try:
-        line_ids = tuple(
-            line["request_line_id"]
-            for line in listing.document_lines(box.info["document_id"])
-            if line["lab_request_id"] == box.request_id and line["request_line_id"]
-        )
+        # the request's lines not credited yet (one removed earlier has its own note)
+        line_ids = tuple(sorted(listing.invoiced_line_ids(box.request_id)))
+        if not line_ids:
+            return None  # credited meanwhile, from another desk: nothing left to settle
         note_id = credit_notes.issue(
             credit_notes.CreditNoteInput(
                 original_id=box.info["document_id"],
