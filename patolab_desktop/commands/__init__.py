@@ -24,6 +24,22 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
+def read_secret(prompt: str, nothing_read: str) -> str:
+    """``getpass`` with ``prompt``. End of input (Ctrl+D, Ctrl+Z and Enter, a script that
+    pipes nothing) ends the prompt's line and refuses with ``nothing_read``, a sentence
+    for the person, instead of the bare «EOFError» the catch-all would print."""
+    import getpass
+    import sys
+
+    from ..services.errors import RuleError
+
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        print(file=sys.stderr)  # the prompt left the line open
+        raise RuleError(nothing_read) from None
+
+
 OUTPUT_OPTIONS = ("out", "pdf", "json")
 MAX_INT = 2**63 - 1  # the largest id or count a database column holds
 
@@ -56,7 +72,6 @@ def unlock_identity(args) -> None:
     another PC) takes the recovery key from ``--recovery-key`` (``-``: asked on screen,
     also when the option is missing and a person is at the terminal). Without it the
     command still runs; reading or saving an identity number then says what to do."""
-    import getpass
     import sys
 
     from ..services import identity_keys
@@ -71,7 +86,11 @@ def unlock_identity(args) -> None:
             "sin ella).",
             file=sys.stderr,
         )
-        text = getpass.getpass("Clave de recuperación: ").strip()
+        text = read_secret(
+            "Clave de recuperación: ",
+            "No se leyó ninguna clave de recuperación (fin de la entrada). Escríbala cuando "
+            "se pida, o use --recovery-key CLAVE.",
+        ).strip()
     if text:
         identity_keys.unlock(text)
         print("Clave de recuperación aceptada: guardada en esta computadora.", file=sys.stderr)
@@ -89,7 +108,6 @@ def sign_in(args):
     as the system actor ``cli`` — the command-line twin of the first start. Never on
     PostgreSQL: a server database is reached only by a signed-in user.
     """
-    import getpass
     import os
 
     from ..db.database import is_sqlite
@@ -100,7 +118,11 @@ def sign_in(args):
     if username:
         password = os.environ.get(PASSWORD_ENV)
         if password is None:
-            password = getpass.getpass(f"Contraseña de {username}: ")
+            password = read_secret(
+                f"Contraseña de {username}: ",
+                "No se leyó ninguna contraseña (fin de la entrada). Escríbala cuando se pida, "
+                f"o en scripts póngala en la variable {PASSWORD_ENV}.",
+            )
         return auth.login(username, password)
     if is_sqlite() and auth.needs_first_admin():
         actor = session.system_actor("cli")

@@ -18,10 +18,9 @@ never from the command line where other users could see them.
 
 from __future__ import annotations
 
-import getpass
 import sys
 
-from . import open_from_args
+from . import open_from_args, read_secret
 from .building import command, switch
 
 
@@ -74,8 +73,12 @@ def register(sub, common) -> None:
 def _read_password(args) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Contraseña: ")
-    second = getpass.getpass("Repita la contraseña: ")
+    nothing_read = (
+        "No se leyó ninguna contraseña (fin de la entrada). Escríbala cuando se pida, o en "
+        "scripts pásela con --password-stdin."
+    )
+    first = read_secret("Contraseña: ", nothing_read)
+    second = read_secret("Repita la contraseña: ", nothing_read)
     if first != second:
         from ..services.errors import ValidationError
 

@@ -259,7 +259,9 @@ def get_many(keys: Iterable[str]) -> dict[str, Any]:
 # --- the administrators' settings screen (issue 16 E) -----------------------------------------
 
 DISCOUNT_KEYS = ("senior_age", "senior_discount", "elder_age", "elder_discount")
-LAB_KEYS = ("lab_name", "lab_address", "lab_rtn", "lab_phone", "lab_email")
+# every issuer field a factura demands (``billing.records.check_issuer``) is on this screen,
+# the one its refusal names: a lab that cannot set its razón social can never issue one
+LAB_KEYS = ("lab_name", "lab_legal_name", "lab_address", "lab_rtn", "lab_phone", "lab_email")
 ADMIN_KEYS = (*DISCOUNT_KEYS, "default_branch_id", "lock_minutes", *LAB_KEYS)
 MAX_LOCK_MINUTES = 240
 PERMISSION = "settings.edit"

@@ -213,3 +213,39 @@ def test_unknown_user_is_a_clear_error(lab, capsys, monkeypatch):
         monkeypatch=monkeypatch, password=ADMIN_PASSWORD,
     )  # fmt: skip
     assert code == 1 and "No existe el usuario" in err
+
+
+def _end_of_input(monkeypatch):
+    """``getpass`` answered with end of input (Ctrl+D, or a script piping nothing): like
+    the real one without a terminal, it writes the prompt and raises ``EOFError``."""
+    import sys
+
+    def getpass(prompt=""):
+        sys.stderr.write(prompt)
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", getpass)
+
+
+def test_end_of_input_at_a_password_prompt_says_so_in_spanish(lab, capsys, monkeypatch):
+    _end_of_input(monkeypatch)
+    code, _, err = run(
+        capsys, "--db", lab, "--user", "marta", "users", "list", monkeypatch=monkeypatch
+    )
+    assert code == 1 and "EOFError" not in err
+    assert "Contraseña de marta: \nError: No se leyó ninguna contraseña (fin de la entrada)" in err
+    assert "PATOLAB_PASSWORD" in err
+
+
+def test_end_of_input_when_creating_the_first_admin(db_path, capsys, monkeypatch):
+    _end_of_input(monkeypatch)
+    code, _, err = run(
+        capsys, "--db", db_path, "users", "create-admin", "marta", "--full-name", "Marta Zelaya",
+        monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 1 and "EOFError" not in err
+    assert "Contraseña: \nError: No se leyó ninguna contraseña (fin de la entrada)" in err
+    assert "--password-stdin" in err
+    open_db(db_path)
+    assert auth.needs_first_admin()  # nobody was created
+    close_db()

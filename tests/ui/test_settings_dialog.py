@@ -132,3 +132,31 @@ def test_menu_entry_is_for_administrators_only(qtbot, database):
     assert not entry.isVisible()
     window.apply_permissions(lambda key: True)
     assert entry.isVisible()
+
+
+def test_every_issuer_field_a_factura_demands_is_on_this_screen(qtbot, admin):
+    """The refusal to issue a factura sends the administrator to Archivo → Configuración
+    del laboratorio: on a new lab (not the demo) each issuer field it names, the razón
+    social included, must be there to fill, or no factura can ever be issued."""
+    from patolab_desktop.services.billing import records
+    from patolab_desktop.services.errors import RuleError
+    from patolab_desktop.ui.admin.settings_dialog import SettingsDialog
+
+    with pytest.raises(RuleError, match="razón social"):
+        records.check_issuer()
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    values = {
+        "lab_name": "Laboratorio Clínico San Rafael",
+        "lab_legal_name": "Laboratorio Clínico San Rafael S. de R.L.",
+        "lab_address": "Col. Palmira, Tegucigalpa",
+        "lab_rtn": "08019019123456",
+        "lab_phone": "+504 2232-0000",
+        "lab_email": "info@sanrafael.hn",
+    }
+    assert set(records._ISSUER_FIELDS) <= set(values)
+    for key, text in values.items():
+        dialog.fields[key].setText(text)
+    assert dialog.save() is True
+    assert settings.get("lab_legal_name") == "Laboratorio Clínico San Rafael S. de R.L."
+    records.check_issuer()  # nothing missing: the factura may be issued

@@ -1,6 +1,7 @@
 """Archivo → «Configuración del laboratorio…» (administrators, issue 16 E).
 
-Age discounts (thresholds and percents), the default branch, the lab header and the idle
+Age discounts (thresholds and percents), the default branch, the lab header (with every
+issuer line a factura demands: ``billing.records.check_issuer`` sends here) and the idle
 lock. Every rule is ``services.settings.validate_admin``'s; ``save_admin`` stores the
 values in one transaction and audits each change. Enter saves, Esc cancels.
 """
@@ -85,6 +86,9 @@ class SettingsDialog(QDialog):
             layout, translate("admin.settings_dialog", "Encabezado de los documentos")
         )
         self._line(form, "lab_name", translate("admin.settings_dialog", "&Nombre del laboratorio:"))
+        self._line(
+            form, "lab_legal_name", translate("admin.settings_dialog", "Ra&zón social (factura):")
+        )
         self._line(form, "lab_address", translate("admin.settings_dialog", "&Dirección:"))
         self._line(form, "lab_rtn", translate("admin.settings_dialog", "&RTN:"))
         self._line(form, "lab_phone", translate("admin.settings_dialog", "Teléf&ono:"))

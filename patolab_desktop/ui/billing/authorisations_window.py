@@ -33,7 +33,11 @@ def columns() -> list[Column]:
         Column("key", translate("billing.authorisations_window", "Punto y tipo")),
         Column("doc_type_label", translate("billing.authorisations_window", "Documento")),
         Column("cai", translate("billing.authorisations_window", "CAI")),
-        Column("range_text", translate("billing.authorisations_window", "Rango autorizado")),
+        Column(
+            "range_text",
+            translate("billing.authorisations_window", "Rango autorizado"),
+            tooltip=lambda r: r.get("range_text", ""),  # whole when a small screen cuts it
+        ),
         Column("used", translate("billing.authorisations_window", "Usados"), align=RIGHT),
         Column("remaining", translate("billing.authorisations_window", "Quedan"), align=RIGHT),
         Column(
@@ -58,8 +62,10 @@ class AuthorisationsWindow(BillingTableWindow):
             "settings",
             (1000, 520),
             columns(),
-            ((0, 110), (1, 100), (2, 110), (3, 190), (4, 150), (7, 90)),
         )
+        # the CAI is read character by character against the SAR's resolution: never cut
+        # (on a 1024 px screen the range gives up the room, whole in its tooltip)
+        self.view.keep_whole.add(3)
         self.warnings_label = QLabel()
         self.warnings_label.setWordWrap(True)
         self.warnings_label.setStyleSheet(

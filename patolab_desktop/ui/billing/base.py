@@ -8,8 +8,9 @@ service's refusal is shown (``attempt``) and a row of buttons at its foot (an ac
 ``BillingTableWindow``: a ``BillingDialog`` around a read-only table of dict rows (fiscal
 documents, authorisations, cash sessions, overdue accounts): the rows come from ``rows()``
 (a service call; a refusal is shown in the error line and leaves the table empty), the
-first row is selected after a reload, ``current()`` is the row under the cursor and its
-buttons sit on a row that ends with «Cerrar».
+columns take the width of what they show and the first row is selected after a reload,
+``current()`` is the row under the cursor and its buttons sit on a row that ends with
+«Cerrar».
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from ..models.row_table import Column
 from ..prompts import REFUSED
 from ..widgets.forms import button_row, push_button
 from ..widgets.screen_fit import fit_to_screen
+from ..widgets.table import STRETCH_ROOM
 from .common import error_label, show_error, table
+
+MAX_COLUMN = 320  # px: a long text (a buyer, a note) is not given the whole window
 
 
 class BillingDialog(QDialog):
@@ -90,7 +94,8 @@ class BillingTableWindow(BillingDialog):
         widths: Iterable[tuple[int, int]] = (),
     ):
         super().__init__(parent, title, icon_name, size)
-        self.view, self.model = table(columns, self, widths)
+        self.widths = dict(widths)  # the least each column gets (``size_columns``)
+        self.view, self.model = table(columns, self, self.widths.items())
 
     def finish_table(
         self, buttons: Iterable[QWidget] = (), close_text: str | None = None
@@ -114,8 +119,28 @@ class BillingTableWindow(BillingDialog):
 
     def show_rows(self, rows: list[dict]) -> None:
         self.model.set_rows(rows)
+        self.size_columns()
         if rows:
             self.view.selectRow(0)
+
+    def size_columns(self) -> None:
+        """Each column as wide as its heading and its widest cell (at least the width the
+        window asked for, at most ``MAX_COLUMN``), and the last one, which takes the rest,
+        keeps only the room it needs: on a 1024 px screen the view then narrows the
+        widest texts and leaves a point, a date or a count whole. Without this, columns
+        given no width took Qt's 100 px, an empty last column kept 140 px, and everything
+        was cut in proportion (the CAI window showed «000-00…» under «unto y tip»)."""
+        view, header = self.view, self.view.horizontalHeader()
+        last = self.model.columnCount() - 1
+        for number in range(last + 1):
+            need = max(header.sectionSizeHint(number), view.sizeHintForColumn(number))
+            if number == last:  # it stretches over the rest, never narrower than this
+                view.stretch_room = min(need, STRETCH_ROOM)
+                header.resizeSection(number, view.stretch_room)
+            else:
+                header.resizeSection(number, max(self.widths.get(number, 0), min(need, MAX_COLUMN)))
+        if view.isVisible():  # else showing it fits them
+            view.fit_columns()
 
     def select_id(self, row_id: int) -> bool:
         number = self.model.row_of_id(row_id)

@@ -141,7 +141,7 @@ class CompanyCreditDialog(BillingTableWindow):
                 available=money(data["available"]),
             )
         )
-        self.model.set_rows(data["rows"])
+        self.show_rows(data["rows"])
 
     def save_terms(self) -> bool:
         if (
@@ -241,7 +241,7 @@ class OverdueDialog(BillingTableWindow):
         self.finish_table((self.open_button,))
         rows = self.attempt(statements.overdue)
         if rows is not REFUSED:
-            self.model.set_rows(rows)
+            self.show_rows(rows)
 
     def open_current(self):
         row = self.current()

@@ -40,6 +40,9 @@ class ListTableView(QTableView):
         super().__init__(parent)
         self._natural: dict[int, int] = {}  # widths the owner or the person gave columns
         self.keep_whole: set[int] = set()  # columns never narrowed (a number, an amount)
+        # room kept for a stretched column while the others narrow; an owner that knows
+        # what the column holds (an empty «Avisos») keeps less
+        self.stretch_room = STRETCH_ROOM
         self._fitting = False
         self.horizontalHeader().sectionResized.connect(self._remember_width)
 
@@ -73,7 +76,9 @@ class ListTableView(QTableView):
 
     def fit_columns(self) -> None:
         """Keep every column on screen: when they are wider than the table (a 1024 px
-        screen), narrow them in proportion, each to at least ``MIN_COLUMN`` px."""
+        screen), narrow the widest ones first, down to a common width of at least
+        ``MIN_COLUMN`` px, so a short code, date or count stays whole while a long text
+        gives up the room (cutting all in proportion cut them all)."""
         header = self.horizontalHeader()
         room = self.viewport().width()
         if room <= 0 or self._fitting:
@@ -102,17 +107,15 @@ class ListTableView(QTableView):
         reserved_whole = sum(
             header.sectionSize(i) for i in sections if i in self.keep_whole and i not in stretched
         )
-        reserved = STRETCH_ROOM * len(stretched)  # a stretched column (the patient) keeps room
-        for _round in range(4):
-            excess = sum(header.sectionSize(i) for i in fixed) + reserved + reserved_whole - room
-            shrinkable = {i: header.sectionSize(i) - MIN_COLUMN for i in fixed}
-            slack = sum(v for v in shrinkable.values() if v > 0)
-            if excess <= 0 or slack <= 0:
-                return
-            for i, spare in shrinkable.items():
-                if spare > 0:
-                    cut = min(spare, -(-excess * spare // slack))  # ceiling share
-                    header.resizeSection(i, header.sectionSize(i) - cut)
+        reserved = self.stretch_room * len(stretched)  # a stretched column (the patient)
+        sizes = {i: header.sectionSize(i) for i in fixed}
+        excess = sum(sizes.values()) + reserved + reserved_whole - room
+        if excess <= 0 or not sizes:
+            return
+        ceiling = _common_ceiling(list(sizes.values()), excess)
+        for i, size in sizes.items():
+            if size > ceiling:
+                header.resizeSection(i, ceiling)
 
     def _show_order(self) -> None:
         header = self.horizontalHeader()
@@ -121,6 +124,19 @@ class ListTableView(QTableView):
             header.setSortIndicator(self.model().sort_column, self.model().sort_order)
         finally:
             header.blockSignals(False)
+
+
+def _common_ceiling(sizes: list[int], excess: int) -> int:
+    """The width the widest of ``sizes`` are cut down to so that together they give up
+    ``excess`` px (the narrower ones keep theirs); never under ``MIN_COLUMN``."""
+    ordered = sorted(sizes, reverse=True)
+    total = 0
+    for count, size in enumerate(ordered, 1):
+        total += size
+        ceiling = (total - excess) // count
+        if count == len(ordered) or ceiling >= ordered[count]:
+            return max(ceiling, MIN_COLUMN)
+    return MIN_COLUMN  # pragma: no cover - the loop always returns
 
 
 def make_table_view(parent=None) -> QTableView:
