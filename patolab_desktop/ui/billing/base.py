@@ -96,6 +96,7 @@ class BillingTableWindow(BillingDialog):
         super().__init__(parent, title, icon_name, size)
         self.widths = dict(widths)  # the least each column gets (``size_columns``)
         self.view, self.model = table(columns, self, self.widths.items())
+        self.view.cut_widest_first = True  # codes and dates stay whole, long texts narrow
 
     def finish_table(
         self, buttons: Iterable[QWidget] = (), close_text: str | None = None

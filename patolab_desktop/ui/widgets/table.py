@@ -43,6 +43,10 @@ class ListTableView(QTableView):
         # room kept for a stretched column while the others narrow; an owner that knows
         # what the column holds (an empty «Avisos») keeps less
         self.stretch_room = STRETCH_ROOM
+        # narrow the widest columns first (a table of short codes beside one long text, the
+        # billing windows) instead of all in proportion (the lists, whose widest column is
+        # the name a person reads first)
+        self.cut_widest_first = False
         self._fitting = False
         self.horizontalHeader().sectionResized.connect(self._remember_width)
 
@@ -76,9 +80,9 @@ class ListTableView(QTableView):
 
     def fit_columns(self) -> None:
         """Keep every column on screen: when they are wider than the table (a 1024 px
-        screen), narrow the widest ones first, down to a common width of at least
-        ``MIN_COLUMN`` px, so a short code, date or count stays whole while a long text
-        gives up the room (cutting all in proportion cut them all)."""
+        screen), narrow them in proportion, each to at least ``MIN_COLUMN`` px; or, with
+        ``cut_widest_first``, the widest ones first down to a common width, so a short
+        code, date or count stays whole while a long text gives up the room."""
         header = self.horizontalHeader()
         room = self.viewport().width()
         if room <= 0 or self._fitting:
@@ -108,14 +112,26 @@ class ListTableView(QTableView):
             header.sectionSize(i) for i in sections if i in self.keep_whole and i not in stretched
         )
         reserved = self.stretch_room * len(stretched)  # a stretched column (the patient)
-        sizes = {i: header.sectionSize(i) for i in fixed}
-        excess = sum(sizes.values()) + reserved + reserved_whole - room
-        if excess <= 0 or not sizes:
+        if self.cut_widest_first:
+            sizes = {i: header.sectionSize(i) for i in fixed}
+            excess = sum(sizes.values()) + reserved + reserved_whole - room
+            if excess <= 0 or not sizes:
+                return
+            ceiling = _common_ceiling(list(sizes.values()), excess)
+            for i, size in sizes.items():
+                if size > ceiling:
+                    header.resizeSection(i, ceiling)
             return
-        ceiling = _common_ceiling(list(sizes.values()), excess)
-        for i, size in sizes.items():
-            if size > ceiling:
-                header.resizeSection(i, ceiling)
+        for _round in range(4):
+            excess = sum(header.sectionSize(i) for i in fixed) + reserved + reserved_whole - room
+            shrinkable = {i: header.sectionSize(i) - MIN_COLUMN for i in fixed}
+            slack = sum(v for v in shrinkable.values() if v > 0)
+            if excess <= 0 or slack <= 0:
+                return
+            for i, spare in shrinkable.items():
+                if spare > 0:
+                    cut = min(spare, -(-excess * spare // slack))  # ceiling share
+                    header.resizeSection(i, header.sectionSize(i) - cut)
 
     def _show_order(self) -> None:
         header = self.horizontalHeader()
