@@ -9,8 +9,9 @@ its range starts right after the current one's: it is kept «waiting» (one per 
 type), and ``take_number`` makes it the active one, without a gap, as soon as the current
 one is used up or expired (that one is closed; what it did not use is reported, Art. 42).
 ``take_number`` runs inside the issuing transaction and locks the authorisation rows
-(SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL: ``SELECT … FOR UPDATE``):
-numbers are consecutive, never reused, never skipped.
+(SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL: a lock on the point and
+type, ``_one_at_a_time``, then ``SELECT … FOR UPDATE``): numbers are consecutive, never
+reused, never skipped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ...db.database import db, locked, write_transaction
+from ...db.database import db, is_sqlite, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
 from ...util.lookups import present
@@ -172,6 +173,35 @@ def counter_key(establishment: str, point: str, doc_type: str) -> str:
     return f"{establishment}-{point}-{doc_type}"
 
 
+def _one_at_a_time(*keys: tuple[str, str]) -> None:
+    """PostgreSQL: inside the write transaction, wait for any other desk that takes a
+    number of, or registers or closes an authorisation of, each (punto de emisión, type)
+    of ``keys`` to commit. Locking the active row alone was not enough: a desk waiting for
+    it while another desk handed over to the waiting renewal found that row closed and
+    did not see the renewal, not yet active when its read began, and refused the payment
+    with «No hay una autorización (CAI) activa…». This lock is on the point and type,
+    which a handover does not change, so the reads after it see the other desk's work.
+    Not keyed on the branch: a desk with no branch set issues from its point's active
+    one. Taken before any row lock, in one order. SQLite's write transaction (BEGIN
+    IMMEDIATE) already lets one desk in at a time."""
+    if is_sqlite():
+        return
+    for point, doc_type in sorted(set(keys)):
+        db.execute_sql(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"fiscal:{point}-{doc_type}",)
+        )
+
+
+def _get_to_change(authorisation_id: int) -> FiscalAuthorisation:
+    """The authorisation, read again once its point and type are locked
+    (``_one_at_a_time``): as the desk that held them left it."""
+    row = _get(authorisation_id)
+    if is_sqlite():
+        return row
+    _one_at_a_time((row.point, row.doc_type))
+    return _get(authorisation_id)
+
+
 def add(data: AuthorisationInput) -> int:
     """Register an authorisation; it becomes the active one of its point and type, or,
     while the active one is still usable, the renewal waiting after it when its range
@@ -179,6 +209,7 @@ def add(data: AuthorisationInput) -> int:
     session.require("billing.authorisations")
     values = validate(data)
     with write_transaction():
+        _one_at_a_time((values["point"], values["doc_type"]))
         same = FiscalAuthorisation.select().where(
             (FiscalAuthorisation.establishment == values["establishment"])
             & (FiscalAuthorisation.point == values["point"])
@@ -308,7 +339,7 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
             {"reason": translate("services.billing", "Escriba el motivo del cierre.")}
         )
     with write_transaction():
-        row = _get(authorisation_id)
+        row = _get_to_change(authorisation_id)
         if expected_version is not None and row.version != expected_version:
             raise stale(translate("services.billing", "la autorización"))
         if row.status not in ("active", WAITING):
@@ -498,6 +529,7 @@ def take_number(doc_type: str) -> Allocation:
     if db.transaction_depth() == 0:
         raise RuntimeError("fiscal numbers are taken only inside the issuing transaction")
     branch_id, point = issuing_point()
+    _one_at_a_time((point, doc_type))
     row = _locked_active(branch_id, point, doc_type)
     if row is not None:
         row = _advance(row)  # used up or expired: its renewal continues the numbering
