@@ -175,15 +175,15 @@ def counter_key(establishment: str, point: str, doc_type: str) -> str:
 
 def _one_at_a_time(*keys: tuple[str, str]) -> None:
     """PostgreSQL: inside the write transaction, wait for any other desk that takes a
-    number of, or registers or closes an authorisation of, each (punto de emisión, type)
-    of ``keys`` to commit. Locking the active row alone was not enough: a desk waiting for
-    it while another desk handed over to the waiting renewal found that row closed and
-    did not see the renewal, not yet active when its read began, and refused the payment
-    with «No hay una autorización (CAI) activa…». This lock is on the point and type,
-    which a handover does not change, so the reads after it see the other desk's work.
-    Not keyed on the branch: a desk with no branch set issues from its point's active
-    one. Taken before any row lock, in one order. SQLite's write transaction (BEGIN
-    IMMEDIATE) already lets one desk in at a time."""
+    number of, or registers, corrects or closes an authorisation of, each (punto de
+    emisión, type) of ``keys`` to commit. Locking the active row alone was not enough:
+    a desk waiting for it while another desk handed over to the waiting renewal found
+    that row closed and did not see the renewal, not yet active when its read began, and
+    refused the payment with «No hay una autorización (CAI) activa…». This lock is on
+    the point and type, which a handover does not change, so the reads after it see the
+    other desk's work. Not keyed on the branch: a desk with no branch set issues from its
+    point's active one. Taken before any row lock, in one order. SQLite's write
+    transaction (BEGIN IMMEDIATE) already lets one desk in at a time."""
     if is_sqlite():
         return
     for point, doc_type in sorted(set(keys)):
@@ -192,13 +192,13 @@ def _one_at_a_time(*keys: tuple[str, str]) -> None:
         )
 
 
-def _get_to_change(authorisation_id: int) -> FiscalAuthorisation:
-    """The authorisation, read again once its point and type are locked
-    (``_one_at_a_time``): as the desk that held them left it."""
+def _get_to_change(authorisation_id: int, *also: tuple[str, str]) -> FiscalAuthorisation:
+    """The authorisation, read again once its point and type (and the points and types
+    ``also``) are locked (``_one_at_a_time``): as the desk that held them left it."""
     row = _get(authorisation_id)
     if is_sqlite():
         return row
-    _one_at_a_time((row.point, row.doc_type))
+    _one_at_a_time((row.point, row.doc_type), *also)
     return _get(authorisation_id)
 
 
@@ -210,65 +210,11 @@ def add(data: AuthorisationInput) -> int:
     values = validate(data)
     with write_transaction():
         _one_at_a_time((values["point"], values["doc_type"]))
-        same = FiscalAuthorisation.select().where(
-            (FiscalAuthorisation.establishment == values["establishment"])
-            & (FiscalAuthorisation.point == values["point"])
-            & (FiscalAuthorisation.doc_type == values["doc_type"])
-        )
-        for row in list(locked(same.where(FiscalAuthorisation.status == "active"))):
-            _advance(row)  # a used-up one hands over to its waiting renewal first
-        status = "active"
-        for row in same:
-            if row.status == "active":
-                if _usable(row):
-                    if values["range_from"] != row.range_to + 1 or _renewal_of(row):
-                        raise RuleError(
-                            translate(
-                                "services.billing",
-                                "Ya hay una autorización activa para {key} (CAI {cai}, "
-                                "{used} de {size} números usados). Su renovación se registra "
-                                "antes si su rango empieza en {next}, justo después (queda en "
-                                "espera, una sola); si no, ciérrela primero o espere a que se "
-                                "agote o venza.",
-                            ).format(
-                                key=counter_key(row.establishment, row.point, row.doc_type),
-                                cai=row.cai,
-                                used=row.last_used - row.range_from + 1,
-                                size=row.range_to - row.range_from + 1,
-                                next=row.range_to + 1,
-                            )
-                        )
-                    status = WAITING
-                else:
-                    _end(
-                        row,
-                        translate("services.billing", "reemplazada por una nueva autorización"),
-                    )
-            if row.range_from <= values["range_to"] and values["range_from"] <= row.range_to:
-                raise ValidationError(
-                    {
-                        "range_from": translate(
-                            "services.billing",
-                            "El rango se cruza con el de otra autorización del mismo punto y "
-                            "tipo ({first}–{last}): la numeración continúa, no se repite.",
-                        ).format(first=row.range_from, last=row.range_to)
-                    }
-                )
-            if row.cai == values["cai"]:
-                raise ValidationError(
-                    {"cai": translate("services.billing", "Ese CAI ya está registrado.")}
-                )
-        start = values["range_from"] - 1
-        floor_value = counters.floor(
-            "fiscal",
-            counter_key(values["establishment"], values["point"], values["doc_type"]),
-        )
-        if floor_value > start:
-            start = min(floor_value, values["range_to"])
+        status, last_used = _place(values)
         actor = session.current()
         row = FiscalAuthorisation.create(
             **values,
-            last_used=start,
+            last_used=last_used,
             status=status,
             created_at=now(),
             created_by=actor.username if actor else "",
@@ -280,6 +226,75 @@ def add(data: AuthorisationInput) -> int:
             {k: (None, v) for k, v in values.items()},
         )
     return row.id
+
+
+def _place(values: dict, correcting: FiscalAuthorisation | None = None) -> tuple[str, int]:
+    """(status, last_used) of the authorisation ``values`` describe among the others of
+    its point and type, whether registered (``add``) or corrected (``update``, the row
+    ``correcting``): a correction is held to the rules of a registration. A used-up or
+    expired active one first hands over to its waiting renewal, or is closed; a second
+    active one, a range crossing another's (its numbers may be printed: the database's
+    unique index then failed every factura) and a CAI given twice are refused. The
+    counter starts before the range, or after the last number issued before a restore
+    (``counters.floor``). Inside the write transaction, the point and type locked."""
+    same = FiscalAuthorisation.select().where(
+        (FiscalAuthorisation.establishment == values["establishment"])
+        & (FiscalAuthorisation.point == values["point"])
+        & (FiscalAuthorisation.doc_type == values["doc_type"])
+    )
+    if correcting is not None:
+        same = same.where(FiscalAuthorisation.id != correcting.id)
+    for row in list(locked(same.where(FiscalAuthorisation.status == "active"))):
+        _advance(row)  # a used-up one hands over to its waiting renewal first
+    status = "active"
+    for row in same:
+        if row.status == "active":
+            if _usable(row):
+                renewal = same.where(FiscalAuthorisation.status == WAITING).exists()
+                if values["range_from"] != row.range_to + 1 or renewal:
+                    raise RuleError(
+                        translate(
+                            "services.billing",
+                            "Ya hay una autorización activa para {key} (CAI {cai}, "
+                            "{used} de {size} números usados). Su renovación se registra "
+                            "antes si su rango empieza en {next}, justo después (queda en "
+                            "espera, una sola); si no, ciérrela primero o espere a que se "
+                            "agote o venza.",
+                        ).format(
+                            key=counter_key(row.establishment, row.point, row.doc_type),
+                            cai=row.cai,
+                            used=row.last_used - row.range_from + 1,
+                            size=row.range_to - row.range_from + 1,
+                            next=row.range_to + 1,
+                        )
+                    )
+                status = WAITING
+            else:
+                _end(
+                    row,
+                    translate("services.billing", "reemplazada por una nueva autorización"),
+                )
+        if row.range_from <= values["range_to"] and values["range_from"] <= row.range_to:
+            raise ValidationError(
+                {
+                    "range_from": translate(
+                        "services.billing",
+                        "El rango se cruza con el de otra autorización del mismo punto y "
+                        "tipo ({first}–{last}): la numeración continúa, no se repite.",
+                    ).format(first=row.range_from, last=row.range_to)
+                }
+            )
+        if row.cai == values["cai"]:
+            raise ValidationError(
+                {"cai": translate("services.billing", "Ese CAI ya está registrado.")}
+            )
+    start = values["range_from"] - 1
+    floor_value = counters.floor(
+        "fiscal", counter_key(values["establishment"], values["point"], values["doc_type"])
+    )
+    if floor_value > start:
+        start = min(floor_value, values["range_to"])
+    return status, start
 
 
 def _usable(row: FiscalAuthorisation) -> bool:
@@ -355,11 +370,14 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
 
 
 def update(authorisation_id: int, data: AuthorisationInput, expected_version: int) -> None:
-    """Correct a typo in an authorisation that has not given any number yet."""
+    """Correct a typo in an authorisation that has not given any number yet. It is placed
+    again among the authorisations of its (corrected) point and type by the rules that
+    register one (``_place``): moved onto a point that has an active one, or given a
+    range that crosses numbers already printed, it crashed, then every factura did."""
     session.require("billing.authorisations")
     values = validate(data)
     with write_transaction():
-        row = _get(authorisation_id)
+        row = _get_to_change(authorisation_id, (values["point"], values["doc_type"]))
         if row.version != expected_version:
             raise stale(translate("services.billing", "la autorización"))
         if (
@@ -372,7 +390,20 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
                     "La autorización ya emitió números: sus datos no se pueden cambiar.",
                 )
             )
-        if row.status == WAITING and values["range_from"] != row.range_from:
+        if row.status not in ("active", WAITING):
+            raise RuleError(
+                translate(
+                    "services.billing",
+                    "La autorización está cerrada: sus datos no se pueden cambiar. Registre "
+                    "la autorización correcta.",
+                )
+            )
+        same_key = (values["establishment"], values["point"], values["doc_type"]) == (
+            row.establishment,
+            row.point,
+            row.doc_type,
+        )
+        if row.status == WAITING and same_key and values["range_from"] != row.range_from:
             raise ValidationError(
                 {
                     "range_from": translate(
@@ -382,15 +413,31 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
                     ).format(first=row.range_from)
                 }
             )
+        renewal = _renewal_of(row) if row.status == "active" else None
+        if renewal is not None and (not same_key or renewal.range_from != values["range_to"] + 1):
+            raise ValidationError(
+                {
+                    "range_to": translate(
+                        "services.billing",
+                        "La renovación en espera (CAI {cai}) continúa esta numeración desde "
+                        "{next}: ciérrela antes de cambiar el punto, el tipo o el final del "
+                        "rango.",
+                    ).format(cai=renewal.cai, next=renewal.range_from)
+                }
+            )
+        status, last_used = _place(values, correcting=row)
         before = {k: getattr(row, k if k != "branch" else "branch_id") for k in values}
         FiscalAuthorisation.update(
-            **values, last_used=values["range_from"] - 1, version=row.version + 1
+            **values,
+            status=status,
+            last_used=last_used,
+            version=FiscalAuthorisation.version + 1,
         ).where(FiscalAuthorisation.id == row.id).execute()
         audit.record(
             "billing.authorisation.edit",
             "fiscal_authorisation",
             row.id,
-            audit.diff(before, values),
+            audit.diff({**before, "status": row.status}, {**values, "status": status}),
         )
 
 
