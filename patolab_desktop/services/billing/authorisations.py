@@ -9,8 +9,9 @@ its range starts right after the current one's: it is kept «waiting» (one per 
 type), and ``take_number`` makes it the active one, without a gap, as soon as the current
 one is used up or expired (that one is closed; what it did not use is reported, Art. 42).
 ``take_number`` runs inside the issuing transaction and locks the authorisation rows
-(SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL: ``SELECT … FOR UPDATE``):
-numbers are consecutive, never reused, never skipped.
+(SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL: a lock on the point and
+type, ``_one_at_a_time``, then ``SELECT … FOR UPDATE``): numbers are consecutive, never
+reused, never skipped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ...db.database import db, locked, write_transaction
+from ...db.database import db, is_sqlite, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
 from ...util.lookups import present
@@ -172,6 +173,35 @@ def counter_key(establishment: str, point: str, doc_type: str) -> str:
     return f"{establishment}-{point}-{doc_type}"
 
 
+def _one_at_a_time(*keys: tuple[str, str]) -> None:
+    """PostgreSQL: inside the write transaction, wait for any other desk that takes a
+    number of, or registers, corrects or closes an authorisation of, each (punto de
+    emisión, type) of ``keys`` to commit. Locking the active row alone was not enough:
+    a desk waiting for it while another desk handed over to the waiting renewal found
+    that row closed and did not see the renewal, not yet active when its read began, and
+    refused the payment with «No hay una autorización (CAI) activa…». This lock is on
+    the point and type, which a handover does not change, so the reads after it see the
+    other desk's work. Not keyed on the branch: a desk with no branch set issues from its
+    point's active one. Taken before any row lock, in one order. SQLite's write
+    transaction (BEGIN IMMEDIATE) already lets one desk in at a time."""
+    if is_sqlite():
+        return
+    for point, doc_type in sorted(set(keys)):
+        db.execute_sql(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"fiscal:{point}-{doc_type}",)
+        )
+
+
+def _get_to_change(authorisation_id: int, *also: tuple[str, str]) -> FiscalAuthorisation:
+    """The authorisation, read again once its point and type (and the points and types
+    ``also``) are locked (``_one_at_a_time``): as the desk that held them left it."""
+    row = _get(authorisation_id)
+    if is_sqlite():
+        return row
+    _one_at_a_time((row.point, row.doc_type), *also)
+    return _get(authorisation_id)
+
+
 def add(data: AuthorisationInput) -> int:
     """Register an authorisation; it becomes the active one of its point and type, or,
     while the active one is still usable, the renewal waiting after it when its range
@@ -179,65 +209,12 @@ def add(data: AuthorisationInput) -> int:
     session.require("billing.authorisations")
     values = validate(data)
     with write_transaction():
-        same = FiscalAuthorisation.select().where(
-            (FiscalAuthorisation.establishment == values["establishment"])
-            & (FiscalAuthorisation.point == values["point"])
-            & (FiscalAuthorisation.doc_type == values["doc_type"])
-        )
-        for row in list(locked(same.where(FiscalAuthorisation.status == "active"))):
-            _advance(row)  # a used-up one hands over to its waiting renewal first
-        status = "active"
-        for row in same:
-            if row.status == "active":
-                if _usable(row):
-                    if values["range_from"] != row.range_to + 1 or _renewal_of(row):
-                        raise RuleError(
-                            translate(
-                                "services.billing",
-                                "Ya hay una autorización activa para {key} (CAI {cai}, "
-                                "{used} de {size} números usados). Su renovación se registra "
-                                "antes si su rango empieza en {next}, justo después (queda en "
-                                "espera, una sola); si no, ciérrela primero o espere a que se "
-                                "agote o venza.",
-                            ).format(
-                                key=counter_key(row.establishment, row.point, row.doc_type),
-                                cai=row.cai,
-                                used=row.last_used - row.range_from + 1,
-                                size=row.range_to - row.range_from + 1,
-                                next=row.range_to + 1,
-                            )
-                        )
-                    status = WAITING
-                else:
-                    _end(
-                        row,
-                        translate("services.billing", "reemplazada por una nueva autorización"),
-                    )
-            if row.range_from <= values["range_to"] and values["range_from"] <= row.range_to:
-                raise ValidationError(
-                    {
-                        "range_from": translate(
-                            "services.billing",
-                            "El rango se cruza con el de otra autorización del mismo punto y "
-                            "tipo ({first}–{last}): la numeración continúa, no se repite.",
-                        ).format(first=row.range_from, last=row.range_to)
-                    }
-                )
-            if row.cai == values["cai"]:
-                raise ValidationError(
-                    {"cai": translate("services.billing", "Ese CAI ya está registrado.")}
-                )
-        start = values["range_from"] - 1
-        floor_value = counters.floor(
-            "fiscal",
-            counter_key(values["establishment"], values["point"], values["doc_type"]),
-        )
-        if floor_value > start:
-            start = min(floor_value, values["range_to"])
+        _one_at_a_time((values["point"], values["doc_type"]))
+        status, last_used = _place(values)
         actor = session.current()
         row = FiscalAuthorisation.create(
             **values,
-            last_used=start,
+            last_used=last_used,
             status=status,
             created_at=now(),
             created_by=actor.username if actor else "",
@@ -249,6 +226,75 @@ def add(data: AuthorisationInput) -> int:
             {k: (None, v) for k, v in values.items()},
         )
     return row.id
+
+
+def _place(values: dict, correcting: FiscalAuthorisation | None = None) -> tuple[str, int]:
+    """(status, last_used) of the authorisation ``values`` describe among the others of
+    its point and type, whether registered (``add``) or corrected (``update``, the row
+    ``correcting``): a correction is held to the rules of a registration. A used-up or
+    expired active one first hands over to its waiting renewal, or is closed; a second
+    active one, a range crossing another's (its numbers may be printed: the database's
+    unique index then failed every factura) and a CAI given twice are refused. The
+    counter starts before the range, or after the last number issued before a restore
+    (``counters.floor``). Inside the write transaction, the point and type locked."""
+    same = FiscalAuthorisation.select().where(
+        (FiscalAuthorisation.establishment == values["establishment"])
+        & (FiscalAuthorisation.point == values["point"])
+        & (FiscalAuthorisation.doc_type == values["doc_type"])
+    )
+    if correcting is not None:
+        same = same.where(FiscalAuthorisation.id != correcting.id)
+    for row in list(locked(same.where(FiscalAuthorisation.status == "active"))):
+        _advance(row)  # a used-up one hands over to its waiting renewal first
+    status = "active"
+    for row in same:
+        if row.status == "active":
+            if _usable(row):
+                renewal = same.where(FiscalAuthorisation.status == WAITING).exists()
+                if values["range_from"] != row.range_to + 1 or renewal:
+                    raise RuleError(
+                        translate(
+                            "services.billing",
+                            "Ya hay una autorización activa para {key} (CAI {cai}, "
+                            "{used} de {size} números usados). Su renovación se registra "
+                            "antes si su rango empieza en {next}, justo después (queda en "
+                            "espera, una sola); si no, ciérrela primero o espere a que se "
+                            "agote o venza.",
+                        ).format(
+                            key=counter_key(row.establishment, row.point, row.doc_type),
+                            cai=row.cai,
+                            used=row.last_used - row.range_from + 1,
+                            size=row.range_to - row.range_from + 1,
+                            next=row.range_to + 1,
+                        )
+                    )
+                status = WAITING
+            else:
+                _end(
+                    row,
+                    translate("services.billing", "reemplazada por una nueva autorización"),
+                )
+        if row.range_from <= values["range_to"] and values["range_from"] <= row.range_to:
+            raise ValidationError(
+                {
+                    "range_from": translate(
+                        "services.billing",
+                        "El rango se cruza con el de otra autorización del mismo punto y "
+                        "tipo ({first}–{last}): la numeración continúa, no se repite.",
+                    ).format(first=row.range_from, last=row.range_to)
+                }
+            )
+        if row.cai == values["cai"]:
+            raise ValidationError(
+                {"cai": translate("services.billing", "Ese CAI ya está registrado.")}
+            )
+    start = values["range_from"] - 1
+    floor_value = counters.floor(
+        "fiscal", counter_key(values["establishment"], values["point"], values["doc_type"])
+    )
+    if floor_value > start:
+        start = min(floor_value, values["range_to"])
+    return status, start
 
 
 def _usable(row: FiscalAuthorisation) -> bool:
@@ -308,7 +354,7 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
             {"reason": translate("services.billing", "Escriba el motivo del cierre.")}
         )
     with write_transaction():
-        row = _get(authorisation_id)
+        row = _get_to_change(authorisation_id)
         if expected_version is not None and row.version != expected_version:
             raise stale(translate("services.billing", "la autorización"))
         if row.status not in ("active", WAITING):
@@ -324,11 +370,14 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
 
 
 def update(authorisation_id: int, data: AuthorisationInput, expected_version: int) -> None:
-    """Correct a typo in an authorisation that has not given any number yet."""
+    """Correct a typo in an authorisation that has not given any number yet. It is placed
+    again among the authorisations of its (corrected) point and type by the rules that
+    register one (``_place``): moved onto a point that has an active one, or given a
+    range that crosses numbers already printed, it crashed, then every factura did."""
     session.require("billing.authorisations")
     values = validate(data)
     with write_transaction():
-        row = _get(authorisation_id)
+        row = _get_to_change(authorisation_id, (values["point"], values["doc_type"]))
         if row.version != expected_version:
             raise stale(translate("services.billing", "la autorización"))
         if (
@@ -341,7 +390,20 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
                     "La autorización ya emitió números: sus datos no se pueden cambiar.",
                 )
             )
-        if row.status == WAITING and values["range_from"] != row.range_from:
+        if row.status not in ("active", WAITING):
+            raise RuleError(
+                translate(
+                    "services.billing",
+                    "La autorización está cerrada: sus datos no se pueden cambiar. Registre "
+                    "la autorización correcta.",
+                )
+            )
+        same_key = (values["establishment"], values["point"], values["doc_type"]) == (
+            row.establishment,
+            row.point,
+            row.doc_type,
+        )
+        if row.status == WAITING and same_key and values["range_from"] != row.range_from:
             raise ValidationError(
                 {
                     "range_from": translate(
@@ -351,15 +413,31 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
                     ).format(first=row.range_from)
                 }
             )
+        renewal = _renewal_of(row) if row.status == "active" else None
+        if renewal is not None and (not same_key or renewal.range_from != values["range_to"] + 1):
+            raise ValidationError(
+                {
+                    "range_to": translate(
+                        "services.billing",
+                        "La renovación en espera (CAI {cai}) continúa esta numeración desde "
+                        "{next}: ciérrela antes de cambiar el punto, el tipo o el final del "
+                        "rango.",
+                    ).format(cai=renewal.cai, next=renewal.range_from)
+                }
+            )
+        status, last_used = _place(values, correcting=row)
         before = {k: getattr(row, k if k != "branch" else "branch_id") for k in values}
         FiscalAuthorisation.update(
-            **values, last_used=values["range_from"] - 1, version=row.version + 1
+            **values,
+            status=status,
+            last_used=last_used,
+            version=FiscalAuthorisation.version + 1,
         ).where(FiscalAuthorisation.id == row.id).execute()
         audit.record(
             "billing.authorisation.edit",
             "fiscal_authorisation",
             row.id,
-            audit.diff(before, values),
+            audit.diff({**before, "status": row.status}, {**values, "status": status}),
         )
 
 
@@ -498,6 +576,7 @@ def take_number(doc_type: str) -> Allocation:
     if db.transaction_depth() == 0:
         raise RuntimeError("fiscal numbers are taken only inside the issuing transaction")
     branch_id, point = issuing_point()
+    _one_at_a_time((point, doc_type))
     row = _locked_active(branch_id, point, doc_type)
     if row is not None:
         row = _advance(row)  # used up or expired: its renewal continues the numbering
