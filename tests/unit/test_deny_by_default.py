@@ -215,6 +215,7 @@ ALLOWED: dict[str, str] = {
     "customers.formats.age_years": PURE,
     "customers.formats.declared_age_text": FORMAT,
     "customers.formats.age_text": FORMAT,
+    "customers.formats.age_texts": FORMAT,
     "customers.formats.normalise_document": FORMAT,
     "customers.formats.document_cell": FORMAT,
     "customers.formats.read_document_cell": FORMAT,
