@@ -200,6 +200,7 @@ ALLOWED: dict[str, str] = {
     "catalog.values.parse_price": FORMAT,
     # customers
     "customers.importing.refusal": PURE,  # a rule on the plan it is given
+    "customers.export.refusal": "says why the acting user may not export; reads no data",
     "customers.formats.format_id_number": FORMAT,
     "customers.formats.format_phone": FORMAT,
     "customers.formats.national_digits": FORMAT,
