@@ -57,3 +57,21 @@ def test_with_the_permission_the_same_role_exports_the_full_numbers(qtbot, datab
     out = tmp_path / "clientes_patolab.csv"
     assert exports.export_customers(CustomerFilter(), out) == 1
     assert read_csv(out)[1][:2] == ["Zoila Maradiaga", "0801-1990-12345"]
+
+
+def test_the_refusal_names_a_seeded_role_in_the_interface_language(qapp, database):
+    """In English the refusal says «Your role (Reception)», not the stored «Recepción»
+    (the export entry's tooltip for reception, which lacks the full numbers)."""
+    from patolab_desktop import i18n
+    from patolab_desktop.services.access import permissions
+
+    from .role_helpers import act_as
+
+    act_as(permissions.ROLE_RECEPTION)
+    assert "Su rol (Recepción) no lo incluye" in session.refusal("patients.view_sensitive")
+    assert i18n.install_translators(qapp, "en") == "en"
+    try:
+        refused = session.refusal("patients.view_sensitive")
+    finally:
+        i18n.remove_translators(qapp)
+    assert "(Reception)" in refused and "Recepción" not in refused

@@ -36,7 +36,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from .. import identity, parallel_csv
-from ..access import session
+from ..access import permissions, session
 from ..errors import PermissionDenied
 from ..texts import translate
 from .formats import document_cell, spreadsheet_phone
@@ -139,7 +139,7 @@ def refusal() -> str:
         "el archivo lleva la identidad de cada cliente para poder importarlo de nuevo, y "
         "con los números ocultos la importación rechazaría cada fila. Su rol ({role}) no "
         "lo incluye; pida a un administrador que se lo asigne.",
-    ).format(role=actor.role if actor is not None else "")
+    ).format(role=permissions.role_label(actor.role if actor is not None else ""))
 
 
 def export_customers(
