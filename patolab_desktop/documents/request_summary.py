@@ -31,16 +31,6 @@ def document_title() -> str:
     return translate("printing.request_summary", "Resumen de solicitud")
 
 
-def age_text(age: int | None) -> str:
-    """«68 años» / «68 years» from whole years, for data without the services' own text
-    (``patient["age_text"]``: a baby's «8 meses», ``customers.age_text``)."""
-    if age is None:
-        return ""
-    if age == 1:
-        return translate("printing.request_summary", "1 año")
-    return translate("printing.request_summary", "{age} años").format(age=age)
-
-
 def discount_text(data: dict) -> str:
     """The kind and percent of the request discount («por edad 30 %») in the active language."""
     kind, percent = data.get("discount_kind"), data.get("discount_percent")
@@ -72,13 +62,13 @@ def _facts(data: dict) -> list[tuple[str, str]]:
         doctor_text = (
             f"{doctor_text} ({doctor['institution']})" if doctor_text else doctor["institution"]
         )
-    age = patient.get("age")
     pairs = [
         (translate("printing.request_summary", "Paciente"), patient.get("name") or ""),
         (translate("printing.request_summary", "Identidad"), patient.get("id_number") or "—"),
         (
             translate("printing.request_summary", "Edad"),
-            patient.get("age_text") or (age_text(age) if age is not None else "") or "—",
+            # worded by the service (customers.age_text): «68 años», a baby's «8 meses»
+            patient.get("age_text") or "—",
         ),
         (translate("printing.request_summary", "Sexo"), patient.get("gender") or "—"),
         (translate("printing.request_summary", "Remitente"), doctor_text or "—"),

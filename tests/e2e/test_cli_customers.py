@@ -12,6 +12,7 @@ from patolab_desktop.services.bootstrap import close_db, open_db
 from tests.cli_process import read_csv, run_python
 from tests.e2e.lab_customers import TEGUCIGALPA, add_company, add_jose_perez, add_person
 from tests.expected import CUSTOMER_HEADER as HEADER
+from tests.security_helpers import fast_hashing  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
@@ -128,3 +129,34 @@ def test_without_db_the_cli_uses_the_connection_saved_on_this_computer(lab_db, t
     assert local_settings.database_target("otra.db") == "otra.db"  # --db still wins
     assert run("export", "customers", "--out", out) == 0
     assert len(read_csv(out)) == 1 + 4  # the four customers of lab.db
+
+
+def test_a_user_who_may_not_see_the_full_numbers_is_refused(
+    lab_db,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    fast_hashing,  # noqa: F811
+):
+    """A custom role with exports.run but without patients.view_sensitive: the command
+    exits 1 with the reason and writes nothing (no file of masked numbers the import
+    would refuse)."""
+    from patolab_desktop.services.access import session, users
+    from tests.security_helpers import PASSWORD, make_user
+
+    open_db(lab_db)
+    try:
+        with session.acting_as(session.system_actor("tests")):
+            users.create_role("Exportador", copy_from=None)
+            for key in ("exports.run", "patients.view"):
+                users.set_role_permission("Exportador", key, True)
+        make_user("exporta", "Exportador")
+    finally:
+        close_db()
+    monkeypatch.setenv("PATOLAB_PASSWORD", PASSWORD)
+    out = tmp_path / "clientes_patolab.csv"
+    assert run("export", "customers", "--db", lab_db, "--user", "exporta", "--out", out) == 1
+    err = capsys.readouterr().err
+    assert "Exportar clientes necesita el permiso de ver los números de identidad" in err
+    assert "Su rol (Exportador) no lo incluye" in err
+    assert not out.exists()

@@ -94,3 +94,37 @@ def test_the_age_text_from_a_date_of_birth_or_a_declared_age():
     assert age_text(None, 35, "", dt.date(2025, 3, 15), day) == "36 años"
     assert age_text(None, 0, "8m", dt.date(2026, 1, 15), day) == "10 meses"
     assert age_text(None, None, "", None, day) == ""
+
+
+def test_a_babys_age_in_the_customers_list_and_the_patient_picker(
+    qtbot,
+    desk,  # noqa: F811
+    fast_hashing,  # noqa: F811
+):
+    """The list's Edad column and the picker's drop-down word the age as the papers do:
+    a 3-month baby is «3 meses» there too, not «0» / «0 años»."""
+    from patolab_desktop.ui.customers.customers_window import CustomersWindow
+    from patolab_desktop.ui.requests.entry_texts import patient_lookup
+    from tests.ui.list_helpers import search
+
+    _baby("Sofía", TODAY - dt.timedelta(days=95))
+    _baby("Mateo", None, "8m")
+    act_as("Recepción")
+    window = CustomersWindow()
+    qtbot.addWidget(window)
+    window.show()
+    search(window, "Bebé")
+    ages = window.model.columns.index(next(c for c in window.model.columns if c.sort == "age"))
+    shown = {
+        window.model.index(row, 0).data(): window.model.index(row, ages).data()
+        for row in range(window.model.rowCount())
+    }
+    assert shown == {"Sofía Bebé": "3 meses", "Mateo Bebé": "8 meses"}
+
+    lookup = patient_lookup("Paciente")
+    qtbot.addWidget(lookup)
+    lookup.show()
+    qtbot.keyClicks(lookup, "Sofia")
+    lookup.refresh_now()  # the search the typing starts, without its short wait
+    assert lookup.popup_visible()
+    assert lookup.popup().item(0).text() == "Sofía Bebé  —  3 meses · Mujer · +504 9876-5432"

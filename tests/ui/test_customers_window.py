@@ -173,7 +173,7 @@ def test_rows_show_formatted_values(qtbot, window, database):
     assert shown["Nombre"] == "María Pérez"
     assert shown["Identidad/RTN"] == "0801-1990-12345"
     assert shown["Teléfono"] == "+504 9988-7766"
-    assert shown["Edad"] == "34"
+    assert shown["Edad"] == "34 años"  # customers.age_text, as the papers say it
     assert shown["Tipo"] == "Paciente"
     assert shown["Género"] == "Mujer"
     assert shown["Correo"] == "maria@example.com"

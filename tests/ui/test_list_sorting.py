@@ -79,7 +79,7 @@ def test_every_customer_column_is_sortable_in_the_window(qtbot, people):
     window.refresh()
     columns = window.model.columns
     assert all(column.sort for column in columns), [c.key for c in columns if not c.sort]
-    age = next(i for i, c in enumerate(columns) if c.key == "age")
+    age = next(i for i, c in enumerate(columns) if c.sort == "age")
     window.view.sortByColumn(age, Qt.SortOrder.AscendingOrder)  # a new SQL query
     ages = [window.model.row_dict(r)["age"] for r in range(window.model.rowCount())]
     assert ages == sorted(ages)
@@ -227,7 +227,7 @@ def test_sorting_the_customers_by_age_runs_off_the_gui_thread_for_the_desk(
     qtbot.addWidget(window)
     window.model._fetch = page
     window.refresh()
-    age = next(i for i, c in enumerate(window.model.columns) if c.key == "age")
+    age = next(i for i, c in enumerate(window.model.columns) if c.sort == "age")
     window.view.horizontalHeader().setSortIndicator(age, Qt.SortOrder.DescendingOrder)
     assert threads[-1] == (False, "age")
     ages = [window.model.row_dict(r)["age"] for r in range(window.model.rowCount())]

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -84,3 +85,28 @@ def test_reception_still_edits(qtbot, database, dialog_trap):
     )
     tab.edit_selected()
     assert titles == [("Editar cliente", True)]
+
+
+def _keys_under(tab) -> list[str]:
+    """The texts of the line of keys under the list, as the person reads them."""
+    return [label.text() for label in tab.findChildren(QLabel) if label.text().startswith("Intro:")]
+
+
+def test_the_keys_under_the_list_say_what_they_do_for_the_role(qtbot, database):
+    """Under the list, a role that may only see patients reads «Intro: ver» (Intro opens
+    the read-only record), not «Intro: editar», and no key it may not use; reception reads
+    «Intro: editar» and its own keys."""
+    with session.acting_as(session.system_actor("tests")):
+        make_customer("Carlos", "Ruiz Mejía")
+    window = main_window_as(qtbot, permissions.ROLE_LAB)
+    tab = window.show_tab("customers")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    tab.select_row(0)
+    assert _keys_under(tab) == ["Intro: ver · F5: actualizar"]
+
+    window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
+    tab = window.show_tab("customers")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert _keys_under(tab) == [
+        "Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · F5: actualizar"
+    ]

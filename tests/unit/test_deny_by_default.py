@@ -200,6 +200,7 @@ ALLOWED: dict[str, str] = {
     "catalog.values.parse_price": FORMAT,
     # customers
     "customers.importing.refusal": PURE,  # a rule on the plan it is given
+    "customers.export.refusal": "says why the acting user may not export; reads no data",
     "customers.formats.format_id_number": FORMAT,
     "customers.formats.format_phone": FORMAT,
     "customers.formats.national_digits": FORMAT,
@@ -215,6 +216,7 @@ ALLOWED: dict[str, str] = {
     "customers.formats.age_years": PURE,
     "customers.formats.declared_age_text": FORMAT,
     "customers.formats.age_text": FORMAT,
+    "customers.formats.age_texts": FORMAT,
     "customers.formats.normalise_document": FORMAT,
     "customers.formats.document_cell": FORMAT,
     "customers.formats.read_document_cell": FORMAT,

@@ -1,10 +1,9 @@
 """Issue 15, point 8: a role without ``patients.view_sensitive`` receives only masked
 identity numbers through every read path — one record, lists, bulk reads, search
-results, exports, prints (the request summary data) and the request detail."""
+results, prints (the request summary data) and the request detail; the customers
+export, whose file carries the full numbers, is refused to it."""
 
 from __future__ import annotations
-
-import csv
 
 import pytest
 
@@ -12,6 +11,7 @@ from patolab_desktop.services import customers, requests
 from patolab_desktop.services.access import permissions, session, users
 from patolab_desktop.services.customers import CustomerFilter
 from patolab_desktop.services.customers.export import export_customers
+from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
 from patolab_desktop.services.requests import reports
 from tests.security_helpers import PASSWORD, login_as, make_user
@@ -63,7 +63,9 @@ def test_search_results_are_masked(stored, reception):
     assert rows[0]["id_number"] == MASKED
 
 
-def test_export_is_masked_for_a_role_that_exports_without_view_sensitive(stored, tmp_path):
+def test_export_is_refused_to_a_role_that_exports_without_view_sensitive(stored, tmp_path):
+    """The customers file carries the full numbers (it is imported back): such a role
+    receives no file at all, neither the numbers nor a masked copy."""
     with session.acting_as(session.system_actor("tests")):
         users.create_role("Exportador", copy_from=permissions.ROLE_RECEPTION)
         users.set_role_permission("Exportador", "exports.run", True)
@@ -71,15 +73,13 @@ def test_export_is_masked_for_a_role_that_exports_without_view_sensitive(stored,
     from patolab_desktop.services.access import auth
 
     auth.login("exporta", PASSWORD)
+    out = tmp_path / "clientes.csv"
     try:
-        out = tmp_path / "clientes.csv"
-        assert export_customers(CustomerFilter(), out) == 1
+        with pytest.raises(PermissionDenied, match="números de identidad completos"):
+            export_customers(CustomerFilter(), out)
     finally:
         session.set_current(None)
-    text = out.read_text(encoding="utf-8-sig")
-    _no_number(text)
-    rows = list(csv.reader(text.splitlines()))
-    assert MASKED in rows[1]
+    assert not out.exists()
 
 
 def test_request_detail_and_print_data_are_masked(stored, reception):

@@ -120,16 +120,21 @@ def test_filtered_export_in_parts(tmp_path, many, in_parts):
     assert len(in_parts) >= 2  # the empty search has no keys to cut at: one process
 
 
-def test_workers_mask_numbers_for_whoever_may_not_see_them(tmp_path, many, in_parts):
+def test_no_worker_starts_for_whoever_may_not_see_the_numbers(tmp_path, many, in_parts):
+    """The file carries the full numbers: a role without patients.view_sensitive is
+    refused before any worker process starts, and no file (no masked one) is left."""
     granted = (permissions.ALL - {"patients.view_sensitive"}) | {"exports.run"}
     clerk = make_actor("exportador", "Exportador", "Exportación", granted)
-    with session.acting_as(clerk):
-        expected = _one_process(tmp_path, F())
-        path = tmp_path / "partes.csv"
-        assert (exports.export_customers(F(), path), path.read_bytes()) == expected
-    numbers = [r[1] for r in csvio.read_csv(path)[1:]]
-    assert in_parts == [3]
-    assert numbers and all(n.startswith("****-****-") for n in numbers), numbers
+    audits = AuditLog.select().where(AuditLog.action == "export").count()
+    path = tmp_path / "partes.csv"
+    with (
+        session.acting_as(clerk),
+        pytest.raises(PermissionDenied, match="números de identidad completos"),
+    ):
+        exports.export_customers(F(), path)
+    assert in_parts == []
+    assert not path.exists() and _leftovers(tmp_path) == []
+    assert AuditLog.select().where(AuditLog.action == "export").count() == audits
 
 
 def test_a_cancelled_export_in_parts_leaves_nothing(tmp_path, many, in_parts):

@@ -343,19 +343,23 @@ def _csv_ids(path) -> dict[str, str]:
         return {row["Nombre"]: row["Identidad/RTN"] for row in csv.DictReader(handle)}
 
 
-def test_customers_csv_export_full_for_admin_masked_without_sensitive(world, fast_hashing):  # noqa: F811
+def test_customers_csv_export_full_for_admin_refused_without_sensitive(world, fast_hashing):  # noqa: F811
     login_as(ADMIN)
     path = world.extra["tmp"] / "admin.csv"
     exports.export_customers(customers.CustomerFilter(), path)
     assert _csv_ids(path)["María José Pérez Muñoz"] == "0801-1990-12345"
-    # a role granted exports but not patients.view_sensitive gets the masked number
+    # a role granted exports but not patients.view_sensitive is refused: a file of masked
+    # numbers would look complete and could not be imported back
     exporter = make_actor(
         "exportador", "Exportador", "Exportador", {"exports.run", "patients.view"}
     )
     masked = world.extra["tmp"] / "masked.csv"
-    with session.acting_as(exporter):
+    with (
+        session.acting_as(exporter),
+        pytest.raises(PermissionDenied, match="números de identidad completos"),
+    ):
         exports.export_customers(customers.CustomerFilter(), masked)
-    assert _csv_ids(masked)["María José Pérez Muñoz"] == "****-****-12345"
+    assert not masked.exists()
 
 
 def test_receptionist_saving_a_masked_form_keeps_the_stored_number(world, fast_hashing):  # noqa: F811

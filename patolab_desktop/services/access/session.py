@@ -90,7 +90,7 @@ def _refusal(actor: Actor | None, permission: str) -> str:
             "services.session",
             "No tiene permiso para {action}. Su rol ({role}) no lo incluye; "
             "pida a un administrador que se lo asigne.",
-        ).format(action=spec.action_text, role=actor.role)
+        ).format(action=spec.action_text, role=permissions.role_label(actor.role))
     return ""
 
 

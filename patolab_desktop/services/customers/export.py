@@ -19,6 +19,11 @@ department, municipality; ``include_inactive`` is ignored), sorted by name:
   neutralisation, see ``csvio``).
 * Correo — lower case.
 
+Only a role holding ``patients.view_sensitive`` may write it (``refusal``): the file
+carries every identity number in full so that it can be imported back, and with the
+numbers masked (``****-****-12345``) it would look complete while every row of it would
+be refused by the import.
+
 UTF-8 with BOM, streamed by one database cursor and written to a temporary file that
 replaces the destination only when complete.
 """
@@ -31,7 +36,9 @@ import os
 from collections.abc import Callable, Iterator
 
 from .. import identity, parallel_csv
-from ..access import session
+from ..access import permissions, session
+from ..errors import PermissionDenied
+from ..texts import translate
 from .formats import document_cell, spreadsheet_phone
 from .search import export_names, export_sample, iter_export_tuples
 from .types import CustomerFilter
@@ -74,9 +81,9 @@ def customer_rows(
     today = dt.date.today()
     this_year, today_tail = today.year, today.isoformat()[5:]
     labels = CSV_TYPE_LABELS
-    # full numbers only for holders of patients.view_sensitive (decided once, not per row)
-    # the keys and the permission looked up once; a number this workstation cannot read
-    # stops the export (``IdentityKeyNeeded``): no file of locked numbers
+    # full numbers (``export_customers`` refuses a role that may not see them); the keys
+    # looked up once; a number this workstation cannot read stops the export
+    # (``IdentityKeyNeeded``): no file of locked numbers
     id_text = identity.shower(for_a_file=True)
     phone_text, years_of, cell = spreadsheet_phone, _years, document_cell
     genders, departments, municipalities = export_names()
@@ -115,6 +122,26 @@ def customer_rows(
         )
 
 
+SENSITIVE = "patients.view_sensitive"
+
+
+def refusal() -> str:
+    """Why the acting user may not write the customers file ("" when they may): it needs
+    ``exports.run`` and ``patients.view_sensitive``, as a file of masked numbers cannot be
+    imported back."""
+    refused = session.refusal("exports.run")
+    if refused or not session.refusal(SENSITIVE):
+        return refused
+    actor = session.current()
+    return translate(
+        "services.customers",
+        "Exportar clientes necesita el permiso de ver los números de identidad completos: "
+        "el archivo lleva la identidad de cada cliente para poder importarlo de nuevo, y "
+        "con los números ocultos la importación rechazaría cada fila. Su rol ({role}) no "
+        "lo incluye; pida a un administrador que se lo asigne.",
+    ).format(role=permissions.role_label(actor.role if actor is not None else ""))
+
+
 def export_customers(
     filters: CustomerFilter,
     path: str | os.PathLike[str],
@@ -127,10 +154,14 @@ def export_customers(
     """Write the active customers matching ``filters`` to ``path``; returns the row count
     (0 when ``cancelled()`` turned true: then no file is written).
 
-    Requires ``exports.run``; writes one audit row (file name and row count, no data).
+    Requires ``exports.run`` and ``patients.view_sensitive`` (``refusal``: the message of
+    the ``PermissionDenied``); writes one audit row (file name and row count, no data).
     ``parallel_from`` / ``in_process_if_lost``: the packaged program's self-test writes a
     small export in worker processes, where a worker that cannot start is a failure."""
     session.require("exports.run")
+    refused = refusal()
+    if refused:
+        raise PermissionDenied(refused)
     return parallel_csv.export_csv(
         path,
         CUSTOMER_COLUMNS,

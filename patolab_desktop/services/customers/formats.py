@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from sys import intern
 from typing import Any
 
 import phonenumbers
@@ -439,7 +441,8 @@ def declared_age_text(
         return ""
     parsed = None
     try:
-        parsed = parse_age(declared) if declared else None
+        # whole years ("35", most patients) need no parsing: the years below
+        parsed = parse_age(declared) if declared and not declared.isdigit() else None
     except ValueError:
         parsed = None
     if parsed is None or parsed[1] == "" or recorded_on is None:
@@ -507,23 +510,47 @@ def age_text(
     entry, the request summary and the labels."""
     if isinstance(day, dt.datetime):
         day = day.date()
-    if date_of_birth is not None:
-        months = _months_between(date_of_birth, day)
-        typed = (
-            f"{max((day - date_of_birth).days, 0)}d"
-            if months < 1
-            else f"{months}m"
-            if months < 24
-            else str(years_between(date_of_birth, day))
-        )
-    else:
-        typed = declared_age_text(age, declared or "", recorded_on, day)
+    typed = _typed_age(date_of_birth, age, declared, recorded_on, day)
     if not short or not typed:
         return age_label(typed)
     parsed = parse_age(typed)
     assert parsed is not None  # typed is not empty
     amount, unit = parsed
     return f"{amount} {unit or 'a'}"
+
+
+def _typed_age(
+    date_of_birth: dt.date | None,
+    age: int | None,
+    declared: str,
+    recorded_on: dt.date | None,
+    day: dt.date,
+) -> str:
+    """``age_text``'s age as the desk types it on ``day``: "35", "8m", "3d" ("" unknown)."""
+    if date_of_birth is None:
+        return declared_age_text(age, declared or "", recorded_on, day)
+    months = _months_between(date_of_birth, day)
+    if months < 1:
+        return f"{max((day - date_of_birth).days, 0)}d"
+    return f"{months}m" if months < 24 else str(years_between(date_of_birth, day))
+
+
+def age_texts(day: dt.date) -> Callable[[dt.date | None, int | None, str, dt.date | None], str]:
+    """``age_text`` on ``day`` for many rows (a list's page): ``(date_of_birth, age,
+    declared, recorded_on) -> text``. Each different age is worded once (a page of 200
+    rows holds a few dozen ages; wording one costs more than finding it)."""
+    words: dict[str, str] = {}
+
+    def text(
+        date_of_birth: dt.date | None, age: int | None, declared: str, recorded_on: dt.date | None
+    ) -> str:
+        typed = _typed_age(date_of_birth, age, declared, recorded_on, day)
+        worded = words.get(typed)
+        if worded is None:
+            worded = words[typed] = intern(age_label(typed))
+        return worded
+
+    return text
 
 
 def age_text_on(customer_id: int, day: dt.date, short: bool = False) -> str:

@@ -52,7 +52,7 @@ from .. import identity, reference
 from ..access import session
 from ..paging import Page, PageRequest, keyset_page
 from . import search_plan
-from .formats import AGE_COLUMNS, age_from, format_phone
+from .formats import AGE_COLUMNS, age_from, age_texts, format_phone
 from .search_plan import (
     _PREFIX_COLUMNS,
     Plan,
@@ -90,6 +90,7 @@ def _select() -> ModelSelect:
             Customer.document_type,
             Customer.type,
             *AGE_COLUMNS,
+            Customer.age_declared,
             Customer.phone,
             Customer.email,
             Customer.created_at,
@@ -116,13 +117,22 @@ def _cursor_value(value: Any) -> Any:
     return value
 
 
-def _display(row: dict, today: dt.date, id_text: Callable[[str | None], str]) -> dict:
+def _display(
+    row: dict,
+    today: dt.date,
+    id_text: Callable[[str | None], str],
+    age_text: Callable[[dt.date | None, int | None, str, dt.date | None], str],
+) -> dict:
     """A raw row → the dict the list shows (keys documented in ``page``); ``id_text``:
-    ``identity.shower()`` (full or masked, decided once per page)."""
+    ``identity.shower()`` (full or masked, decided once per page); ``age_text``:
+    ``formats.age_texts(today)`` (each age worded once per page)."""
     row["id_number"] = id_text(row["id_number"])
     row["type"] = kind = intern(row["type"])
     row["type_label"] = TYPE_LABELS.get(kind, kind)
-    row["age"] = age_from(row["date_of_birth"], row["age"], row.pop("age_recorded_on"), today)
+    born, recorded_on = row["date_of_birth"], row.pop("age_recorded_on")
+    # the age as the papers and the entry word it: "35 años", a baby's "3 meses", not "0"
+    row["age_label"] = age_text(born, row["age"], row.pop("age_declared") or "", recorded_on)
+    row["age"] = age_from(born, row["age"], recorded_on, today)
     row["phone"] = format_phone(row["phone"])
     # the words a few hundred customers share are one string each, not one per row: the
     # list keeps every row it has scrolled through (20,000 rows: 21.3 → 16.6 MB)
@@ -313,9 +323,10 @@ def _run_page(
 def page(filters: CustomerFilter, request: PageRequest) -> Page:
     """One keyset page of customers.
 
-    Row keys: id, name, id_number (display "0801-1990-12345"), type, type_label, age (today),
-    gender, phone (display "+504 9988-7766"), email, department, municipality, created_at,
-    active, incomplete, date_of_birth. ``page.cursor`` goes back as ``request.after``.
+    Row keys: id, name, id_number (display "0801-1990-12345"), type, type_label, age (whole
+    years today), age_label (``age_text``: "35 años", a baby's "3 meses"), gender, phone
+    (display "+504 9988-7766"), email, department, municipality, created_at, active,
+    incomplete, date_of_birth. ``page.cursor`` goes back as ``request.after``.
     """
     session.require("patients.view")
     key = _sort_key(request.sort)
@@ -339,8 +350,8 @@ def page(filters: CustomerFilter, request: PageRequest) -> Page:
             the_plan.driver = the_plan.subquery.name if the_plan.subquery else ""
             result = _run_page(filters, the_plan, key, request)
     today = dt.date.today()
-    id_text = identity.shower()
-    result.rows = [_display(row, today, id_text) for row in result.rows]
+    id_text, age_text = identity.shower(), age_texts(today)
+    result.rows = [_display(row, today, id_text, age_text) for row in result.rows]
     return result
 
 

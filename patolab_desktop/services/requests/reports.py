@@ -108,9 +108,6 @@ def request_summary_data(
     session.require("prints.run")
     detail = reading.get(request_id)
     patient = customers_service.summary(detail.patient_id)
-    age = detail.patient_age
-    if age is None:
-        age = customers_service.age_on(detail.patient_id, detail.requested_at.date())
     doctor_institution = (
         Referrer.select(Referrer.institution).where(Referrer.id == detail.doctor_id).scalar() or ""
     )
@@ -141,8 +138,10 @@ def request_summary_data(
             "id": detail.patient_id,
             "name": detail.patient_name,
             "id_number": _id_number_text(detail.patient_id_number, show_full_id),
-            "age": age,
-            # «35 años», a baby's «8 meses» (not «0 años»): customers.age_text
+            # whole years on the request date (None: no age known), read with the request
+            "age": detail.patient_age,
+            # what the summary prints, the one rule of the papers (customers.age_text): «35
+            # años», a baby's «8 meses» (not «0 años»); "" when no age is known
             "age_text": customers_service.age_text_on(
                 detail.patient_id, detail.requested_at.date()
             ),

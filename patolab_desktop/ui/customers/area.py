@@ -29,6 +29,8 @@ def install(window) -> None:
         translate("customers.area", "&Clientes (CSV)…"),
         lambda: export_customers(window),
         reads="patients.view",
+        # the file carries the full identity numbers (services.customers.export.refusal)
+        also=("patients.view_sensitive",),
     )
 
 

@@ -14,10 +14,6 @@ from ..models.paged_table import Column
 from ..widgets.forms import CENTER, RIGHT, reference_column
 
 
-def format_age(value) -> str:
-    return "" if value is None or value == "" else str(value)
-
-
 def _name_decoration(row: dict):
     if not row.get("active", True):
         return icon("deactivate")
@@ -70,9 +66,9 @@ def customer_columns() -> list[Column]:
             "type",
             format=service_label,
         ),
-        _column(
-            "age", translate("customers.customer_columns", "Edad"), format=format_age, align=RIGHT
-        ),
+        # the age as the papers and the entry word it («35 años», a baby's «3 meses»),
+        # sorted by the birthday it stands for
+        _column("age_label", translate("customers.customer_columns", "Edad"), "age", align=RIGHT),
         _column("gender", translate("customers.customer_columns", "Género")),
         _column("phone", translate("customers.customer_columns", "Teléfono")),
         _column("email", translate("customers.customer_columns", "Correo")),
@@ -93,7 +89,7 @@ COLUMN_SAMPLES = {
     "name": "María José Rodríguez Castillo",
     "id_number": "0801-1990-123456",
     "type_label": "Paciente",
-    "age": "Edad",
+    "age_label": "11 meses",
     "gender": "Hombre",
     "phone": "+504 9999-9999",
     "email": "nombre.apellido@gmail.com",

@@ -185,13 +185,31 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
                 self.refresh_button,
             ],
             self.filter_bar,
-            translate(
-                "customers.customers_window",
-                "Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · "
-                "F5: actualizar",
-            ),
+            self._keys_text(),
         )
         tab_chain(self.refresh_button, self.filter_bar.type_combo)
+
+    def _keys_text(self) -> str:
+        """The keys under the list that do something for the acting role: Intro opens the
+        read-only «Ver cliente» for a role that may only see patients («Intro: ver»), and
+        a key whose action the role may not use is not offered."""
+        keys = [
+            translate("customers.customers_window", "Intro: editar")
+            if self._allowed("patients.edit")
+            else translate("customers.customers_window", "Intro: ver"),
+        ]
+        for permission, text in (
+            (self.create_permission, translate("customers.customers_window", "Ctrl+N: nuevo")),
+            (
+                "lis.requests.create",
+                translate("customers.customers_window", "F9: nueva solicitud"),
+            ),
+            ("patients.delete", translate("customers.customers_window", "Supr: desactivar")),
+        ):
+            if self._allowed(permission):
+                keys.append(text)
+        keys.append(translate("customers.customers_window", "F5: actualizar"))
+        return " · ".join(keys)
 
     def _set_column_widths(self) -> None:
         size_columns(self.view, self.model.columns, COLUMN_SAMPLES)
@@ -272,6 +290,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         # a role that may only see patients opens the record read-only (``edit_selected``)
         self.edit_action.setText(self._edit_texts[may_edit][0])
         self.edit_action.setToolTip(self._edit_texts[may_edit][1])
+        self.keys_hint.setText(self._keys_text())
         self.request_action.setEnabled(active and self._allowed("lis.requests.create"))
         self.deactivate_action.setEnabled(active and self._allowed("patients.delete"))
         self.reactivate_action.setEnabled(

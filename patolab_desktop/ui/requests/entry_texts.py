@@ -22,8 +22,8 @@ def describe_patient(row: dict) -> str:
     extra = []
     if row.get("id_number"):
         extra.append(str(row["id_number"]))
-    if row.get("age") is not None:
-        extra.append(translate("requests.request_entry", "{age} años").format(age=row["age"]))
+    if row.get("age_label"):  # "35 años", a baby's "3 meses" (customers.age_text)
+        extra.append(row["age_label"])
     if row.get("gender"):
         extra.append(str(row["gender"]))
     if row.get("phone"):
@@ -42,11 +42,8 @@ def patient_details(row: dict) -> str:
             )
         )
     extra.append(
-        row["age_label"]  # "35 años", a baby's "8 meses" or "3 días" (customers.age_text)
-        if row.get("age_label")
-        else translate("requests.request_entry", "{age} años").format(age=row["age"])
-        if row.get("age") is not None
-        else translate("requests.request_entry", "edad desconocida")
+        row.get("age_label")  # "35 años", a baby's "8 meses" or "3 días" (customers.age_text)
+        or translate("requests.request_entry", "edad desconocida")
     )
     if row.get("gender"):
         extra.append(str(row["gender"]))

@@ -17,13 +17,16 @@ from .. import prompts
 EXPORT_PERMISSION = "exports.run"
 
 
-def add_export_action(window, text: str, export: Callable[[], Any], reads: str) -> None:
+def add_export_action(
+    window, text: str, export: Callable[[], Any], reads: str, also: tuple[str, ...] = ()
+) -> None:
     """The main window's «Exportar» menu entry ``text`` (a CSV file), shown to users who
     may export; ``export()`` asks for the file and writes it. ``reads``: the permission
-    that reads its rows (the service requires it too): without it the entry is disabled,
-    its tooltip saying why, instead of a refusal after the file was chosen."""
+    that reads its rows, ``also``: any other one the file needs (the service requires
+    them too): without one the entry is disabled, its tooltip saying which, instead of a
+    refusal after the file was chosen."""
     window.add_action(
-        "export", text, export, "export", permission=EXPORT_PERMISSION, needs=(reads,)
+        "export", text, export, "export", permission=EXPORT_PERMISSION, needs=(reads, *also)
     )
 
 

@@ -41,7 +41,8 @@ class PagedSearch:
             top.addWidget(button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
-        bottom.addWidget(hint_label(hint, self, wrap=False))
+        self.keys_hint = hint_label(hint, self, wrap=False)  # a screen may reword it per role
+        bottom.addWidget(self.keys_hint)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         if isinstance(filters, QLayout):
