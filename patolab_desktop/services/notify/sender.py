@@ -49,8 +49,9 @@ import httpx
 from peewee import fn
 
 from ...db.database import is_sqlite, write_transaction
-from ...db.models import Customer, Outbox
+from ...db.models import Outbox
 from ..access import session
+from ..customers import records as customer_records
 from ..errors import PermissionDenied
 from . import config, outbox
 from .errors import FAIL, RETRY, STOP, classify
@@ -71,6 +72,9 @@ AMBIGUOUS_RETRY_SECONDS = 5 * 60.0
 # 132015: Meta paused the template for 3 hours, or 6 hours when it was paused before.
 PAUSED_RETRY_SECONDS = 3 * 3600.0
 PAUSED_AGAIN_RETRY_SECONDS = 6 * 3600.0
+# who records what WhatsApp itself told (an opt-out): in the audit trail and consent_by
+WHATSAPP = session.system_actor("whatsapp")
+OPT_OUT_DETAIL = "WhatsApp: el paciente pidió no recibir estos mensajes (131050)"
 
 
 def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
@@ -299,10 +303,10 @@ class Sender:
                 )
                 outcome = "failed"
                 if code == "131050" and row.customer_id:  # the patient opted out: honour it
-                    Customer.update(
-                        whatsapp_consent="no", consent_at=now, consent_by="whatsapp"
-                    ).where(Customer.id == row.customer_id).execute()
-                    outbox._cancel_refused(row.customer_id)  # and the rest of their queue
+                    # as the patient service records a consent change (version, audit row,
+                    # the rest of their queue cancelled): a form open at the desk cannot
+                    # put "yes" back without the usual conflict message
+                    customer_records._record_opt_out(row.customer_id, WHATSAPP, OPT_OUT_DETAIL, now)
             Outbox.update(**values, **common).where(mine).execute()
         log.info(
             "outbox %s (%s): %s %s", row.id, row.event, outcome, code if outcome != "sent" else ""
