@@ -6,8 +6,9 @@ without a JSON error), ``timeout`` (no answer in time: WhatsApp may have accepte
 ``network`` (no connection: nothing left the computer), ``local`` (the request could not
 be built here, e.g. a token with a character that is not ASCII: stop all), ``expired``,
 ``attempts``, ``no_token``, and why a message was not sent to its patient at send time
-(``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``). Every reason tells what
-will happen: "se reintentará" only for what the sender retries."""
+(``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``; ``moved``: the request is
+now another patient's). Every reason tells what will happen: "se reintentará" only for
+what the sender retries."""
 
 from __future__ import annotations
 
@@ -123,6 +124,9 @@ REASONS = {
         "services.notify",
         "WhatsApp ya indicó que este número no puede recibir mensajes. Entregue los "
         "resultados impresos o por correo.",
+    ),
+    "moved": QT_TRANSLATE_NOOP(
+        "services.notify", "La solicitud pasó a otro paciente: este aviso no se le envía."
     ),
     "stop_other": QT_TRANSLATE_NOOP(
         "services.notify", "La cuenta de WhatsApp no permite enviar; revise la configuración."
