@@ -2,10 +2,11 @@
 never on the HTTP status), and the reason shown to people, in Spanish.
 
 Besides Meta's codes, ``error_code`` holds the app's own: ``http<status>`` (an answer
-without a JSON error), ``timeout`` (no answer in time: WhatsApp may have accepted it),
-``network`` (no connection: nothing left the computer), ``local`` (the request could not
-be built here, e.g. a token with a character that is not ASCII: stop all), ``expired``,
-``attempts``, ``no_token``, and why a message was not sent to its patient at send time
+without a JSON error; ``http200`` without the message id either: maybe accepted),
+``timeout`` (no answer in time: WhatsApp may have accepted it), ``network`` (no
+connection: nothing left the computer), ``local`` (the request could not be built here,
+e.g. a token with a character that is not ASCII: stop all), ``expired``, ``attempts``,
+``no_token``, and why a message was not sent to its patient at send time
 (``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``; ``moved``: the request is
 now another patient's). Every reason tells what will happen: "se reintentará" only for
 what the sender retries."""
@@ -93,6 +94,11 @@ REASONS = {
         "Sin respuesta de WhatsApp a tiempo (puede que sí lo haya recibido); se reintentará "
         "en unos minutos.",
     ),
+    "http_unclear": QT_TRANSLATE_NOOP(
+        "services.notify",
+        "WhatsApp respondió sin confirmar el mensaje (puede que sí lo haya recibido); se "
+        "reintentará en unos minutos.",
+    ),
     "network": QT_TRANSLATE_NOOP(
         "services.notify", "No se pudo conectar con WhatsApp (red); se reintentará."
     ),
@@ -136,10 +142,21 @@ REASONS = {
 
 
 def classify(code: int | None, http_status: int | None = None) -> str:
-    """STOP, RETRY or FAIL for an error ``code`` (``None``: no JSON error, then 5xx and
-    timeouts retry)."""
+    """STOP, RETRY or FAIL for an error ``code`` (``None``: no JSON error, then 5xx, 429,
+    timeouts and an unreadable 2xx retry).
+
+    An HTTP 2xx whose body does not carry ``messages[0].id`` is retried, as an ambiguous
+    answer (``ambiguous``: after minutes, not seconds). NOTIFICATIONS.md calls a message
+    accepted only on "HTTP 200 with messages[0].id"; without the id the answer may be
+    WhatsApp's, cut on its way back (then the patient has the message), or a proxy's or a
+    captive portal's page (then nothing reached WhatsApp). Taking it as accepted would lose
+    the second kind for ever; the outbox's rule is "may go out twice, never zero times".
+    Retrying within seconds would deliver the first kind twice, at once: so the long wait
+    of a lost answer ("Never retry instantly after an ambiguous timeout")."""
     if code is None:  # no JSON error: 5xx, 429, a proxy's page, an unreadable 200
-        if http_status is None or http_status >= 500 or http_status in (200, 429):
+        if http_status is None or http_status >= 500 or http_status == 429:
+            return RETRY
+        if 200 <= http_status < 300:
             return RETRY
         return FAIL
     if code in _STOP_CODES or 200 <= code <= 299:
@@ -149,11 +166,20 @@ def classify(code: int | None, http_status: int | None = None) -> str:
     return FAIL
 
 
+def ambiguous(code: str) -> bool:
+    """WhatsApp may have accepted the message though the answer does not say so: no answer
+    in time (``timeout``) or an HTTP 2xx without the message id (``http2xx``, see
+    ``classify``). The sender waits minutes before posting it again."""
+    return code == "timeout" or (code.startswith("http2") and code[4:].isdigit() and len(code) == 7)
+
+
 def reason_key(code: str) -> str:
     """The key in ``REASONS`` of a stored ``error_code``: its own words, else the words of
     what the sender does with it (a retried code never reads "rechazó")."""
     if code in REASONS:
         return code
+    if ambiguous(code):
+        return "http_unclear"
     if code.startswith("http"):
         status = code[4:]
         http = int(status) if status.isdigit() else None
