@@ -6,10 +6,10 @@ without a JSON error; ``http200`` without the message id either: maybe accepted)
 ``timeout`` (no answer in time: WhatsApp may have accepted it), ``network`` (no
 connection: nothing left the computer), ``local`` (the request could not be built here,
 e.g. a token with a character that is not ASCII: stop all), ``expired``, ``attempts``,
-``no_token``, and why a message was not sent to its patient at send time
-(``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``; ``moved``: the request is
-now another patient's). Every reason tells what will happen: "se reintentará" only for
-what the sender retries."""
+``no_token``, ``by_hand`` (the desk sent it by hand), and why a message was not sent to
+its patient at send time (``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``;
+``moved``: the request is now another patient's). Every reason tells what will happen:
+"se reintentará" only for what the sender retries."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ _STOP_CODES = {0, 3, 10, 190, 368, 130497, 131031, 131042}
 _RETRY_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 132015}
 #: WhatsApp's "this number cannot receive WhatsApp messages": the number is flagged
 NO_WHATSAPP = "131026"
+#: a queued message the desk opened in WhatsApp to send by hand (``error_text``: who)
+BY_HAND = "by_hand"
 
 _TEMPORARY = QT_TRANSLATE_NOOP("services.notify", "Error temporal de WhatsApp; se reintentará.")
 _PERMISSION = QT_TRANSLATE_NOOP("services.notify", "A la cuenta de WhatsApp le falta un permiso.")
@@ -131,6 +133,10 @@ REASONS = {
         "WhatsApp ya indicó que este número no puede recibir mensajes. Entregue los "
         "resultados impresos o por correo.",
     ),
+    BY_HAND: QT_TRANSLATE_NOOP(
+        "services.notify",
+        "{user} lo abrió en WhatsApp para enviarlo a mano; la aplicación no lo envía.",
+    ),
     "moved": QT_TRANSLATE_NOOP(
         "services.notify", "La solicitud pasó a otro paciente: este aviso no se le envía."
     ),
@@ -195,9 +201,12 @@ def reason_key(code: str) -> str:
 
 
 def reason_text(code: str, stored: str = "") -> str:
-    """The error in words, in the active language ("" when there is none)."""
+    """The error in words, in the active language ("" when there is none); ``stored``: the
+    row's ``error_text`` (for ``by_hand``, who opened it)."""
     if not code:
         return ""
     key = reason_key(code)
     text = translate("services.notify", REASONS[key])
+    if key == BY_HAND:
+        return text.format(user=stored)
     return text.format(status=code[4:]) if key == "http_fail" else text

@@ -17,13 +17,15 @@ from ..access import audit, session
 from ..billing.invoices import to_pay
 from ..errors import NotFoundError, RuleError
 from ..texts import translate
-from .errors import NO_WHATSAPP, reason_text
+from .errors import BY_HAND, NO_WHATSAPP, reason_text
 from .events import EVENT_LABELS, EXPIRY, STATUS_LABELS, STATUSES, render
 from .phones import whatsapp_number
 
 CONTEXT = "services.notify"
 ACTIVE = ("queued", "sending")
 RETRYABLE = ("failed", "expired", "cancelled")
+#: out of the app's hands: opening it in WhatsApp again would send it twice
+ALREADY_OUT = ("sending", "sent", "manual")
 
 
 def _now() -> dt.datetime:
@@ -449,23 +451,51 @@ def wa_link(phone: str, text: str) -> str:
     return f"https://wa.me/{digits}?text={quote(text or '', safe='')}"
 
 
-def open_link(message_id: int) -> str:
+def open_link(message_id: int, again: bool = False) -> str:
     """*Abrir en WhatsApp*: the click-to-chat link of a message, recorded as opened.
-    ``RuleError`` when the patient is blocked or has not consented (now): the desk does
-    not message them by hand either."""
+
+    A queued message becomes ``manual`` (*Enviado a mano*, who opened it in the reason):
+    the desk sends it by hand, so the sender must not post it too ("a message never sent
+    twice for one event"). A message already out (being sent, accepted by WhatsApp, sent
+    by hand) would reach the patient twice: refused unless ``again`` (the screen asked
+    first). ``RuleError`` when the patient is blocked or has not consented (now): the desk
+    does not message them by hand either."""
     session.require("notify.send")
-    message = _load(message_id)
-    if message.customer_id is not None:  # a blocked patient or one who did not consent
-        refused = _patient_refusal(_patient(message.customer_id))  # (seed 001, is_blocked)
-        if refused is not None:
-            raise RuleError(
-                translate("services.notify", "No se abre el chat: {reason}").format(
-                    reason=reason_text(refused)
+    from ...db.database import write_transaction
+
+    with write_transaction():
+        message = _load(message_id)
+        if message.customer_id is not None:  # a blocked patient or one who did not consent
+            refused = _patient_refusal(_patient(message.customer_id))  # (seed 001, is_blocked)
+            if refused is not None:
+                raise RuleError(
+                    translate("services.notify", "No se abre el chat: {reason}").format(
+                        reason=reason_text(refused)
+                    )
                 )
+        if message.status in ALREADY_OUT and not again:
+            raise RuleError(
+                translate(
+                    "services.notify",
+                    "Este aviso ya salió («{status}»): abrirlo otra vez en WhatsApp se lo "
+                    "enviaría dos veces al paciente.",
+                ).format(status=translate(CONTEXT, STATUS_LABELS[message.status]))
             )
-    actor = session.current()
-    Outbox.update(opened_at=_now(), opened_by=actor.username if actor else "").where(
-        Outbox.id == message.id
-    ).execute()
-    audit.record("notify_open_link", "outbox", message.id, {}, detail=message.event)
+        actor = session.current()
+        by = actor.username if actor else ""
+        if message.status == "queued":  # the sender has not taken it: it is the desk's now
+            _change(
+                message,
+                status="manual",
+                error_code=BY_HAND,
+                error_text=by,
+                opened_at=_now(),
+                opened_by=by,
+            )
+            audit.record_status(
+                "notify_open_link", "outbox", message.id, "queued", "manual", message.event
+            )
+        else:
+            Outbox.update(opened_at=_now(), opened_by=by).where(Outbox.id == message.id).execute()
+            audit.record("notify_open_link", "outbox", message.id, {}, detail=message.event)
     return wa_link(message.phone, message.text)
