@@ -71,6 +71,7 @@ ALLOWED: dict[str, str] = {
     "billing.statements.balance_due": INTERNAL,
     "billing.types.label": FORMAT,
     # results progress and WhatsApp notifications (issue 18)
+    "notify.errors.ambiguous": PURE,
     "notify.errors.classify": PURE,
     "notify.errors.reason_key": PURE,
     "notify.errors.reason_text": FORMAT,

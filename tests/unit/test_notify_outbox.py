@@ -174,11 +174,12 @@ def test_retry_cancel_and_click_to_chat(lab):
     link = outbox.open_link(row.id)
     assert link.startswith("https://wa.me/50499887766?text=Hola%20")
     assert number in link
-    assert Outbox.get_by_id(row.id).opened_by == "recepcion"
+    opened = Outbox.get_by_id(row.id)
+    assert (opened.opened_by, opened.status) == ("recepcion", "manual")  # sent by hand
     with pytest.raises(PermissionDenied):
         outbox.counts()  # the outbox window is for administrators
     login_as(permissions.ROLE_ADMIN)
-    assert outbox.counts()["queued"] == 1
+    assert (outbox.counts()["queued"], outbox.counts()["manual"]) == (0, 1)
 
 
 @pytest.mark.parametrize(

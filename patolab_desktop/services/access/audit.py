@@ -254,13 +254,19 @@ def record(
     entity_id: int | None = None,
     changes: dict[str, tuple] | None = None,
     detail: str = "",
+    *,
+    actor: session.Actor | None = None,
 ) -> int:
     """Write one audit row for the acting user (``sistema`` when nobody is logged in).
 
+    ``actor``: who did it when it was not the signed-in user, e.g. WhatsApp recording a
+    patient's opt-out from the sender's thread (the session's actor is the whole app's:
+    acting as someone else there would lend the desk their name and permissions).
     Call it inside the transaction of the change it describes. Returns the row id.
     Only a service may call it (``_services_only``).
     """
-    return AuditLog.insert(**_audit_row(action, entity, entity_id, changes, detail)).execute()
+    row = _audit_row(action, entity, entity_id, changes, detail, actor)
+    return AuditLog.insert(**row).execute()
 
 
 @_services_only
@@ -282,8 +288,9 @@ def _audit_row(
     entity_id: int | None,
     changes: dict[str, tuple] | None,
     detail: str,
+    actor: session.Actor | None = None,
 ) -> dict:
-    actor = session.current()
+    actor = actor or session.current()
     payload = ""
     if changes:
         payload = json.dumps(

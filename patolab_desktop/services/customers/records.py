@@ -362,6 +362,35 @@ def update(data: CustomerData) -> None:
     data.updated_at = values["updated_at"]
 
 
+def _record_opt_out(
+    customer_id: int, by: session.Actor, detail: str = "", at: dt.datetime | None = None
+) -> bool:
+    """The patient withdrew WhatsApp consent outside the form (WhatsApp answered 131050
+    "user stopped these messages" to the sender, inside its write transaction): consent
+    becomes "no" as a save of the form records it, so that nothing undoes it silently.
+    The version is bumped (a form open at the desk meets the usual conflict message instead
+    of putting "yes" back), ``consent_at``/``consent_by`` say when and who (``by``, not the
+    user signed in at the desk), an audit row names ``by`` and the patient's other queued
+    messages are cancelled. No ``require``: the sender checked ``notify.send``. ``at``: the
+    sender's clock. Returns False when consent was already "no" (or the patient is gone)."""
+    current = Customer.get_or_none(Customer.id == customer_id)
+    if current is None or current.whatsapp_consent == "no":
+        return False
+    before = _audit_view(current)
+    stamp = at or now()
+    Customer.update(
+        whatsapp_consent="no",
+        consent_at=stamp,
+        consent_by=by.username,
+        updated_at=stamp,
+        version=Customer.version + 1,
+    ).where(Customer.id == customer_id).execute()
+    changes = audit.diff(before, _audit_view(_row(customer_id)))
+    audit.record("update", "customer", customer_id, changes, detail, actor=by)
+    notify_outbox._cancel_refused(customer_id)
+    return True
+
+
 def _updated_values(
     current: Customer, data: CustomerData, today: dt.date, stamp: dt.datetime, unique: bool = True
 ) -> tuple[dict, str | None]:

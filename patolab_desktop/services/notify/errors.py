@@ -2,12 +2,14 @@
 never on the HTTP status), and the reason shown to people, in Spanish.
 
 Besides Meta's codes, ``error_code`` holds the app's own: ``http<status>`` (an answer
-without a JSON error), ``timeout`` (no answer in time: WhatsApp may have accepted it),
-``network`` (no connection: nothing left the computer), ``local`` (the request could not
-be built here, e.g. a token with a character that is not ASCII: stop all), ``expired``,
-``attempts``, ``no_token``, and why a message was not sent to its patient at send time
-(``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``). Every reason tells what
-will happen: "se reintentará" only for what the sender retries."""
+without a JSON error; ``http200`` without the message id either: maybe accepted),
+``timeout`` (no answer in time: WhatsApp may have accepted it), ``network`` (no
+connection: nothing left the computer), ``local`` (the request could not be built here,
+e.g. a token with a character that is not ASCII: stop all), ``expired``, ``attempts``,
+``no_token``, ``by_hand`` (the desk sent it by hand), and why a message was not sent to
+its patient at send time (``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``;
+``moved``: the request is now another patient's). Every reason tells what will happen:
+"se reintentará" only for what the sender retries."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ _STOP_CODES = {0, 3, 10, 190, 368, 130497, 131031, 131042}
 _RETRY_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 132015}
 #: WhatsApp's "this number cannot receive WhatsApp messages": the number is flagged
 NO_WHATSAPP = "131026"
+#: a queued message the desk opened in WhatsApp to send by hand (``error_text``: who)
+BY_HAND = "by_hand"
 
 _TEMPORARY = QT_TRANSLATE_NOOP("services.notify", "Error temporal de WhatsApp; se reintentará.")
 _PERMISSION = QT_TRANSLATE_NOOP("services.notify", "A la cuenta de WhatsApp le falta un permiso.")
@@ -92,6 +96,11 @@ REASONS = {
         "Sin respuesta de WhatsApp a tiempo (puede que sí lo haya recibido); se reintentará "
         "en unos minutos.",
     ),
+    "http_unclear": QT_TRANSLATE_NOOP(
+        "services.notify",
+        "WhatsApp respondió sin confirmar el mensaje (puede que sí lo haya recibido); se "
+        "reintentará en unos minutos.",
+    ),
     "network": QT_TRANSLATE_NOOP(
         "services.notify", "No se pudo conectar con WhatsApp (red); se reintentará."
     ),
@@ -124,6 +133,13 @@ REASONS = {
         "WhatsApp ya indicó que este número no puede recibir mensajes. Entregue los "
         "resultados impresos o por correo.",
     ),
+    BY_HAND: QT_TRANSLATE_NOOP(
+        "services.notify",
+        "{user} lo abrió en WhatsApp para enviarlo a mano; la aplicación no lo envía.",
+    ),
+    "moved": QT_TRANSLATE_NOOP(
+        "services.notify", "La solicitud pasó a otro paciente: este aviso no se le envía."
+    ),
     "stop_other": QT_TRANSLATE_NOOP(
         "services.notify", "La cuenta de WhatsApp no permite enviar; revise la configuración."
     ),
@@ -132,10 +148,21 @@ REASONS = {
 
 
 def classify(code: int | None, http_status: int | None = None) -> str:
-    """STOP, RETRY or FAIL for an error ``code`` (``None``: no JSON error, then 5xx and
-    timeouts retry)."""
+    """STOP, RETRY or FAIL for an error ``code`` (``None``: no JSON error, then 5xx, 429,
+    timeouts and an unreadable 2xx retry).
+
+    An HTTP 2xx whose body does not carry ``messages[0].id`` is retried, as an ambiguous
+    answer (``ambiguous``: after minutes, not seconds). NOTIFICATIONS.md calls a message
+    accepted only on "HTTP 200 with messages[0].id"; without the id the answer may be
+    WhatsApp's, cut on its way back (then the patient has the message), or a proxy's or a
+    captive portal's page (then nothing reached WhatsApp). Taking it as accepted would lose
+    the second kind for ever; the outbox's rule is "may go out twice, never zero times".
+    Retrying within seconds would deliver the first kind twice, at once: so the long wait
+    of a lost answer ("Never retry instantly after an ambiguous timeout")."""
     if code is None:  # no JSON error: 5xx, 429, a proxy's page, an unreadable 200
-        if http_status is None or http_status >= 500 or http_status in (200, 429):
+        if http_status is None or http_status >= 500 or http_status == 429:
+            return RETRY
+        if 200 <= http_status < 300:
             return RETRY
         return FAIL
     if code in _STOP_CODES or 200 <= code <= 299:
@@ -145,11 +172,20 @@ def classify(code: int | None, http_status: int | None = None) -> str:
     return FAIL
 
 
+def ambiguous(code: str) -> bool:
+    """WhatsApp may have accepted the message though the answer does not say so: no answer
+    in time (``timeout``) or an HTTP 2xx without the message id (``http2xx``, see
+    ``classify``). The sender waits minutes before posting it again."""
+    return code == "timeout" or (code.startswith("http2") and code[4:].isdigit() and len(code) == 7)
+
+
 def reason_key(code: str) -> str:
     """The key in ``REASONS`` of a stored ``error_code``: its own words, else the words of
     what the sender does with it (a retried code never reads "rechazó")."""
     if code in REASONS:
         return code
+    if ambiguous(code):
+        return "http_unclear"
     if code.startswith("http"):
         status = code[4:]
         http = int(status) if status.isdigit() else None
@@ -165,9 +201,12 @@ def reason_key(code: str) -> str:
 
 
 def reason_text(code: str, stored: str = "") -> str:
-    """The error in words, in the active language ("" when there is none)."""
+    """The error in words, in the active language ("" when there is none); ``stored``: the
+    row's ``error_text`` (for ``by_hand``, who opened it)."""
     if not code:
         return ""
     key = reason_key(code)
     text = translate("services.notify", REASONS[key])
+    if key == BY_HAND:
+        return text.format(user=stored)
     return text.format(status=code[4:]) if key == "http_fail" else text

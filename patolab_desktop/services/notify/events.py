@@ -33,11 +33,13 @@ EXPIRY = {
     "cancelled": dt.timedelta(hours=48),
     "test": dt.timedelta(hours=1),
 }
-STATUSES = ("queued", "sending", "sent", "failed", "expired", "cancelled")
+# manual: the desk opened a queued message in WhatsApp (click-to-chat) to send it by hand
+STATUSES = ("queued", "sending", "sent", "manual", "failed", "expired", "cancelled")
 STATUS_LABELS = {
     "queued": QT_TRANSLATE_NOOP("services.notify", "En cola"),
     "sending": QT_TRANSLATE_NOOP("services.notify", "Enviando"),
     "sent": QT_TRANSLATE_NOOP("services.notify", "Aceptado por WhatsApp"),
+    "manual": QT_TRANSLATE_NOOP("services.notify", "Enviado a mano"),
     "failed": QT_TRANSLATE_NOOP("services.notify", "Falló"),
     "expired": QT_TRANSLATE_NOOP("services.notify", "Vencido"),
     "cancelled": QT_TRANSLATE_NOOP("services.notify", "Cancelado"),

@@ -17,13 +17,15 @@ from ..access import audit, session
 from ..billing.invoices import to_pay
 from ..errors import NotFoundError, RuleError
 from ..texts import translate
-from .errors import NO_WHATSAPP, reason_text
+from .errors import BY_HAND, NO_WHATSAPP, reason_text
 from .events import EVENT_LABELS, EXPIRY, STATUS_LABELS, STATUSES, render
 from .phones import whatsapp_number
 
 CONTEXT = "services.notify"
 ACTIVE = ("queued", "sending")
 RETRYABLE = ("failed", "expired", "cancelled")
+#: out of the app's hands: opening it in WhatsApp again would send it twice
+ALREADY_OUT = ("sending", "sent", "manual")
 
 
 def _now() -> dt.datetime:
@@ -103,7 +105,23 @@ def _send_refusal(message: Outbox) -> str | None:
     is the one queued). The administrator's test message has no patient: ``None``."""
     if message.customer_id is None:
         return None
+    if _moved(message):
+        return "moved"
     return _refusal(_patient(message.customer_id), message.phone, message.id)
+
+
+def _moved(message: Outbox) -> bool:
+    """The request of ``message`` now belongs to another patient (``_request_moved``): the
+    message, written for the first one, is not sent to them (a claim made while the
+    request moved, a *Reintentar*)."""
+    if message.lab_request_id is None or message.customer_id is None:
+        return False
+    owner = (
+        LabRequest.select(LabRequest.patient)
+        .where(LabRequest.id == message.lab_request_id)
+        .scalar()
+    )
+    return owner is not None and owner != message.customer_id
 
 
 def _cancel_refused(customer_id: int) -> int:
@@ -121,6 +139,33 @@ def _cancel_refused(customer_id: int) -> int:
         .where((Outbox.customer_id == customer_id) & (Outbox.status == "queued"))
         .execute()
     )
+
+
+def _request_moved(request_id: int, by: str = "") -> list[int | str]:
+    """After the request changed patient (inside the request's write transaction, after
+    the request service's own ``require``): its messages still queued for the first
+    patient are cancelled (``moved``: the first patient must not hear of another's request)
+    and queued again for the new one, with the same rule as any queueing
+    (``_queue_for_request``: consent, block, number, event switched on). The cancelled row
+    gives its ``dedupe_key`` up (it keeps it with its own id appended) so that the event
+    still has one live message. A message already posted (sending, sent) cannot be called
+    back and stays as it is. Returns what ``_queue_for_request`` returned for each."""
+    queued = list(
+        Outbox.select(Outbox.id, Outbox.event, Outbox.dedupe_key).where(
+            (Outbox.lab_request_id == request_id) & (Outbox.status == "queued")
+        )
+    )
+    results: list[int | str] = []
+    for message in queued:
+        Outbox.update(
+            status="cancelled",
+            error_code="moved",
+            dedupe_key=f"{message.dedupe_key}~{message.id}",
+            updated_at=_now(),
+            version=Outbox.version + 1,
+        ).where((Outbox.id == message.id) & (Outbox.status == "queued")).execute()
+        results.append(_queue_for_request(message.event, request_id, by))
+    return results
 
 
 def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
@@ -234,8 +279,17 @@ def _retry_refusals(messages: list[Outbox]) -> dict[int, str]:
     def flagged(phone: str, exclude_id: int | None) -> bool:
         return bool(flags.get(phone, set()) - {exclude_id})
 
+    request_ids = {m.lab_request_id for m in candidates if m.lab_request_id is not None}
+    owners = dict(
+        LabRequest.select(LabRequest.id, LabRequest.patient)
+        .where(LabRequest.id.in_(list(request_ids)))
+        .tuples()
+    )
     refusals = {}
     for m in candidates:
+        if owners.get(m.lab_request_id, m.customer_id) != m.customer_id:
+            refusals[m.id] = "moved"  # the request is another patient's now (``_moved``)
+            continue
         why = _refusal(patients.get(m.customer_id), numbers[m.id], m.id, flagged)
         if why is not None:
             refusals[m.id] = why
@@ -355,7 +409,7 @@ def retry(message_id: int) -> None:
         if message.customer_id is not None:  # the patient as now: consent, block, number
             patient = _patient(message.customer_id)
             phone = whatsapp_number(patient.phone) if patient is not None else None
-            refused = _refusal(patient, phone, message.id)
+            refused = "moved" if _moved(message) else _refusal(patient, phone, message.id)
             if refused is not None:
                 raise RuleError(
                     translate("services.notify", "No se puede reintentar: {reason}").format(
@@ -397,23 +451,51 @@ def wa_link(phone: str, text: str) -> str:
     return f"https://wa.me/{digits}?text={quote(text or '', safe='')}"
 
 
-def open_link(message_id: int) -> str:
+def open_link(message_id: int, again: bool = False) -> str:
     """*Abrir en WhatsApp*: the click-to-chat link of a message, recorded as opened.
-    ``RuleError`` when the patient is blocked or has not consented (now): the desk does
-    not message them by hand either."""
+
+    A queued message becomes ``manual`` (*Enviado a mano*, who opened it in the reason):
+    the desk sends it by hand, so the sender must not post it too ("a message never sent
+    twice for one event"). A message already out (being sent, accepted by WhatsApp, sent
+    by hand) would reach the patient twice: refused unless ``again`` (the screen asked
+    first). ``RuleError`` when the patient is blocked or has not consented (now): the desk
+    does not message them by hand either."""
     session.require("notify.send")
-    message = _load(message_id)
-    if message.customer_id is not None:  # a blocked patient or one who did not consent
-        refused = _patient_refusal(_patient(message.customer_id))  # (seed 001, is_blocked)
-        if refused is not None:
-            raise RuleError(
-                translate("services.notify", "No se abre el chat: {reason}").format(
-                    reason=reason_text(refused)
+    from ...db.database import write_transaction
+
+    with write_transaction():
+        message = _load(message_id)
+        if message.customer_id is not None:  # a blocked patient or one who did not consent
+            refused = _patient_refusal(_patient(message.customer_id))  # (seed 001, is_blocked)
+            if refused is not None:
+                raise RuleError(
+                    translate("services.notify", "No se abre el chat: {reason}").format(
+                        reason=reason_text(refused)
+                    )
                 )
+        if message.status in ALREADY_OUT and not again:
+            raise RuleError(
+                translate(
+                    "services.notify",
+                    "Este aviso ya salió («{status}»): abrirlo otra vez en WhatsApp se lo "
+                    "enviaría dos veces al paciente.",
+                ).format(status=translate(CONTEXT, STATUS_LABELS[message.status]))
             )
-    actor = session.current()
-    Outbox.update(opened_at=_now(), opened_by=actor.username if actor else "").where(
-        Outbox.id == message.id
-    ).execute()
-    audit.record("notify_open_link", "outbox", message.id, {}, detail=message.event)
+        actor = session.current()
+        by = actor.username if actor else ""
+        if message.status == "queued":  # the sender has not taken it: it is the desk's now
+            _change(
+                message,
+                status="manual",
+                error_code=BY_HAND,
+                error_text=by,
+                opened_at=_now(),
+                opened_by=by,
+            )
+            audit.record_status(
+                "notify_open_link", "outbox", message.id, "queued", "manual", message.event
+            )
+        else:
+            Outbox.update(opened_at=_now(), opened_by=by).where(Outbox.id == message.id).execute()
+            audit.record("notify_open_link", "outbox", message.id, {}, detail=message.event)
     return wa_link(message.phone, message.text)

@@ -25,9 +25,10 @@ loopback fake in the tests.
 - **Errors** (``errors.classify``): stop all (the switch in ``config``), back off with
   full jitter (``[0, min(cap, base·2^n)]``, base 2 s, cap 15 min, 8 attempts, then
   failed), or failed at once with the reason in Spanish. Some retries wait longer than
-  the jitter (``retry_delay``): after an ambiguous timeout (minutes), 131056 (the pair
-  interval) and 132015 (hours). An error of our own making (``local``: the request could
-  not even be built) stops all, like an invalid token.
+  the jitter (``retry_delay``): after an ambiguous answer (a timeout, a 200 without the
+  message id: minutes), 131056 (the pair interval) and 132015 (hours). An error of our
+  own making (``local``: the request could not even be built) stops all, like an invalid
+  token.
 - ``wamid`` recorded = *aceptado por WhatsApp*, not delivered (no webhook on a desktop).
 
 The clock and the random source are injected (``now``, ``rand``) so the tests need no
@@ -49,11 +50,12 @@ import httpx
 from peewee import fn
 
 from ...db.database import is_sqlite, write_transaction
-from ...db.models import Customer, Outbox
+from ...db.models import Outbox
 from ..access import session
+from ..customers import records as customer_records
 from ..errors import PermissionDenied
 from . import config, outbox
-from .errors import FAIL, RETRY, STOP, classify
+from .errors import FAIL, RETRY, STOP, ambiguous, classify
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +65,18 @@ MAX_ATTEMPTS = 8
 PAIR_SECONDS = 6.0
 LEASE_FLOOR = 30.0  # a live post (timeout 10 s) is never taken over
 TIMEOUT = 10.0
-# No answer in time: WhatsApp may well have accepted the message (the API has no
-# idempotency key, so a repeat can deliver it twice). Never repeat it within seconds:
-# wait long enough for a slow or congested link to settle, so that a duplicate, if any,
-# is rare and never arrives right after the first. (NOTIFICATIONS.md, "No idempotency key")
+# No answer in time, or an HTTP 200 without the message id (``errors.ambiguous``):
+# WhatsApp may well have accepted the message (the API has no idempotency key, so a
+# repeat can deliver it twice). Never repeat it within seconds: wait long enough for a
+# slow or congested link to settle, so that a duplicate, if any, is rare and never
+# arrives right after the first. (NOTIFICATIONS.md, "No idempotency key")
 AMBIGUOUS_RETRY_SECONDS = 5 * 60.0
 # 132015: Meta paused the template for 3 hours, or 6 hours when it was paused before.
 PAUSED_RETRY_SECONDS = 3 * 3600.0
 PAUSED_AGAIN_RETRY_SECONDS = 6 * 3600.0
+# who records what WhatsApp itself told (an opt-out): in the audit trail and consent_by
+WHATSAPP = session.system_actor("whatsapp")
+OPT_OUT_DETAIL = "WhatsApp: el paciente pidió no recibir estos mensajes (131050)"
 
 
 def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
@@ -86,7 +92,7 @@ def retry_delay(
     previous error was ``previous_code``): the jitter, never less than what the error
     itself asks for."""
     delay = backoff_delay(attempt, rand)
-    if code == "timeout":  # maybe accepted: never instantly (AMBIGUOUS_RETRY_SECONDS)
+    if ambiguous(code):  # maybe accepted: never instantly (AMBIGUOUS_RETRY_SECONDS)
         return max(AMBIGUOUS_RETRY_SECONDS, delay)
     if code == "131056":  # too many to this recipient: the pair interval, then the jitter
         return PAIR_SECONDS + delay
@@ -299,10 +305,10 @@ class Sender:
                 )
                 outcome = "failed"
                 if code == "131050" and row.customer_id:  # the patient opted out: honour it
-                    Customer.update(
-                        whatsapp_consent="no", consent_at=now, consent_by="whatsapp"
-                    ).where(Customer.id == row.customer_id).execute()
-                    outbox._cancel_refused(row.customer_id)  # and the rest of their queue
+                    # as the patient service records a consent change (version, audit row,
+                    # the rest of their queue cancelled): a form open at the desk cannot
+                    # put "yes" back without the usual conflict message
+                    customer_records._record_opt_out(row.customer_id, WHATSAPP, OPT_OUT_DETAIL, now)
             Outbox.update(**values, **common).where(mine).execute()
         log.info(
             "outbox %s (%s): %s %s", row.id, row.event, outcome, code if outcome != "sent" else ""

@@ -253,6 +253,8 @@ def update(
             )
             described.append(_describe_discount(kind, percent, age, values["discount_reason"]))
         _save_header(request, **values)
+        if "patient" in values:  # its queued notices go to the new patient, if they may
+            notify_outbox._request_moved(request.id, by)
         _event(request.id, "updated", "; ".join(described) + ".", by)
         before = {
             "patient_id": request.patient_id,

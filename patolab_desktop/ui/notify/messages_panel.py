@@ -85,13 +85,13 @@ class MessagesPanel(MessageActions, QWidget):
         self.retry_button = QPushButton(translate("notify.messages", "&Reintentar"))
         self.cancel_button = QPushButton(translate("notify.messages", "Ca&ncelar envío"))
         self.open_button = QPushButton(translate("notify.messages", "Abrir en &WhatsApp"))
-        self.open_button.setToolTip(
-            translate(
-                "notify.messages",
-                "Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin "
-                "cuenta de la API.",
-            )
+        self.open_tip = translate(
+            "notify.messages",
+            "Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin "
+            "cuenta de la API. Un aviso en cola queda «Enviado a mano» y la aplicación ya "
+            "no lo envía.",
         )
+        self.open_button.setToolTip(self.open_tip)
         row.addWidget(self.note, 1)
         for button in (self.retry_button, self.cancel_button, self.open_button):
             row.addWidget(button)
@@ -128,6 +128,16 @@ class MessagesPanel(MessageActions, QWidget):
         self.retry_button.setToolTip(refused)
         self.cancel_button.setEnabled(status in ("queued", "failed"))
         self.open_button.setEnabled(row is not None)
+        # already out: open_in_whatsapp asks first (a second copy for the patient)
+        self.open_button.setToolTip(
+            translate(
+                "notify.messages",
+                "Este aviso ya salió: antes de abrirlo otra vez se le pedirá confirmar, "
+                "porque el paciente lo recibiría dos veces.",
+            )
+            if status in outbox.ALREADY_OUT
+            else self.open_tip
+        )
 
     def _act(self, action) -> bool:
         if not super()._act(action):
@@ -136,11 +146,29 @@ class MessagesPanel(MessageActions, QWidget):
         return True
 
     def open_in_whatsapp(self) -> None:
+        """Opens the chat; a queued message becomes «Enviado a mano» (the sender leaves it).
+        A message already out is opened again only after the receptionist confirms."""
         row = self.current()
         if row is None:
             return
-        url = prompts.attempt(self, self.refused_title(), lambda: outbox.open_link(row["id"]))
+        again = row["status"] in outbox.ALREADY_OUT
+        if again and not prompts.confirm(
+            self,
+            self.refused_title(),
+            translate(
+                "notify.messages",
+                "Este aviso ya salió («{status}»). Si abre el chat y lo envía, el paciente lo "
+                "recibirá dos veces.\n\n¿Abrirlo de todos modos?",
+            ).format(status=row["status_label"]),
+        ):
+            return
+        url = prompts.attempt(
+            self, self.refused_title(), lambda: outbox.open_link(row["id"], again=again)
+        )
         if url is prompts.REFUSED:
+            self.reload()  # e.g. the sender took it meanwhile: show it as it is now
             return
         open_url(url)
         self.reload()
+        if row["status"] == "queued":
+            self.changed.emit()  # now «Enviado a mano»: one less in the queue
