@@ -100,6 +100,14 @@ def set_token(token: str) -> None:
     audit.record("notify_token", "setting", None, {}, detail="stored" if token else "removed")
 
 
+def has_token() -> bool:
+    """Whether this computer's credential store holds the token: without it this computer
+    sends nothing (the status bar, the queue window, *Enviar prueba* and ``notify`` say so).
+    The token is per computer (and per user of the system), never in the database."""
+    session.require("notify.send")
+    return _token() is not None
+
+
 def token_hint() -> str:
     """``…abcd`` (its last 4 characters) or "" when no token is stored."""
     session.require("notify.manage")
