@@ -93,16 +93,27 @@ class OutboxWindow(MessageActions, QDialog):
 
     def reload(self) -> None:
         state = config.stopped()
-        self.banner.setVisible(state is not None)
-        self.resume_button.setVisible(state is not None)
+        warnings = []
         if state is not None:
-            self.banner.setText(
+            warnings.append(
                 translate(
                     "notify.outbox_window",
                     "Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración "
                     "y pulse Reanudar.",
                 ).format(at=str(state.get("at", "")).replace("T", " "), reason=state["reason"])
             )
+        if not config.has_token():  # this computer only: the token is not in the database
+            warnings.append(
+                translate(
+                    "notify.outbox_window",
+                    "Esta computadora no tiene la clave de acceso de WhatsApp: no envía los "
+                    "mensajes en cola. Escríbala en Archivo › Configuración de WhatsApp y "
+                    "pulse Guardar.",
+                )
+            )
+        self.banner.setVisible(bool(warnings))
+        self.banner.setText("\n".join(warnings))
+        self.resume_button.setVisible(state is not None)
         counts = outbox.counts()
         self.counts_label.setText(
             " · ".join(

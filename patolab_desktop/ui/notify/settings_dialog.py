@@ -153,11 +153,21 @@ class NotifySettingsDialog(QDialog):
         except ValidationError as exc:
             self.error.setText(str(exc))
             return
-        prompts.info(
-            self,
-            translate("notify.settings_dialog", "Enviar prueba"),
-            translate(
+        if not config.has_token():  # nothing leaves this computer without it
+            text = translate(
+                "notify.settings_dialog",
+                "Mensaje de prueba en cola, pero no se enviará mientras esta computadora no "
+                "tenga la clave de acceso: escríbala en «Clave de acceso» y pulse Guardar.",
+            )
+        elif config.stopped():
+            text = translate(
+                "notify.settings_dialog",
+                "Mensaje de prueba en cola, pero el envío está detenido: no se enviará hasta "
+                "que pulse «Reanudar el envío» en Archivo › Cola de WhatsApp.",
+            )
+        else:
+            text = translate(
                 "notify.settings_dialog",
                 "Mensaje de prueba en cola; el envío automático lo manda en unos segundos.",
-            ),
-        )
+            )
+        prompts.info(self, translate("notify.settings_dialog", "Enviar prueba"), text)

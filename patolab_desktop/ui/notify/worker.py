@@ -36,8 +36,14 @@ class SenderThread(QThread):
         self.wait(wait_ms)
 
 
+STOPPED_STYLE = "color: white; background: #c62828; padding: 0 6px;"
+NO_TOKEN_STYLE = "color: black; background: #ffb300; padding: 0 6px;"
+
+
 class QueueStatus(QLabel):
-    """ "WhatsApp: 3 en cola" in the status bar (red while sending is stopped)."""
+    """ "WhatsApp: 3 en cola" in the status bar: red while sending is stopped (every desk),
+    amber while this computer has no access token (the queue never leaves from here; in a
+    lab that uses only «Abrir en WhatsApp» it says why the queue does not move)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -54,13 +60,24 @@ class QueueStatus(QLabel):
         try:
             size = outbox.queue_size()
             stopped = config.stopped()
+            has_token = config.has_token()
         except Exception:  # the database went away: the next tick tries again
             return
         self.setVisible(True)
         text = translate("notify.worker", "WhatsApp: {count} en cola").format(count=size)
+        tip, style = "", ""
         if stopped:
             text += translate("notify.worker", " · DETENIDO")
-            self.setStyleSheet("color: white; background: #c62828; padding: 0 6px;")
-        else:
-            self.setStyleSheet("")
+            tip, style = stopped["reason"], STOPPED_STYLE
+        elif not has_token:
+            text += translate("notify.worker", " · SIN CLAVE")
+            tip = translate(
+                "notify.worker",
+                "Esta computadora no tiene la clave de acceso de WhatsApp: no envía los "
+                "avisos en cola. Un administrador la escribe en Archivo › Configuración de "
+                "WhatsApp.",
+            )
+            style = NO_TOKEN_STYLE
+        self.setStyleSheet(style)
+        self.setToolTip(tip)
         self.setText(text)
