@@ -15,13 +15,18 @@ from typing import Any
 
 from ...db.models import Setting
 from ..access import audit, session
-from ..errors import ValidationError
+from ..errors import ServiceError, ValidationError
 from ..texts import translate
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "PatoLab Desktop WhatsApp"
 KEYRING_USER = "cloud-api-token"
 STOP_KEY = "notify_stopped"
+
+
+class NoCredentialStore(ServiceError):
+    """This computer has no OS credential store: the token was not stored (it is never
+    written to a file or the database instead). The message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,20 @@ def set_token(token: str) -> None:
         )
     store = _keyring()
     if token:
-        store.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+        try:
+            store.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+        except Exception as exc:  # keyring.errors.* differ per platform: no store here
+            log.warning("No credential store for the WhatsApp token: %s", type(exc).__name__)
+            raise NoCredentialStore(  # not chained: a backend's text might hold the token
+                translate(
+                    "services.notify",
+                    "Esta computadora no tiene un almacén de claves del sistema (Administrador "
+                    "de credenciales de Windows, Llavero de macOS, GNOME Keyring o KWallet), y "
+                    "la clave de acceso de WhatsApp no se guarda en archivos ni en la base de "
+                    "datos. Guárdela desde una computadora que lo tenga: esa computadora "
+                    "enviará los mensajes.",
+                )
+            ) from None
     else:
         with contextlib.suppress(Exception):  # nothing stored
             store.delete_password(KEYRING_SERVICE, KEYRING_USER)
