@@ -317,6 +317,40 @@ def queue_size() -> int:
     return Outbox.select().where(Outbox.status.in_(ACTIVE)).count()
 
 
+#: how long a failed notice asks the desk for attention: the longest a notice stays news
+ATTENTION = EXPIRY["ready"]
+
+
+def failures(limit: int = 10) -> tuple[int, list[str]]:
+    """Failed notices of requests that the desk has not dealt with yet, for every role
+    that sees the queue (the queue window is the administrator's): how many, and the
+    request numbers of the newest ``limit``. The patient was not told (131026: give the
+    results printed or by e-mail); the request's detail shows why and offers
+    *Reintentar* and *Cancelar envío*, either of which ends the attention, as does
+    *Abrir en WhatsApp* after the failure. Failures older than ``ATTENTION`` are no
+    longer news and are not counted."""
+    session.require("notify.send")
+    since = _now() - ATTENTION
+    attention = (
+        (Outbox.status == "failed")
+        & Outbox.lab_request_id.is_null(False)
+        & (Outbox.updated_at >= since)
+        & (Outbox.opened_at.is_null() | (Outbox.opened_at < Outbox.updated_at))
+    )
+    count = Outbox.select().where(attention).count()
+    if not count:
+        return 0, []
+    numbers = (
+        Outbox.select(LabRequest.request_number)
+        .join(LabRequest, on=(LabRequest.id == Outbox.lab_request_id))
+        .where(attention)
+        .order_by(Outbox.updated_at.desc(), Outbox.id.desc())
+        .limit(int(limit))
+        .tuples()
+    )
+    return count, [number for (number,) in numbers]
+
+
 # --- actions ---------------------------------------------------------------------------
 
 

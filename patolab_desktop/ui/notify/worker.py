@@ -37,13 +37,16 @@ class SenderThread(QThread):
 
 
 STOPPED_STYLE = "color: white; background: #c62828; padding: 0 6px;"
-NO_TOKEN_STYLE = "color: black; background: #ffb300; padding: 0 6px;"
+ATTENTION_STYLE = "color: black; background: #ffb300; padding: 0 6px;"
 
 
 class QueueStatus(QLabel):
     """ "WhatsApp: 3 en cola" in the status bar: red while sending is stopped (every desk),
     amber while this computer has no access token (the queue never leaves from here; in a
-    lab that uses only «Abrir en WhatsApp» it says why the queue does not move)."""
+    lab that uses only «Abrir en WhatsApp» it says why the queue does not move) or while
+    notices failed that the desk has not dealt with (``outbox.failures``: the queue window
+    is the administrator's, so this is where the desk learns of them, with the request
+    numbers in the tooltip)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,23 +64,40 @@ class QueueStatus(QLabel):
             size = outbox.queue_size()
             stopped = config.stopped()
             has_token = config.has_token()
+            failed, numbers = outbox.failures()
         except Exception:  # the database went away: the next tick tries again
             return
         self.setVisible(True)
         text = translate("notify.worker", "WhatsApp: {count} en cola").format(count=size)
-        tip, style = "", ""
+        tips = []
         if stopped:
             text += translate("notify.worker", " · DETENIDO")
-            tip, style = stopped["reason"], STOPPED_STYLE
+            tips.append(stopped["reason"])
         elif not has_token:
             text += translate("notify.worker", " · SIN CLAVE")
-            tip = translate(
-                "notify.worker",
-                "Esta computadora no tiene la clave de acceso de WhatsApp: no envía los "
-                "avisos en cola. Un administrador la escribe en Archivo › Configuración de "
-                "WhatsApp.",
+            tips.append(
+                translate(
+                    "notify.worker",
+                    "Esta computadora no tiene la clave de acceso de WhatsApp: no envía los "
+                    "avisos en cola. Un administrador la escribe en Archivo › Configuración "
+                    "de WhatsApp.",
+                )
             )
-            style = NO_TOKEN_STYLE
-        self.setStyleSheet(style)
-        self.setToolTip(tip)
+        if failed:
+            text += (
+                translate("notify.worker", " · 1 aviso falló")
+                if failed == 1
+                else translate("notify.worker", " · {count} avisos fallaron").format(count=failed)
+            )
+            tips.append(
+                translate(
+                    "notify.worker",
+                    "Avisos que no llegaron al paciente: abra la solicitud para ver por qué; "
+                    "avísele de otro modo (resultados impresos o por correo) y pulse "
+                    "«Cancelar envío», o «Reintentar». Solicitudes: {numbers}",
+                ).format(numbers=", ".join(numbers) + (" …" if failed > len(numbers) else ""))
+            )
+        attention = ATTENTION_STYLE if failed or not has_token else ""
+        self.setStyleSheet(STOPPED_STYLE if stopped else attention)
+        self.setToolTip("\n\n".join(tips))
         self.setText(text)
