@@ -1,14 +1,21 @@
-"""A computer without the WhatsApp access token sends nothing: the desk's status bar, the
-administrator's «Cola de WhatsApp» and «Enviar prueba» say so and say where to set it
-(the token lives in each computer's credential store, never in the database)."""
+"""A computer without the WhatsApp access token: the token lives in each computer's
+credential store (never in the database), and in a lab with several desks only one may
+hold it and send for all. So a desk without it warns — the status bar's «SIN CLAVE», the
+administrator's «Cola de WhatsApp» — only when the queue is not moving (a message overdue
+by more than ``outbox.STALLED_AFTER``: no desk is sending), and says where to set it;
+«Enviar prueba» says a computer with the token will send it."""
 
 from __future__ import annotations
 
-from patolab_desktop.db.models import Customer
+import datetime as dt
+
+from patolab_desktop.db.models import Customer, Outbox
 from patolab_desktop.services.access import permissions
 from patolab_desktop.services.notify import config
+from patolab_desktop.services.notify import outbox as outbox_service
 from patolab_desktop.ui.notify.outbox_window import OutboxWindow
 from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
+from patolab_desktop.ui.notify.worker import ATTENTION_STYLE
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import PromptLog, main_window_as
 from tests.unit.notify_helpers import TOKEN
@@ -23,14 +30,35 @@ def _queued(desk):  # noqa: F811
     make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])
 
 
-def test_the_desk_status_bar_says_this_computer_has_no_token(qtbot, desk):  # noqa: F811
+def _due(ago: dt.timedelta) -> None:
+    """The queued messages were due ``ago`` ago (and no desk claimed them)."""
+    Outbox.update(next_attempt_at=dt.datetime.now() - ago).execute()
+
+
+LATE = outbox_service.STALLED_AFTER + dt.timedelta(minutes=1)
+NOT_YET = outbox_service.STALLED_AFTER - dt.timedelta(minutes=1)
+
+
+def test_a_desk_without_the_token_warns_only_when_no_desk_sends(qtbot, desk):  # noqa: F811
     _queued(desk)
     window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
     status = window.notify_status
+    # another desk holds the token and sends: a message just queued, or due a few
+    # minutes ago, is no alarm here
+    for ago in (dt.timedelta(0), NOT_YET):
+        _due(ago)
+        status.refresh()
+        assert status.text() == "WhatsApp: 1 en cola"
+        assert status.toolTip() == "" and status.styleSheet() == ""
+    # overdue: no desk is sending it
+    _due(LATE)
     status.refresh()
     assert status.text() == "WhatsApp: 1 en cola · SIN CLAVE"
-    assert "no tiene la clave de acceso" in status.toolTip()
-    assert "Archivo › Configuración de WhatsApp" in status.toolTip()
+    assert status.styleSheet() == ATTENTION_STYLE
+    tip = status.toolTip()
+    assert "Ninguna computadora está enviando" in tip and "más de 10 minutos" in tip
+    assert "no tiene la clave de acceso" in tip
+    assert "Archivo › Configuración de WhatsApp" in tip
     login_as(permissions.ROLE_ADMIN)
     config.set_token(TOKEN)
     login_as(permissions.ROLE_RECEPTION)
@@ -38,13 +66,17 @@ def test_the_desk_status_bar_says_this_computer_has_no_token(qtbot, desk):  # no
     assert status.text() == "WhatsApp: 1 en cola" and status.toolTip() == ""
 
 
-def test_the_queue_window_shows_a_banner_with_what_to_do(qtbot, desk):  # noqa: F811
+def test_the_queue_window_shows_a_banner_when_no_desk_sends(qtbot, desk):  # noqa: F811
     _queued(desk)
     login_as(permissions.ROLE_ADMIN)
     window = OutboxWindow()
     qtbot.addWidget(window)
     window.show()
+    assert not window.banner.isVisible()  # just queued: a desk with the token may send it
+    _due(LATE)
+    window.reload()
     assert window.banner.isVisible() and not window.resume_button.isVisible()
+    assert "Ninguna computadora está enviando" in window.banner.text()
     assert "no tiene la clave de acceso" in window.banner.text()
     assert "Configuración de WhatsApp" in window.banner.text()
     config.set_token(TOKEN)
@@ -52,7 +84,7 @@ def test_the_queue_window_shows_a_banner_with_what_to_do(qtbot, desk):  # noqa: 
     assert not window.banner.isVisible()
 
 
-def test_enviar_prueba_says_it_waits_for_the_token(qtbot, desk, monkeypatch):  # noqa: F811
+def test_enviar_prueba_says_a_computer_with_the_token_sends_it(qtbot, desk, monkeypatch):  # noqa: F811
     prompts = PromptLog().install(monkeypatch)
     login_as(permissions.ROLE_ADMIN)
     dialog = NotifySettingsDialog()
@@ -61,9 +93,16 @@ def test_enviar_prueba_says_it_waits_for_the_token(qtbot, desk, monkeypatch):  #
     dialog.test_phone.setText("9999-8888")
     dialog.test_button.click()
     ((_kind, _title, text),) = prompts.kinds("info")
-    assert "no se enviará" in text and "clave de acceso" in text
+    assert "lo enviará una computadora que la tenga" in text
+    assert "si ninguna la tiene, no se enviará" in text
     assert "unos segundos" not in text
     prompts.clear()
+    config._stop("190")  # no desk sends: that is what it says
+    dialog.test_button.click()
+    ((_kind, _title, text),) = prompts.kinds("info")
+    assert "detenido" in text and "computadora que la tenga" not in text
+    prompts.clear()
+    config.resume()
     dialog.token_edit.setText(TOKEN)
     assert dialog.save() is True
     dialog.test_button.click()

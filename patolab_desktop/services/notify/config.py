@@ -120,10 +120,22 @@ def set_token(token: str) -> None:
 
 def has_token() -> bool:
     """Whether this computer's credential store holds the token: without it this computer
-    sends nothing (the status bar, the queue window, *Enviar prueba* and ``notify`` say so).
+    sends nothing (*Enviar prueba* and ``notify`` say so; the status bar and the queue
+    window only when no other desk sends either, ``missing_token``).
     The token is per computer (and per user of the system), never in the database."""
     session.require("notify.send")
     return _token() is not None
+
+
+def missing_token() -> bool:
+    """Whether to warn that this computer has no token: it has none AND the queue is not
+    moving (``outbox.stalled``). In a lab with several desks only one computer may hold
+    the token and send for all; the others warn only when nothing is being sent from any
+    desk, never while that computer sends."""
+    session.require("notify.send")
+    from .outbox import stalled
+
+    return not has_token() and stalled()
 
 
 def token_hint() -> str:

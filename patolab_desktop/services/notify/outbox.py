@@ -317,6 +317,24 @@ def queue_size() -> int:
     return Outbox.select().where(Outbox.status.in_(ACTIVE)).count()
 
 
+#: How long past its due time (``next_attempt_at``) a message may wait before the queue
+#: counts as stalled (``stalled``). Every desk with the access token runs the sender and
+#: claims a due message within seconds; a retry waits for its own, later due time. So a
+#: message this late means that no computer is sending: the one with the token is off or
+#: PatoLab is closed there, or none has it. Minutes, not seconds: the desks' clocks may
+#: differ a little, a busy queue goes out one message at a time, and a sender run by a
+#: scheduled task (``notify --run --once``) may run every few minutes.
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def stalled() -> bool:
+    """Whether a message still to send is overdue by more than ``STALLED_AFTER``: the
+    queue is not moving, from any desk. One indexed query (status, next_attempt_at)."""
+    session.require("notify.send")
+    overdue = Outbox.next_attempt_at < _now() - STALLED_AFTER
+    return Outbox.select(Outbox.id).where(Outbox.status.in_(ACTIVE) & overdue).exists()
+
+
 #: how long a failed notice asks the desk for attention: the longest a notice stays news
 ATTENTION = EXPIRY["ready"]
 

@@ -102,14 +102,15 @@ class OutboxWindow(MessageActions, QDialog):
                     "y pulse Reanudar.",
                 ).format(at=str(state.get("at", "")).replace("T", " "), reason=state["reason"])
             )
-        if not config.has_token():  # this computer only: the token is not in the database
+        if config.missing_token():  # no token here, and no other desk is sending
             warnings.append(
                 translate(
                     "notify.outbox_window",
-                    "Esta computadora no tiene la clave de acceso de WhatsApp: no envía los "
-                    "mensajes en cola. Escríbala en Archivo › Configuración de WhatsApp y "
-                    "pulse Guardar.",
-                )
+                    "Ninguna computadora está enviando los mensajes en cola (uno espera desde "
+                    "hace más de {minutes} minutos) y esta no tiene la clave de acceso de "
+                    "WhatsApp. Escríbala en Archivo › Configuración de WhatsApp y pulse "
+                    "Guardar, o abra PatoLab en la computadora que la tiene.",
+                ).format(minutes=int(outbox.STALLED_AFTER.total_seconds() // 60))
             )
         self.banner.setVisible(bool(warnings))
         self.banner.setText("\n".join(warnings))

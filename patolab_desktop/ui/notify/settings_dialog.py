@@ -162,17 +162,17 @@ class NotifySettingsDialog(QDialog):
         except ValidationError as exc:
             self.error.setText(str(exc))
             return
-        if not config.has_token():  # nothing leaves this computer without it
-            text = translate(
-                "notify.settings_dialog",
-                "Mensaje de prueba en cola, pero no se enviará mientras esta computadora no "
-                "tenga la clave de acceso: escríbala en «Clave de acceso» y pulse Guardar.",
-            )
-        elif config.stopped():
+        if config.stopped():  # no desk sends
             text = translate(
                 "notify.settings_dialog",
                 "Mensaje de prueba en cola, pero el envío está detenido: no se enviará hasta "
                 "que pulse «Reanudar el envío» en Archivo › Cola de WhatsApp.",
+            )
+        elif not config.has_token():  # another desk may hold the token and send it
+            text = translate(
+                "notify.settings_dialog",
+                "Mensaje de prueba en cola. Esta computadora no tiene la clave de acceso: lo "
+                "enviará una computadora que la tenga; si ninguna la tiene, no se enviará.",
             )
         else:
             text = translate(

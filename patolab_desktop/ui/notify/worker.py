@@ -42,8 +42,10 @@ ATTENTION_STYLE = "color: black; background: #ffb300; padding: 0 6px;"
 
 class QueueStatus(QLabel):
     """ "WhatsApp: 3 en cola" in the status bar: red while sending is stopped (every desk),
-    amber while this computer has no access token (the queue never leaves from here; in a
-    lab that uses only «Abrir en WhatsApp» it says why the queue does not move) or while
+    amber while this computer has no access token and the queue is not moving
+    (``config.missing_token``: in a lab where one computer holds the token and sends for
+    all, the other desks do not warn while it sends; in a lab that uses only «Abrir en
+    WhatsApp» it says why the queue does not move) or while
     notices failed that the desk has not dealt with (``outbox.failures``: the queue window
     is the administrator's, so this is where the desk learns of them, with the request
     numbers in the tooltip)."""
@@ -63,7 +65,7 @@ class QueueStatus(QLabel):
         try:
             size = outbox.queue_size()
             stopped = config.stopped()
-            has_token = config.has_token()
+            no_token = config.missing_token()
             failed, numbers = outbox.failures()
         except Exception:  # the database went away: the next tick tries again
             return
@@ -73,15 +75,16 @@ class QueueStatus(QLabel):
         if stopped:
             text += translate("notify.worker", " · DETENIDO")
             tips.append(stopped["reason"])
-        elif not has_token:
+        elif no_token:
             text += translate("notify.worker", " · SIN CLAVE")
             tips.append(
                 translate(
                     "notify.worker",
-                    "Esta computadora no tiene la clave de acceso de WhatsApp: no envía los "
-                    "avisos en cola. Un administrador la escribe en Archivo › Configuración "
-                    "de WhatsApp.",
-                )
+                    "Ninguna computadora está enviando los avisos en cola (uno espera desde "
+                    "hace más de {minutes} minutos) y esta no tiene la clave de acceso de "
+                    "WhatsApp. Un administrador la escribe en Archivo › Configuración de "
+                    "WhatsApp, o abra PatoLab en la computadora que la tiene.",
+                ).format(minutes=int(outbox.STALLED_AFTER.total_seconds() // 60))
             )
         if failed:
             text += (
@@ -97,7 +100,7 @@ class QueueStatus(QLabel):
                     "«Cancelar envío», o «Reintentar». Solicitudes: {numbers}",
                 ).format(numbers=", ".join(numbers) + (" …" if failed > len(numbers) else ""))
             )
-        attention = ATTENTION_STYLE if failed or not has_token else ""
+        attention = ATTENTION_STYLE if failed or no_token else ""
         self.setStyleSheet(STOPPED_STYLE if stopped else attention)
         self.setToolTip("\n\n".join(tips))
         self.setText(text)
