@@ -3,11 +3,14 @@ credential store (never in the database), and in a lab with several desks only o
 hold it and send for all. So a desk without it warns — the status bar's «SIN CLAVE», the
 administrator's «Cola de WhatsApp» — only when the queue is not moving (a message overdue
 by more than ``outbox.STALLED_AFTER``: no desk is sending), and says where to set it;
-«Enviar prueba» says a computer with the token will send it."""
+«Enviar prueba» says a computer with the token will send it. The status bar's 5-second
+refresh does not read the credential store each time (``config.TOKEN_KNOWN_S``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+import keyring
 
 from patolab_desktop.db.models import Customer, Outbox
 from patolab_desktop.services.access import permissions
@@ -16,6 +19,7 @@ from patolab_desktop.services.notify import outbox as outbox_service
 from patolab_desktop.ui.notify.outbox_window import OutboxWindow
 from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
 from patolab_desktop.ui.notify.worker import ATTENTION_STYLE
+from tests.keyring_backend import FileKeyring
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import PromptLog, main_window_as
 from tests.unit.notify_helpers import TOKEN
@@ -108,3 +112,44 @@ def test_enviar_prueba_says_a_computer_with_the_token_sends_it(qtbot, desk, monk
     dialog.test_button.click()
     ((_kind, _title, text),) = prompts.kinds("info")
     assert "unos segundos" in text
+
+
+def test_the_status_bar_does_not_read_the_credential_store_every_refresh(
+    qtbot,
+    desk,  # noqa: F811
+    monkeypatch,
+):
+    reads = []
+    real_read = FileKeyring.get_password
+
+    def counted(self, service, username):
+        if service == config.KEYRING_SERVICE:
+            reads.append(username)
+        return real_read(self, service, username)
+
+    monkeypatch.setattr(FileKeyring, "get_password", counted)
+    clock = [1000.0]
+    monkeypatch.setattr(config, "_monotonic", lambda: clock[0])
+    _queued(desk)
+    _due(LATE)
+    window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
+    status = window.notify_status
+    for _tick in range(5):
+        status.timer.timeout.emit()  # the 5-second refresh
+        clock[0] += 5
+    assert status.text() == "WhatsApp: 1 en cola · SIN CLAVE"
+    assert len(reads) == 1
+    # stored by another process of this computer (``notify`` in a terminal): seen when
+    # what was read has expired
+    keyring.get_keyring().set_password(config.KEYRING_SERVICE, config.KEYRING_USER, TOKEN)
+    clock[0] += config.TOKEN_KNOWN_S
+    status.timer.timeout.emit()
+    assert status.text() == "WhatsApp: 1 en cola"
+    assert len(reads) == 2
+    # set_token here tells it at once, without a read
+    login_as(permissions.ROLE_ADMIN)
+    config.set_token("")
+    login_as(permissions.ROLE_RECEPTION)
+    status.timer.timeout.emit()
+    assert status.text() == "WhatsApp: 1 en cola · SIN CLAVE"
+    assert len(reads) == 2
