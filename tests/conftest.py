@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -42,6 +43,10 @@ def _isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("PATOLAB_HOME", str(home))
+    # the test keyring is a file in this home: what the last test's store held is forgotten
+    notify_config = sys.modules.get("patolab_desktop.services.notify.config")
+    if notify_config is not None:
+        notify_config._know_token(None)
     return home
 
 

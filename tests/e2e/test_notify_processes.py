@@ -25,6 +25,7 @@ URL = f"/v25.0/{PHONE_ID}/messages"
 
 
 SENDER = "enviador"
+ACCEPTED = "Aceptados por WhatsApp: "
 
 
 @pytest.fixture
@@ -103,9 +104,9 @@ def test_two_processes_send_each_message_exactly_once(api, db_target, sender_use
     counts = collections.Counter(_ids(api))
     assert sorted(counts) == sorted(ids) and set(counts.values()) == {1}
     assert {row.status for row in Outbox.select()} == {"sent"}
-    # each process reports what it sent ("sent: N"); together exactly the 40
+    # each process reports what it sent ("Aceptados por WhatsApp: N"); together exactly the 40
     sent = [
-        int(out.split("sent: ")[1].split(",")[0]) if "sent: " in out else 0 for out, _ in outputs
+        int(out.split(ACCEPTED)[1].split(",")[0]) if ACCEPTED in out else 0 for out, _ in outputs
     ]
     assert sum(sent) == len(ids), outputs
     assert len({row.claimed_by for row in Outbox.select()}) == sum(1 for n in sent if n)

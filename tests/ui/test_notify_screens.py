@@ -16,7 +16,7 @@ from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import PromptLog, main_window_as
-from tests.unit.notify_helpers import PHONE_ID, Clock, ok, point_at
+from tests.unit.notify_helpers import PHONE_ID, TOKEN, Clock, ok, point_at
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
 from .test_customer_dialog import open_dialog
@@ -87,6 +87,7 @@ def test_outbox_window_for_administrators_with_counts_filters_and_stop_banner(
     _request_with_messages(desk)
     config._stop("190")
     login_as(permissions.ROLE_ADMIN)
+    config.set_token(TOKEN)  # this computer has one: the banner is the stop alone
     window = OutboxWindow()
     qtbot.addWidget(window)
     window.show()
@@ -108,6 +109,7 @@ def test_main_window_shows_the_queue_and_only_admins_see_the_outbox(qtbot, desk)
     Outbox.update(status="queued").execute()
     window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
     window.notify_status.refresh()
+    # no token here, but just queued: a desk that has it may be sending them
     assert window.notify_status.text() == "WhatsApp: 2 en cola"
     texts = {a.text(): a.isVisible() for a in window.menu("file").actions()}
     assert texts["Cola de &WhatsApp…"] is False

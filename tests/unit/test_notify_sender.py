@@ -16,8 +16,10 @@ from patolab_desktop.services.notify import config, outbox
 from patolab_desktop.services.notify.sender import (
     AMBIGUOUS_RETRY_SECONDS,
     CAP_SECONDS,
+    HALTED,
     LEASE_FLOOR,
     MAX_ATTEMPTS,
+    NO_TOKEN,
     PAIR_SECONDS,
     PAUSED_AGAIN_RETRY_SECONDS,
     PAUSED_RETRY_SECONDS,
@@ -134,7 +136,7 @@ def test_stop_all_until_the_administrator_resumes(api):  # noqa: F811
     assert state["code"] == "190" and "venció" in state["reason"]
     assert status(first).status == "queued" and status(first).attempts == 0
     clock.advance(hours=1)
-    assert s.send_one() is None and len(api.log) == 1  # nothing goes out while stopped
+    assert s.send_one() == HALTED and len(api.log) == 1  # nothing goes out while stopped
     config.resume()
     assert s.drain() == {"sent": 2}
     assert {status(first).status, status(second).status} == {"sent"}
@@ -272,7 +274,7 @@ def test_blocked_patients_get_nothing_sent(api):  # noqa: F811
 def test_without_a_token_nothing_is_claimed(api):  # noqa: F811
     config.set_token("")
     message_id = queue()
-    assert sender().send_one() is None
+    assert sender().send_one() == NO_TOKEN
     assert status(message_id).status == "queued" and api.log == []
 
 
@@ -586,5 +588,5 @@ def test_a_local_error_stops_all_sending_and_alerts_the_administrator(api, caplo
     assert (row.status, row.attempts) == ("queued", 0) and api.log == []
     state = config.stopped()
     assert state["code"] == "local" and "clave de acceso" in state["reason"]
-    assert s.send_one() is None  # stopped until the administrator resumes
+    assert s.send_one() == HALTED  # stopped until the administrator resumes
     assert BAD_TOKEN[:20] not in caplog.text

@@ -10,18 +10,32 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from ...db.models import Setting
 from ..access import audit, session
-from ..errors import ValidationError
+from ..errors import ServiceError, ValidationError
 from ..texts import translate
 
 log = logging.getLogger(__name__)
 KEYRING_SERVICE = "PatoLab Desktop WhatsApp"
 KEYRING_USER = "cloud-api-token"
 STOP_KEY = "notify_stopped"
+# How long ``has_token`` trusts what it last read from the credential store. The status
+# bar asks every 5 seconds from the GUI thread, and reading the store can take tens of
+# milliseconds (the Secret Service is a D-Bus call on Linux): it is read once in this
+# long. ``set_token`` tells the answer at once; a token stored or removed by another
+# process of this computer (``notify`` in a terminal, a second PatoLab) is seen within it.
+TOKEN_KNOWN_S = 5 * 60.0
+_monotonic = time.monotonic  # the tests move it
+_token_known: tuple[bool, float] | None = None  # (a token is stored, read at _monotonic())
+
+
+class NoCredentialStore(ServiceError):
+    """This computer has no OS credential store: the token was not stored (it is never
+    written to a file or the database instead). The message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -93,11 +107,56 @@ def set_token(token: str) -> None:
         )
     store = _keyring()
     if token:
-        store.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+        try:
+            store.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+        except Exception as exc:  # keyring.errors.* differ per platform: no store here
+            log.warning("No credential store for the WhatsApp token: %s", type(exc).__name__)
+            raise NoCredentialStore(  # not chained: a backend's text might hold the token
+                translate(
+                    "services.notify",
+                    "Esta computadora no tiene un almacén de claves del sistema (Administrador "
+                    "de credenciales de Windows, Llavero de macOS, GNOME Keyring o KWallet), y "
+                    "la clave de acceso de WhatsApp no se guarda en archivos ni en la base de "
+                    "datos. Guárdela desde una computadora que lo tenga: esa computadora "
+                    "enviará los mensajes.",
+                )
+            ) from None
     else:
         with contextlib.suppress(Exception):  # nothing stored
             store.delete_password(KEYRING_SERVICE, KEYRING_USER)
+    _know_token(bool(token))
     audit.record("notify_token", "setting", None, {}, detail="stored" if token else "removed")
+
+
+def has_token() -> bool:
+    """Whether this computer's credential store holds the token: without it this computer
+    sends nothing (*Enviar prueba* and ``notify`` say so; the status bar and the queue
+    window only when no other desk sends either, ``missing_token``).
+    The token is per computer (and per user of the system), never in the database.
+    Read from the store at most once in ``TOKEN_KNOWN_S``."""
+    session.require("notify.send")
+    known = _token_known
+    if known is None or _monotonic() - known[1] >= TOKEN_KNOWN_S:
+        return _know_token(_token() is not None)
+    return known[0]
+
+
+def _know_token(stored: bool | None) -> bool:
+    """Remember whether a token is stored (None: forget, the store is read again)."""
+    global _token_known
+    _token_known = None if stored is None else (stored, _monotonic())
+    return bool(stored)
+
+
+def missing_token() -> bool:
+    """Whether to warn that this computer has no token: it has none AND the queue is not
+    moving (``outbox.stalled``). In a lab with several desks only one computer may hold
+    the token and send for all; the others warn only when nothing is being sent from any
+    desk, never while that computer sends."""
+    session.require("notify.send")
+    from .outbox import stalled
+
+    return not has_token() and stalled()
 
 
 def token_hint() -> str:

@@ -45,6 +45,13 @@ STATUS_LABELS = {
     "cancelled": QT_TRANSLATE_NOOP("services.notify", "Cancelado"),
 }
 
+# what one run of the sender did (``notify --run --once``), in the order it is told
+OUTCOME_LABELS = {
+    "sent": QT_TRANSLATE_NOOP("services.notify", "Aceptados por WhatsApp"),
+    "retry": QT_TRANSLATE_NOOP("services.notify", "Se reintentarán más tarde"),
+    "failed": QT_TRANSLATE_NOOP("services.notify", "Fallaron"),
+}
+
 
 def render(event: str, params: list[str]) -> str:
     text = TEXTS[event]

@@ -371,6 +371,58 @@ def queue_size() -> int:
     return Outbox.select().where(Outbox.status.in_(ACTIVE)).count()
 
 
+#: How long past its due time (``next_attempt_at``) a message may wait before the queue
+#: counts as stalled (``stalled``). Every desk with the access token runs the sender and
+#: claims a due message within seconds; a retry waits for its own, later due time. So a
+#: message this late means that no computer is sending: the one with the token is off or
+#: PatoLab is closed there, or none has it. Minutes, not seconds: the desks' clocks may
+#: differ a little, a busy queue goes out one message at a time, and a sender run by a
+#: scheduled task (``notify --run --once``) may run every few minutes.
+STALLED_AFTER = dt.timedelta(minutes=10)
+
+
+def stalled() -> bool:
+    """Whether a message still to send is overdue by more than ``STALLED_AFTER``: the
+    queue is not moving, from any desk. One indexed query (status, next_attempt_at)."""
+    session.require("notify.send")
+    overdue = Outbox.next_attempt_at < _now() - STALLED_AFTER
+    return Outbox.select(Outbox.id).where(Outbox.status.in_(ACTIVE) & overdue).exists()
+
+
+#: how long a failed notice asks the desk for attention: the longest a notice stays news
+ATTENTION = EXPIRY["ready"]
+
+
+def failures(limit: int = 10) -> tuple[int, list[str]]:
+    """Failed notices of requests that the desk has not dealt with yet, for every role
+    that sees the queue (the queue window is the administrator's): how many, and the
+    request numbers of the newest ``limit``. The patient was not told (131026: give the
+    results printed or by e-mail); the request's detail shows why and offers
+    *Reintentar* and *Cancelar envío*, either of which ends the attention, as does
+    *Abrir en WhatsApp* after the failure. Failures older than ``ATTENTION`` are no
+    longer news and are not counted."""
+    session.require("notify.send")
+    since = _now() - ATTENTION
+    attention = (
+        (Outbox.status == "failed")
+        & Outbox.lab_request_id.is_null(False)
+        & (Outbox.updated_at >= since)
+        & (Outbox.opened_at.is_null() | (Outbox.opened_at < Outbox.updated_at))
+    )
+    count = Outbox.select().where(attention).count()
+    if not count:
+        return 0, []
+    numbers = (
+        Outbox.select(LabRequest.request_number)
+        .join(LabRequest, on=(LabRequest.id == Outbox.lab_request_id))
+        .where(attention)
+        .order_by(Outbox.updated_at.desc(), Outbox.id.desc())
+        .limit(int(limit))
+        .tuples()
+    )
+    return count, [number for (number,) in numbers]
+
+
 # --- actions ---------------------------------------------------------------------------
 
 

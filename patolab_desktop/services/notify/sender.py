@@ -117,8 +117,18 @@ def _body(row: Outbox) -> dict:
     }
 
 
+# What ``send_one`` did when it posted nothing although messages may be waiting: nothing
+# will go out from this computer until a person acts, so the screens and ``notify`` say
+# so (unlike None: nothing is due now). The access token lives in each computer's
+# credential store, so NO_TOKEN is about this computer only; HALTED (``config.stopped``,
+# e.g. after 190) holds for every desk until an administrator resumes.
+NO_TOKEN = "no_token"
+HALTED = "halted"
+CANNOT_SEND = (NO_TOKEN, HALTED)
+
+
 class Sender:
-    """``Sender().send_one()`` sends the next due message (or returns None)."""
+    """``Sender().send_one()`` sends the next due message (or says why it sent none)."""
 
     def __init__(
         self,
@@ -248,16 +258,17 @@ class Sender:
 
     # --- one message --------------------------------------------------------------------
     def send_one(self) -> str | None:
-        """Send the next due message. Returns "sent", "retry", "failed", "stopped" or
-        None when nothing is due (or sending is stopped, or there is no token)."""
+        """Send the next due message. Returns "sent", "retry", "failed", "stopped" (its
+        answer stopped all sending); without a post, NO_TOKEN or HALTED (nothing can go
+        out: ``CANNOT_SEND``), or None when nothing is due now."""
         session.require("notify.send")
         token = self._token()
         if not token:
-            return None
+            return NO_TOKEN
         cfg = config._api_config()
         row = self._claim()
         if row is None:
-            return None
+            return HALTED if config._stopped() is not None else None
         kind, code, message = self._post(row, token, cfg)
         return self._record(row, kind, code, message)
 
@@ -316,14 +327,15 @@ class Sender:
         return outcome
 
     def drain(self, limit: int | None = None) -> dict[str, int]:
-        """Send until nothing is due; returns the count of each outcome."""
+        """Send until nothing is due; returns the count of each outcome (NO_TOKEN or
+        HALTED counted once when that is why it ended)."""
         outcomes: dict[str, int] = {}
         while limit is None or sum(outcomes.values()) < limit:
             outcome = self.send_one()
             if outcome is None:
                 break
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
-            if outcome == "stopped":
+            if outcome == "stopped" or outcome in CANNOT_SEND:
                 break
         return outcomes
 
@@ -337,7 +349,7 @@ class Sender:
             except Exception:  # a database hiccup must not kill the worker
                 log.exception("WhatsApp sender error")
                 outcome = None
-            if outcome is None or outcome == "stopped":
+            if outcome is None or outcome == "stopped" or outcome in CANNOT_SEND:
                 stop.wait(idle_seconds)
 
 

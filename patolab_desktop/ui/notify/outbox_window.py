@@ -93,16 +93,28 @@ class OutboxWindow(MessageActions, QDialog):
 
     def reload(self) -> None:
         state = config.stopped()
-        self.banner.setVisible(state is not None)
-        self.resume_button.setVisible(state is not None)
+        warnings = []
         if state is not None:
-            self.banner.setText(
+            warnings.append(
                 translate(
                     "notify.outbox_window",
                     "Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración "
                     "y pulse Reanudar.",
                 ).format(at=str(state.get("at", "")).replace("T", " "), reason=state["reason"])
             )
+        if config.missing_token():  # no token here, and no other desk is sending
+            warnings.append(
+                translate(
+                    "notify.outbox_window",
+                    "Ninguna computadora está enviando los mensajes en cola (uno espera desde "
+                    "hace más de {minutes} minutos) y esta no tiene la clave de acceso de "
+                    "WhatsApp. Escríbala en Archivo › Configuración de WhatsApp y pulse "
+                    "Guardar, o abra PatoLab en la computadora que la tiene.",
+                ).format(minutes=int(outbox.STALLED_AFTER.total_seconds() // 60))
+            )
+        self.banner.setVisible(bool(warnings))
+        self.banner.setText("\n".join(warnings))
+        self.resume_button.setVisible(state is not None)
         counts = outbox.counts()
         self.counts_label.setText(
             " · ".join(

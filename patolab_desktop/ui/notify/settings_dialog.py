@@ -131,17 +131,26 @@ class NotifySettingsDialog(QDialog):
         return values
 
     def save(self) -> bool:
+        """The settings first (nothing is saved when one is wrong), then the new token:
+        when the token is refused (mistyped, or no credential store on this computer) the
+        settings stay saved and the message says so; the typed token stays to correct."""
         self.error.clear()
         try:
             config.save(self.current_values())
-            token = self.token_edit.text().strip()
-            if token:
-                config.set_token(token)
-        except ValidationError as exc:
-            self.error.setText(str(exc))
-            return False
         except ServiceError as exc:
             self.error.setText(str(exc))
+            return False
+        token = self.token_edit.text().strip()
+        try:
+            if token:
+                config.set_token(token)
+        except ServiceError as exc:
+            self.error.setText(
+                translate(
+                    "notify.settings_dialog",
+                    "Los demás datos se guardaron; la clave de acceso no: {reason}",
+                ).format(reason=exc)
+            )
             return False
         self.load()
         return True
@@ -153,11 +162,21 @@ class NotifySettingsDialog(QDialog):
         except ValidationError as exc:
             self.error.setText(str(exc))
             return
-        prompts.info(
-            self,
-            translate("notify.settings_dialog", "Enviar prueba"),
-            translate(
+        if config.stopped():  # no desk sends
+            text = translate(
+                "notify.settings_dialog",
+                "Mensaje de prueba en cola, pero el envío está detenido: no se enviará hasta "
+                "que pulse «Reanudar el envío» en Archivo › Cola de WhatsApp.",
+            )
+        elif not config.has_token():  # another desk may hold the token and send it
+            text = translate(
+                "notify.settings_dialog",
+                "Mensaje de prueba en cola. Esta computadora no tiene la clave de acceso: lo "
+                "enviará una computadora que la tenga; si ninguna la tiene, no se enviará.",
+            )
+        else:
+            text = translate(
                 "notify.settings_dialog",
                 "Mensaje de prueba en cola; el envío automático lo manda en unos segundos.",
-            ),
-        )
+            )
+        prompts.info(self, translate("notify.settings_dialog", "Enviar prueba"), text)
