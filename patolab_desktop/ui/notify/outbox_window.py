@@ -60,9 +60,12 @@ class OutboxWindow(MessageActions, QDialog):
         for widget in (status_label, self.status_combo, event_label, self.event_combo):
             filters.addWidget(widget)
         filters.addStretch(1)
-        self.counts_label = QLabel()
-        filters.addWidget(self.counts_label)
         layout.addLayout(filters)
+        # the counts per status on a line of their own: beside the filters they needed
+        # 1,100 px once «Enviado a mano» joined them (a 1024 px screen)
+        self.counts_label = QLabel()
+        self.counts_label.setWordWrap(True)
+        layout.addWidget(self.counts_label)
         self.model = RowsModel(message_columns(), self)
         self.view = fixed_table(
             self, self.model, ((0, 120), (1, 150), (2, 120), (3, 160), (4, 330), (5, 120))
