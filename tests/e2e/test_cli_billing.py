@@ -201,7 +201,8 @@ def test_a_day_of_billing_from_the_command_line(desk, tmp_path, _isolated_home):
 
 def test_a_credit_note_amount_at_its_rate_from_the_command_line(desk, _isolated_home):
     """``credit-note --amount`` goes through the same rule as the dialog: an amount at a
-    rate the factura has nothing left of is refused and ``--rate`` picks the rate."""
+    rate the factura has nothing left of is refused, ``--rate`` picks the rate, and
+    ``--whole`` after a note says what to type per rate."""
     from patolab_desktop.db.models import Branch, Investigation
     from patolab_desktop.services.bootstrap import close_db, open_db
     from tests.unit.billing_helpers import add_authorisation
@@ -244,3 +245,5 @@ def test_a_credit_note_amount_at_its_rate_from_the_command_line(desk, _isolated_
     at_15 = credit("--amount", "100", "--rate", "15")
     assert at_15.returncode == 0, at_15.stderr
     assert "L 115.00" in at_15.stdout
+    whole = credit("--whole")
+    assert whole.returncode == 1 and "L 80.00 exento, L 50.00 al 15 %" in whole.stderr

@@ -1,6 +1,8 @@
 """A credit note credits only a base the factura has left at that rate (review follow-up):
 an «exento» rebate on a factura of taxed lines, or a 15 % one on a factura of exempt
-lines, is refused with the rate and what is left at it."""
+lines, is refused with the rate and what is left at it; and when «the whole factura» is
+refused after earlier notes, the message gives per rate the amount to type (before ISV),
+which then credits the rest to the cent."""
 
 from __future__ import annotations
 
@@ -79,3 +81,28 @@ def test_an_exonerated_factura_takes_rebates_on_its_exonerated_base(
         Decimal("0.00"),
         Decimal("100.00"),
     )
+
+
+def test_whole_after_a_note_says_what_to_type_per_rate_and_that_credits_the_rest(
+    billing_lab,  # noqa: F811
+):
+    document_id = invoiced(
+        billing_lab,
+        ("100.10", TAXED15),
+        ("100.10", TAXED15),
+        ("33.33", EXEMPT),
+        ("10.25", TAXED18),
+    )
+    first = credit_notes.invoice_lines(document_id)[0]
+    notes = [note(document_id, request_line_ids=(first["request_line_id"],))]
+    with pytest.raises(RuleError) as refused:
+        note(document_id, whole=True)
+    message = str(refused.value)
+    # before ISV, each at its rate: what the amount field takes (the rest with ISV,
+    # L 164.37, is no amount anyone can type)
+    assert "L 33.33 exento, L 100.10 al 15 %, L 10.25 al 18 %" in message, message
+    for amount, tax_class in (("33.33", EXEMPT), ("100.10", TAXED15), ("10.25", TAXED18)):
+        notes.append(note(document_id, amount=amount, tax_class=tax_class))
+    assert_adds_up(document_id, notes)
+    with pytest.raises(RuleError, match="ya no tiene nada por acreditar"):
+        note(document_id, whole=True)

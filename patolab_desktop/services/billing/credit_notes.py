@@ -83,15 +83,7 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     )
     if data.whole:
         if credited_amount(original.id) > ZERO:
-            raise _refusal(
-                original,
-                translate(
-                    "services.billing",
-                    "La factura {number} ya tiene notas de crédito: acredite el monto que "
-                    "falta ({left}) en lugar de la factura completa.",
-                ),
-                left=format_lempiras(original.total - credited_amount(original.id)),
-            )
+            raise _whole_refusal(original)
         chosen = stored
     elif data.request_line_ids:
         wanted = set(data.request_line_ids)
@@ -182,6 +174,38 @@ def _left(original: FiscalDocument) -> dict[str, Decimal]:
         - summed(getattr(FiscalDocument, column), notes)
         for column in (*BASES, "isv15", "isv18")
     }
+
+
+def _whole_refusal(original: FiscalDocument) -> RuleError:
+    """«The whole factura» once it has notes: what to type as amounts instead.
+
+    «Whole» stays the factura's own lines as invoiced (a cancelled request, BILLING.md: the
+    note credits what the factura charged), so after earlier notes it is refused rather than
+    turned into «the rest»: a rest left by rebates is no set of the factura's lines. The
+    message gives each rate's rest before ISV, the amount the person types at that rate
+    (the ISV left is added by the note that takes the rest of a rate, ``_within_factura``);
+    the total with ISV was typed as is and refused as too much on a taxed factura.
+    """
+    left = _left(original)
+    rest = [
+        f"{format_lempiras(left[column])} {_base_name(column)}"
+        for column in BASES
+        if left[column] > ZERO
+    ]
+    if not rest:
+        return _refusal(
+            original,
+            translate("services.billing", "La factura {number} ya no tiene nada por acreditar."),
+        )
+    return _refusal(
+        original,
+        translate(
+            "services.billing",
+            "La factura {number} ya tiene notas de crédito: acredite lo que falta como un "
+            "monto (antes de ISV) por cada tasa: {rest}.",
+        ),
+        rest=", ".join(rest),
+    )
 
 
 def _within_bases(
