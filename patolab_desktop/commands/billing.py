@@ -17,6 +17,8 @@ PAY_HELP = (
     "card:MONTO:ULTIMOS4:AUTORIZACION, transfer:MONTO:BANCO:REFERENCIA, "
     "cheque:MONTO:BANCO:NUMERO, balance:MONTO (saldo a favor)"
 )
+# ``credit-note --rate``: the tax class of a partial amount (``services.billing.types``)
+RATES = {"exento": "exento", "15": "gravado15", "18": "gravado18"}
 
 
 def _statement_path(text: str):
@@ -148,6 +150,13 @@ def register(sub, common) -> None:
         default=None,
         metavar="CODIGOS",
         help="códigos de las investigaciones quitadas, separados por coma",
+    )
+    note.add_argument(
+        "--rate",
+        choices=list(RATES),
+        metavar="TASA",
+        default="exento",
+        help="tasa del monto de --amount: exento (por omisión), 15 o 18 (%% de ISV)",
     )
     reason_option(note, "motivo")
     note.add_argument("--receiver", required=True, help="nombre de quien recibe la nota")
@@ -293,6 +302,7 @@ def run_credit_note(args) -> int:
             receiver_name=args.receiver,
             settlement=args.settle,
             request_line_ids=line_ids,
+            tax_class=RATES[args.rate],
             # the options named as the input's fields
             **values_of(args, ("reason", "receiver_document", "refund_method", "whole", "amount")),
         )

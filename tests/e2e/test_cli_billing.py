@@ -197,3 +197,53 @@ def test_a_day_of_billing_from_the_command_line(desk, tmp_path, _isolated_home):
     assert "000-001-01-00000002" in unused.stdout  # the void one is reported
     bad_month = run("sales-book", "--month", "2026/13", "--out", book, user="supervisor")
     assert bad_month.returncode == 1 and "AAAA-MM" in bad_month.stderr
+
+
+def test_a_credit_note_amount_at_its_rate_from_the_command_line(desk, _isolated_home):
+    """``credit-note --amount`` goes through the same rule as the dialog: an amount at a
+    rate the factura has nothing left of is refused, ``--rate`` picks the rate, and
+    ``--whole`` after a note says what to type per rate."""
+    from patolab_desktop.db.models import Branch, Investigation
+    from patolab_desktop.services.bootstrap import close_db, open_db
+    from tests.unit.billing_helpers import add_authorisation
+
+    path, _code, (first, _second) = desk
+    open_db(path)
+    branch = Branch.select(Branch.id).order_by(Branch.id).scalar()
+    for kind in ("01", "06"):
+        add_authorisation(branch, kind)
+    Investigation.update(tax_class="gravado15").where(Investigation.code == "HEM").execute()
+    close_db()
+
+    def run(*args, user):
+        return patolab("--db", path, *args, home=_isolated_home, user=user, password=PASSWORD)
+
+    def credit(*what):
+        return run(
+            "credit-note",
+            "000-001-01-00000001",
+            *what,
+            "--reason",
+            "Descuento de cortesía",
+            "--receiver",
+            "Ana Martínez",
+            "--receiver-document",
+            "0501-1990-12345",
+            "--settle",
+            "balance",
+            user="supervisor",
+        )
+
+    assert run("cash-open", "--float", "0", user="recepcion").returncode == 0
+    # HEM L 150.00 at 15 % (+ L 22.50 ISV) and GLU L 80.00 exento
+    issued = run("invoice", first, "--pay", "cash:252.50", user="recepcion")
+    assert issued.returncode == 0, issued.stderr
+    at_18 = credit("--amount", "100", "--rate", "18")
+    assert at_18.returncode == 1 and "L 0.00 al 18 %" in at_18.stderr, at_18.stderr
+    exempt = credit("--amount", "100")  # exento unless told
+    assert exempt.returncode == 1 and "L 80.00 exento" in exempt.stderr, exempt.stderr
+    at_15 = credit("--amount", "100", "--rate", "15")
+    assert at_15.returncode == 0, at_15.stderr
+    assert "L 115.00" in at_15.stdout
+    whole = credit("--whole")
+    assert whole.returncode == 1 and "L 80.00 exento, L 50.00 al 15 %" in whole.stderr

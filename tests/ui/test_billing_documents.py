@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 
 from patolab_desktop.db.models_billing import FiscalAuthorisation, FiscalDocument
 from patolab_desktop.services.access import permissions, session
@@ -103,6 +104,89 @@ def test_supervisor_issues_a_partial_credit_note_as_credit_balance(
     again.whole_radio.setChecked(True)
     again.reason_edit.setText("Anular todo")
     assert again.issue() is None and "notas de crédito" in again.error.text()
+
+
+def taxed_invoice_as_reception(as_role, lab) -> int:
+    """The request's HEM (L 250.00) and GLU (L 80.00) at 15 %: total L 379.50, paid."""
+    from patolab_desktop.db.models import Investigation
+
+    with session.acting_as(session.system_actor("tests")):
+        Investigation.update(tax_class="gravado15").where(
+            Investigation.code.in_(["HEM", "GLU"])
+        ).execute()
+    as_role(permissions.ROLE_RECEPTION)
+    cash.open_session("100")
+    return invoices.issue(
+        invoices.InvoiceInput((lab["request"],), payments=(PaymentInput("cash", "379.50"),))
+    )
+
+
+def credit_note_dialog(qtbot, document_id: int) -> CreditNoteDialog:
+    dialog = CreditNoteDialog(document_id)
+    qtbot.addWidget(dialog)
+    dialog.reason_edit.setText("Descuento de cortesía no aplicado")
+    dialog.receiver_document_edit.setText("0801199012345")
+    dialog.set_settlement("balance")
+    return dialog
+
+
+def test_supervisor_rebates_a_taxed_factura_only_at_its_own_rate(
+    qtbot, database, as_role, prompt_log
+):
+    lab = billing_setup()
+    document_id = taxed_invoice_as_reception(as_role, lab)
+    as_role(permissions.ROLE_SUPERVISOR)
+    prompt_log.answer = False  # no printing
+    dialog = credit_note_dialog(qtbot, document_id)
+    dialog.amount_radio.setChecked(True)
+    dialog.amount_edit.setText("50.00")
+    dialog.tax_combo.setCurrentIndex(dialog.tax_combo.findData("exento"))
+    dialog.issue_button.click()
+    # the factura has no exempt amount: no note crediting one, the reason in the dialog
+    assert dialog.note_id is None
+    assert "le quedan L 0.00 exento por acreditar" in dialog.error.text()
+    assert FiscalDocument.select().where(FiscalDocument.doc_type == "06").count() == 0
+    dialog.tax_combo.setCurrentIndex(dialog.tax_combo.findData("gravado15"))
+    dialog.issue_button.click()
+    assert dialog.note_id is not None, dialog.error.text()
+    assert FiscalDocument.get_by_id(dialog.note_id).total == Decimal("57.50")
+
+
+def test_supervisor_told_what_to_type_for_the_rest_of_a_taxed_factura(
+    qtbot, database, as_role, prompt_log
+):
+    from patolab_desktop.services.billing import credit_notes
+
+    lab = billing_setup()
+    document_id = taxed_invoice_as_reception(as_role, lab)
+    as_role(permissions.ROLE_SUPERVISOR)
+    prompt_log.answer = False
+    glu = next(
+        line["request_line_id"]
+        for line in credit_notes.invoice_lines(document_id)
+        if line["code"] == "GLU"
+    )
+    first = credit_note_dialog(qtbot, document_id)
+    first.lines_radio.setChecked(True)
+    for index in range(first.lines_list.count()):
+        item = first.lines_list.item(index)
+        if item.data(Qt.ItemDataRole.UserRole) == glu:
+            item.setCheckState(Qt.CheckState.Checked)
+    first.issue_button.click()
+    assert first.note_id is not None, first.error.text()  # L 80.00 + ISV
+    rest = credit_note_dialog(qtbot, document_id)
+    rest.whole_radio.setChecked(True)
+    rest.issue_button.click()
+    assert rest.note_id is None
+    # what is left is L 287.50 with ISV; the amount field takes it before ISV
+    assert "L 250.00 al 15 %" in rest.error.text(), rest.error.text()
+    rest.amount_radio.setChecked(True)
+    rest.amount_edit.setText("250.00")
+    rest.tax_combo.setCurrentIndex(rest.tax_combo.findData("gravado15"))
+    rest.issue_button.click()
+    assert rest.note_id is not None, rest.error.text()
+    assert FiscalDocument.get_by_id(rest.note_id).total == Decimal("287.50")
+    assert credit_notes.remaining(document_id) == Decimal("0.00")
 
 
 def test_administrator_adds_and_closes_authorisations(qtbot, database, as_role, prompt_log):

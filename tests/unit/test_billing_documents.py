@@ -93,7 +93,8 @@ def test_credit_notes_never_exceed_the_original(billing_lab):
     b = billing_lab
     doc_id = b.invoice(b.request(b.lab.hem, b.lab.glu))  # 230
     note(doc_id, amount="200")
-    with pytest.raises(RuleError, match="pasa de lo que queda"):
+    # the rest at the amount's rate, before ISV: what the amount field takes
+    with pytest.raises(RuleError, match=r"le quedan L 30\.00 exento por acreditar"):
         note(doc_id, amount="30.01")
     note(doc_id, amount="30", settlement="balance")
     assert credit_notes.remaining(doc_id) == Decimal("0.00")

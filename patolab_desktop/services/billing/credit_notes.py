@@ -3,10 +3,11 @@
 A credit note has its own authorisation and number, cites the original factura's CAI,
 number and date, gives the reason and the name and document of the person who receives
 it. It credits removed investigations (their lines as invoiced), the whole factura (a
-cancelled request), or a partial amount. Together the notes of a factura never exceed
-its total, and the one that credits the rest of it credits it to the cent. The money is settled at the same time: given back (refund, in the user's
-cash session), kept as the customer's credit balance, or — when it was not paid yet —
-taken off what is owed.
+cancelled request), or a partial amount at one rate. Together the notes of a factura
+never exceed what it charged at each rate (exento, exonerado, 15 %, 18 %) nor its total,
+and the one that credits the rest of a rate credits it to the cent. The money is settled
+at the same time: given back (refund, in the user's cash session), kept as the
+customer's credit balance, or — when it was not paid yet — taken off what is owed.
 """
 
 from __future__ import annotations
@@ -82,15 +83,7 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     )
     if data.whole:
         if credited_amount(original.id) > ZERO:
-            raise _refusal(
-                original,
-                translate(
-                    "services.billing",
-                    "La factura {number} ya tiene notas de crédito: acredite el monto que "
-                    "falta ({left}) en lugar de la factura completa.",
-                ),
-                left=format_lempiras(original.total - credited_amount(original.id)),
-            )
+            raise _whole_refusal(original)
         chosen = stored
     elif data.request_line_ids:
         wanted = set(data.request_line_ids)
@@ -159,8 +152,90 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     return [from_row(LineInput, line) for line in chosen]
 
 
-def _within_factura(amounts: DocumentAmounts, original: FiscalDocument) -> DocumentAmounts:
-    """``amounts`` with the ISV of each rate fitted to what the factura has left of it.
+#: the amounts of a factura before ISV that a note credits, in the order a message lists them
+BASES = ("exempt", "exonerated", "taxed15", "taxed18")
+
+
+def _base_name(column: str) -> str:
+    """How a message names the base ``column`` («L 100.10 al 15 %»)."""
+    return {
+        "exempt": translate("services.billing", "exento"),
+        "exonerated": translate("services.billing", "exonerado"),
+        "taxed15": translate("services.billing", "al 15 %"),
+        "taxed18": translate("services.billing", "al 18 %"),
+    }[column]
+
+
+def _left(original: FiscalDocument) -> dict[str, Decimal]:
+    """What the factura has left of each base (``BASES``) and ISV after its notes."""
+    notes = (FiscalDocument.original == original.id) & (FiscalDocument.status == "issued")
+    return {
+        column: getattr(original, column).quantize(Decimal("0.01"))
+        - summed(getattr(FiscalDocument, column), notes)
+        for column in (*BASES, "isv15", "isv18")
+    }
+
+
+def _whole_refusal(original: FiscalDocument) -> RuleError:
+    """«The whole factura» once it has notes: what to type as amounts instead.
+
+    «Whole» stays the factura's own lines as invoiced (a cancelled request, BILLING.md: the
+    note credits what the factura charged), so after earlier notes it is refused rather than
+    turned into «the rest»: a rest left by rebates is no set of the factura's lines. The
+    message gives each rate's rest before ISV, the amount the person types at that rate
+    (the ISV left is added by the note that takes the rest of a rate, ``_within_factura``);
+    the total with ISV was typed as is and refused as too much on a taxed factura.
+    """
+    left = _left(original)
+    rest = [
+        f"{format_lempiras(left[column])} {_base_name(column)}"
+        for column in BASES
+        if left[column] > ZERO
+    ]
+    if not rest:
+        return _refusal(
+            original,
+            translate("services.billing", "La factura {number} ya no tiene nada por acreditar."),
+        )
+    return _refusal(
+        original,
+        translate(
+            "services.billing",
+            "La factura {number} ya tiene notas de crédito: acredite lo que falta como un "
+            "monto (antes de ISV) por cada tasa: {rest}.",
+        ),
+        rest=", ".join(rest),
+    )
+
+
+def _within_bases(
+    amounts: DocumentAmounts, original: FiscalDocument, left: dict[str, Decimal]
+) -> None:
+    """Refuse a note that credits more of a base (exento, exonerado, 15 %, 18 %) than the
+    factura has ``left`` of it.
+
+    A fiscal document may only credit a tax base the factura had: an «exento» rebate on a
+    factura of taxed lines, or a 15 % one on a factura of exempt lines, would credit a base
+    (and an ISV) it never charged, even when the total left covers it. Notes for lines pass
+    too once rebates have taken their base.
+    """
+    for column in BASES:
+        if getattr(amounts, column) > left[column]:
+            raise _refusal(
+                original,
+                translate(
+                    "services.billing",
+                    "A la factura {number} le quedan {left} {rate} por acreditar (antes de "
+                    "ISV): la nota de crédito no puede acreditar {amount} {rate}.",
+                ),
+                left=format_lempiras(max(left[column], ZERO)),
+                amount=format_lempiras(getattr(amounts, column)),
+                rate=_base_name(column),
+            )
+
+
+def _within_factura(amounts: DocumentAmounts, left: dict[str, Decimal]) -> DocumentAmounts:
+    """``amounts`` with the ISV of each rate fitted to what the factura has ``left`` of it.
 
     A note rounds its own ISV (Ley ISV Art. 9), so notes for the investigations one at a
     time would credit more or less than the factura charged (two lines of L 100.10 at
@@ -169,18 +244,11 @@ def _within_factura(amounts: DocumentAmounts, original: FiscalDocument) -> Docum
     and no note credits more ISV of a rate than is left: the notes of a factura add up
     to it to the cent, and earlier notes keep their own rounding.
     """
-    notes = (FiscalDocument.original == original.id) & (FiscalDocument.status == "issued")
-
-    def left(column: str) -> Decimal:
-        """What the factura has left of the amount ``column`` after its notes."""
-        charged = getattr(original, column).quantize(Decimal("0.01"))
-        return charged - summed(getattr(FiscalDocument, column), notes)
-
     fitted: dict[str, Decimal] = {}
     for base_column, isv_column in (("taxed15", "isv15"), ("taxed18", "isv18")):
         base, own = getattr(amounts, base_column), getattr(amounts, isv_column)
-        left_isv = max(left(isv_column), ZERO)
-        takes_the_rest = base > ZERO and base == left(base_column)
+        left_isv = max(left[isv_column], ZERO)
+        takes_the_rest = base > ZERO and base == left[base_column]
         fitted[isv_column] = left_isv if takes_the_rest else min(own, left_isv)
     isv15, isv18 = fitted["isv15"], fitted["isv18"]
     total = amounts.total - amounts.isv15 - amounts.isv18 + isv15 + isv18
@@ -232,9 +300,10 @@ def issue(data: CreditNoteInput) -> int:
                 ),
             )
         lines = _lines(data, original)
-        amounts = _within_factura(
-            compute(lines, exonerated_buyer=original.exonerated > 0), original
-        )
+        left_of = _left(original)
+        amounts = compute(lines, exonerated_buyer=original.exonerated > 0)
+        _within_bases(amounts, original, left_of)
+        amounts = _within_factura(amounts, left_of)
         left = original.total.quantize(Decimal("0.01")) - credited_amount(original.id)
         if amounts.total > left:
             raise _refusal(
