@@ -34,13 +34,20 @@ def run(api, db_target):  # noqa: F811
     return run
 
 
-def test_without_a_token_the_run_fails_and_says_where_to_set_it(run, api):  # noqa: F811
-    queue()
-    config.set_token("")
-    assert Sender(now=Clock(), worker="t").send_one() == NO_TOKEN
+def _run_that_cannot_send(run, why: str):
+    """The sender gives up with ``why``; so does ``--run --once``: it exits 1 and does not
+    say «Nada que enviar»."""
+    assert Sender(now=Clock(), worker="t").send_one() == why
     result = run("--run", "--once")
     assert result.returncode == 1, result
     assert "Nada que enviar" not in result.stdout
+    return result
+
+
+def test_without_a_token_the_run_fails_and_says_where_to_set_it(run, api):  # noqa: F811
+    queue()
+    config.set_token("")
+    result = _run_that_cannot_send(run, NO_TOKEN)
     assert "no tiene la clave de acceso de WhatsApp (1 en cola)" in result.stderr
     assert "Configuración de WhatsApp" in result.stderr
     assert Outbox.get().status == "queued" and api.log == []
@@ -51,10 +58,7 @@ def test_without_a_token_the_run_fails_and_says_where_to_set_it(run, api):  # no
 def test_while_stopped_the_run_fails_and_says_how_to_resume(run, api):  # noqa: F811
     queue()
     config._stop("190")
-    assert Sender(now=Clock(), worker="t").send_one() == HALTED
-    result = run("--run", "--once")
-    assert result.returncode == 1, result
-    assert "Nada que enviar" not in result.stdout
+    result = _run_that_cannot_send(run, HALTED)
     assert "DETENIDO" in result.stderr and "venció" in result.stderr
     assert "Reanudar el envío" in result.stderr
     assert api.log == []

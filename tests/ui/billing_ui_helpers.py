@@ -7,6 +7,7 @@ from __future__ import annotations
 from patolab_desktop.db.models import Branch
 from patolab_desktop.services import settings
 from patolab_desktop.services.access import session
+from patolab_desktop.services.billing import credit_notes
 
 from .requests_helpers import make_catalog, make_doctor, make_patient, make_request
 
@@ -30,3 +31,17 @@ def billing_setup(with_request: bool = True, **auth) -> dict:
             request_id, number = make_request(patient, doctor, [ids["HEM"], ids["GLU"]])
             found.update(patient=patient, request=request_id, number=number)
     return found
+
+
+def issue_credit_note(original_id: int, reason: str, **fields) -> int:
+    """A credit note on ``original_id`` to the request's patient, as the current user
+    (``fields``: ``whole``, ``amount``, ``settlement``…)."""
+    return credit_notes.issue(
+        credit_notes.CreditNoteInput(
+            original_id=original_id,
+            reason=reason,
+            receiver_name="Carlos Ruiz Mejía",
+            receiver_document="0801199012345",
+            **fields,
+        )
+    )

@@ -159,6 +159,15 @@ def main_window_as(qtbot, role_name: str, lock_minutes: int = 0):
     return window
 
 
+def shown_as(qtbot, role_name: str, make, *args):
+    """Log in as the seeded ``role_name``, then ``make(*args)`` a window and show it."""
+    login_as(role_name)
+    widget = make(*args)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
 def close_top_levels(keep=()) -> None:
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible() and widget not in keep:

@@ -21,7 +21,7 @@ from patolab_desktop.ui.billing.authorisations_window import (
 from patolab_desktop.ui.billing.documents_window import CreditNoteDialog, FiscalDocumentsWindow
 from tests.unit.billing_helpers import CAI_01
 
-from .billing_ui_helpers import billing_setup
+from .billing_ui_helpers import billing_setup, issue_credit_note
 from .role_helpers import main_window_as
 
 pytestmark = pytest.mark.usefixtures("no_crash_dialog")
@@ -33,6 +33,14 @@ def invoice_as_reception(as_role, lab) -> int:
     return invoices.issue(
         invoices.InvoiceInput((lab["request"],), payments=(PaymentInput("cash", "330.00"),))
     )
+
+
+def invoiced_for_a_supervisor(as_role, lab) -> int:
+    """``invoice_as_reception``, then a Supervisor at a drawer opened with L 500."""
+    document_id = invoice_as_reception(as_role, lab)
+    as_role(permissions.ROLE_SUPERVISOR)
+    cash.open_session("500")
+    return document_id
 
 
 def test_reception_lists_and_reprints_but_cannot_void(qtbot, database, as_role):
@@ -252,9 +260,7 @@ def test_cancelling_an_invoiced_request_as_supervisor_refunds_with_a_credit_note
     from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
 
     lab = billing_setup()
-    document_id = invoice_as_reception(as_role, lab)
-    as_role(permissions.ROLE_SUPERVISOR)
-    cash.open_session("500")
+    document_id = invoiced_for_a_supervisor(as_role, lab)
     dialog = CancelRequestDialog(lab["request"], lab["number"], "pending")
     qtbot.addWidget(dialog)
     assert dialog.settlement.invoiced and dialog.settlement.allowed
@@ -337,9 +343,7 @@ def test_cancelling_after_an_investigation_was_credited_refunds_the_rest(
     )
 
     lab = billing_setup()
-    document_id = invoice_as_reception(as_role, lab)
-    as_role(permissions.ROLE_SUPERVISOR)
-    cash.open_session("500")
+    document_id = invoiced_for_a_supervisor(as_role, lab)
 
     def credit(note_dialog):
         note_dialog.receiver_document_edit.setText("0801199012345")
@@ -369,22 +373,11 @@ def test_cancelling_after_an_investigation_was_credited_refunds_the_rest(
 def test_cancel_asks_nothing_when_every_investigation_was_already_credited(
     qtbot, database, as_role, prompt_log
 ):
-    from patolab_desktop.services.billing import credit_notes
     from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
 
     lab = billing_setup()
-    document_id = invoice_as_reception(as_role, lab)
-    as_role(permissions.ROLE_SUPERVISOR)
-    cash.open_session("500")
-    credit_notes.issue(
-        credit_notes.CreditNoteInput(
-            original_id=document_id,
-            reason="Investigaciones no realizadas",
-            receiver_name="Carlos Ruiz Mejía",
-            receiver_document="0801199012345",
-            whole=True,
-        )
-    )
+    document_id = invoiced_for_a_supervisor(as_role, lab)
+    issue_credit_note(document_id, "Investigaciones no realizadas", whole=True)
     dialog = CancelRequestDialog(lab["request"], lab["number"], "pending")
     qtbot.addWidget(dialog)
     assert not dialog.settlement.invoiced  # nothing left to give back

@@ -11,10 +11,10 @@ import pytest
 
 from patolab_desktop.documents import cash_close as printed
 from patolab_desktop.services.access import permissions, session
-from patolab_desktop.services.billing import cash, credit_notes, invoices
+from patolab_desktop.services.billing import cash, invoices
 from patolab_desktop.services.billing.payments import PaymentInput
 from tests.security_helpers import login_as
-from tests.ui.billing_ui_helpers import billing_setup
+from tests.ui.billing_ui_helpers import billing_setup, issue_credit_note
 from tests.ui.requests_helpers import make_request
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
@@ -30,16 +30,7 @@ def _day_with_a_balance_payment() -> Decimal:
         first = invoices.issue(
             invoices.InvoiceInput((setup["request"],), payments=(PaymentInput("cash", "330"),))
         )
-        credit_notes.issue(
-            credit_notes.CreditNoteInput(
-                original_id=first,
-                reason="Rebaja acordada",
-                receiver_name="Carlos Ruiz",
-                receiver_document="0801197000001",
-                settlement="balance",
-                amount="50",
-            )
-        )
+        issue_credit_note(first, "Rebaja acordada", settlement="balance", amount="50")
     with session.acting_as(session.system_actor("tests")):
         second, _ = make_request(setup["patient"], setup["doctor"], [setup["catalog"]["GLU"]])
     login_as(permissions.ROLE_RECEPTION)

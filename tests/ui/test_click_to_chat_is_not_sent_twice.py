@@ -14,7 +14,7 @@ from patolab_desktop.services.notify.sender import Sender
 from patolab_desktop.ui.notify import messages_panel
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
-from tests.ui.role_helpers import PromptLog
+from tests.ui.role_helpers import PromptLog, shown_as
 from tests.unit.notify_helpers import PHONE_ID, Clock, ok, point_at, posted
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
@@ -35,10 +35,7 @@ def notice(desk, httpserver):  # noqa: F811
 
 
 def _panel(qtbot, request_id):
-    login_as(permissions.ROLE_RECEPTION)
-    dialog = RequestDetailDialog(request_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_as(qtbot, permissions.ROLE_RECEPTION, RequestDetailDialog, request_id)
     panel = dialog.messages
     panel.view.selectRow(0)
     return panel

@@ -21,7 +21,7 @@ from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
 from patolab_desktop.ui.notify.worker import ATTENTION_STYLE
 from tests.keyring_backend import FileKeyring
 from tests.security_helpers import login_as
-from tests.ui.role_helpers import PromptLog, main_window_as
+from tests.ui.role_helpers import PromptLog, main_window_as, shown_as
 from tests.unit.notify_helpers import TOKEN
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
@@ -72,10 +72,7 @@ def test_a_desk_without_the_token_warns_only_when_no_desk_sends(qtbot, desk):  #
 
 def test_the_queue_window_shows_a_banner_when_no_desk_sends(qtbot, desk):  # noqa: F811
     _queued(desk)
-    login_as(permissions.ROLE_ADMIN)
-    window = OutboxWindow()
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_as(qtbot, permissions.ROLE_ADMIN, OutboxWindow)
     assert not window.banner.isVisible()  # just queued: a desk with the token may send it
     _due(LATE)
     window.reload()
@@ -90,10 +87,7 @@ def test_the_queue_window_shows_a_banner_when_no_desk_sends(qtbot, desk):  # noq
 
 def test_enviar_prueba_says_a_computer_with_the_token_sends_it(qtbot, desk, monkeypatch):  # noqa: F811
     prompts = PromptLog().install(monkeypatch)
-    login_as(permissions.ROLE_ADMIN)
-    dialog = NotifySettingsDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_as(qtbot, permissions.ROLE_ADMIN, NotifySettingsDialog)
     dialog.test_phone.setText("9999-8888")
     dialog.test_button.click()
     ((_kind, _title, text),) = prompts.kinds("info")

@@ -15,7 +15,7 @@ from patolab_desktop.ui.notify.outbox_window import OutboxWindow
 from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
-from tests.ui.role_helpers import PromptLog, main_window_as
+from tests.ui.role_helpers import PromptLog, main_window_as, shown_as
 from tests.unit.notify_helpers import PHONE_ID, TOKEN, Clock, ok, point_at
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
@@ -120,10 +120,7 @@ def test_main_window_shows_the_queue_and_only_admins_see_the_outbox(qtbot, desk)
 
 def test_settings_dialog_stores_the_token_in_the_keyring_only(qtbot, desk, monkeypatch):  # noqa: F811
     prompts = PromptLog().install(monkeypatch)
-    login_as(permissions.ROLE_ADMIN)
-    dialog = NotifySettingsDialog()
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_as(qtbot, permissions.ROLE_ADMIN, NotifySettingsDialog)
     assert dialog.edits["notify_graph_version"].text() == "v25.0"
     assert dialog.edits["notify_ready_template"].text() == "resultados_listos"
     dialog.edits["notify_phone_number_id"].setText("109876543210")
@@ -177,10 +174,7 @@ def _opted_out_request(desk):  # noqa: F811
 
 def test_reception_is_not_offered_reintentar_for_a_patient_who_opted_out(qtbot, desk):  # noqa: F811
     request_id, message_id = _opted_out_request(desk)
-    login_as(permissions.ROLE_RECEPTION)
-    dialog = RequestDetailDialog(request_id)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = shown_as(qtbot, permissions.ROLE_RECEPTION, RequestDetailDialog, request_id)
     panel = dialog.messages
     panel.view.selectRow(0)
     assert panel.model.rows()[0]["error_text"] == "El paciente pidió no recibir estos mensajes."
@@ -199,10 +193,7 @@ def test_reception_is_not_offered_reintentar_for_a_patient_who_opted_out(qtbot, 
 def test_the_outbox_window_refuses_reintentar_with_the_reason(qtbot, desk, monkeypatch):  # noqa: F811
     _request_id, message_id = _opted_out_request(desk)
     prompts = PromptLog().install(monkeypatch)
-    login_as(permissions.ROLE_ADMIN)
-    window = OutboxWindow()
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_as(qtbot, permissions.ROLE_ADMIN, OutboxWindow)
     window.view.selectRow(0)
     window.retry_button.click()
     ((_kind, title, text),) = prompts.kinds("error")
@@ -223,10 +214,7 @@ def test_a_supervisor_blocks_the_patient_and_the_queued_message_is_cancelled(  #
     dialog = open_dialog(qtbot, desk["senior"])
     dialog.blocked_check.setChecked(True)
     assert dialog.save() is True
-    login_as(permissions.ROLE_ADMIN)
-    window = OutboxWindow()
-    qtbot.addWidget(window)
-    window.show()
+    window = shown_as(qtbot, permissions.ROLE_ADMIN, OutboxWindow)
     assert "En cola: 0" in window.counts_label.text()
     assert "Cancelado: 1" in window.counts_label.text()
     ((status_label, reason),) = [(r["status_label"], r["error_text"]) for r in window.model.rows()]

@@ -71,12 +71,17 @@ def test_laboratorio_reads_a_patient_record(qtbot, database, dialog_trap, no_cra
     assert stored.address == "Col. Kennedy, bloque 4"
 
 
+def _customers_tab(qtbot, role_name: str):
+    """The main window's «Clientes» tab as ``role_name``, once it lists the one patient."""
+    tab = main_window_as(qtbot, role_name).show_tab("customers")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    return tab
+
+
 def test_reception_still_edits(qtbot, database, dialog_trap):
     with session.acting_as(session.system_actor("tests")):
         make_customer("Carlos", "Ruiz Mejía")
-    window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
-    tab = window.show_tab("customers")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    tab = _customers_tab(qtbot, permissions.ROLE_RECEPTION)
     tab.select_row(0)
     assert tab.edit_action.text() == "&Editar"
     titles = []
@@ -98,15 +103,11 @@ def test_the_keys_under_the_list_say_what_they_do_for_the_role(qtbot, database):
     «Intro: editar» and its own keys."""
     with session.acting_as(session.system_actor("tests")):
         make_customer("Carlos", "Ruiz Mejía")
-    window = main_window_as(qtbot, permissions.ROLE_LAB)
-    tab = window.show_tab("customers")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    tab = _customers_tab(qtbot, permissions.ROLE_LAB)
     tab.select_row(0)
     assert _keys_under(tab) == ["Intro: ver · F5: actualizar"]
 
-    window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
-    tab = window.show_tab("customers")
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    tab = _customers_tab(qtbot, permissions.ROLE_RECEPTION)
     assert _keys_under(tab) == [
         "Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · F5: actualizar"
     ]

@@ -4,6 +4,7 @@ that there is no authorisation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -28,6 +29,20 @@ def _number(document_id: int) -> str:
     return FiscalDocument.get_by_id(document_id).number
 
 
+def _issued_after(held: Desk, what: str, actor: session.Actor, issue: Callable[[], int]) -> Desk:
+    """``actor`` opens a drawer and runs ``issue`` at a desk of its own, which waits for
+    ``held`` (doing ``what``) to commit and then issues without an error."""
+    with session.acting_as(actor):
+        cash.open_session(Decimal("0"))
+        paying = Desk(issue)
+        waited = waits_for(paying, held)
+    held.commit()
+    finish(paying)
+    assert waited, paying.error or f"issued without waiting for the {what}"
+    assert paying.error is None, paying.error
+    return paying
+
+
 def test_a_factura_issued_during_the_handover_takes_the_renewal_s_next_number(billing_lab):  # noqa: F811
     b = billing_lab
     # the current CAI has one number; its renewal, registered ahead, waits after it
@@ -43,14 +58,7 @@ def test_a_factura_issued_during_the_handover_takes_the_renewal_s_next_number(bi
         assert _number(b.invoice(requests[0])).endswith("00000001")  # the last of the CAI
         # the next one hands over to the renewal; its transaction is still open
         handing_over = Desk(lambda: b.invoice(requests[1]), held=True).hold()
-    with session.acting_as(second_desk):
-        cash.open_session(Decimal("0"))
-        paying = Desk(lambda: b.invoice(requests[2]))
-        waited = waits_for(paying, handing_over)
-    handing_over.commit()
-    finish(paying)
-    assert waited, paying.error or "issued without waiting for the handover"
-    assert paying.error is None, paying.error
+    paying = _issued_after(handing_over, "handover", second_desk, lambda: b.invoice(requests[2]))
     assert _number(handing_over.result).endswith("00000002")
     assert _number(paying.result).endswith("00000003")
     assert FiscalAuthorisation.get_by_id(renewal).status == "active"
@@ -66,13 +74,6 @@ def test_a_factura_issued_while_the_administrator_closes_the_cai_takes_the_renew
         closing = Desk(
             lambda: authorisations.end(b.invoice_auth, "El SAR entregó la renovación"), held=True
         ).hold()
-    with session.acting_as(login_as(RECEPTION)):
-        cash.open_session(Decimal("0"))
-        paying = Desk(lambda: b.invoice(request_id))
-        waited = waits_for(paying, closing)
-    closing.commit()
-    finish(paying)
-    assert waited, paying.error or "issued without waiting for the close"
-    assert paying.error is None, paying.error
+    paying = _issued_after(closing, "close", login_as(RECEPTION), lambda: b.invoice(request_id))
     assert _number(paying.result).endswith("00005001")
     assert FiscalAuthorisation.get_by_id(renewal).status == "active"
