@@ -25,14 +25,19 @@ def measure_line_release(result: dict, log, requests_count: int = 60, lines: int
     from ..db.database import db
     from ..db.models import Customer
     from ..services import requests
+    from ..services.notify.events import CONSENT_EVENTS
 
     log(f"Results: releasing {requests_count} × {lines} lines one by one…")
     material = request_material(requests_count, lines)
     times: list[float] = []
     with db.atomic() as txn:
-        Customer.update(whatsapp_consent="yes", phone="+50499887766", is_blocked=False).where(
-            Customer.id.in_(material.patients)
-        ).execute()
+        Customer.update(
+            whatsapp_consent="yes",
+            consent_how="in_person",
+            consent_events=",".join(CONSENT_EVENTS),
+            phone="+50499887766",
+            is_blocked=False,
+        ).where(Customer.id.in_(material.patients)).execute()
         for patient in material.patients:
             request_id = material.create_request(patient)
             for line in requests.get(request_id).lines:

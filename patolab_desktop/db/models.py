@@ -158,6 +158,11 @@ class Customer(BaseModel):
     whatsapp_consent = CharField(max_length=3, default="", constraints=[SQL("DEFAULT ''")])
     consent_at = DateTimeField(null=True)
     consent_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
+    # (schema 22) how it was given ("in_person", "written", "phone", "whatsapp"; "unknown"
+    # for a consent recorded before) and the kinds of message accepted: event codes of
+    # services/notify/events.py, comma-separated ("received,ready"); "" without consent
+    consent_how = CharField(max_length=12, default="", constraints=[SQL("DEFAULT ''")])
+    consent_events = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
     incomplete = BooleanField(default=False)  # imported with missing required data
     active = BooleanField(default=True)
     search_text = TextField(default="")  # folded name, phone digits, email, id: FTS source

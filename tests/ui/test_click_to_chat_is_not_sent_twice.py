@@ -15,7 +15,7 @@ from patolab_desktop.ui.notify import messages_panel
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import PromptLog, shown_as
-from tests.unit.notify_helpers import PHONE_ID, Clock, ok, point_at, posted
+from tests.unit.notify_helpers import CONSENTING, PHONE_ID, Clock, ok, point_at, posted
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
 
@@ -27,7 +27,7 @@ def notice(desk, httpserver):  # noqa: F811
     """A request whose «Solicitud recibida» is queued for a patient who accepted WhatsApp."""
     point_at(httpserver)
     httpserver.expect_request(URL, method="POST").respond_with_json(ok("wamid.1"))
-    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+    Customer.update(**CONSENTING, phone="+50499887766").where(
         Customer.id == desk["senior"]
     ).execute()
     request_id, _number = make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])

@@ -17,16 +17,14 @@ from patolab_desktop.services.notify import outbox as outbox_service
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import main_window_as
-from tests.unit.notify_helpers import TOKEN
+from tests.unit.notify_helpers import CONSENTING, TOKEN
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
 
 
 def _failed_notice(desk, patient="senior", phone="+50499887766"):  # noqa: F811
     """A request of ``patient`` whose «Solicitud recibida» failed just now with 131026."""
-    Customer.update(whatsapp_consent="yes", phone=phone).where(
-        Customer.id == desk[patient]
-    ).execute()
+    Customer.update(**CONSENTING, phone=phone).where(Customer.id == desk[patient]).execute()
     request_id, number = make_request(desk[patient], desk["doctor"], [desk["catalog"]["HEM"]])
     Outbox.update(
         status="failed", error_code="131026", attempts=1, updated_at=dt.datetime.now()

@@ -22,13 +22,13 @@ from patolab_desktop.ui.notify.worker import ATTENTION_STYLE
 from tests.keyring_backend import FileKeyring
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import PromptLog, main_window_as, shown_as
-from tests.unit.notify_helpers import TOKEN
+from tests.unit.notify_helpers import CONSENTING, TOKEN
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
 
 
 def _queued(desk):  # noqa: F811
-    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+    Customer.update(**CONSENTING, phone="+50499887766").where(
         Customer.id == desk["senior"]
     ).execute()
     make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])

@@ -16,7 +16,7 @@ from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
 from tests.ui.role_helpers import PromptLog, main_window_as, shown_as
-from tests.unit.notify_helpers import PHONE_ID, TOKEN, Clock, ok, point_at
+from tests.unit.notify_helpers import CONSENTING, PHONE_ID, TOKEN, Clock, ok, point_at
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
 from .test_customer_dialog import open_dialog
@@ -30,7 +30,7 @@ def _shot(widget, name) -> None:
 
 
 def _request_with_messages(desk):  # noqa: F811
-    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+    Customer.update(**CONSENTING, phone="+50499887766").where(
         Customer.id == desk["senior"]
     ).execute()
     ids = [desk["catalog"][code] for code in ("HEM", "GLU")]
@@ -161,7 +161,7 @@ def test_laboratorio_and_reception_cannot_open_the_settings(qtbot, desk):  # noq
 
 def _opted_out_request(desk):  # noqa: F811
     """A request whose message WhatsApp refused with 131050: the patient stopped them."""
-    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+    Customer.update(**CONSENTING, phone="+50499887766").where(
         Customer.id == desk["senior"]
     ).execute()
     request_id, _number = make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])
@@ -182,7 +182,7 @@ def test_reception_is_not_offered_reintentar_for_a_patient_who_opted_out(qtbot, 
     assert "consentimiento" in panel.retry_button.toolTip()
     assert panel.cancel_button.isEnabled() and panel.open_button.isEnabled()
     # the patient consents again (in the patient's form): Reintentar is offered again
-    Customer.update(whatsapp_consent="yes").where(Customer.id == desk["senior"]).execute()
+    Customer.update(**CONSENTING).where(Customer.id == desk["senior"]).execute()
     panel.reload()
     panel.view.selectRow(0)
     assert panel.retry_button.isEnabled() and panel.retry_button.toolTip() == ""
@@ -206,7 +206,7 @@ def test_a_supervisor_blocks_the_patient_and_the_queued_message_is_cancelled(  #
 ):
     point_at(httpserver)
     httpserver.expect_request(f"/v25.0/{PHONE_ID}/messages").respond_with_json(ok())
-    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+    Customer.update(**CONSENTING, phone="+50499887766").where(
         Customer.id == desk["senior"]
     ).execute()
     make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])

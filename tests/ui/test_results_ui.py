@@ -99,8 +99,9 @@ def test_patient_messages_open_from_the_customer_dialog(qtbot, desk, monkeypatch
     from patolab_desktop.db.models import Customer, Outbox
     from patolab_desktop.ui.customers.customer_dialog import CustomerDialog
     from tests.ui.role_helpers import DialogTrap
+    from tests.unit.notify_helpers import CONSENTING
 
-    Customer.update(whatsapp_consent="yes", phone="+50499887766").where(
+    Customer.update(**CONSENTING, phone="+50499887766").where(
         Customer.id == desk["senior"]
     ).execute()
     make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])

@@ -12,10 +12,14 @@ import pytest
 
 from patolab_desktop.db.models import Customer, Outbox, Setting
 from patolab_desktop.services.notify import config, outbox
+from patolab_desktop.services.notify.events import CONSENT_EVENTS
 
 TOKEN = "EAAG-secreto-de-prueba-0123456789abcdef"
 PHONE_ID = "109876543210"
 _phones = itertools.count(1000)
+# a patient who said yes, at the desk, to every kind of message
+EVERY_KIND = ",".join(CONSENT_EVENTS)
+CONSENTING = {"whatsapp_consent": "yes", "consent_how": "in_person", "consent_events": EVERY_KIND}
 
 
 class Clock:
@@ -78,6 +82,6 @@ def api(database, httpserver):
 
     # the patient ``queue()`` writes for accepted WhatsApp: the sender checks it again
     # when it sends
-    Customer.update(whatsapp_consent="yes").where(Customer.id == make_customer()).execute()
+    Customer.update(**CONSENTING).where(Customer.id == make_customer()).execute()
     point_at(httpserver)
     return httpserver

@@ -54,6 +54,8 @@ def _edits(data: customers.CustomerData) -> customers.CustomerData:
         municipality_id=municipality_id,
         notes="actualizada por importación",
         whatsapp_consent="yes",
+        consent_how="written",
+        consent_events="received,ready",
     )
 
 

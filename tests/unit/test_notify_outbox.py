@@ -16,11 +16,13 @@ from patolab_desktop.services.errors import PermissionDenied, RuleError, Validat
 from patolab_desktop.services.notify import outbox
 from patolab_desktop.services.notify.phones import whatsapp_number
 from tests.security_helpers import login_as
+from tests.unit.notify_helpers import CONSENTING, EVERY_KIND
 from tests.unit.requests_fixtures import lab, make_doctor  # noqa: F401
 
 
 def _consent(customer_id, value="yes", **changes) -> None:
-    Customer.update(whatsapp_consent=value, **changes).where(Customer.id == customer_id).execute()
+    values = {**CONSENTING, "whatsapp_consent": value, **changes}
+    Customer.update(**values).where(Customer.id == customer_id).execute()
 
 
 def _rows():
@@ -138,7 +140,7 @@ def test_phone_numbers():
 
 def test_consent_is_recorded_with_date_and_user(patient):
     login_as(permissions.ROLE_RECEPTION)
-    asked = customers.create(patient(whatsapp_consent="yes"))
+    asked = customers.create(patient(**CONSENTING))
     row = Customer.get_by_id(asked)
     assert row.whatsapp_consent == "yes" and row.consent_by == "recepcion"
     assert row.consent_at is not None
@@ -225,7 +227,7 @@ def test_reintentar_is_refused_for_a_patient_who_may_not_get_messages(lab, chang
     assert str(refused.value).startswith("No se puede reintentar:") and words in str(refused.value)
     assert Outbox.get_by_id(row.id).status == "failed"
     # the patient is reachable again (consents, unblocked, a mobile): Reintentar goes on
-    Customer.update(whatsapp_consent="yes", is_blocked=False, phone="3111-2222").where(
+    Customer.update(**CONSENTING, is_blocked=False, phone="3111-2222").where(
         Customer.id == lab.patient
     ).execute()
     assert outbox.for_customer(lab.patient)[0]["retry_refused"] == ""
@@ -236,7 +238,7 @@ def test_reintentar_is_refused_for_a_patient_who_may_not_get_messages(lab, chang
 
 def test_withdrawing_consent_or_blocking_cancels_the_queued_messages(lab, patient):
     login_as(permissions.ROLE_RECEPTION)
-    lab.patient = customers.create(patient(whatsapp_consent="yes"))
+    lab.patient = customers.create(patient(**CONSENTING))
     lab.create(lab.hem)
     second, _ = lab.create(lab.glu)
     sent, queued = _rows()
@@ -252,7 +254,7 @@ def test_withdrawing_consent_or_blocking_cancels_the_queued_messages(lab, patien
     # and a block, by a supervisor
     login_as(permissions.ROLE_SUPERVISOR)
     data = customers.get(lab.patient)
-    data.whatsapp_consent = "yes"
+    data.whatsapp_consent, data.consent_how, data.consent_events = "yes", "phone", EVERY_KIND
     customers.update(data)
     outbox.retry(queued.id)
     data = customers.get(lab.patient)

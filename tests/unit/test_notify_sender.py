@@ -27,6 +27,7 @@ from patolab_desktop.services.notify.sender import (
     backoff_delay,
 )
 from tests.unit.notify_helpers import (
+    CONSENTING,
     PHONE_ID,
     TOKEN,
     Clock,
@@ -203,7 +204,7 @@ def _queued(*phones: str) -> list[int]:
 
 def test_opt_out_is_recorded(api):  # noqa: F811
     api.expect_request(URL).respond_with_json(error(131050), status=400)
-    Customer.update(whatsapp_consent="yes").execute()
+    Customer.update(**CONSENTING).execute()
     message_id = queue()
     assert sender().send_one() == "failed"
     customer = Customer.get_by_id(status(message_id).customer_id)
@@ -259,7 +260,7 @@ def test_blocked_patients_get_nothing_sent(api):  # noqa: F811
     from patolab_desktop.services import requests
     from tests.unit.requests_fixtures import make_doctor, make_investigation
 
-    Customer.update(whatsapp_consent="yes", is_blocked=True).execute()
+    Customer.update(**CONSENTING, is_blocked=True).execute()
     patient = Customer.select().first().id
     draft = requests.RequestDraft(
         patient_id=patient,

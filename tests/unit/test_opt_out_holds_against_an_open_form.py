@@ -15,7 +15,7 @@ from patolab_desktop.services.access import permissions
 from patolab_desktop.services.errors import ConflictError
 from patolab_desktop.services.notify.sender import Sender
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401
-from tests.unit.notify_helpers import PHONE_ID, Clock, error, point_at
+from tests.unit.notify_helpers import CONSENTING, PHONE_ID, Clock, error, point_at
 from tests.unit.requests_fixtures import lab  # noqa: F401
 
 URL = f"/v25.0/{PHONE_ID}/messages"
@@ -24,7 +24,7 @@ URL = f"/v25.0/{PHONE_ID}/messages"
 def test_the_opt_out_survives_a_form_open_at_the_desk(lab, httpserver, patient, fast_hashing):  # noqa: F811
     point_at(httpserver)
     login_as(permissions.ROLE_RECEPTION)  # the desk signed in; its sender thread runs as it
-    customer_id = customers.create(patient(whatsapp_consent="yes"))
+    customer_id = customers.create(patient(**CONSENTING))
     form = customers.get(customer_id)  # the receptionist opens the record
     httpserver.expect_request(URL, method="POST").respond_with_json(
         error(131050, "User stopped"), status=400

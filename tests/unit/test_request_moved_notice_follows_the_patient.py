@@ -16,7 +16,7 @@ from patolab_desktop.services.errors import RuleError
 from patolab_desktop.services.notify import outbox
 from patolab_desktop.services.notify.sender import Sender
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401
-from tests.unit.notify_helpers import PHONE_ID, Clock, ok, point_at, posted
+from tests.unit.notify_helpers import CONSENTING, PHONE_ID, Clock, ok, point_at, posted
 from tests.unit.requests_fixtures import lab, make_customer  # noqa: F401
 
 URL = f"/v25.0/{PHONE_ID}/messages"
@@ -27,13 +27,9 @@ ANA, BERTA = "+50499887766", "+50433112233"
 def moved(lab, httpserver, fast_hashing):  # noqa: F811
     """Ana's request, its «recibida» queued, and Berta (who accepted WhatsApp)."""
     point_at(httpserver)
-    Customer.update(whatsapp_consent="yes", first_name="Ana").where(
-        Customer.id == lab.patient
-    ).execute()
+    Customer.update(**CONSENTING, first_name="Ana").where(Customer.id == lab.patient).execute()
     berta = make_customer(name="Berta Reyes", phone=BERTA)
-    Customer.update(whatsapp_consent="yes", first_name="Berta").where(
-        Customer.id == berta
-    ).execute()
+    Customer.update(**CONSENTING, first_name="Berta").where(Customer.id == berta).execute()
     login_as(permissions.ROLE_RECEPTION)
     request_id, number = lab.create(lab.hem)
     return request_id, number, berta

@@ -11,6 +11,7 @@ from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.errors import ConflictError, PermissionDenied, RuleError
 from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import login_as
+from tests.unit.notify_helpers import CONSENTING
 from tests.unit.requests_fixtures import lab, make_doctor, make_panel, set_status  # noqa: F401
 
 
@@ -19,7 +20,7 @@ def _lines(request_id) -> dict[str, object]:
 
 
 def _consent(customer_id) -> None:
-    Customer.update(whatsapp_consent="yes").where(Customer.id == customer_id).execute()
+    Customer.update(**CONSENTING).where(Customer.id == customer_id).execute()
 
 
 def test_laboratorio_releases_lines_one_by_one(lab):

@@ -68,7 +68,7 @@ def _older(url: str) -> None:
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
         cur.execute(f"DROP INDEX {search.DOCUMENT_ORDER_INDEX}")
-        cur.execute("UPDATE schema_version SET version = 20 WHERE version = 21")
+        cur.execute("UPDATE schema_version SET version = 20 WHERE version >= 21")
     conn.close()
 
 

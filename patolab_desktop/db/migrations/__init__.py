@@ -88,6 +88,35 @@ def _one_id_hash_index(database: Database) -> None:
     database.execute_sql("DROP INDEX IF EXISTS customer_id_hash")
 
 
+# the kinds of WhatsApp message there were when consent started saying which (step 22)
+_KINDS_AT_STEP_22 = "received,partial,ready,cancelled"
+
+
+def _consent_how_and_kinds(database: Database) -> None:
+    """Version 22: ``customer.consent_how`` (how the patient gave consent: in person,
+    signed form, phone, WhatsApp) and ``customer.consent_events`` (the kinds of message
+    accepted, comma-separated event codes), as NOTIFICATIONS.md asks: "record who
+    consented, when, how and for which messages". A patient who had said yes keeps
+    getting every kind there was (a single yes covered them all) and how is «No
+    registrado» (``unknown``): nobody wrote it down; the desk records it when the consent
+    is next asked."""
+    present = {c.name for c in database.get_columns("customer")}
+    if "consent_how" in present and "consent_events" in present:
+        return  # made so (a new database, a step run again): no recorded consent is touched
+    # ADD COLUMN with a constant default: no table rebuild, the same SQL on both backends
+    for name, size in (("consent_how", 12), ("consent_events", 80)):
+        if name not in present:
+            database.execute_sql(
+                f"ALTER TABLE customer ADD COLUMN {name} VARCHAR({size}) NOT NULL DEFAULT ''"
+            )
+    p = database.param
+    database.execute_sql(
+        f"UPDATE customer SET consent_how = {p}, consent_events = {p} "
+        "WHERE whatsapp_consent = 'yes'",
+        ("unknown", _KINDS_AT_STEP_22),
+    )
+
+
 # (version, function(database)) — append new steps, never edit old ones.
 STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (2, "índice de búsqueda de clientes sin posiciones", _search_index_without_positions),
@@ -106,9 +135,10 @@ STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (19, "PostgreSQL: índice del municipio del DNI", search.install_dni_prefix_index),
     (20, "PostgreSQL: sin el índice por identidad cifrada", search.drop_ciphertext_order_index),
     (21, "orden por tipo de documento en vez de identidad cifrada", search.sort_by_document_kind),
+    (22, "consentimiento de WhatsApp: cómo y para qué mensajes", _consent_how_and_kinds),
 ]
 
-SCHEMA_VERSION = 21
+SCHEMA_VERSION = 22
 # Steps that change nothing in an SQLite file: a database that only lacks these is brought
 # up to date without the copy taken before migrating (4.5 GB at 1,000,000 customers: about
 # 20 s at the first start of a new version, for nothing).

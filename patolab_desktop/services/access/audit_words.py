@@ -73,6 +73,8 @@ MORE_FIELD_LABELS: dict[str, str] = {
     "incomplete": QT_TRANSLATE_NOOP("services.audit", "Datos incompletos"),
     "whatsapp_consent": QT_TRANSLATE_NOOP("services.audit", "Consentimiento de WhatsApp"),
     "consent_by": QT_TRANSLATE_NOOP("services.audit", "Consentimiento registrado por"),
+    "consent_how": QT_TRANSLATE_NOOP("services.audit", "Cómo dio el consentimiento"),
+    "consent_events": QT_TRANSLATE_NOOP("services.audit", "Mensajes aceptados"),
     "customer_id": QT_TRANSLATE_NOOP("services.audit", "Paciente"),
     "referrer_id": QT_TRANSLATE_NOOP("services.audit", "Remitente"),
     "user_id": QT_TRANSLATE_NOOP("services.audit", "Usuario"),
@@ -235,6 +237,7 @@ def _vocabulary(entity: str, key: str) -> dict[str, str]:
         "discount_kind": request_types.DISCOUNT_KIND_LABELS,
         "type": customer_types.TYPE_LABELS if entity == "customer" else {},
         "document_type": customer_types.DOCUMENT_TYPES,
+        "consent_how": customer_types.CONSENT_HOW_LABELS,
     }.get(key, {})
 
 

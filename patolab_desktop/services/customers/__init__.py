@@ -49,6 +49,8 @@ from .records import (
 from .resolve import resolve_department, resolve_gender, resolve_municipality, resolve_type
 from .types import (
     CONFLICT_MESSAGE,
+    CONSENT_HOW_LABELS,
+    CONSENT_HOW_UNKNOWN,
     COUNT_CAP,
     DEFAULT_COUNTRY,
     DEFAULT_REGION,
@@ -73,6 +75,8 @@ from .validation import (
 )
 
 __all__ = [
+    "CONSENT_HOW_LABELS",
+    "CONSENT_HOW_UNKNOWN",
     "CONSENT_LABELS",
     "CONFLICT_MESSAGE",
     "COUNT_CAP",

@@ -57,6 +57,7 @@ from .formats import (
 )
 from .rows import _missing, _row
 from .types import (
+    CONSENT_HOW_UNKNOWN,
     COUNT_CAP,
     DEFAULT_SORT,
     TYPE_LABELS,
@@ -70,6 +71,7 @@ from .validation import (
     _check,
     _Clean,
     _taken_message,
+    consent_how_missing,
     document_label,
 )
 
@@ -290,11 +292,20 @@ def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception) -> 
     ) from exc
 
 
-def _consent_stamp(values: dict, before: str, stamp: dt.datetime) -> None:
-    """A changed WhatsApp consent records when and who (issue 18); unchanged keeps both."""
-    if values.get("whatsapp_consent", "") != before:
-        actor = session.current()
-        values.update(consent_at=stamp, consent_by=actor.username if actor else "")
+_CONSENT_RECORD = ("whatsapp_consent", "consent_how", "consent_events")
+
+
+def _consent_stamp(values: dict, current: Customer | None, stamp: dt.datetime) -> None:
+    """A changed WhatsApp consent (yes/no, how, which messages) records when and who
+    (issue 18); unchanged keeps both. A consent given or changed says how: «No registrado»
+    stays only on a consent recorded before schema 22 said how, while it is unchanged."""
+    before = tuple((getattr(current, key) or "") if current else "" for key in _CONSENT_RECORD)
+    if tuple(values.get(key, "") for key in _CONSENT_RECORD) == before:
+        return
+    if values.get("consent_how") == CONSENT_HOW_UNKNOWN:
+        raise ValidationError({"consent_how": consent_how_missing()})
+    actor = session.current()
+    values.update(consent_at=stamp, consent_by=actor.username if actor else "")
 
 
 def create(data: CustomerData) -> int:
@@ -312,7 +323,7 @@ def create(data: CustomerData) -> int:
     values.update(
         uid=data.uid or new_uid(), active=True, created_at=stamp, updated_at=stamp, version=1
     )
-    _consent_stamp(values, "", stamp)
+    _consent_stamp(values, None, stamp)
     try:
         with write_transaction():
             customer_id = Customer.insert(**values).execute()
@@ -380,6 +391,8 @@ def _record_opt_out(
     stamp = at or now()
     Customer.update(
         whatsapp_consent="no",
+        consent_how="",  # "no" keeps neither how nor which messages (``_consent_stamp``)
+        consent_events="",
         consent_at=stamp,
         consent_by=by.username,
         updated_at=stamp,
@@ -423,7 +436,7 @@ def _updated_values(
         values["age"], values["age_recorded_on"] = current.age, current.age_recorded_on
         values["age_declared"] = current.age_declared
     values.update(updated_at=stamp, version=current.version + 1)
-    _consent_stamp(values, current.whatsapp_consent or "", stamp)
+    _consent_stamp(values, current, stamp)
     return values, clean_.values.get("id_number")
 
 

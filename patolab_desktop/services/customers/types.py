@@ -28,6 +28,17 @@ DOCUMENT_TYPES = {
     "residente": QT_TRANSLATE_NOOP("ServiceLabels", "Carné de residente"),
     "ninguno": QT_TRANSLATE_NOOP("ServiceLabels", "Ninguno"),
 }
+# How a patient gave WhatsApp consent (NOTIFICATIONS.md: "record who consented, when, how
+# and for which messages"). «No registrado» only for the consents recorded before schema
+# 22 said how: a consent given or changed now says how it was given.
+CONSENT_HOW_LABELS = {
+    "in_person": QT_TRANSLATE_NOOP("ServiceLabels", "En persona en la recepción"),
+    "written": QT_TRANSLATE_NOOP("ServiceLabels", "Por escrito (formulario firmado)"),
+    "phone": QT_TRANSLATE_NOOP("ServiceLabels", "Por teléfono"),
+    "whatsapp": QT_TRANSLATE_NOOP("ServiceLabels", "Por WhatsApp"),
+    "unknown": QT_TRANSLATE_NOOP("ServiceLabels", "No registrado"),
+}
+CONSENT_HOW_UNKNOWN = "unknown"
 DOCUMENT_MIN, DOCUMENT_MAX = 5, 20  # letters and digits of a passport or residence card
 MAX_AGE_MONTHS = 36  # "8m": babies and toddlers
 MAX_AGE_DAYS = 366  # "3d": newborns
@@ -104,6 +115,10 @@ class CustomerData:
     whatsapp_consent: str = ""
     consent_at: dt.datetime | None = None
     consent_by: str = ""
+    # with "yes": how (a key of CONSENT_HOW_LABELS) and the kinds of message accepted,
+    # event codes of services/notify/events.py, comma-separated ("received,ready")
+    consent_how: str = ""
+    consent_events: str = ""
     active: bool = True
     incomplete: bool = False
     created_at: dt.datetime | None = None

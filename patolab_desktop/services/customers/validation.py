@@ -11,6 +11,7 @@ from ...db.models import CUSTOMER_TYPES, Customer
 from ...util.text import clean, fold
 from .. import identity, reference
 from ..access import audit
+from ..notify.events import CONSENT_EVENTS
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .formats import (
     age_years,
@@ -23,6 +24,7 @@ from .formats import (
 from .types import (
     _MAX_LENGTHS,
     _MISSING_OK_WHEN_INCOMPLETE,
+    CONSENT_HOW_LABELS,
     DEFAULT_COUNTRY,
     DOCUMENT_TYPES,
     MAX_AGE,
@@ -211,6 +213,7 @@ def _check(
         errors["whatsapp_consent"] = translate(
             "services.customers", "Elija sí, no o no preguntado."
         )
+    _check_consent(data, values, errors)
     for key, limit in _MAX_LENGTHS.items():
         value = values.get(key) or ""
         if len(value) > limit and key not in errors:
@@ -225,6 +228,35 @@ def _check(
             errors["id_number"] = _taken_message(values["id_number"], other)
 
     return _Clean(values=values, errors=errors, missing=missing)
+
+
+def _check_consent(data: CustomerData, values: dict, errors: dict) -> None:
+    """How and for which messages a WhatsApp "yes" was given (NOTIFICATIONS.md: "record
+    who consented, when, how and for which messages"): both required with a yes, the
+    kinds stored in the order of ``CONSENT_EVENTS``; without a yes both are cleared (a
+    "no" or a "not asked" accepts nothing)."""
+    if values["whatsapp_consent"] != "yes":
+        values.update(consent_how="", consent_events="")
+        return
+    how = clean(data.consent_how)
+    codes = {code.strip() for code in (data.consent_events or "").split(",") if code.strip()}
+    if how not in CONSENT_HOW_LABELS:
+        errors["consent_how"] = consent_how_missing()
+    unknown = sorted(codes - set(CONSENT_EVENTS))
+    if unknown:
+        errors["consent_events"] = translate(
+            "services.customers", "Mensaje desconocido: {codes}."
+        ).format(codes=", ".join(unknown))
+    elif not codes:
+        errors["consent_events"] = translate(
+            "services.customers", "Marque al menos un mensaje que acepta."
+        )
+    values.update(consent_how=how, consent_events=",".join(e for e in CONSENT_EVENTS if e in codes))
+
+
+def consent_how_missing() -> str:
+    """The message of a WhatsApp "yes" that does not say how it was given."""
+    return translate("services.customers", "Elija cómo dio el paciente su consentimiento.")
 
 
 CONSENT_LABELS = {  # WhatsApp notices (issue 18)

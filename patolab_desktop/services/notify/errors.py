@@ -7,9 +7,9 @@ without a JSON error; ``http200`` without the message id either: maybe accepted)
 connection: nothing left the computer), ``local`` (the request could not be built here,
 e.g. a token with a character that is not ASCII: stop all), ``expired``, ``attempts``,
 ``no_token``, ``by_hand`` (the desk sent it by hand), and why a message was not sent to
-its patient at send time (``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``;
-``moved``: the request is now another patient's). Every reason tells what will happen:
-"se reintentará" only for what the sender retries."""
+its patient at send time (``blocked``, ``no_consent``, ``no_consent_kind``, ``no_mobile``,
+``no_whatsapp``; ``moved``: the request is now another patient's). Every reason tells what
+will happen: "se reintentará" only for what the sender retries."""
 
 from __future__ import annotations
 
@@ -124,6 +124,9 @@ REASONS = {
     "no_consent": QT_TRANSLATE_NOOP(
         "services.notify",
         "El paciente no ha aceptado recibir mensajes por WhatsApp o retiró su consentimiento.",
+    ),
+    "no_consent_kind": QT_TRANSLATE_NOOP(
+        "services.notify", "El paciente no aceptó recibir este tipo de mensaje por WhatsApp."
     ),
     "no_mobile": QT_TRANSLATE_NOOP(
         "services.notify", "El paciente no tiene un número de celular válido."

@@ -7,6 +7,9 @@ import datetime as dt
 from ..texts import QT_TRANSLATE_NOOP
 
 EVENTS = ("received", "partial", "ready", "cancelled")
+# the kinds a patient accepts one by one (``customer.consent_events``): every event but the
+# administrator's test message, which goes to no patient
+CONSENT_EVENTS = EVENTS
 EVENT_LABELS = {
     "received": QT_TRANSLATE_NOOP("services.notify", "Solicitud recibida"),
     "partial": QT_TRANSLATE_NOOP("services.notify", "Resultados parciales"),
@@ -51,6 +54,12 @@ OUTCOME_LABELS = {
     "retry": QT_TRANSLATE_NOOP("services.notify", "Se reintentarán más tarde"),
     "failed": QT_TRANSLATE_NOOP("services.notify", "Fallaron"),
 }
+
+
+def consented(consent_events: str | None) -> frozenset[str]:
+    """The kinds of message a patient accepted: their ``consent_events`` ("received,ready")
+    as a set of event codes (empty when none)."""
+    return frozenset(code for code in (consent_events or "").split(",") if code)
 
 
 def render(event: str, params: list[str]) -> str:

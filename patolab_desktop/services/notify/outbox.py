@@ -18,7 +18,15 @@ from ..billing.invoices import to_pay
 from ..errors import NotFoundError, RuleError
 from ..texts import translate
 from .errors import BY_HAND, NO_WHATSAPP, reason_text
-from .events import EVENT_LABELS, EXPIRY, STATUS_LABELS, STATUSES, render
+from .events import (
+    CONSENT_EVENTS,
+    EVENT_LABELS,
+    EXPIRY,
+    STATUS_LABELS,
+    STATUSES,
+    consented,
+    render,
+)
 from .phones import whatsapp_number
 
 CONTEXT = "services.notify"
@@ -60,14 +68,18 @@ def _flagging() -> Expression:
     return (Outbox.status == "failed") & (Outbox.error_code == NO_WHATSAPP)
 
 
-def _patient_refusal(customer: Customer | None) -> str | None:
-    """``blocked`` or ``no_consent`` when the patient may get no message at all."""
+def _patient_refusal(customer: Customer | None, event: str | None = None) -> str | None:
+    """``blocked`` or ``no_consent`` when the patient may get no message at all;
+    ``no_consent_kind`` when they did not accept messages of ``event``'s kind (consent is
+    given for some kinds of message: NOTIFICATIONS.md). ``event=None``: any kind."""
     if customer is None:  # the patient is gone: nobody consents
         return "no_consent"
     if customer.is_blocked:
         return "blocked"
     if customer.whatsapp_consent != "yes":
         return "no_consent"
+    if event is not None and event not in consented(customer.consent_events):
+        return "no_consent_kind"
     return None
 
 
@@ -76,13 +88,15 @@ def _refusal(
     phone: str | None,
     message_id: int | None = None,
     flagged: Callable[[str, int | None], bool] = _flagged,
+    event: str | None = None,
 ) -> str | None:
-    """Why nothing may be sent to ``customer`` at ``phone`` (its E.164 mobile, ``None``
-    when it has none): ``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp``; ``None``
-    when it may. The one rule for queueing, for the sender at send time (an opt-out or a
-    block is honoured at once, even for messages already queued) and for *Reintentar*.
-    ``message_id``: the message itself does not count as the 131026 flag of its number."""
-    refused = _patient_refusal(customer)
+    """Why nothing of ``event``'s kind may be sent to ``customer`` at ``phone`` (its E.164
+    mobile, ``None`` when it has none): ``blocked``, ``no_consent``, ``no_consent_kind``,
+    ``no_mobile``, ``no_whatsapp``; ``None`` when it may. The one rule for queueing, for the
+    sender at send time (an opt-out or a block is honoured at once, even for messages
+    already queued) and for *Reintentar*. ``message_id``: the message itself does not count
+    as the 131026 flag of its number."""
+    refused = _patient_refusal(customer, event)
     if refused is not None:
         return refused
     if phone is None:
@@ -94,7 +108,13 @@ def _refusal(
 
 def _patient(customer_id: int) -> Customer | None:
     return (
-        Customer.select(Customer.id, Customer.phone, Customer.is_blocked, Customer.whatsapp_consent)
+        Customer.select(
+            Customer.id,
+            Customer.phone,
+            Customer.is_blocked,
+            Customer.whatsapp_consent,
+            Customer.consent_events,
+        )
         .where(Customer.id == customer_id)
         .first()
     )
@@ -107,7 +127,7 @@ def _send_refusal(message: Outbox) -> str | None:
         return None
     if _moved(message):
         return "moved"
-    return _refusal(_patient(message.customer_id), message.phone, message.id)
+    return _refusal(_patient(message.customer_id), message.phone, message.id, event=message.event)
 
 
 def _moved(message: Outbox) -> bool:
@@ -126,18 +146,27 @@ def _moved(message: Outbox) -> bool:
 
 def _cancel_refused(customer_id: int) -> int:
     """After an edit of the patient (inside the patient service's transaction): when the
-    patient is now blocked or withdrew consent, the messages still queued for them are
-    cancelled at once, with the reason (the sender would refuse them anyway when it claims
-    them; this keeps the queue and the screens true meanwhile). Returns how many."""
-    refused = _patient_refusal(_patient(customer_id))
-    if refused is None:
-        return 0
-    return (
+    patient is now blocked or withdrew consent (for every kind of message or for some),
+    the messages still queued for them that may no longer go are cancelled at once, with
+    the reason (the sender would refuse them anyway when it claims them; this keeps the
+    queue and the screens true meanwhile). Returns how many."""
+    patient = _patient(customer_id)
+    kinds_by_reason: dict[str, list[str]] = {}
+    for event in CONSENT_EVENTS:
+        refused = _patient_refusal(patient, event)
+        if refused is not None:
+            kinds_by_reason.setdefault(refused, []).append(event)
+    return sum(
         Outbox.update(
             status="cancelled", error_code=refused, updated_at=_now(), version=Outbox.version + 1
         )
-        .where((Outbox.customer_id == customer_id) & (Outbox.status == "queued"))
+        .where(
+            (Outbox.customer_id == customer_id)
+            & (Outbox.status == "queued")
+            & Outbox.event.in_(kinds)
+        )
         .execute()
+        for refused, kinds in kinds_by_reason.items()
     )
 
 
@@ -171,8 +200,9 @@ def _request_moved(request_id: int, by: str = "") -> list[int | str]:
 def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
     """Queue ``event`` of a request (called inside the request's write transaction, after
     the request service's own ``require``). Returns the outbox id, or why nothing was
-    queued: ``blocked``, ``no_consent``, ``no_mobile``, ``no_whatsapp`` (WhatsApp said the
-    number cannot receive messages), ``disabled``, ``duplicate``."""
+    queued: ``blocked``, ``no_consent``, ``no_consent_kind`` (not a kind the patient
+    accepted), ``no_mobile``, ``no_whatsapp`` (WhatsApp said the number cannot receive
+    messages), ``disabled``, ``duplicate``."""
     # one statement: the request and the few columns of its patient this needs
     request = (
         LabRequest.select(
@@ -184,6 +214,7 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
             Customer.phone,
             Customer.is_blocked,
             Customer.whatsapp_consent,
+            Customer.consent_events,
         )
         .join(Customer, on=LabRequest.patient)
         .where(LabRequest.id == request_id)
@@ -191,7 +222,7 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
     )
     customer = request.patient
     phone = whatsapp_number(customer.phone)
-    refused = _refusal(customer, phone)
+    refused = _refusal(customer, phone, event=event)
     if refused is not None:
         return refused
     assert phone is not None  # for mypy: _refusal says "no_mobile" without one
@@ -259,7 +290,11 @@ def _retry_refusals(messages: list[Outbox]) -> dict[int, str]:
     patients = {
         c.id: c
         for c in Customer.select(
-            Customer.id, Customer.phone, Customer.is_blocked, Customer.whatsapp_consent
+            Customer.id,
+            Customer.phone,
+            Customer.is_blocked,
+            Customer.whatsapp_consent,
+            Customer.consent_events,
         ).where(Customer.id.in_(list(ids)))
     }
     numbers = {
@@ -290,7 +325,7 @@ def _retry_refusals(messages: list[Outbox]) -> dict[int, str]:
         if owners.get(m.lab_request_id, m.customer_id) != m.customer_id:
             refusals[m.id] = "moved"  # the request is another patient's now (``_moved``)
             continue
-        why = _refusal(patients.get(m.customer_id), numbers[m.id], m.id, flagged)
+        why = _refusal(patients.get(m.customer_id), numbers[m.id], m.id, flagged, m.event)
         if why is not None:
             refusals[m.id] = why
     return refusals
@@ -461,7 +496,11 @@ def retry(message_id: int) -> None:
         if message.customer_id is not None:  # the patient as now: consent, block, number
             patient = _patient(message.customer_id)
             phone = whatsapp_number(patient.phone) if patient is not None else None
-            refused = "moved" if _moved(message) else _refusal(patient, phone, message.id)
+            refused = (
+                "moved"
+                if _moved(message)
+                else _refusal(patient, phone, message.id, event=message.event)
+            )
             if refused is not None:
                 raise RuleError(
                     translate("services.notify", "No se puede reintentar: {reason}").format(
@@ -518,7 +557,7 @@ def open_link(message_id: int, again: bool = False) -> str:
     with write_transaction():
         message = _load(message_id)
         if message.customer_id is not None:  # a blocked patient or one who did not consent
-            refused = _patient_refusal(_patient(message.customer_id))  # (seed 001, is_blocked)
+            refused = _patient_refusal(_patient(message.customer_id), message.event)  # seed 001
             if refused is not None:
                 raise RuleError(
                     translate("services.notify", "No se abre el chat: {reason}").format(

@@ -1,7 +1,10 @@
 """The «Contacto», «Dirección» and «Otros datos» groups of the customer dialog.
 
 Department and municipality are ``SearchableCombo``s (type "tegu", Enter); a new
-customer gets the branch's department and municipality and the country Honduras.
+customer gets the branch's department and municipality and the country Honduras. A
+WhatsApp «Sí» shows «¿Cómo?» (how the patient gave consent) and «Mensajes» (the kinds of
+message accepted, unticked until the patient says which): NOTIFICATIONS.md asks to record
+who consented, when, how and for which messages.
 """
 
 from __future__ import annotations
@@ -9,14 +12,17 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QWidget,
 )
 
 from ...i18n import translate
 from ...services import customers, reference
+from ...services.notify.events import CONSENT_EVENTS, EVENT_LABELS
 from ..widgets.forms import inline_row
 from ..widgets.searchable_combo import SearchableCombo
 
@@ -56,20 +62,6 @@ class ContactSections:
             translate("customers.customer_dialog", "No en&viar notificaciones (bloqueado)"), self
         )
         self._field("is_blocked", self.blocked_check, form, "")
-        self.consent_combo = QComboBox(self)
-        for key, label in customers.CONSENT_LABELS.items():
-            self.consent_combo.addItem(translate("services.customers", label), key)
-        self._field(
-            "whatsapp_consent",
-            self.consent_combo,
-            form,
-            translate("customers.customer_dialog", "Avisos &WhatsApp:"),
-            translate(
-                "customers.customer_dialog",
-                "¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados "
-                "listos)? Se guarda la fecha y quién lo registró.",
-            ),
-        )
         self.phone_edit.editingFinished.connect(lambda: self._format_phone(self.phone_edit))
         self.secondary_phone_edit.editingFinished.connect(
             lambda: self._format_phone(self.secondary_phone_edit)
@@ -157,6 +149,96 @@ class ContactSections:
             translate("customers.customer_dialog", "Notas (a&lergias):"),
         )
         return other
+
+    def _build_consent(self) -> QGroupBox:
+        """«Avisos por WhatsApp»: the consent, and while it is «Sí» how it was given and
+        the kinds of message accepted (its own group, under the identity: the contact
+        column would grow past a 1024 × 768 screen with its messages shown)."""
+        group, form = self._section(translate("customers.customer_dialog", "Avisos por WhatsApp"))
+        self._consent_form = form
+        self.consent_combo = QComboBox(self)
+        for key, label in customers.CONSENT_LABELS.items():
+            self.consent_combo.addItem(translate("services.customers", label), key)
+        self._field(
+            "whatsapp_consent",
+            self.consent_combo,
+            form,
+            translate("customers.customer_dialog", "Avisos &WhatsApp:"),
+            translate(
+                "customers.customer_dialog",
+                "¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados "
+                "listos)? Se guarda la fecha y quién lo registró.",
+            ),
+        )
+        self.consent_how_combo = QComboBox(self)
+        self.consent_how_combo.addItem(translate("customers.customer_dialog", "— Elija —"), "")
+        for key, text in customers.CONSENT_HOW_LABELS.items():
+            if key != customers.CONSENT_HOW_UNKNOWN:  # only shown on a record that has it
+                self.consent_how_combo.addItem(translate("ServiceLabels", text), key)
+        self._field(
+            "consent_how",
+            self.consent_how_combo,
+            form,
+            translate("customers.customer_dialog", "¿Cómo?"),
+            translate("customers.customer_dialog", "Cómo dio el paciente su consentimiento."),
+        )
+        self.consent_events_row = row = QWidget(self)
+        grid = QGridLayout(row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.consent_event_checks: dict[str, QCheckBox] = {}
+        for index, code in enumerate(CONSENT_EVENTS):
+            box = QCheckBox(translate("services.notify", EVENT_LABELS[code]), row)
+            box.toggled.connect(lambda *_: self._set_error("consent_events", ""))
+            grid.addWidget(box, index // 2, index % 2)
+            self.consent_event_checks[code] = box
+        row.setFocusProxy(self.consent_event_checks[CONSENT_EVENTS[0]])
+        row.setMinimumHeight(row.sizeHint().height())  # never squeezed under its errors
+        self._field(
+            "consent_events",
+            row,
+            form,
+            translate("customers.customer_dialog", "Mensajes:"),
+            translate(
+                "customers.customer_dialog",
+                "Los avisos que el paciente acepta recibir; los demás no se le envían.",
+            ),
+        )
+        self.consent_combo.currentIndexChanged.connect(lambda *_: self._show_consent_record())
+        return group
+
+    def _show_consent_record(self) -> None:
+        shown = self.consent_combo.currentData() == "yes"
+        for widget in (self.consent_how_combo, self.consent_events_row):
+            self._consent_form.setRowVisible(widget, shown)
+        if not shown:  # a «No» or «No preguntado» asks nothing more
+            self._set_error("consent_how", "")
+            self._set_error("consent_events", "")
+
+    def _load_consent_record(self, data: customers.CustomerData) -> None:
+        """How and which messages of ``data``; «No registrado» is offered only to a
+        consent recorded before the app asked how (it keeps it while unchanged)."""
+        combo = self.consent_how_combo
+        unknown = combo.findData(customers.CONSENT_HOW_UNKNOWN)
+        if data.consent_how == customers.CONSENT_HOW_UNKNOWN and unknown < 0:
+            text = customers.CONSENT_HOW_LABELS[customers.CONSENT_HOW_UNKNOWN]
+            combo.addItem(translate("ServiceLabels", text), customers.CONSENT_HOW_UNKNOWN)
+        elif data.consent_how != customers.CONSENT_HOW_UNKNOWN and unknown >= 0:
+            combo.removeItem(unknown)
+        combo.setCurrentIndex(max(combo.findData(data.consent_how or ""), 0))
+        accepted = set((data.consent_events or "").split(","))
+        for code, box in self.consent_event_checks.items():
+            box.setChecked(code in accepted)
+        self._show_consent_record()
+
+    def _consent_record(self) -> dict[str, str]:
+        """``consent_how`` and ``consent_events`` as the form says ("" without a «Sí»)."""
+        if self.consent_combo.currentData() != "yes":
+            return {"consent_how": "", "consent_events": ""}
+        ticked = [code for code, box in self.consent_event_checks.items() if box.isChecked()]
+        return {
+            "consent_how": self.consent_how_combo.currentData() or "",
+            "consent_events": ",".join(ticked),
+        }
 
     # --- dynamic parts -----------------------------------------------------------------
     def _reload_municipalities(self) -> None:

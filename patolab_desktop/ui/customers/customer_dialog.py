@@ -155,6 +155,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
     def _build(self) -> None:
         identity = self._build_identity()
         contact = self._build_contact()
+        consent = self._build_consent()
         address = self._build_address()
         other = self._build_other()
 
@@ -217,10 +218,12 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
                 QShortcut(QKeySequence(keys), self, activated=self.save_and_request)
 
         grid = QGridLayout()
-        grid.addWidget(identity, 0, 0, 2, 1)
-        grid.addWidget(contact, 0, 1)
-        grid.addWidget(address, 1, 1)
-        grid.addWidget(other, 2, 0, 1, 2)
+        for column, groups in enumerate(((identity, consent), (contact, address))):
+            stack = QVBoxLayout()
+            for group in groups:
+                stack.addWidget(group)
+            grid.addLayout(stack, 0, column)
+        grid.addWidget(other, 1, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
@@ -253,7 +256,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
 
     def _set_tab_order(self) -> None:
         """Down the identity column in the order a walk-in patient is asked (name, age,
-        sex), then the phone, then the rest."""
+        sex), then the phone, then the rest; the WhatsApp consent after the notes."""
         order = [
             *self.type_buttons.values(),
             self.first_name_edit,
@@ -277,6 +280,9 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             self.country_edit,
             self.external_file_edit,
             self.notes_edit,
+            self.consent_combo,
+            self.consent_how_combo,
+            *self.consent_event_checks.values(),
             self.save_button,
             self.save_request_button,
             self.cancel_button,
@@ -403,6 +409,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self.blocked_check.setChecked(bool(data.is_blocked))
         index = self.consent_combo.findData(data.whatsapp_consent or "")
         self.consent_combo.setCurrentIndex(max(index, 0))
+        self._load_consent_record(data)
         self._age_was_computed = False
         self._type_changed()
         self._birth_mode_changed()
@@ -446,6 +453,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             notes=self.notes_edit.toPlainText().strip(),
             is_blocked=self.blocked_check.isChecked(),
             whatsapp_consent=self.consent_combo.currentData() or "",
+            **self._consent_record(),
         )
 
     def resizeEvent(self, event):  # noqa: N802
