@@ -24,7 +24,7 @@ from ..access import audit, session
 from ..csvio import DELIMITERS, sniff_delimiter, unneutralise
 from ..errors import ServiceError, ValidationError
 from ..paging import every_page
-from ..texts import translate
+from ..texts import QT_TRANSLATE_NOOP, translate
 from .investigations import _who
 from .panels import _write_members
 from .reading import _edges, _path, page
@@ -39,6 +39,13 @@ Cancelled = Callable[[], bool] | None
 
 CSV_COLUMNS = ["code", "name", "sample_type", "price", "panel_members", "active"]
 IMPORT_REQUIRED = ("code", "name", "price")
+# the columns a file may leave out: an existing row keeps that field as it is (a price
+# list of code,name,price dissolved every panel in it and emptied every sample type)
+IMPORT_OPTIONAL = {
+    "sample_type": QT_TRANSLATE_NOOP("services.catalog", "tipo de muestra"),
+    "panel_members": QT_TRANSLATE_NOOP("services.catalog", "miembros del perfil"),
+    "active": QT_TRANSLATE_NOOP("services.catalog", "activa"),
+}
 _HEADER_ALIASES = {
     "code": "code",
     "codigo": "code",
@@ -102,6 +109,7 @@ class CatalogImportReport:
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     committed: bool = False
+    kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file
 
     @property
     def ok(self) -> bool:
@@ -121,7 +129,7 @@ class CatalogImportReport:
                     "Se pueden importar {rows} filas: {created} "
                     "nuevas, {updated} modificadas, {unchanged} sin cambios.",
                 )
-            return [
+            out = [
                 text.format(
                     rows=self.rows,
                     created=self.created,
@@ -129,6 +137,20 @@ class CatalogImportReport:
                     unchanged=self.unchanged,
                 )
             ]
+            if self.kept_columns:
+                out.append(
+                    translate(
+                        "services.catalog",
+                        "El archivo no trae las columnas {columns}: las investigaciones "
+                        "que ya existen las conservan como están.",
+                    ).format(
+                        columns=", ".join(
+                            translate("services.catalog", IMPORT_OPTIONAL[c])
+                            for c in self.kept_columns
+                        )
+                    )
+                )
+            return out
         out = [
             translate(
                 "services.catalog", "{rejected} de {rows} filas tienen errores; no se importó nada:"
@@ -209,8 +231,12 @@ def _reader_and_columns(text: str) -> tuple[Any, dict[str, int]]:
     return chosen
 
 
-def _read_rows(path: Any, progress: Progress = None, cancelled: Cancelled = None) -> list[_Row]:
-    """The file's rows, each with its own errors (``progress(rows read)`` on the way)."""
+def _read_rows(
+    path: Any, progress: Progress = None, cancelled: Cancelled = None
+) -> tuple[list[_Row], list[str]]:
+    """The file's rows, each with its own errors (``progress(rows read)`` on the way), and
+    the optional columns the file does not have (an absent one reads as empty here;
+    ``import_catalog`` gives existing rows their stored value)."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(
@@ -238,6 +264,7 @@ def _read_rows(path: Any, progress: Progress = None, cancelled: Cancelled = None
                 ).format(columns=", ".join(missing))
             }
         )
+    absent = [c for c in IMPORT_OPTIONAL if c not in columns]
     rows: list[_Row] = []
     line = reader.line_num
     let_others_run = courtesy()  # in the window's worker: the window keeps answering
@@ -339,7 +366,7 @@ def _read_rows(path: Any, progress: Progress = None, cancelled: Cancelled = None
                 translate("services.catalog", "un perfil no puede contenerse a sí mismo")
             )
         rows.append(row)
-    return rows
+    return rows, absent
 
 
 def import_catalog(
@@ -354,8 +381,11 @@ def import_catalog(
 
     All or nothing: when any row is rejected nothing is written and the report lists
     every rejected row with its line number and reason. Existing codes are updated
-    (their price change recorded); ``active`` left out keeps an existing row's state;
-    a row that changes nothing is not written.
+    (their price change recorded); a row that changes nothing is not written. Only
+    code, name and price are required: a column the file leaves out (``IMPORT_OPTIONAL``)
+    keeps that field of an existing row as it is, and the report names it; a column
+    present with an empty cell empties the field (a panel without members becomes a
+    single test).
 
     ``progress(done, total=None)``: rows read (total unknown), then rows saved of the
     total; ``cancelled()`` is looked at on the way: when it turns true ``ImportCancelled``
@@ -366,8 +396,8 @@ def import_catalog(
     session.require("catalog.edit")
     session.require("imports.run")
     file_name = getattr(path, "name", None) or str(path)
-    rows = _read_rows(path, progress, cancelled)
-    report = CatalogImportReport(rows=len(rows))
+    rows, absent = _read_rows(path, progress, cancelled)
+    report = CatalogImportReport(rows=len(rows), kept_columns=absent)
     existing = {
         r["code"]: r
         for r in Investigation.select(
@@ -397,6 +427,14 @@ def import_catalog(
     current_edges: dict[str, list[str]] = {}
     for panel, members in _edges().items():
         current_edges[by_id[panel]] = [by_id[m] for m in members]
+    for row in rows:  # what the file leaves out, an existing row keeps
+        old = existing.get(row.code)
+        if old is None:
+            continue
+        if "sample_type" in absent:
+            row.sample_type = old["sample_type"]
+        if "panel_members" in absent:
+            row.members = list(current_edges.get(row.code, []))
     final_edges = dict(current_edges)
     bad = {code for code, row in seen.items() if row.errors}
     for code, row in seen.items():
