@@ -25,9 +25,17 @@ def test_import_catalog_then_export(tmp_path, home):
     result = patolab("export", "catalog", "--db", db, "--out", out, home=home)
     assert result.returncode == 0, result.stderr
     rows = read_csv(out)
-    assert rows[0] == ["code", "name", "sample_type", "price", "panel_members", "active"]
+    assert rows[0] == [
+        "code",
+        "name",
+        "sample_type",
+        "price",
+        "panel_members",
+        "active",
+        "tax_class",
+    ]
     assert len(rows) == 32
-    assert ["PERTIR", "Perfil tiroideo", "Suero", "900.00", "TSH;T4L;T3", "1"] in rows
+    assert ["PERTIR", "Perfil tiroideo", "Suero", "900.00", "TSH;T4L;T3", "1", "exento"] in rows
 
 
 def test_import_with_errors_reports_every_row_and_writes_nothing(tmp_path, home):

@@ -48,7 +48,7 @@ def test_price_list_keeps_panels_and_sample_types(qtbot, as_role, prompt_log, tm
     assert panel.sample_type == "Suero"
     asked = prompt_log.kinds("confirm")[0][2]
     assert "2 modificadas" in asked
-    assert "no trae las columnas tipo de muestra, miembros del perfil, activa" in asked
+    assert "no trae las columnas tipo de muestra, miembros del perfil, activa, impuesto" in asked
     assert "ya existen las conservan" in prompt_log.kinds("info")[0][2]
 
 
@@ -61,7 +61,7 @@ def test_a_column_present_and_empty_empties_the_field(as_role, tmp_path):
         "code,name,sample_type,price,panel_members\nPLIP,Perfil lipídico,,300,\n", "utf-8"
     )
     report = catalog.import_catalog(path)
-    assert report.ok and report.updated == 1 and report.kept_columns == ["active"]
+    assert report.ok and report.updated == 1 and report.kept_columns == ["active", "tax_class"]
     panel = catalog.get(plip)
     assert (panel.is_panel, panel.member_ids, panel.sample_type) == (False, [], "")
 
