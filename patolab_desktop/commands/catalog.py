@@ -43,7 +43,7 @@ def run_import_catalog(args) -> int:
     from ..services import catalog
 
     open_from_args(args)
-    report = catalog.import_catalog(args.file, dry_run=args.dry_run, changed_by="cli")
+    report = catalog.import_catalog(args.file, dry_run=args.dry_run)  # by the signed-in user
     for line in report.lines():  # the report is the output, on stdout even with errors
         print(line)
     return 0 if report.ok else 1
