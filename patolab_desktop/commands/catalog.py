@@ -16,10 +16,12 @@ def register(sub, common) -> None:
         run_import_catalog,
         "importar investigaciones desde CSV (todo o nada)",
         description=(
-            "Crea o actualiza investigaciones desde un CSV con las columnas "
-            "code,name,sample_type,price,panel_members (miembros separados por ';') y, "
-            "opcionalmente, active (1/0). Si alguna fila tiene errores no se guarda nada y "
-            "se listan todas las filas rechazadas con su número de línea."
+            "Crea o actualiza investigaciones desde un CSV con las columnas code,name,price "
+            "y, opcionalmente, sample_type, panel_members (miembros separados por ';'), "
+            "active (1/0) y tax_class (exento, gravado15 o gravado18). Una columna que el "
+            "archivo no trae deja ese dato de las investigaciones existentes como está. Si "
+            "alguna fila tiene errores no se guarda nada y se listan todas las filas "
+            "rechazadas con su número de línea."
         ),
     )
     parser.add_argument("file", type=Path, metavar="ARCHIVO")
@@ -41,7 +43,7 @@ def run_import_catalog(args) -> int:
     from ..services import catalog
 
     open_from_args(args)
-    report = catalog.import_catalog(args.file, dry_run=args.dry_run, changed_by="cli")
+    report = catalog.import_catalog(args.file, dry_run=args.dry_run)  # by the signed-in user
     for line in report.lines():  # the report is the output, on stdout even with errors
         print(line)
     return 0 if report.ok else 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from tests.cli_process import ROOT, patolab, read_csv
@@ -25,9 +27,49 @@ def test_import_catalog_then_export(tmp_path, home):
     result = patolab("export", "catalog", "--db", db, "--out", out, home=home)
     assert result.returncode == 0, result.stderr
     rows = read_csv(out)
-    assert rows[0] == ["code", "name", "sample_type", "price", "panel_members", "active"]
+    assert rows[0] == [
+        "code",
+        "name",
+        "sample_type",
+        "price",
+        "panel_members",
+        "active",
+        "tax_class",
+    ]
     assert len(rows) == 32
-    assert ["PERTIR", "Perfil tiroideo", "Suero", "900.00", "TSH;T4L;T3", "1"] in rows
+    assert ["PERTIR", "Perfil tiroideo", "Suero", "900.00", "TSH;T4L;T3", "1", "exento"] in rows
+
+
+def test_import_signed_in_names_the_user_in_the_price_history(tmp_path, home):
+    """``import-catalog --user marta``: the price history says Marta changed the price,
+    not «cli»."""
+    from patolab_desktop.services import catalog
+    from patolab_desktop.services.access import permissions, session
+    from patolab_desktop.services.bootstrap import close_db, open_db
+    from tests.security_helpers import PASSWORD, make_user
+
+    db = tmp_path / "lab.db"
+    open_db(db)
+    make_user("marta", permissions.ROLE_ADMIN, full_name="Marta Zelaya")
+    with session.acting_as(session.system_actor("prueba")):
+        catalog.create(catalog.InvestigationData(code="GLU", name="Glucosa", price="80"))
+    close_db()
+    prices = tmp_path / "precios.csv"
+    prices.write_text("code,name,price\nGLU,Glucosa,95\n", encoding="utf-8")
+    result = patolab(
+        "import-catalog", prices, "--db", db, home=home, user="marta", password=PASSWORD
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    open_db(db)
+    try:
+        with session.acting_as(session.system_actor("prueba")):
+            history = catalog.price_history(catalog.get_by_code("GLU").id)
+    finally:
+        close_db()
+    assert [(h["new_price"], h["changed_by"]) for h in history] == [
+        (Decimal("95.000"), "Marta Zelaya"),
+        (Decimal("80.000"), "prueba"),
+    ]
 
 
 def test_import_with_errors_reports_every_row_and_writes_nothing(tmp_path, home):

@@ -165,7 +165,7 @@ def test_export_then_import_round_trip(database, tmp_path):
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == catalog.CSV_COLUMNS
     perlip = next(r for r in rows if r[0] == "PERLIP")
-    assert perlip[3:] == ["420.00", "COL;HDL;LDL;TRIG", "1"]
+    assert perlip[3:] == ["420.00", "COL;HDL;LDL;TRIG", "1", "exento"]
     assert next(r for r in rows if r[0] == "VDRL")[5] == "0"
     report = catalog.import_catalog(path)
     assert report.ok and report.updated == 0 and report.created == 0

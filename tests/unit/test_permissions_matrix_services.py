@@ -287,7 +287,8 @@ def test_catalog_price_change_and_panel_members_are_audited(world, fast_hashing)
     catalog.set_price(world.glu, "99")
     row = _last("investigation", "price_change")
     assert (row.username, json.loads(row.changes)) == ("admin", {"price": ["80.000", "99.000"]})
-    assert catalog.price_history(world.glu)[0]["changed_by"] == "admin"  # by= defaults
+    # the signed-in user, by the name the screens show (changed_by= is for the system actor)
+    assert catalog.price_history(world.glu)[0]["changed_by"] == "Admin"
     catalog.set_members(world.lipid, [world.col, world.tri])
     assert json.loads(_last("investigation", "update").changes) == {
         "member_ids": [[world.col, world.tri, world.hdl], [world.col, world.tri]]

@@ -21,10 +21,11 @@ from ...util.courtesy import courtesy
 from ...util.money import edit_text
 from ...util.text import clean, fold
 from ..access import audit, session
+from ..billing.types import EXEMPT, TAX_CLASS_LABELS, TAX_CLASSES, label
 from ..csvio import DELIMITERS, sniff_delimiter, unneutralise
 from ..errors import ServiceError, ValidationError
 from ..paging import every_page
-from ..texts import translate
+from ..texts import QT_TRANSLATE_NOOP, translate
 from .investigations import _who
 from .panels import _write_members
 from .reading import _edges, _path, page
@@ -37,8 +38,16 @@ READ_TICK = 1000  # rows read between two progress reports (and looks at ``cance
 Progress = Callable[..., None] | None  # progress(done, total=None)
 Cancelled = Callable[[], bool] | None
 
-CSV_COLUMNS = ["code", "name", "sample_type", "price", "panel_members", "active"]
+CSV_COLUMNS = ["code", "name", "sample_type", "price", "panel_members", "active", "tax_class"]
 IMPORT_REQUIRED = ("code", "name", "price")
+# the columns a file may leave out: an existing row keeps that field as it is (a price
+# list of code,name,price dissolved every panel in it and emptied every sample type)
+IMPORT_OPTIONAL = {
+    "sample_type": QT_TRANSLATE_NOOP("services.catalog", "tipo de muestra"),
+    "panel_members": QT_TRANSLATE_NOOP("services.catalog", "miembros del perfil"),
+    "active": QT_TRANSLATE_NOOP("services.catalog", "activa"),
+    "tax_class": QT_TRANSLATE_NOOP("services.catalog", "impuesto"),
+}
 _HEADER_ALIASES = {
     "code": "code",
     "codigo": "code",
@@ -62,6 +71,12 @@ _HEADER_ALIASES = {
     "activo": "active",
     "activa": "active",
     "estado": "active",
+    "tax_class": "tax_class",
+    "impuesto": "tax_class",
+    "impuesto_(factura)": "tax_class",
+    "isv": "tax_class",
+    "clase_de_impuesto": "tax_class",
+    "clase_impuesto": "tax_class",
 }
 _TRUE = {"1", "si", "s", "true", "yes", "y", "activo", "activa", "x"}
 _FALSE = {"0", "no", "n", "false", "inactivo", "inactiva"}
@@ -102,6 +117,7 @@ class CatalogImportReport:
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     committed: bool = False
+    kept_columns: list[str] = field(default_factory=list)  # optional columns not in the file
 
     @property
     def ok(self) -> bool:
@@ -121,7 +137,7 @@ class CatalogImportReport:
                     "Se pueden importar {rows} filas: {created} "
                     "nuevas, {updated} modificadas, {unchanged} sin cambios.",
                 )
-            return [
+            out = [
                 text.format(
                     rows=self.rows,
                     created=self.created,
@@ -129,6 +145,20 @@ class CatalogImportReport:
                     unchanged=self.unchanged,
                 )
             ]
+            if self.kept_columns:
+                out.append(
+                    translate(
+                        "services.catalog",
+                        "El archivo no trae las columnas {columns}: las investigaciones "
+                        "que ya existen las conservan como están.",
+                    ).format(
+                        columns=", ".join(
+                            translate("services.catalog", IMPORT_OPTIONAL[c])
+                            for c in self.kept_columns
+                        )
+                    )
+                )
+            return out
         out = [
             translate(
                 "services.catalog", "{rejected} de {rows} filas tienen errores; no se importó nada:"
@@ -155,6 +185,7 @@ class _Row:
     members: list[str]
     active: bool | None
     errors: list[str] = field(default_factory=list)
+    tax_class: str = EXEMPT
 
 
 def _reason(message: str) -> str:
@@ -168,6 +199,20 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+def _tax_key(text: str) -> str:
+    return re.sub(r"[\s%_\-]+", "", fold(text))
+
+
+def _tax_classes_by_name() -> dict[str, str]:
+    """A tax class as a file may write it: its code (``gravado15``, what the export
+    writes) or its name in the catalog dialog («Gravado 15 %»), in any case."""
+    names = {}
+    for key in TAX_CLASSES:
+        for text in (key, TAX_CLASS_LABELS[key], label(TAX_CLASS_LABELS, key)):
+            names[_tax_key(text)] = key
+    return names
 
 
 def _header_key(text: str) -> str:
@@ -209,8 +254,12 @@ def _reader_and_columns(text: str) -> tuple[Any, dict[str, int]]:
     return chosen
 
 
-def _read_rows(path: Any, progress: Progress = None, cancelled: Cancelled = None) -> list[_Row]:
-    """The file's rows, each with its own errors (``progress(rows read)`` on the way)."""
+def _read_rows(
+    path: Any, progress: Progress = None, cancelled: Cancelled = None
+) -> tuple[list[_Row], list[str]]:
+    """The file's rows, each with its own errors (``progress(rows read)`` on the way), and
+    the optional columns the file does not have (an absent one reads as empty here;
+    ``import_catalog`` gives existing rows their stored value)."""
     path = Path(path)
     if not path.is_file():
         raise ValidationError(
@@ -238,6 +287,8 @@ def _read_rows(path: Any, progress: Progress = None, cancelled: Cancelled = None
                 ).format(columns=", ".join(missing))
             }
         )
+    absent = [c for c in IMPORT_OPTIONAL if c not in columns]
+    tax_classes = _tax_classes_by_name()
     rows: list[_Row] = []
     line = reader.line_num
     let_others_run = courtesy()  # in the window's worker: the window keeps answering
@@ -330,6 +381,18 @@ def _read_rows(path: Any, progress: Progress = None, cancelled: Cancelled = None
                         "services.catalog", "valor de «active» no reconocido «{value}» (use 1 o 0)"
                     ).format(value=cell("active"))
                 )
+        tax_text = cell("tax_class")
+        if tax_text:  # an empty cell: exento, as a new item in the dialog
+            tax_class = tax_classes.get(_tax_key(tax_text))
+            if tax_class is None:
+                row.errors.append(
+                    translate(
+                        "services.catalog",
+                        "impuesto no reconocido «{value}» (use exento, gravado15 o gravado18)",
+                    ).format(value=tax_text)
+                )
+            else:
+                row.tax_class = tax_class
         if len(set(row.members)) != len(row.members):
             row.errors.append(
                 translate("services.catalog", "un miembro del perfil aparece dos veces")
@@ -339,7 +402,7 @@ def _read_rows(path: Any, progress: Progress = None, cancelled: Cancelled = None
                 translate("services.catalog", "un perfil no puede contenerse a sí mismo")
             )
         rows.append(row)
-    return rows
+    return rows, absent
 
 
 def import_catalog(
@@ -350,12 +413,17 @@ def import_catalog(
     cancelled: Cancelled = None,
 ) -> CatalogImportReport:
     """Create or update investigations from a CSV with columns code, name, sample_type,
-    price, panel_members (member codes separated by ";") and optionally active.
+    price, panel_members (member codes separated by ";") and optionally active and
+    tax_class (its code or its name in the dialog; an empty cell or a new row without
+    the column: exento).
 
     All or nothing: when any row is rejected nothing is written and the report lists
     every rejected row with its line number and reason. Existing codes are updated
-    (their price change recorded); ``active`` left out keeps an existing row's state;
-    a row that changes nothing is not written.
+    (their price change recorded); a row that changes nothing is not written. Only
+    code, name and price are required: a column the file leaves out (``IMPORT_OPTIONAL``)
+    keeps that field of an existing row as it is, and the report names it; a column
+    present with an empty cell empties the field (a panel without members becomes a
+    single test).
 
     ``progress(done, total=None)``: rows read (total unknown), then rows saved of the
     total; ``cancelled()`` is looked at on the way: when it turns true ``ImportCancelled``
@@ -366,8 +434,8 @@ def import_catalog(
     session.require("catalog.edit")
     session.require("imports.run")
     file_name = getattr(path, "name", None) or str(path)
-    rows = _read_rows(path, progress, cancelled)
-    report = CatalogImportReport(rows=len(rows))
+    rows, absent = _read_rows(path, progress, cancelled)
+    report = CatalogImportReport(rows=len(rows), kept_columns=absent)
     existing = {
         r["code"]: r
         for r in Investigation.select(
@@ -378,6 +446,7 @@ def import_catalog(
             Investigation.price,
             Investigation.active,
             Investigation.is_panel,
+            Investigation.tax_class,
         ).dicts()
     }
     by_id = {r["id"]: r["code"] for r in existing.values()}
@@ -397,6 +466,16 @@ def import_catalog(
     current_edges: dict[str, list[str]] = {}
     for panel, members in _edges().items():
         current_edges[by_id[panel]] = [by_id[m] for m in members]
+    for row in rows:  # what the file leaves out, an existing row keeps
+        old = existing.get(row.code)
+        if old is None:
+            continue
+        if "sample_type" in absent:
+            row.sample_type = old["sample_type"]
+        if "panel_members" in absent:
+            row.members = list(current_edges.get(row.code, []))
+        if "tax_class" in absent:
+            row.tax_class = old["tax_class"] or EXEMPT
     final_edges = dict(current_edges)
     bad = {code for code, row in seen.items() if row.errors}
     for code, row in seen.items():
@@ -464,11 +543,18 @@ def import_catalog(
         if old is None:
             report.created += 1
             changed[code] = row
-        elif (old["name"], old["sample_type"], old["price"], old["active"]) != (
+        elif (
+            old["name"],
+            old["sample_type"],
+            old["price"],
+            old["active"],
+            old["tax_class"] or EXEMPT,
+        ) != (
             row.name,
             row.sample_type,
             row.price,
             old["active"] if row.active is None else row.active,
+            row.tax_class,
         ) or final_edges[code] != current_edges.get(code, []):
             report.updated += 1
             changed[code] = row
@@ -553,7 +639,7 @@ def _write_import(
                         stamp,
                         stamp,
                         1,
-                        Investigation.tax_class.default,
+                        row.tax_class,
                     )
                     for row in chunk
                 ],
@@ -577,6 +663,7 @@ def _write_import(
                 sample_type=row.sample_type,
                 price=row.price,
                 is_panel=bool(row.members),
+                tax_class=row.tax_class,
             )
             if row.active is not None:
                 fields["active"] = row.active
@@ -614,7 +701,8 @@ def export_catalog(
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Write the catalog in the import format (code, name, sample_type, price,
-    panel_members, active) so the file can be edited and imported back.
+    panel_members, active, tax_class) so the file can be edited and imported back, into
+    this database or another one (the tax class is written as its code, ``gravado15``).
 
     Requires ``exports.run``; writes one audit row (file name and row count)."""
     from .. import csvio
@@ -633,6 +721,7 @@ def export_catalog(
                     edit_text(r["price"]),
                     r["members"].replace(", ", ";"),
                     "1" if r["active"] else "0",
+                    r["tax_class"] or EXEMPT,
                 ]
 
     return csvio.export_csv(

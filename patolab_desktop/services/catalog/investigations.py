@@ -59,7 +59,13 @@ def _audit_view(investigation_id: int) -> dict:
 
 
 def _who(changed_by: str) -> str:
-    """``changed_by`` for the price history; defaults to the acting user."""
+    """Who changed a price, for the history: the signed-in user, always, by the name the
+    screens show (``import-catalog --user marta`` recorded the CLI's «cli» while the audit
+    log had marta); ``changed_by`` names someone only for the system actor (the demo, the
+    first start), else the system actor's own name."""
+    actor = session.current()
+    if actor is not None and not actor.is_system:
+        return clean(actor.display_name)[:80]
     return clean(changed_by or session.username_for_audit())[:80]
 
 

@@ -228,6 +228,7 @@ def _base_query(filters: CatalogFilter) -> ModelSelect:
         Investigation.is_panel,
         Investigation.active,
         Investigation.updated_at,
+        Investigation.tax_class,
     )
     if not filters.include_inactive:
         query = query.where(Investigation.active == True)  # noqa: E712
@@ -245,7 +246,7 @@ def _base_query(filters: CatalogFilter) -> ModelSelect:
 
 def page(filters: CatalogFilter | None, request: PageRequest) -> Page:
     """A keyset page. Row keys: id, code, name, sample_type, price (Decimal), is_panel,
-    active, members (codes "COL, HDL"), member_count, updated_at."""
+    active, members (codes "COL, HDL"), member_count, updated_at, tax_class."""
     session.require("catalog.view")
     filters = filters or CatalogFilter()
     sort = request.sort if request.sort in SORTS else "code"

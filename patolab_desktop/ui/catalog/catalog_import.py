@@ -51,8 +51,10 @@ def import_catalog(parent) -> bool:
             )
         prompts.error(parent, title, "\n".join(shown))
         return False
-    if not prompts.confirm(
-        parent, title, report.lines()[0] + translate("catalog.area", "\n\n¿Importar ahora?")
+    if not prompts.confirm(  # the summary, and the columns the file leaves as they are
+        parent,
+        title,
+        "\n".join(report.lines()) + translate("catalog.area", "\n\n¿Importar ahora?"),
     ):
         return False
     from .investigation_dialog import _acting_user
@@ -71,7 +73,7 @@ def import_catalog(parent) -> bool:
     if not report.ok:  # someone changed the catalog between the check and the import
         prompts.error(parent, title, "\n".join(report.lines()[: REPORT_LINES + 1]))
         return False
-    prompts.info(parent, title, report.lines()[0])
+    prompts.info(parent, title, "\n".join(report.lines()))
     window = parent.window() if hasattr(parent, "window") else None
     tab = window.tab(TAB_KEY) if window is not None and hasattr(window, "tab") else None
     if tab is not None:

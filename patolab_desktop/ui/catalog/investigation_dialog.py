@@ -116,6 +116,10 @@ class InvestigationDialog(RecordDialog):
         for key in TAX_CLASSES:
             self.tax_combo.addItem(tax_label(TAX_CLASS_LABELS, key), key)
         self.tax_combo.setMaximumWidth(220)
+        # saved with the rest of the row by ``catalog.create``/``update``, one transaction: a
+        # second step after the create needed catalog.edit, and a role that may only create
+        # was told «not saved» about an investigation already in the catalog
+        self.bind("tax_class", self.tax_combo)
         form.addRow(
             translate("catalog.investigation_dialog", "Impuesto (factura):"), self.tax_combo
         )
@@ -165,10 +169,6 @@ class InvestigationDialog(RecordDialog):
         self.panel_check.setChecked(bool(data.is_panel or data.member_ids))
         self._panel_toggled(self.panel_check.isChecked())
         self.history_button.setVisible(data.id is not None)
-        from ...services.billing import tax_classes
-
-        tax = tax_classes.get(data.id) if data.id is not None else "exento"
-        self.tax_combo.setCurrentIndex(max(0, self.tax_combo.findData(tax)))
         if data.id is not None:
             history = catalog.price_history(data.id)
             if history:
@@ -213,18 +213,10 @@ class InvestigationDialog(RecordDialog):
         )
 
     def create(self, data: catalog.InvestigationData) -> int:
-        new_id = catalog.create(data, changed_by=self._changed_by)
-        self._save_tax_class(new_id)
-        return new_id
+        return catalog.create(data, changed_by=self._changed_by)
 
     def update(self, data: catalog.InvestigationData) -> None:
         catalog.update(data, changed_by=self._changed_by)
-        self._save_tax_class(data.id)
-
-    def _save_tax_class(self, investigation_id: int) -> None:
-        from ...services.billing import tax_classes
-
-        tax_classes.set_tax_class(investigation_id, self.tax_combo.currentData())
 
     def show_history(self) -> None:
         from .price_history import PriceHistoryDialog
