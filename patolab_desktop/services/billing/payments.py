@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...db.database import locked
+from ...db.models import Customer
 from ...db.models_billing import BalanceMove, Payment, now
 from ...util.dataclass_rows import values_of
 from ...util.money import format_lempiras
@@ -202,3 +204,24 @@ def method_text(row: Payment) -> str:
 def balance_of(customer_id: int) -> Decimal:
     """The customer's credit balance (saldo a favor)."""
     return summed(BalanceMove.amount, BalanceMove.customer == customer_id)
+
+
+def check_balance(customer_id: int, cleaned: Iterable[CleanPayment]) -> None:
+    """The payments taken from the saldo a favor use no more than the customer has (a
+    factura, an abono: every payment from the saldo goes through here before it is
+    written). Inside the caller's write transaction, the customer's row locked first, so
+    two desks spending the same saldo at once take turns and the second sees what the
+    first left (``FOR UPDATE`` on PostgreSQL; SQLite's write lock is already held)."""
+    used = sum((p.amount for p in cleaned if p.method == BALANCE), ZERO)
+    if used <= 0:
+        return
+    customer = locked(Customer.select().where(Customer.id == customer_id)).first()
+    balance = balance_of(customer_id)
+    if customer is None or used > balance:
+        raise ValidationError(
+            {
+                "payments": translate(
+                    "services.billing", "{name} tiene {balance} de saldo a favor."
+                ).format(name=customer.name if customer else "", balance=format_lempiras(balance))
+            }
+        )

@@ -152,6 +152,7 @@ def statement(customer_id: int, today: dt.date | None = None) -> dict:
         "balance": due,
         "overdue": sum((r["balance"] for r in rows if r["days_overdue"] > 0), ZERO),
         "available": account["credit_limit"] - due,
+        "credit_balance": payments.balance_of(customer_id),  # its saldo a favor
     }
 
 
@@ -225,6 +226,7 @@ def record_abono(customer_id: int, items: Iterable[PaymentInput]) -> list[int]:
             raise ValidationError(
                 {"payments": translate("services.billing", "Escriba el monto del abono.")}
             )
+        payments.check_balance(customer_id, cleaned)
         session_id = cash.session_for_payment(actor.username)
         touched: list[int] = []
         queue = list(cleaned)  # each payment's remaining amount is replaced as it is applied

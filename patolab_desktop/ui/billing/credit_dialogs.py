@@ -141,6 +141,11 @@ class CompanyCreditDialog(BillingTableWindow):
                 available=money(data["available"]),
             )
         )
+        self.abono_row.balance_label.setText(
+            translate("billing.credit_dialogs", "Saldo a favor: {amount}").format(
+                amount=money(data["credit_balance"])
+            )
+        )
         self.show_rows(data["rows"])
 
     def save_terms(self) -> bool:
