@@ -1,5 +1,6 @@
-"""«Crédito de empresas…» as Recepción (review-companies #1): an abono from a saldo a
-favor the company does not have is refused in the window."""
+"""«Crédito de empresas…» as Recepción (review-companies #1, #5): an abono from a
+saldo a favor the company does not have is refused in the window; a transfer for more than
+the debt is recorded and the excess is said to stay as saldo a favor."""
 
 from __future__ import annotations
 
@@ -86,3 +87,37 @@ def test_reception_cannot_pay_an_abono_with_saldo_a_favor_the_company_lacks(
     assert seen["balance_label"] == "Saldo a favor: L 0.00"  # beside «Saldo a favor»
     assert payments.balance_of(company) == Decimal("0.00")
     assert statements.balance_due(company) == due
+
+
+def test_reception_records_a_transfer_for_more_than_the_debt(
+    qtbot, database, dialog_trap, prompt_log
+):
+    lab = billing_setup(with_request=False)
+    company = make_company("Maquila del Norte S.A.", "08019001234567")
+    due = owing(lab, company, 2)
+    window = credit_window_as_reception(qtbot)
+    seen: dict[str, object] = {}
+
+    def abono(dialog) -> None:
+        row = dialog.abono_row
+        row.set_method("transfer")
+        row.amount_edit.setText(str(due + Decimal("40.00")))
+        row.bank_edit.setText("BAC")
+        row.reference_edit.setText("123")
+        seen["paid"] = dialog.record_abono()
+        seen["error"] = row.error.text()
+        seen["summary"] = dialog.summary.text()
+        seen["balance_label"] = row.balance_label.text()
+
+    dialog_trap.handlers["CompanyCreditDialog"] = abono
+    prompt_log.texts = ["Maquila"]
+    menu_action(window, "billing", "Crédito de empresas").trigger()
+    assert seen["error"] == ""
+    assert isinstance(seen["paid"], list) and len(seen["paid"]) == 2
+    assert "Debe L 0.00" in str(seen["summary"])
+    assert seen["balance_label"] == "Saldo a favor: L 40.00"
+    [(_kind, title, text)] = prompt_log.kinds("info")
+    assert title == "Abono"
+    assert text == "Abono registrado. L 40.00 quedan como saldo a favor."
+    assert payments.balance_of(company) == Decimal("40.00")
+    assert statements.balance_due(company) == Decimal("0.00")

@@ -167,16 +167,24 @@ class CompanyCreditDialog(BillingTableWindow):
         return True
 
     def record_abono(self) -> list[int] | None:
+        """Record the abono and say what it did (the invoices it paid; what it brought
+        beyond the debt stays as the company's saldo a favor). Returns the invoices' ids."""
         show_error(self.abono_row.error, "")
-        touched = self.attempt(
+        abono = self.attempt(
             lambda: statements.record_abono(self.customer_id, [self.abono_row.payment()]),
             self.abono_row.error,
         )
-        if touched is REFUSED:
+        if abono is REFUSED:
             return None
         self.abono_row.amount_edit.setText("0.00")
         self.reload()
-        return touched
+        text = translate("billing.credit_dialogs", "Abono registrado.")
+        if abono.kept > 0:
+            text += " " + translate(
+                "billing.credit_dialogs", "{amount} quedan como saldo a favor."
+            ).format(amount=money(abono.kept))
+        prompts.info(self, translate("billing.credit_dialogs", "Abono"), text)
+        return abono.invoice_ids
 
     def save_csv(self) -> Path | None:
         def write(path: Path) -> None:
