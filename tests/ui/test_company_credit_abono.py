@@ -1,6 +1,7 @@
-"""«Crédito de empresas…» as Recepción (review-companies #1, #5): an abono from a
+"""«Crédito de empresas…» as Recepción (review-companies #1, #4, #5): an abono from a
 saldo a favor the company does not have is refused in the window; a transfer for more than
-the debt is recorded and the excess is said to stay as saldo a favor."""
+the debt is recorded and the excess is said to stay as saldo a favor; with several
+companies matching the typed text the receptionist chooses one by name and RTN."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.billing import cash, invoices, payments, statements
+from patolab_desktop.ui import prompts
 
 from .billing_ui_helpers import billing_setup
 from .requests_helpers import make_patient, make_request
@@ -51,6 +53,49 @@ def owing(lab: dict, company: int, employees: int) -> Decimal:
             )
             invoices.issue(invoices.InvoiceInput((request_id,), on_credit=True))
     return statements.balance_due(company)
+
+
+def open_credit(window, prompt_log, dialog_trap, *texts: str) -> list[int]:
+    """Facturación → «Crédito de empresas…», answering ``texts``; the companies opened."""
+    opened: list[int] = []
+    dialog_trap.handlers["CompanyCreditDialog"] = lambda d: opened.append(d.customer_id)
+    prompt_log.texts = list(texts)
+    menu_action(window, "billing", "Crédito de empresas").trigger()
+    return opened
+
+
+def test_reception_chooses_among_the_companies_that_match(
+    qtbot, database, dialog_trap, prompt_log, monkeypatch
+):
+    billing_setup(with_request=False)
+    san_jorge = make_company("Hospital San Jorge S.A.", "08019001234567")
+    escuela = make_company("Hospital Escuela Privado S.A.", "08019001234568")
+    window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
+    offered: list[list[str]] = []
+
+    def ask_item(parent, title, label, items):
+        offered.append(list(items))
+        prompt_log.calls.append(("ask_item", title, label))
+        return next((item for item in items if item.startswith(prompt_log.texts[0])), None)
+
+    monkeypatch.setattr(prompts, "ask_item", ask_item)
+    assert open_credit(window, prompt_log, dialog_trap, "Hospital", "Hospital San Jorge") == [
+        san_jorge
+    ]
+    [items] = offered
+    assert sorted(items) == [
+        "Hospital Escuela Privado S.A. · RTN ****-****-*34568",
+        "Hospital San Jorge S.A. · RTN ****-****-*34567",
+    ]
+    assert "Varias empresas coinciden con «Hospital»" in prompt_log.kinds("ask_item")[0][2]
+    # the other one, when chosen
+    assert open_credit(window, prompt_log, dialog_trap, "hospital", "Hospital Escuela") == [escuela]
+    # one match opens without a question; «Cancelar» in the list opens nothing
+    offered.clear()
+    assert open_credit(window, prompt_log, dialog_trap, "San Jorge") == [san_jorge]
+    assert offered == []
+    monkeypatch.setattr(prompts, "ask_item", lambda *args: None)
+    assert open_credit(window, prompt_log, dialog_trap, "Hospital") == []
 
 
 def credit_window_as_reception(qtbot):
