@@ -61,6 +61,7 @@ ALLOWED: dict[str, str] = {
     "billing.invoices.to_pay_of_draft": INTERNAL,
     "billing.balances.paid_amount": INTERNAL,
     "billing.payments.balance_of": INTERNAL,
+    "billing.payments.check_balance": INTERNAL,
     "billing.payments.clean_payments": VALIDATE,
     "billing.payments.method_text": FORMAT,
     "billing.payments.write": INTERNAL,

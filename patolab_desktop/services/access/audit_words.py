@@ -85,6 +85,7 @@ MORE_FIELD_LABELS: dict[str, str] = {
     "requested_at": QT_TRANSLATE_NOOP("services.audit", "Fecha de solicitud"),
     "completed_at": QT_TRANSLATE_NOOP("services.audit", "Fecha de finalización"),
     "cancelled_at": QT_TRANSLATE_NOOP("services.audit", "Fecha de cancelación"),
+    "kept_as_balance": QT_TRANSLATE_NOOP("services.audit", "Queda como saldo a favor"),
 }
 MORE_ACTION_LABELS: dict[str, str] = {
     "start_lines": QT_TRANSLATE_NOOP("ServiceLabels", "Investigaciones en proceso"),

@@ -284,19 +284,7 @@ def issue(data: InvoiceInput) -> int:
         buyer = buyers.resolve(customer, data.buyer, amounts.total)
         cleaned = payments.clean_payments(data.payments, amounts.total, on_credit=data.on_credit)
         paid = sum((p.amount for p in cleaned), ZERO)
-        if any(p.method == "balance" for p in cleaned):
-            used = sum((p.amount for p in cleaned if p.method == "balance"), ZERO)
-            if used > payments.balance_of(customer.id):
-                raise ValidationError(
-                    {
-                        "payments": translate(
-                            "services.billing", "{name} tiene {balance} de saldo a favor."
-                        ).format(
-                            name=customer.name,
-                            balance=format_lempiras(payments.balance_of(customer.id)),
-                        )
-                    }
-                )
+        payments.check_balance(customer.id, cleaned)
         due_date = None
         on_credit = data.on_credit and paid < amounts.total
         if on_credit:

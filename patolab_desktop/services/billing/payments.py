@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ...db.database import locked
+from ...db.models import Customer
 from ...db.models_billing import BalanceMove, Payment, now
 from ...util.dataclass_rows import values_of
 from ...util.money import format_lempiras
@@ -23,6 +25,9 @@ from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER
 CONTEXT = "services.billing"
 #: what identifies how a payment was made (card, transfer, cheque), copied by its reversal
 DETAIL_COLUMNS = ("card_last4", "auth_code", "bank", "reference")
+#: methods with no change to give: what they pay beyond an abono's debt is the customer's
+#: saldo a favor (cash gives change instead; the saldo a favor cannot make more saldo)
+KEPT_AS_BALANCE = (CARD, TRANSFER, CHEQUE)
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,17 @@ def _money(value: object, field: str, errors: dict) -> Decimal:
 
 
 def clean_payments(
-    items: Iterable[PaymentInput] | None, total: Decimal, *, on_credit: bool = False
+    items: Iterable[PaymentInput] | None,
+    total: Decimal,
+    *,
+    on_credit: bool = False,
+    keep_excess: bool = False,
 ) -> list[CleanPayment]:
     """Check the payments of a document of ``total``: together they pay it exactly (cash
-    may be handed over in excess: the change), unless the rest goes on credit."""
+    may be handed over in excess: the change), unless the rest goes on credit.
+
+    ``keep_excess`` (an abono): they may pay more than ``total`` by as much as the
+    ``KEPT_AS_BALANCE`` methods bring, the excess kept as saldo a favor by the caller."""
     errors: dict[str, str] = {}
     result: list[CleanPayment] = []
     for index, item in enumerate(items or ()):
@@ -122,7 +134,19 @@ def clean_payments(
     if errors:
         raise ValidationError(errors)
     paid = sum((p.amount for p in result), ZERO)
-    if paid > total:
+    keepable = sum((p.amount for p in result if p.method in KEPT_AS_BALANCE), ZERO)
+    if paid > total and keep_excess and paid - total > keepable:
+        raise ValidationError(
+            {
+                "payments": translate(
+                    "services.billing",
+                    "Los pagos ({paid}) suman más que la deuda ({total}). Solo lo pagado con "
+                    "tarjeta, transferencia o cheque puede quedar como saldo a favor; para dar "
+                    "cambio, escriba el efectivo recibido aparte del monto.",
+                ).format(paid=format_lempiras(paid), total=format_lempiras(total))
+            }
+        )
+    if paid > total and not keep_excess:
         raise ValidationError(
             {
                 "payments": translate(
@@ -202,3 +226,24 @@ def method_text(row: Payment) -> str:
 def balance_of(customer_id: int) -> Decimal:
     """The customer's credit balance (saldo a favor)."""
     return summed(BalanceMove.amount, BalanceMove.customer == customer_id)
+
+
+def check_balance(customer_id: int, cleaned: Iterable[CleanPayment]) -> None:
+    """The payments taken from the saldo a favor use no more than the customer has (a
+    factura, an abono: every payment from the saldo goes through here before it is
+    written). Inside the caller's write transaction, the customer's row locked first, so
+    two desks spending the same saldo at once take turns and the second sees what the
+    first left (``FOR UPDATE`` on PostgreSQL; SQLite's write lock is already held)."""
+    used = sum((p.amount for p in cleaned if p.method == BALANCE), ZERO)
+    if used <= 0:
+        return
+    customer = locked(Customer.select().where(Customer.id == customer_id)).first()
+    balance = balance_of(customer_id)
+    if customer is None or used > balance:
+        raise ValidationError(
+            {
+                "payments": translate(
+                    "services.billing", "{name} tiene {balance} de saldo a favor."
+                ).format(name=customer.name if customer else "", balance=format_lempiras(balance))
+            }
+        )

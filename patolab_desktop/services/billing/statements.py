@@ -18,7 +18,7 @@ from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 from . import cash, payments
 from .amounts import ZERO, read_cents
-from .balances import summaries
+from .balances import move_balance, summaries
 from .payments import PaymentInput
 from .types import INVOICE
 
@@ -152,6 +152,7 @@ def statement(customer_id: int, today: dt.date | None = None) -> dict:
         "balance": due,
         "overdue": sum((r["balance"] for r in rows if r["days_overdue"] > 0), ZERO),
         "available": account["credit_limit"] - due,
+        "credit_balance": payments.balance_of(customer_id),  # its saldo a favor
     }
 
 
@@ -210,24 +211,38 @@ def overdue(today: dt.date | None = None) -> list[dict]:
     return found
 
 
-def record_abono(customer_id: int, items: Iterable[PaymentInput]) -> list[int]:
-    """An abono of a company: applied to its oldest open credit invoices. Returns the ids
-    of the invoices it paid (in part or whole)."""
+@dataclasses.dataclass(frozen=True)
+class Abono:
+    """What an abono did: the invoices it paid (in part or whole) and what it brought
+    beyond the debt, kept as the company's saldo a favor."""
+
+    invoice_ids: list[int]
+    kept: Decimal = ZERO
+
+
+def record_abono(customer_id: int, items: Iterable[PaymentInput]) -> Abono:
+    """An abono of a company: applied to its oldest open credit invoices. A transfer, card
+    or cheque for more than the debt is recorded whole (the bank shows the whole amount)
+    and the excess is kept as saldo a favor, as a credit note keeps money; cash beyond
+    the debt is change, and the saldo a favor cannot make more saldo."""
     actor = session.require("billing.issue")
     with write_transaction():
         open_rows = [r for r in _open_invoices(customer_id) if r["balance"] > 0]
         due = sum((r["balance"] for r in open_rows), ZERO)
         if due <= 0:
             raise RuleError(translate("services.billing", "El cliente no debe nada a crédito."))
-        cleaned = payments.clean_payments(items, due, on_credit=True)
+        cleaned = payments.clean_payments(items, due, on_credit=True, keep_excess=True)
         total = sum((p.amount for p in cleaned), ZERO)
         if total <= 0:
             raise ValidationError(
                 {"payments": translate("services.billing", "Escriba el monto del abono.")}
             )
+        payments.check_balance(customer_id, cleaned)
         session_id = cash.session_for_payment(actor.username)
         touched: list[int] = []
-        queue = list(cleaned)  # each payment's remaining amount is replaced as it is applied
+        # each payment's remaining amount is replaced as it is applied; the methods that
+        # may leave an excess go last, so only they leave one
+        queue = sorted(cleaned, key=lambda p: p.method in payments.KEPT_AS_BALANCE)
         for row in open_rows:
             left = row["balance"]
             while left > 0 and queue:
@@ -250,11 +265,31 @@ def record_abono(customer_id: int, items: Iterable[PaymentInput]) -> list[int]:
                     touched.append(row["id"])
             if not queue:
                 break
+        kept = sum((p.amount for p in queue), ZERO)
+        if queue:  # received in this cash session, owed to no factura: the company's saldo
+            payments.write(
+                [dataclasses.replace(p, received=None, change=None) for p in queue],
+                document_id=None,
+                customer_id=customer_id,
+                kind="abono",
+                cash_session_id=session_id,
+                by=actor.username,
+            )
+            move_balance(
+                customer_id,
+                kept,
+                None,
+                translate("services.billing", "abono mayor que la deuda"),
+                actor.username,
+            )
+        changes = {"amount": (None, str(total))}
+        if kept:
+            changes["kept_as_balance"] = (None, str(kept))
         audit.record(
             "billing.abono",
             "customer",
             customer_id,
-            {"amount": (None, str(total))},
+            changes,
             detail=", ".join(str(i) for i in touched),
         )
-    return touched
+    return Abono(touched, kept)

@@ -141,6 +141,11 @@ class CompanyCreditDialog(BillingTableWindow):
                 available=money(data["available"]),
             )
         )
+        self.abono_row.balance_label.setText(
+            translate("billing.credit_dialogs", "Saldo a favor: {amount}").format(
+                amount=money(data["credit_balance"])
+            )
+        )
         self.show_rows(data["rows"])
 
     def save_terms(self) -> bool:
@@ -162,16 +167,24 @@ class CompanyCreditDialog(BillingTableWindow):
         return True
 
     def record_abono(self) -> list[int] | None:
+        """Record the abono and say what it did (the invoices it paid; what it brought
+        beyond the debt stays as the company's saldo a favor). Returns the invoices' ids."""
         show_error(self.abono_row.error, "")
-        touched = self.attempt(
+        abono = self.attempt(
             lambda: statements.record_abono(self.customer_id, [self.abono_row.payment()]),
             self.abono_row.error,
         )
-        if touched is REFUSED:
+        if abono is REFUSED:
             return None
         self.abono_row.amount_edit.setText("0.00")
         self.reload()
-        return touched
+        text = translate("billing.credit_dialogs", "Abono registrado.")
+        if abono.kept > 0:
+            text += " " + translate(
+                "billing.credit_dialogs", "{amount} quedan como saldo a favor."
+            ).format(amount=money(abono.kept))
+        prompts.info(self, translate("billing.credit_dialogs", "Abono"), text)
+        return abono.invoice_ids
 
     def save_csv(self) -> Path | None:
         def write(path: Path) -> None:
@@ -258,8 +271,14 @@ def overdue(window) -> OverdueDialog:
     return dialog
 
 
+#: the companies offered to choose from when the typed text matches several
+COMPANY_CHOICES = 20
+
+
 def company_credit(window):
-    """Facturación → Crédito de empresas…: ask the company's name, open its credit."""
+    """Facturación → Crédito de empresas…: ask the company's name or RTN and open its
+    credit; when several companies match, the person chooses one by name and RTN (an
+    abono must go to the right company, not to the first that matches)."""
     from ...services import customers
     from ...services.paging import PageRequest
 
@@ -273,7 +292,8 @@ def company_credit(window):
         window,
         title,
         lambda: customers.page(
-            customers.CustomerFilter(search=text, type="empresa"), PageRequest(limit=5)
+            customers.CustomerFilter(search=text, type="empresa"),
+            PageRequest(limit=COMPANY_CHOICES),
         ),
     )
     if page is prompts.REFUSED:
@@ -283,7 +303,32 @@ def company_credit(window):
             window, title, translate("billing.credit_dialogs", "No hay una empresa con ese nombre.")
         )
         return None
-    row = page.rows[0]
-    dialog = CompanyCreditDialog(row["id"] if isinstance(row, dict) else row.id, window)
+    customer_id = page.rows[0]["id"]
+    if len(page.rows) > 1:
+        customer_id = _choose_company(window, title, text, page.rows, page.cursor is not None)
+        if customer_id is None:
+            return None
+    dialog = CompanyCreditDialog(customer_id, window)
     dialog.exec()
     return dialog
+
+
+def _choose_company(window, title: str, text: str, rows: list[dict], more: bool) -> int | None:
+    """The id of the company the person picks among ``rows`` (name · RTN), or None."""
+    labels: dict[str, int] = {}
+    for row in rows:
+        shown = f"{row['name']} · RTN {row['id_number']}" if row["id_number"] else row["name"]
+        if shown in labels:  # two alike: the record number tells them apart
+            shown = f"{shown} (n.º {row['id']})"
+        labels[shown] = row["id"]
+    question = translate(
+        "billing.credit_dialogs", "Varias empresas coinciden con «{text}». Elija una:"
+    ).format(text=text)
+    if more:
+        question = translate(
+            "billing.credit_dialogs",
+            "Más de {count} empresas coinciden con «{text}»: estas son las primeras; si no "
+            "está la que busca, escriba más del nombre o el RTN. Elija una:",
+        ).format(count=len(rows), text=text)
+    chosen = prompts.ask_item(window, title, question, list(labels))
+    return labels.get(chosen) if chosen else None
