@@ -4,42 +4,42 @@
 <context>
     <name>ServiceLabels</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="100"/>
         <source>Mensaje de WhatsApp</source>
         <translation>WhatsApp message</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="97"/>
         <source>Reanudar envíos de WhatsApp</source>
         <translation>Resume WhatsApp sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="96"/>
         <source>Token de WhatsApp</source>
         <translation>WhatsApp token</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="95"/>
         <source>Abrir en WhatsApp</source>
         <translation>Open in WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="94"/>
         <source>Cancelar mensaje</source>
         <translation>Cancel message</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="93"/>
         <source>Reintentar mensaje</source>
         <translation>Retry message</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="92"/>
         <source>Resultados listos</source>
         <translation>Results ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="91"/>
         <source>Investigaciones en proceso</source>
         <translation>Tests in progress</translation>
     </message>
@@ -558,6 +558,31 @@
         <location filename="../../patolab_desktop/services/customers/types.py" line="29"/>
         <source>Ninguno</source>
         <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="35"/>
+        <source>En persona en la recepción</source>
+        <translation>In person at the front desk</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="36"/>
+        <source>Por escrito (formulario firmado)</source>
+        <translation>In writing (signed form)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="37"/>
+        <source>Por teléfono</source>
+        <translation>By phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="38"/>
+        <source>Por WhatsApp</source>
+        <translation>By WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="39"/>
+        <source>No registrado</source>
+        <translation>Not recorded</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/types.py" line="13"/>
@@ -1377,74 +1402,74 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="108"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="110"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="241"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="248"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="264"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="251"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Quien tenga la sesión abierta lo recibe en menos de un minuto: sus menús y pestañas aparecen o se ocultan solos. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit. Whoever is signed in gets it in under a minute: their menus and tabs appear or hide by themselves. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="284"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="295"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="298"/>
         <source>&amp;Renombrar rol…</source>
         <translation>&amp;Rename role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
         <source>&amp;Eliminar rol…</source>
         <translation>&amp;Delete role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="330"/>
         <source>Rol «{name}» (la columna elegida)</source>
         <translation>Role “{name}” (the chosen column)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="332"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="334"/>
         <source>Elija una celda de la columna del rol.</source>
         <translation>Choose a cell in the role&apos;s column.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="345"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="347"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="346"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="348"/>
         <source>Nombre del rol:</source>
         <translation>Role name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="352"/>
         <source>Ninguno (empezar sin permisos)</source>
         <translation>None (start without permissions)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="355"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="357"/>
         <source>Copiar los permisos de (ajústelos después):</source>
         <translation>Copy the permissions of (adjust them afterwards):</translation>
     </message>
@@ -1459,12 +1484,12 @@ Enter your user name and password.</translation>
         <translation>New name of the role “{name}”:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="393"/>
         <source>Eliminar rol</source>
         <translation>Delete role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="399"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="397"/>
         <source>¿Eliminar el rol «{name}» y sus permisos? Queda anotado en la auditoría.</source>
         <translation>Delete the role “{name}” and its permissions? It is recorded in the audit.</translation>
     </message>
@@ -1520,92 +1545,97 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="41"/>
         <source>Configuración del laboratorio</source>
         <translation>Laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50"/>
         <source>Descuentos por edad</source>
         <translation>Age discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="52"/>
         <source>&amp;Tercera edad desde (años):</source>
         <translation>&amp;Senior from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="57"/>
         <source>Descuento de tercera edad (%):</source>
         <translation>Senior discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="60"/>
         <source>&amp;Cuarta edad desde (años):</source>
         <translation>&amp;Elderly from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="65"/>
         <source>Descuento de cuarta edad (%):</source>
         <translation>Elderly discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="68"/>
         <source>Recepción</source>
         <translation>Front desk</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="77"/>
         <source>&amp;Sucursal predeterminada:</source>
         <translation>Default &amp;branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="82"/>
         <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
         <translation>&amp;Idle lock (minutes, 0 = never):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
         <source>&amp;Nombre del laboratorio:</source>
         <translation>Laboratory &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <source>Ra&amp;zón social (factura):</source>
+        <translation>Le&amp;gal name (invoice):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="93"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="94"/>
         <source>Teléf&amp;ono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="95"/>
         <source>Corr&amp;eo:</source>
         <translation>E-&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="158"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="181"/>
         <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
@@ -1836,7 +1866,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>billing.authorisations_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="32"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="166"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
@@ -1852,107 +1882,107 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="35"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="184"/>
         <source>CAI</source>
         <translation>CAI</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="38"/>
         <source>Rango autorizado</source>
         <translation>Authorised range</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="41"/>
         <source>Usados</source>
         <translation>Used</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="42"/>
         <source>Quedan</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="45"/>
         <source>Fecha límite</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="48"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="51"/>
         <source>Avisos</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="61"/>
         <source>Autorizaciones fiscales</source>
         <translation>Fiscal authorisations</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="76"/>
         <source>&amp;Agregar autorización…</source>
         <translation>&amp;Add authorisation…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="78"/>
         <source>C&amp;errar autorización…</source>
         <translation>&amp;End authorisation…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="84"/>
         <source>&amp;Salir</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="116"/>
         <source>Cerrar autorización</source>
         <translation>End authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="117"/>
         <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
         <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="141"/>
         <source>Nueva autorización</source>
         <translation>New authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="171"/>
         <source>Establecimiento (000 = casa matriz)</source>
         <translation>Establishment (000 = head office)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="176"/>
         <source>Punto de emisión</source>
         <translation>Issuing point</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="181"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="187"/>
         <source>Desde (correlativo)</source>
         <translation>From (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="192"/>
         <source>Hasta (correlativo)</source>
         <translation>To (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="197"/>
         <source>Fecha límite de emisión</source>
         <translation>Issuing deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="205"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
@@ -1960,12 +1990,12 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.base</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/base.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="81"/>
         <source>&amp;Cancelar</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/base.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="108"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
@@ -2159,7 +2189,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>billing.credit_dialogs</name>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="33"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="231"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
@@ -2190,13 +2220,13 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="39"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="233"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="40"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="234"/>
         <source>Días vencida</source>
         <translation>Days overdue</translation>
     </message>
@@ -2232,6 +2262,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="186"/>
         <source>Abono</source>
         <translation>Payment on account</translation>
     </message>
@@ -2261,64 +2292,90 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Owes {balance} · overdue {overdue} · limit {limit} · available {available}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="145"/>
+        <source>Saldo a favor: {amount}</source>
+        <translation>Credit balance: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="181"/>
+        <source>Abono registrado.</source>
+        <translation>Payment on account recorded.</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="183"/>
+        <source>{amount} quedan como saldo a favor.</source>
+        <translation>{amount} kept as credit balance.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="196"/>
         <source>Estado de cuenta (CSV)</source>
         <translation>Statement of account (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="198"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="218"/>
         <source>Estado de cuenta (PDF)</source>
         <translation>Statement of account (PDF)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="220"/>
         <source>Documentos PDF (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="222"/>
         <source>Guardado en {path}</source>
         <translation>Saved to {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="230"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="232"/>
         <source>Venció</source>
         <translation>Was due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="244"/>
         <source>Cuentas vencidas</source>
         <translation>Overdue accounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="250"/>
         <source>&amp;Ver estado de cuenta…</source>
         <translation>&amp;View statement…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="285"/>
         <source>Crédito de empresas</source>
+        <extracomment>the companies offered to choose from when the typed text matches several</extracomment>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="287"/>
         <source>Empresa (nombre o RTN):</source>
         <translation>Company (name or RTN):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="303"/>
         <source>No hay una empresa con ese nombre.</source>
         <translation>There is no company with that name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="324"/>
+        <source>Varias empresas coinciden con «{text}». Elija una:</source>
+        <translation>Several companies match “{text}”. Choose one:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="328"/>
+        <source>Más de {count} empresas coinciden con «{text}»: estas son las primeras; si no está la que busca, escriba más del nombre o el RTN. Elija una:</source>
+        <translation>More than {count} companies match “{text}”: these are the first; if the one you want is not here, type more of the name or the RTN. Choose one:</translation>
     </message>
 </context>
 <context>
@@ -3012,73 +3069,73 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Money already invoiced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="44"/>
         <source>La solicitud está en la factura {number}: total {total}, pagado {paid}, se debe {owed}. ¿Qué se hace con ese dinero?</source>
         <translation>The request is on invoice {number}: total {total}, paid {paid}, owed {owed}. What happens with that money?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="61"/>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="108"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="64"/>
         <source>Se devuelve en</source>
         <translation>Given back as</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="65"/>
         <source>Recibe (nombre)</source>
         <translation>Received by (name)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="67"/>
         <source>Documento de quien recibe</source>
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="76"/>
         <source>Usted no emite notas de crédito: la cancelación se hace y un supervisor debe emitir la nota de crédito de la factura {number}.</source>
         <translation>You do not issue credit notes: the cancellation goes ahead and a supervisor must issue the credit note for invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="113"/>
         <source>La solicitud se canceló. La factura {number} ya estaba emitida: pida a un supervisor que emita la nota de crédito (Facturación → Documentos fiscales).</source>
         <translation>The request was cancelled. Invoice {number} was already issued: ask a supervisor to issue the credit note (Billing → Fiscal documents).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="139"/>
         <source>La nota de crédito no se emitió</source>
         <translation>The credit note was not issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="140"/>
         <source>La solicitud se canceló, pero la nota de crédito de la factura {number} no se emitió: {error} Emítala desde Facturación → Documentos fiscales.</source>
         <translation>The request was cancelled, but the credit note for invoice {number} was not issued: {error} Issue it from Billing → Fiscal documents.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="151"/>
         <source>Se emitió la nota de crédito {number} por {total}.</source>
         <translation>Credit note {number} was issued for {total}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="169"/>
         <source>Investigación facturada</source>
         <translation>Invoiced test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="174"/>
         <source>Esta investigación ya está cobrada en la factura {number}: no se quita. Un supervisor debe emitir una nota de crédito por ella.</source>
         <translation>This test is already charged on invoice {number}: it is not removed. A supervisor must issue a credit note for it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="184"/>
         <source>Esta investigación ya está cobrada en la factura {number}: no se quita de la solicitud, se acredita con una nota de crédito. ¿Emitir la nota ahora?</source>
         <translation>This test is already charged on invoice {number}: it stays on the request and is credited with a credit note. Issue the note now?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="196"/>
         <source>Investigación quitada de la solicitud</source>
         <translation>Test removed from the request</translation>
     </message>
@@ -3122,34 +3179,34 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="26"/>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="93"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="73"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="74"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="100"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="102"/>
         <source>Se exportó 1 {noun} a:
 {path}</source>
         <translation>1 {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="103"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -3176,7 +3233,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="37"/>
         <source>Revisando el archivo</source>
         <translation>Checking the file</translation>
     </message>
@@ -3186,7 +3243,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="57"/>
         <source>
 
 ¿Importar ahora?</source>
@@ -3195,17 +3252,17 @@ Enter your password to continue: open forms stay just as you left them.</transla
 Import now?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="62"/>
         <source>Guardando el catálogo</source>
         <translation>Saving the catalog</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="66"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="67"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
@@ -3533,17 +3590,17 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="129"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="136"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="144"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
@@ -3573,7 +3630,7 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>The test has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="124"/>
         <source>Impuesto (factura):</source>
         <translation>Tax (invoice):</translation>
     </message>
@@ -3870,64 +3927,64 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="76"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="78"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="94"/>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="110"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="100"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="90"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="86"/>
         <source>Se exportó 1 cliente a:
 {path}</source>
         <translation>1 customer exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
         <source>Se exportaron {count:,} clientes a:
 {path}</source>
         <translation>{count:,} customers exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="112"/>
         <source>La lista de Clientes tiene un filtro:
 {filters}</source>
         <translation>The Customers list has a filter:
 {filters}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
         <source>¿Exporta solo lo filtrado o quita el filtro?</source>
         <translation>Export only the filtered customers, or clear the filter?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="120"/>
         <source>Exportar lo &amp;filtrado</source>
         <translation>Export the &amp;filtered ones</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="123"/>
         <source>&amp;Quitar el filtro y exportar todos</source>
         <translation>&amp;Clear the filter and export all</translation>
     </message>
@@ -3935,67 +3992,67 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_columns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="28"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="31"/>
         <source>Datos incompletos: ábralo para completarlos</source>
         <translation>Incomplete details: open it to complete them</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="58"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="62"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="45"/>
         <source>Ordena por tipo de documento (DNI, ninguno, pasaporte, residente, RTN) y, dentro de cada tipo, por fecha de registro: los números se guardan cifrados y no se ordenan.</source>
         <translation>Sorts by kind of document (DNI, none, passport, residence card, RTN), then by registration date within each kind: the numbers are stored encrypted and cannot be sorted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="65"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="72"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="75"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="79"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -4093,155 +4150,185 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="36"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="41"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="43"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="52"/>
         <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="247"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="51"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="58"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="62"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="157"/>
+        <source>Avisos por WhatsApp</source>
+        <translation>WhatsApp notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="166"/>
         <source>Avisos &amp;WhatsApp:</source>
         <translation>&amp;WhatsApp notices:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="167"/>
         <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
         <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="174"/>
+        <source>— Elija —</source>
+        <translation>— Choose —</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="182"/>
+        <source>¿Cómo?</source>
+        <translation>How?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="183"/>
+        <source>Cómo dio el paciente su consentimiento.</source>
+        <translation>How the patient gave consent.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="200"/>
+        <source>Mensajes:</source>
+        <translation>Messages:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="201"/>
+        <source>Los avisos que el paciente acepta recibir; los demás no se le envían.</source>
+        <translation>The notices the patient agrees to receive; the others are not sent.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="78"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="88"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="97"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="96"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="102"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="117"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="132"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="137"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="136"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="142"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="149"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="179"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="185"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="206"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="210"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="168"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="236"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
@@ -4251,22 +4338,22 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="252"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="421"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="495"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="503"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="496"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="504"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -4275,13 +4362,13 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="506"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="562"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="514"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="570"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="511"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="519"/>
         <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="197"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
@@ -4312,23 +4399,23 @@ Someone else saved this customer while you were editing it. The current details 
         <translation>Close (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="533"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="553"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="541"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="561"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="536"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="544"/>
         <source>Posible cliente duplicado:</source>
         <translation>Possible duplicate customer:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="547"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="555"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="548"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="556"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -4337,7 +4424,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="552"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="560"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -4346,12 +4433,12 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="563"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="571"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="570"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="578"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
@@ -4417,28 +4504,28 @@ Save anyway?</translation>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="87"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="89"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="188"/>
         <source>Guardar &amp;y crear solicitud</source>
         <translation>Save and create re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="193"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="200"/>
         <source>Mensa&amp;jes de WhatsApp…</source>
         <translation>WhatsApp me&amp;ssages…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="472"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="480"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -4594,67 +4681,97 @@ Save anyway?</translation>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="197"/>
+        <source>Intro: editar</source>
+        <translation>Enter: edit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="199"/>
+        <source>Intro: ver</source>
+        <translation>Enter: view</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="202"/>
+        <source>Ctrl+N: nuevo</source>
+        <translation>Ctrl+N: new</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="205"/>
+        <source>F9: nueva solicitud</source>
+        <translation>F9: new request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="207"/>
+        <source>Supr: desactivar</source>
+        <translation>Del: deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="211"/>
+        <source>F5: actualizar</source>
+        <translation>F5: refresh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="240"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="244"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="247"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="253"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="255"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="260"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="264"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="334"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="352"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="371"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="353"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="372"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="383"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="381"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="382"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="401"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4663,12 +4780,12 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="389"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="408"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="419"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -4683,32 +4800,27 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="188"/>
-        <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
-        <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="417"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="436"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="423"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="442"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="424"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="443"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="425"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="444"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="426"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="445"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -5058,97 +5170,97 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="164"/>
+        <location filename="../../patolab_desktop/db/database.py" line="218"/>
         <source>Se perdió la conexión con el servidor de la base de datos. Revise la red y que el servidor esté encendido, y vuelva a intentarlo: esta acción no guardó nada.</source>
         <translation>The connection to the database server was lost. Check the network and that the server is on, and try again: this action saved nothing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="237"/>
+        <location filename="../../patolab_desktop/db/database.py" line="291"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="266"/>
+        <location filename="../../patolab_desktop/db/database.py" line="320"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="271"/>
+        <location filename="../../patolab_desktop/db/database.py" line="325"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="306"/>
+        <location filename="../../patolab_desktop/db/database.py" line="360"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="323"/>
+        <location filename="../../patolab_desktop/db/database.py" line="377"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="333"/>
+        <location filename="../../patolab_desktop/db/database.py" line="387"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="339"/>
+        <location filename="../../patolab_desktop/db/database.py" line="393"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="345"/>
+        <location filename="../../patolab_desktop/db/database.py" line="399"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="353"/>
+        <location filename="../../patolab_desktop/db/database.py" line="407"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="368"/>
+        <location filename="../../patolab_desktop/db/database.py" line="422"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="383"/>
+        <location filename="../../patolab_desktop/db/database.py" line="437"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="398"/>
+        <location filename="../../patolab_desktop/db/database.py" line="452"/>
         <source>el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a intentarlo; nunca en la línea de comandos.</source>
         <translation>the server asks for a password and none was given. Save it in File → Database connection… (it is kept in the system&apos;s password store), or put it in the PGPASSWORD variable or the .pgpass file, and try again; never on the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="406"/>
+        <location filename="../../patolab_desktop/db/database.py" line="460"/>
         <source>el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y la contraseña guardada (Archivo → Conexión a base de datos…, la variable PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.</source>
         <translation>the server refused the user or the password. Check the user in the URL and the saved password (File → Database connection…, the PGPASSWORD variable or the .pgpass file) and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="413"/>
+        <location filename="../../patolab_desktop/db/database.py" line="467"/>
         <source>ese usuario no existe en el servidor. Revise el usuario de la URL o pida al administrador del servidor que lo cree.</source>
         <translation>that user does not exist on the server. Check the user in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="419"/>
+        <location filename="../../patolab_desktop/db/database.py" line="473"/>
         <source>esa base de datos no existe en el servidor. Revise su nombre en la URL o pida al administrador del servidor que la cree.</source>
         <translation>that database does not exist on the server. Check its name in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="425"/>
+        <location filename="../../patolab_desktop/db/database.py" line="479"/>
         <source>el servidor no acepta conexiones de esta computadora con ese usuario y esa base (pg_hba.conf). Pida al administrador del servidor que la permita.</source>
         <translation>the server does not accept connections from this computer with that user and database (pg_hba.conf). Ask the server&apos;s administrator to allow it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="439"/>
+        <location filename="../../patolab_desktop/db/database.py" line="493"/>
         <source>no se encontró el servidor por su nombre. Revise el nombre del servidor en la URL (o use su dirección IP) y la conexión a la red.</source>
         <translation>the server was not found by its name. Check the server name in the URL (or use its IP address) and the network connection.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="458"/>
+        <location filename="../../patolab_desktop/db/database.py" line="512"/>
         <source>no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa computadora, que el servidor y el puerto de la URL sean los correctos y que la red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.</source>
         <translation>could not connect to the server. Check that PostgreSQL is running on that computer, that the server and port in the URL are right and that the network reaches it (cable, Wi-Fi, firewall), and try again.</translation>
     </message>
@@ -5185,7 +5297,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="149"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="179"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -5479,16 +5591,30 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Open in &amp;WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="89"/>
-        <source>Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin cuenta de la API.</source>
-        <translation>Opens the chat with the text written (wa.me); you press send. Works without an API account.</translation>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="88"/>
+        <source>Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin cuenta de la API. Un aviso en cola queda «Enviado a mano» y la aplicación ya no lo envía.</source>
+        <translation>Opens the chat with the text written (wa.me); you press send. Works without an API account. A queued notice becomes “Sent by hand” and the application no longer sends it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="133"/>
+        <source>Este aviso ya salió: antes de abrirlo otra vez se le pedirá confirmar, porque el paciente lo recibiría dos veces.</source>
+        <translation>This notice has already gone out: before opening it again you will be asked to confirm, because the patient would receive it twice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="158"/>
+        <source>Este aviso ya salió («{status}»). Si abre el chat y lo envía, el paciente lo recibirá dos veces.
+
+¿Abrirlo de todos modos?</source>
+        <translation>This notice has already gone out (“{status}”). If you open the chat and send it, the patient will receive it twice.
+
+Open it anyway?</translation>
     </message>
 </context>
 <context>
     <name>notify.outbox_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="34"/>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="133"/>
         <source>Cola de WhatsApp</source>
         <translation>WhatsApp queue</translation>
     </message>
@@ -5518,29 +5644,34 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="75"/>
         <source>&amp;Reintentar</source>
         <translation>&amp;Retry</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="78"/>
         <source>Ca&amp;ncelar envío</source>
         <translation>Ca&amp;ncel sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="82"/>
         <source>Ac&amp;tualizar</source>
         <translation>Refre&amp;sh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="85"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="102"/>
         <source>Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración y pulse Reanudar.</source>
         <translation>WhatsApp sending STOPPED since {at}: {reason} Fix the settings and press Resume.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="110"/>
+        <source>Ninguna computadora está enviando los mensajes en cola (uno espera desde hace más de {minutes} minutos) y esta no tiene la clave de acceso de WhatsApp. Escríbala en Archivo › Configuración de WhatsApp y pulse Guardar, o abra PatoLab en la computadora que la tiene.</source>
+        <translation>No computer is sending the queued messages (one has been waiting for more than {minutes} minutes) and this one does not have the WhatsApp access token. Type it in File › WhatsApp settings and press Save, or open PatoLab on the computer that has it.</translation>
     </message>
 </context>
 <context>
@@ -5641,12 +5772,27 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Type a new one to change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="149"/>
+        <source>Los demás datos se guardaron; la clave de acceso no: {reason}</source>
+        <translation>The other settings were saved; the access token was not: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="166"/>
+        <source>Mensaje de prueba en cola, pero el envío está detenido: no se enviará hasta que pulse «Reanudar el envío» en Archivo › Cola de WhatsApp.</source>
+        <translation>Test message queued, but sending is stopped: it will not be sent until you press “Resume sending” in File › WhatsApp queue.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="172"/>
+        <source>Mensaje de prueba en cola. Esta computadora no tiene la clave de acceso: lo enviará una computadora que la tenga; si ninguna la tiene, no se enviará.</source>
+        <translation>Test message queued. This computer does not have the access token: a computer that has it will send it; if none has it, it will not be sent.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="182"/>
         <source>Enviar prueba</source>
         <translation>Send test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="178"/>
         <source>Mensaje de prueba en cola; el envío automático lo manda en unos segundos.</source>
         <translation>Test message queued; the automatic sender sends it in a few seconds.</translation>
     </message>
@@ -5654,14 +5800,39 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.worker</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/worker.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="73"/>
         <source>WhatsApp: {count} en cola</source>
         <translation>WhatsApp: {count} queued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/worker.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="76"/>
         <source> · DETENIDO</source>
         <translation> · STOPPED</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="79"/>
+        <source> · SIN CLAVE</source>
+        <translation> · NO TOKEN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="81"/>
+        <source>Ninguna computadora está enviando los avisos en cola (uno espera desde hace más de {minutes} minutos) y esta no tiene la clave de acceso de WhatsApp. Un administrador la escribe en Archivo › Configuración de WhatsApp, o abra PatoLab en la computadora que la tiene.</source>
+        <translation>No computer is sending the queued notices (one has been waiting for more than {minutes} minutes) and this one does not have the WhatsApp access token. An administrator types it in File › WhatsApp settings, or open PatoLab on the computer that has it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="91"/>
+        <source> · 1 aviso falló</source>
+        <translation> · 1 notice failed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="93"/>
+        <source> · {count} avisos fallaron</source>
+        <translation> · {count} notices failed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="96"/>
+        <source>Avisos que no llegaron al paciente: abra la solicitud para ver por qué; avísele de otro modo (resultados impresos o por correo) y pulse «Cancelar envío», o «Reintentar». Solicitudes: {numbers}</source>
+        <translation>Notices that did not reach the patient: open the request to see why; tell the patient another way (printed results or e-mail) and press “Cancel sending”, or “Retry”. Requests: {numbers}</translation>
     </message>
 </context>
 <context>
@@ -6436,12 +6607,12 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="108"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="77"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="66"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
@@ -6451,183 +6622,173 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="40"/>
-        <source>1 año</source>
-        <translation>1 year</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="41"/>
-        <source>{age} años</source>
-        <translation>{age} years</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="52"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="42"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="57"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="47"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="58"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="48"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="59"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="49"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="60"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="50"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="62"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="52"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="78"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="67"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="80"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="69"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="83"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="84"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="85"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="87"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="77"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="90"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="80"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="82"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="95"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="85"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="89"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="143"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="133"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="144"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="134"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="181"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="171"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="201"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="191"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="203"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="193"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="61"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="193"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="183"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="196"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="186"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="207"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="197"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="214"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="204"/>
         <source>ISV {rate} %</source>
         <translation>ISV (sales tax) {rate} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="216"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="206"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="234"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="224"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="244"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="234"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="246"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="236"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="249"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="239"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="252"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="242"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="259"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="249"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="266"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="256"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -7132,41 +7293,41 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The file was not created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="199"/>
         <source>Solicitudes exportadas</source>
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="201"/>
         <source>Se exportó 1 solicitud a:
 {path}</source>
         <translation>1 request exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="202"/>
         <source>Se exportaron {count:,} solicitudes a:
 {path}</source>
         <translation>{count:,} requests exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="223"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="232"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="241"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="249"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -7780,23 +7941,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_entry</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="26"/>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="47"/>
-        <source>{age} años</source>
-        <translation>{age} years</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="40"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="46"/>
         <source>edad desconocida</source>
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="65"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
@@ -7961,57 +8116,57 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="97"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="104"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="298"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="320"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="323"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="361"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="365"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="430"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="437"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="438"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="445"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="511"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="518"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="512"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="519"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -8026,7 +8181,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Bill to</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="161"/>
         <source>(el paciente)</source>
         <translation>(the patient)</translation>
     </message>
@@ -8245,48 +8400,63 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.audit</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="220"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="271"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="223"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="275"/>
         <source>n.º {id}</source>
         <translation>no. {id}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="138"/>
         <source>Mensaje a {phone}</source>
         <translation>Message to {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="133"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="76"/>
+        <source>Cómo dio el consentimiento</source>
+        <translation>How consent was given</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="77"/>
+        <source>Mensajes aceptados</source>
+        <translation>Messages accepted</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="88"/>
+        <source>Queda como saldo a favor</source>
+        <translation>Kept as credit balance</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="136"/>
         <source>Mensaje de {number}</source>
         <translation>Message of {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="87"/>
         <source>Fecha de cancelación</source>
         <translation>Cancellation date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="86"/>
         <source>Fecha de finalización</source>
         <translation>Completion date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="85"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="84"/>
         <source>Precio nuevo</source>
         <translation>New price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="83"/>
         <source>Precio anterior</source>
         <translation>Previous price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="80"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="82"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
@@ -8485,13 +8655,13 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="138"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="79"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="139"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="78"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
@@ -8539,7 +8709,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="148"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="78"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="80"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
@@ -8550,7 +8720,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="150"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="81"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
@@ -8665,24 +8835,24 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="393"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="400"/>
         <source>(cifrado)</source>
         <translation>(encrypted)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="398"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="404"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="251"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="405"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="411"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="255"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="400"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="407"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="402"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="409"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -8922,148 +9092,158 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.billing</name>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="58"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="59"/>
         <source>{first} al {last}</source>
         <translation>{first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="81"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="82"/>
         <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
         <translation>It must have exactly 3 digits (for example 001).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="93"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="94"/>
         <source>Debe ser un correlativo entre 1 y 99999999.</source>
         <translation>It must be a sequence number from 1 to 99999999.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="106"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="107"/>
         <source>Escriba la fecha límite como AAAA-MM-DD.</source>
         <translation>Type the deadline as YYYY-MM-DD.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="117"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="118"/>
         <source>Escriba el CAI tal como lo entregó el SAR.</source>
         <translation>Type the CAI exactly as SAR issued it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="120"/>
         <source>El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).</source>
         <translation>A CAI has only digits, letters A–F and hyphens (as SAR gives it).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="127"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="128"/>
         <source>Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito.</source>
         <translation>Document type: 01 Invoice, 06 Credit note or 07 Debit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="134"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="135"/>
         <source>El rango termina antes de empezar.</source>
         <translation>The range ends before it starts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="138"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="139"/>
         <source>La fecha límite de emisión ya pasó.</source>
         <translation>The issuing deadline has already passed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="142"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="143"/>
         <source>La fecha límite de emisión es de un año como máximo.</source>
         <translation>The issuing deadline is one year at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="146"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="147"/>
         <source>Elija la sucursal (establecimiento) de la autorización.</source>
         <translation>Choose the branch (establishment) of the authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="195"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="256"/>
         <source>Ya hay una autorización activa para {key} (CAI {cai}, {used} de {size} números usados). Su renovación se registra antes si su rango empieza en {next}, justo después (queda en espera, una sola); si no, ciérrela primero o espere a que se agote o venza.</source>
         <translation>There is already an active authorisation for {key} (CAI {cai}, {used} of {size} numbers used). Its renewal can be registered ahead if its range starts at {next}, right after it (it then waits; only one); otherwise close it first or wait until it runs out or expires.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="214"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="275"/>
         <source>reemplazada por una nueva autorización</source>
         <translation>replaced by a new authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="219"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="280"/>
         <source>El rango se cruza con el de otra autorización del mismo punto y tipo ({first}–{last}): la numeración continúa, no se repite.</source>
         <translation>The range overlaps another authorisation of the same point and type ({first}–{last}): numbering continues, it never repeats.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="228"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="289"/>
         <source>Ese CAI ya está registrado.</source>
         <translation>That CAI is already registered.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="279"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="325"/>
         <source>agotada o vencida; la numeración sigue con el CAI {cai}</source>
         <translation>used up or expired; the numbering continues with CAI {cai}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="308"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="354"/>
         <source>Escriba el motivo del cierre.</source>
         <translation>Type the reason for closing it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="313"/>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="333"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="359"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="382"/>
         <source>la autorización</source>
         <translation>the authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="315"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="361"/>
         <source>La autorización ya estaba cerrada.</source>
         <translation>The authorisation was already closed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="339"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="388"/>
         <source>La autorización ya emitió números: sus datos no se pueden cambiar.</source>
         <translation>The authorisation has already issued numbers: its data cannot change.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="347"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="395"/>
+        <source>La autorización está cerrada: sus datos no se pueden cambiar. Registre la autorización correcta.</source>
+        <translation>The authorisation is closed: its data cannot be changed. Register the correct authorisation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="409"/>
         <source>Una renovación en espera empieza justo después de la autorización activa ({first}): ese inicio no se cambia.</source>
         <translation>A waiting renewal starts right after the active authorisation ({first}): that start cannot be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="369"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="420"/>
+        <source>La renovación en espera (CAI {cai}) continúa esta numeración desde {next}: ciérrela antes de cambiar el punto, el tipo o el final del rango.</source>
+        <translation>The waiting renewal (CAI {cai}) continues this numbering from {next}: close it before changing the point, the type or the end of the range.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="447"/>
         <source>La autorización no existe.</source>
         <translation>The authorisation does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="428"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="506"/>
         <source>La autorización {key} venció el {date}: no se puede emitir.</source>
         <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="434"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="512"/>
         <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
         <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="441"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="519"/>
         <source>La autorización {key} agotó su rango: no se puede emitir.</source>
         <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="447"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="525"/>
         <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="507"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="586"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en el menú Facturación → Autorizaciones fiscales (CAI).</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in the menu Billing → Fiscal authorisations (CAI).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="516"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="595"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="524"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="603"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
@@ -9098,171 +9278,202 @@ Technical detail: {problems}</translation>
         <translation>Your cash drawer is already open. Close it before opening another.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="115"/>
         <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
         <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="154"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="150"/>
         <source>Denominación desconocida: {face}.</source>
         <translation>Unknown denomination: {face}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="164"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="172"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="160"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="168"/>
         <source>Cuente cada denominación con un número entero.</source>
         <translation>Count each denomination with a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="194"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="190"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="206"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="202"/>
         <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
         <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="240"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="309"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="305"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="243"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="239"/>
         <source>la caja</source>
         <translation>the cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="246"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="242"/>
         <source>Solo se confirma una caja cerrada (esta está {status}).</source>
         <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="248"/>
         <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="267"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="263"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="268"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="264"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="269"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="265"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="312"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="308"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="66"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="197"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="67"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="293"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="87"/>
-        <source>La factura {number} ya tiene notas de crédito: acredite el monto que falta ({left}) en lugar de la factura completa.</source>
-        <translation>Invoice {number} already has credit notes: credit the amount left ({left}) instead of the whole invoice.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="101"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="94"/>
         <source>Alguna investigación elegida no está en la factura {number}.</source>
         <translation>Some chosen investigation is not on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="112"/>
         <source>Alguna de esas investigaciones ya tiene su nota de crédito.</source>
         <translation>Some of those investigations already have their credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="127"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="120"/>
         <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="29"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="137"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="130"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="145"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="138"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="170"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="162"/>
+        <source>exento</source>
+        <extracomment>the amounts of a factura before ISV that a note credits, in the order a message lists them</extracomment>
+        <translation>exempt</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="163"/>
+        <source>exonerado</source>
+        <translation>exonerated</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="164"/>
+        <source>al 15 %</source>
+        <translation>at 15 %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="165"/>
+        <source>al 18 %</source>
+        <translation>at 18 %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
+        <source>La factura {number} ya no tiene nada por acreditar.</source>
+        <translation>Invoice {number} has nothing left to credit.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="202"/>
+        <source>La factura {number} ya tiene notas de crédito: acredite lo que falta como un monto (antes de ISV) por cada tasa: {rest}.</source>
+        <translation>Invoice {number} already has credit notes: credit what is left as an amount (before ISV) for each rate: {rest}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="226"/>
+        <source>A la factura {number} le quedan {left} {rate} por acreditar (antes de ISV): la nota de crédito no puede acreditar {amount} {rate}.</source>
+        <translation>Invoice {number} has {left} {rate} left to credit (before ISV): the credit note cannot credit {amount} {rate}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="266"/>
         <source>Escriba el motivo de la nota de crédito (al menos 5 caracteres).</source>
         <translation>Type the reason for the credit note (at least 5 characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="174"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="270"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="178"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="274"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="182"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="278"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="280"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="186"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="282"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="201"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="297"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="212"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="311"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="225"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="324"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="334"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="244"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="343"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="290"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="389"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="303"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="402"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
@@ -9323,73 +9534,78 @@ Technical detail: {problems}</translation>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="292"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="245"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="337"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="325"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="55"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="60"/>
         <source>Escriba un monto válido (por ejemplo 250.00).</source>
-        <extracomment>what identifies how a payment was made (card, transfer, cheque), copied by its reversal</extracomment>
+        <extracomment>what identifies how a payment was made (card, transfer, cheque), copied by its reversal methods with no change to give: what they pay beyond an abono&apos;s debt is the customer&apos;s saldo a favor (cash gives change instead; the saldo a favor cannot make more saldo)</extracomment>
         <translation>Type a valid amount (for example 250.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="72"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="84"/>
         <source>Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo.</source>
         <translation>Unknown payment method: use cash, card, transfer, cheque or balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="79"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="91"/>
         <source>El monto de cada pago debe ser mayor que cero.</source>
         <translation>Each payment&apos;s amount must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="90"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="102"/>
         <source>El efectivo recibido ({received}) es menor que el monto en efectivo ({amount}).</source>
         <translation>The cash received ({received}) is less than the cash amount ({amount}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="100"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="112"/>
         <source>Escriba los últimos 4 dígitos de la tarjeta.</source>
         <translation>Type the card&apos;s last 4 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="104"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="116"/>
         <source>Un pago con tarjeta necesita el código de autorización del voucher.</source>
         <translation>A card payment needs the authorisation code from the voucher.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="112"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="124"/>
         <source>Escriba el banco del pago con {method}.</source>
         <translation>Type the bank of the {method} payment.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="117"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="129"/>
         <source>Escriba la referencia de la transferencia.</source>
         <translation>Type the transfer&apos;s reference.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="131"/>
         <source>Escriba el número del cheque.</source>
         <translation>Type the cheque number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="128"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="141"/>
+        <source>Los pagos ({paid}) suman más que la deuda ({total}). Solo lo pagado con tarjeta, transferencia o cheque puede quedar como saldo a favor; para dar cambio, escriba el efectivo recibido aparte del monto.</source>
+        <translation>The payments ({paid}) add up to more than the debt ({total}). Only what is paid by card, transfer or cheque can be kept as credit balance; to give change, type the cash received apart from the amount.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="152"/>
         <source>Los pagos ({paid}) suman más que el total ({total}). Para dar cambio, escriba el efectivo recibido aparte del monto.</source>
         <translation>The payments ({paid}) add up to more than the total ({total}). To give change, type the cash received apart from the amount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="138"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="162"/>
         <source>Los pagos ({paid}) no cubren el total ({total}): faltan {missing}.</source>
         <translation>The payments ({paid}) do not cover the total ({total}): {missing} missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="183"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="207"/>
         <source>usado como pago</source>
         <translation>used as payment</translation>
     </message>
@@ -9558,14 +9774,19 @@ Technical detail: {problems}</translation>
         <translation>the company&apos;s credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="221"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="233"/>
         <source>El cliente no debe nada a crédito.</source>
         <translation>The customer owes nothing on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="226"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="238"/>
         <source>Escriba el monto del abono.</source>
         <translation>Type the amount of the payment on account.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="282"/>
+        <source>abono mayor que la deuda</source>
+        <translation>payment on account larger than the debt</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="19"/>
@@ -9725,17 +9946,17 @@ Technical detail: {problems}</translation>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="74"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="80"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="76"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="82"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="82"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="88"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
@@ -9750,177 +9971,207 @@ Technical detail: {problems}</translation>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="88"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="94"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="97"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="103"/>
         <source>Clase de impuesto: exento, gravado 15 % o gravado 18 %.</source>
         <translation>Tax class: exempt, taxed 15 % or taxed 18 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="102"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="108"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="119"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="125"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="163"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="169"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="184"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="190"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="238"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="244"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="251"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="257"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="113"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="129"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="119"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="135"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="133"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="163"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="141"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="171"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="218"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="267"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="226"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="275"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="190"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="235"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="78"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="46"/>
+        <source>tipo de muestra</source>
+        <translation>sample type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="47"/>
+        <source>miembros del perfil</source>
+        <translation>panel members</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="48"/>
+        <source>activa</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="49"/>
+        <source>impuesto</source>
+        <translation>tax</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="195"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="150"/>
+        <source>El archivo no trae las columnas {columns}: las investigaciones que ya existen las conservan como están.</source>
+        <translation>The file does not have the columns {columns}: investigations that already exist keep them as they are.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="240"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="234"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="283"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="264"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="315"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="291"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="342"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="294"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="345"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="300"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="351"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="303"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="354"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="309"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="360"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="317"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="368"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="329"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="380"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="335"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="389"/>
+        <source>impuesto no reconocido «{value}» (use exento, gravado15 o gravado18)</source>
+        <translation>unrecognised tax “{value}” (use exento, gravado15 or gravado18)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="398"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="339"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="402"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="388"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="457"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="412"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="491"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="419"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="498"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="427"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="506"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="437"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="516"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="452"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="531"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="495"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="581"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -9928,153 +10179,168 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.customers</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="36"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="47"/>
         <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="154"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="156"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="158"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="160"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="195"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="197"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="208"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="210"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="63"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="65"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="74"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="76"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="76"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="78"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="87"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="89"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="92"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="94"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="259"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="261"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="111"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="113"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="115"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="117"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="134"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="412"/>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="135"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="414"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="137"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="141"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="143"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="148"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="150"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="151"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="153"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="164"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="166"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="177"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="179"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="180"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="182"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="184"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="186"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="189"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="191"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="193"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="195"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="211"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="213"/>
         <source>Elija sí, no o no preguntado.</source>
         <translation>Choose yes, no or not asked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="217"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="220"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="231"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="247"/>
+        <source>Mensaje desconocido: {codes}.</source>
+        <translation>Unknown message: {codes}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="251"/>
+        <source>Marque al menos un mensaje que acepta.</source>
+        <translation>Tick at least one message the patient accepts.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="259"/>
+        <source>Elija cómo dio el paciente su consentimiento.</source>
+        <translation>Choose how the patient gave consent.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="263"/>
         <source>No preguntado</source>
         <translation>Not asked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="264"/>
         <source>Sí, acepta avisos por WhatsApp</source>
         <translation>Yes, accepts WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="265"/>
         <source>No acepta avisos</source>
         <translation>Does not accept notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="277"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="309"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -10084,47 +10350,47 @@ Technical detail: {problems}</translation>
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="233"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="235"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="238"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="240"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="279"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="281"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="286"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="288"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="340"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="351"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="411"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="453"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="474"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="516"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="476"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="518"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="477"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="519"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -10165,89 +10431,94 @@ Technical detail: {problems}</translation>
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="227"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="229"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="238"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="240"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="249"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="251"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="267"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="269"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="402"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="404"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="413"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="415"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="416"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="418"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="479"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="482"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="480"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="483"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="483"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="486"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="484"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="487"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="486"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="489"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="487"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="490"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="244"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="276"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="249"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="281"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="261"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="293"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="215"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="217"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/export.py" line="136"/>
+        <source>Exportar clientes necesita el permiso de ver los números de identidad completos: el archivo lleva la identidad de cada cliente para poder importarlo de nuevo, y con los números ocultos la importación rechazaría cada fila. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
+        <translation>Exporting customers needs the permission to see full identity numbers: the file carries each customer&apos;s identity so that it can be imported again, and with the numbers hidden the import would reject every row. Your role ({role}) does not include it; ask an administrator to assign it.</translation>
     </message>
 </context>
 <context>
@@ -10355,278 +10626,329 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.notify</name>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="34"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="38"/>
         <source>La clave de acceso de WhatsApp no es válida.</source>
         <translation>The WhatsApp access token is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="39"/>
         <source>La clave de acceso de WhatsApp venció o no es válida.</source>
         <translation>The WhatsApp access token expired or is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="27"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="31"/>
         <source>A la cuenta de WhatsApp le falta un permiso.</source>
         <translation>The WhatsApp account lacks a permission.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="28"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="32"/>
         <source>La cuenta de WhatsApp está restringida.</source>
         <translation>The WhatsApp account is restricted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="29"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="33"/>
         <source>Se alcanzó el límite de envíos de la cuenta de WhatsApp; se reintentará.</source>
         <translation>The WhatsApp account&apos;s sending limit was reached; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="42"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="46"/>
         <source>La cuenta de WhatsApp está bloqueada.</source>
         <translation>The WhatsApp account is locked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="43"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="47"/>
         <source>Hay un problema con el método de pago de WhatsApp.</source>
         <translation>There is a problem with the WhatsApp payment method.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="46"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="50"/>
         <source>Demasiados mensajes por segundo; se reintentará.</source>
         <translation>Too many messages per second; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="51"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="55"/>
         <source>Demasiados mensajes a este número; se reintentará más tarde.</source>
         <translation>Too many messages to this number; it will be retried later.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="60"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="64"/>
         <source>La cuenta de WhatsApp está en mantenimiento; se reintentará.</source>
         <translation>The WhatsApp account is under maintenance; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="63"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="67"/>
         <source>WhatsApp pausó la plantilla; se reintentará en unas horas.</source>
         <translation>WhatsApp paused the template; it will be retried in a few hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="85"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="89"/>
         <source>WhatsApp respondió con un error (HTTP {status}) sin más detalle; el mensaje no se envió. Revise la dirección y la versión de la API en la configuración.</source>
         <translation>WhatsApp answered with an error (HTTP {status}) and no detail; the message was not sent. Check the API address and version in the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="90"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="94"/>
         <source>Sin respuesta de WhatsApp a tiempo (puede que sí lo haya recibido); se reintentará en unos minutos.</source>
         <translation>No answer from WhatsApp in time (it may have received it); it will be retried in a few minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="95"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="104"/>
         <source>No se pudo conectar con WhatsApp (red); se reintentará.</source>
         <translation>Could not connect to WhatsApp (network); it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="98"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="107"/>
         <source>No se pudo preparar el envío en esta computadora: revise la clave de acceso y la dirección de la API.</source>
         <translation>The message could not be prepared on this computer: check the access token and the API address.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="26"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="30"/>
         <source>Error temporal de WhatsApp; se reintentará.</source>
-        <extracomment>WhatsApp&apos;s &quot;this number cannot receive WhatsApp messages&quot;: the number is flagged</extracomment>
+        <extracomment>WhatsApp&apos;s &quot;this number cannot receive WhatsApp messages&quot;: the number is flagged a queued message the desk opened in WhatsApp to send by hand (``error_text``: who)</extracomment>
         <translation>Temporary WhatsApp error; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="57"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="61"/>
         <source>WhatsApp no está disponible por ahora; se reintentará.</source>
         <translation>WhatsApp is unavailable for now; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="66"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="70"/>
         <source>El número no tiene WhatsApp o no puede recibir el mensaje. Entregue los resultados impresos o por correo.</source>
         <translation>The number has no WhatsApp or cannot receive the message. Hand over the results printed or by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="71"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="75"/>
         <source>WhatsApp solo acepta plantillas aprobadas fuera de las 24 horas.</source>
         <translation>WhatsApp only accepts approved templates outside the 24 hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="74"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="78"/>
         <source>El paciente pidió no recibir estos mensajes.</source>
         <translation>The patient asked not to receive these messages.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="75"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="79"/>
         <source>La plantilla no existe, no está aprobada o sus datos no coinciden; revise la configuración de WhatsApp.</source>
         <translation>The template does not exist, is not approved or its data do not match; check the WhatsApp settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="80"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="84"/>
         <source>WhatsApp rechazó un dato del mensaje.</source>
         <translation>WhatsApp refused a value of the message.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="81"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="85"/>
         <source>El número no está en la lista de prueba de la cuenta de WhatsApp.</source>
         <translation>The number is not on the WhatsApp account&apos;s test list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="84"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="88"/>
         <source>WhatsApp no respondió bien; se reintentará.</source>
         <translation>WhatsApp did not answer properly; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="103"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="99"/>
+        <source>WhatsApp respondió sin confirmar el mensaje (puede que sí lo haya recibido); se reintentará en unos minutos.</source>
+        <translation>WhatsApp answered without confirming the message (it may have received it); it will be retried in a few minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="112"/>
         <source>La noticia dejó de estar vigente antes de poder enviarse.</source>
         <translation>The news went stale before it could be sent.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="106"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="115"/>
         <source>No se pudo enviar tras varios intentos. Use Reintentar.</source>
         <translation>Could not be sent after several attempts. Use Retry.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="109"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="118"/>
         <source>Falta la clave de acceso de WhatsApp en la configuración.</source>
         <translation>The WhatsApp access token is missing from the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="112"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="121"/>
         <source>El paciente está bloqueado: no se le envían mensajes.</source>
         <translation>The patient is blocked: no messages are sent to them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="115"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="124"/>
         <source>El paciente no ha aceptado recibir mensajes por WhatsApp o retiró su consentimiento.</source>
         <translation>The patient has not agreed to receive WhatsApp messages, or withdrew their consent.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="119"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="128"/>
+        <source>El paciente no aceptó recibir este tipo de mensaje por WhatsApp.</source>
+        <translation>The patient did not agree to receive this kind of message by WhatsApp.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="131"/>
         <source>El paciente no tiene un número de celular válido.</source>
         <translation>The patient has no valid mobile number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="122"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="134"/>
         <source>WhatsApp ya indicó que este número no puede recibir mensajes. Entregue los resultados impresos o por correo.</source>
         <translation>WhatsApp already said this number cannot receive messages. Hand over the results printed or by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="127"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="139"/>
+        <source>{user} lo abrió en WhatsApp para enviarlo a mano; la aplicación no lo envía.</source>
+        <translation>{user} opened it in WhatsApp to send it by hand; the application does not send it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="143"/>
+        <source>La solicitud pasó a otro paciente: este aviso no se le envía.</source>
+        <translation>The request moved to another patient: this notice is not sent to them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="146"/>
         <source>La cuenta de WhatsApp no permite enviar; revise la configuración.</source>
         <translation>The WhatsApp account does not allow sending; check the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="130"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="149"/>
         <source>WhatsApp rechazó el mensaje.</source>
         <translation>WhatsApp refused the message.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="11"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="14"/>
         <source>Solicitud recibida</source>
         <translation>Request received</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="12"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="15"/>
         <source>Resultados parciales</source>
         <translation>Partial results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="13"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="16"/>
         <source>Resultados listos</source>
         <translation>Results ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="14"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="17"/>
         <source>Solicitud cancelada</source>
         <translation>Request cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="15"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="18"/>
         <source>Prueba</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="38"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="42"/>
         <source>En cola</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="39"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="43"/>
         <source>Enviando</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="40"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="44"/>
         <source>Aceptado por WhatsApp</source>
         <translation>Accepted by WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="41"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="45"/>
+        <source>Enviado a mano</source>
+        <translation>Sent by hand</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="46"/>
         <source>Falló</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="42"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="47"/>
         <source>Vencido</source>
         <translation>Expired</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="43"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="48"/>
         <source>Cancelado</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="326"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="53"/>
+        <source>Aceptados por WhatsApp</source>
+        <translation>Accepted by WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="54"/>
+        <source>Se reintentarán más tarde</source>
+        <translation>Will be retried later</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="55"/>
+        <source>Fallaron</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="467"/>
         <source>El mensaje no existe.</source>
+        <extracomment>out of the app&apos;s hands: opening it in WhatsApp again would send it twice How long past its due time (``next_attempt_at``) a message may wait before the queue counts as stalled (``stalled``). Every desk with the access token runs the sender and claims a due message within seconds; a retry waits for its own, later due time. So a message this late means that no computer is sending: the one with the token is off or PatoLab is closed there, or none has it. Minutes, not seconds: the desks&apos; clocks may differ a little, a busy queue goes out one message at a time, and a sender run by a scheduled task (``notify --run --once``) may run every few minutes. how long a failed notice asks the desk for attention: the longest a notice stays news</extracomment>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="339"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="480"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="352"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="493"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="361"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="506"/>
         <source>No se puede reintentar: {reason}</source>
         <translation>Cannot retry: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="388"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="533"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="410"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="563"/>
         <source>No se abre el chat: {reason}</source>
         <translation>The chat is not opened: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="83"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="569"/>
+        <source>Este aviso ya salió («{status}»): abrirlo otra vez en WhatsApp se lo enviaría dos veces al paciente.</source>
+        <translation>This notice has already gone out (“{status}”): opening it again in WhatsApp would send it to the patient twice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="97"/>
         <source>La clave de acceso tiene un carácter que no puede llevar (como «…», comillas o letras con tilde). Cópiela de nuevo desde Meta.</source>
         <translation>The access token has a character it cannot carry (such as &quot;…&quot;, quotes or accented letters). Copy it again from Meta.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="92"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="106"/>
         <source>La clave de acceso no parece válida.</source>
         <translation>The access token does not look valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="185"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="115"/>
+        <source>Esta computadora no tiene un almacén de claves del sistema (Administrador de credenciales de Windows, Llavero de macOS, GNOME Keyring o KWallet), y la clave de acceso de WhatsApp no se guarda en archivos ni en la base de datos. Guárdela desde una computadora que lo tenga: esa computadora enviará los mensajes.</source>
+        <translation>This computer has no system credential store (Windows Credential Manager, macOS Keychain, GNOME Keyring or KWallet), and the WhatsApp access token is not kept in files or in the database. Save it from a computer that has one: that computer will send the messages.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="244"/>
         <source>Escriba la versión como v25.0.</source>
         <translation>Write the version as v25.0.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="191"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="250"/>
         <source>Solo dígitos.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="219"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="278"/>
         <source>Escriba un número de celular válido.</source>
         <translation>Type a valid mobile number.</translation>
     </message>
@@ -11524,27 +11846,27 @@ Technical detail: {problems}</translation>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="228"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="227"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="283"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="282"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="287"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="286"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="291"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="290"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="430"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="421"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -11560,17 +11882,17 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="349"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="365"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="352"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="368"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="365"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="381"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11761,32 +12083,32 @@ Technical detail: {problems}</translation>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="198"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="188"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="194"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="184"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="235"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="225"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="239"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="229"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="255"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="245"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="266"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="256"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
@@ -11796,7 +12118,7 @@ Technical detail: {problems}</translation>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/investigations.py" line="364"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="354"/>
         <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
         <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>
@@ -11816,22 +12138,22 @@ Technical detail: {problems}</translation>
         <translation>{released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="176"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="183"/>
         <source>Estado de investigación no válido.</source>
         <translation>Invalid test status.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="181"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="188"/>
         <source>Elija al menos una investigación.</source>
         <translation>Choose at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="190"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="197"/>
         <source>La investigación no pertenece a la solicitud {number}.</source>
         <translation>The test does not belong to request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="207"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="215"/>
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
@@ -12002,42 +12324,42 @@ Technical detail: {problems}</translation>
         <translation>Someone else changed “{setting}” while you were editing it. Close the window and open it again to see the current value; your changes were not saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="286"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="288"/>
         <source>Escriba un número.</source>
         <translation>Type a number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="304"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="306"/>
         <source>La edad va de 0 a 130 años.</source>
         <translation>The age goes from 0 to 130 years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="310"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="312"/>
         <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
         <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="315"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="317"/>
         <source>La cuarta edad debe ser mayor que la tercera edad.</source>
         <translation>The elderly age must be above the senior age.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="321"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="323"/>
         <source>De 0 (nunca) a {max} minutos.</source>
         <translation>From 0 (never) to {max} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="329"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="331"/>
         <source>Elija una sucursal activa.</source>
         <translation>Choose an active branch.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="333"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="335"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="338"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="340"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
@@ -12251,42 +12573,42 @@ Technical detail: {problems}</translation>
 <context>
     <name>util.files</name>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="101"/>
+        <location filename="../../patolab_desktop/util/files.py" line="108"/>
         <source>No hay espacio suficiente en el disco para guardar {path}. Libere espacio (o elija otra carpeta) y vuelva a intentarlo. No se guardó nada: el archivo anterior, si existía, quedó como estaba, y la base de datos no se modificó.</source>
         <translation>There is not enough disk space to save {path}. Free some space (or choose another folder) and try again. Nothing was saved: the previous file, if any, is as it was, and the database was not changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="113"/>
+        <location filename="../../patolab_desktop/util/files.py" line="120"/>
         <source>no tiene permiso para escribir en esa carpeta, o otro programa (por ejemplo, Excel) tiene abierto el archivo</source>
         <translation>you may not write in that folder, or another program (for example, Excel) has the file open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="119"/>
+        <location filename="../../patolab_desktop/util/files.py" line="126"/>
         <source>la carpeta es de solo lectura (por ejemplo, una memoria USB protegida)</source>
         <translation>the folder is read-only (for example, a write-protected USB stick)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="123"/>
+        <location filename="../../patolab_desktop/util/files.py" line="130"/>
         <source>la carpeta no existe o no admite archivos nuevos</source>
         <translation>the folder does not exist or does not accept new files</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="125"/>
+        <location filename="../../patolab_desktop/util/files.py" line="132"/>
         <source>el disco está lleno</source>
         <translation>the disk is full</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="127"/>
+        <location filename="../../patolab_desktop/util/files.py" line="134"/>
         <source>el nombre o la ruta es demasiado largo</source>
         <translation>the name or the path is too long</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="128"/>
+        <location filename="../../patolab_desktop/util/files.py" line="135"/>
         <source>el sistema no lo permitió ({code})</source>
         <translation>the system did not allow it ({code})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="134"/>
+        <location filename="../../patolab_desktop/util/files.py" line="141"/>
         <source>No se pudo guardar {path}: {reason}. Elija otra carpeta (por ejemplo, Documentos) y vuelva a intentarlo. No se guardó nada.</source>
         <translation>{path} could not be saved: {reason}. Choose another folder (for example, Documents) and try again. Nothing was saved.</translation>
     </message>
@@ -12360,22 +12682,22 @@ Technical detail: {problems}</translation>
 <context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="155"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="180"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="209"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="250"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -12384,7 +12706,7 @@ Technical detail: {problems}</translation>
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="253"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>
@@ -12424,12 +12746,12 @@ Technical detail: {problems}</translation>
 <context>
     <name>widgets.table</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/table.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/widgets/table.py" line="77"/>
         <source>Ordenar la lista</source>
         <translation>Sort the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/table.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/widgets/table.py" line="78"/>
         <source>Ordenando la lista</source>
         <translation>Sorting the list</translation>
     </message>
