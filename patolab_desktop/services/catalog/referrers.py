@@ -38,6 +38,10 @@ _NAME_MESSAGES = (
     QT_TRANSLATE_NOOP("services.referrers", "El nombre admite como máximo {max} caracteres."),
 )
 
+# deactivating or reactivating, by ``deactivate``/``reactivate`` or by ``update`` with a
+# changed ``active``: the same permission either way (the dialog reads it to turn the box off)
+ACTIVE_PERMISSION = "referrers.delete"
+
 EXPORT_COLUMNS = [
     "Nombre",
     "Tipo",
@@ -417,7 +421,9 @@ def create(data: ReferrerData) -> int:
 
 
 def update(data: ReferrerData) -> None:
-    """Save changes; refuses a stale ``version`` with ConflictError."""
+    """Save changes; refuses a stale ``version`` with ConflictError. Changing ``active``
+    here is deactivating or reactivating, so it needs ``ACTIVE_PERMISSION`` as well (a
+    role that may edit doctors but not retire them cannot do it through the edit)."""
     session.require("referrers.edit")
     if data.id is None:
         raise NotFoundError(translate("services.referrers", "Falta el remitente a modificar."))
@@ -428,6 +434,8 @@ def update(data: ReferrerData) -> None:
         current = Referrer.get_or_none(Referrer.id == data.id)
         if current is None:
             raise _missing(data.id)
+        if bool(current.active) != bool(data.active):
+            session.require(ACTIVE_PERMISSION)
         before = _audit_view(current)
         updated = update_versioned(
             Referrer,
@@ -451,7 +459,7 @@ def update(data: ReferrerData) -> None:
 
 
 def _set_active(referrer_id: int, active: bool) -> None:
-    session.require("referrers.delete")
+    session.require(ACTIVE_PERMISSION)
     with db.atomic():
         current = present(Referrer.get_or_none(Referrer.id == referrer_id), _missing(referrer_id))
         set_active(Referrer, "referrer", current, active)
