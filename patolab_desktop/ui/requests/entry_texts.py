@@ -61,6 +61,21 @@ def describe_doctor(row: dict) -> str:
     return f"{name}  —  {' · '.join(extra)}" if extra else name
 
 
+def doctor_row(referrer_id: int) -> dict:
+    """A referrer as the doctor picker gives it (name, type, institution, phone)."""
+    data = referrers_service.get(referrer_id)
+    return {
+        "id": data.id,
+        "name": data.name,
+        "type": data.type_name,
+        "type_id": data.type_id,
+        "institution": data.institution,
+        "phone": referrers_service.format_phone(data.phone),
+        "email": data.email,
+        "active": data.active,
+    }
+
+
 def doctor_details(row: dict) -> str:
     return " · ".join(str(row[k]) for k in ("type", "institution", "phone") if row.get(k))
 
