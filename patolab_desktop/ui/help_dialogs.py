@@ -63,6 +63,7 @@ SCREEN_KEYS = (
             "help_dialogs", "Editar la fila elegida; en la solicitud, paciente nuevo"
         ),
     ),
+    ("F3", QT_TRANSLATE_NOOP("help_dialogs", "En la solicitud, médico o institución nuevo")),
     ("Ctrl+S", QT_TRANSLATE_NOOP("help_dialogs", "Guardar (también Ctrl+Intro)")),
     ("Esc", QT_TRANSLATE_NOOP("help_dialogs", "Cancelar o cerrar sin guardar")),
     ("Supr", QT_TRANSLATE_NOOP("help_dialogs", "Desactivar la fila elegida o quitar la línea")),

@@ -189,6 +189,7 @@ ALLOWED: dict[str, str] = {
     "catalog.activation.set_active": INTERNAL,
     "catalog.branches.validate": VALIDATE,
     "catalog.branches.list_active": "names and codes of the active branches (pickers)",
+    "catalog.branches.list_for_filters": "names and codes of every branch (a list's filter)",
     "catalog.branches.id_by_code": "the id of a branch code (a report's --branch), no records",
     "catalog.branches.place": "department and municipality ids of a branch (form defaults)",
     "catalog.branches.default_branch": "the default branch id and code (a setting), no records",

@@ -16,7 +16,15 @@ from .catalog_csv import (
     export_catalog,
     import_catalog,
 )
-from .investigations import create, deactivate, reactivate, set_price, update, validate
+from .investigations import (
+    ACTIVE_PERMISSION,
+    create,
+    deactivate,
+    reactivate,
+    set_price,
+    update,
+    validate,
+)
 from .panels import check_members, panels_containing, set_members
 from .reading import (
     SORTS,
@@ -44,6 +52,7 @@ from .values import (
 )
 
 __all__ = [
+    "ACTIVE_PERMISSION",
     "CODE_RE",
     "CSV_COLUMNS",
     "CatalogFilter",

@@ -3,7 +3,9 @@
 Rules: name required; code of 2–10 upper-case letters or digits, unique; the phone is
 stored in E.164 when given; one default branch chosen in the lab settings; the default
 branch cannot be deactivated; a branch's code cannot change once requests carry it;
-deactivated branches are hidden from pickers and kept for history.
+deactivated branches are hidden from pickers and kept for history (a list's filter still
+offers them: their requests stay, and deactivating a branch with unfinished requests is
+allowed once the person has been told how many, ``open_request_count``).
 """
 
 from __future__ import annotations
@@ -79,6 +81,15 @@ def list_active() -> list[dict]:
     return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
 
 
+def list_for_filters() -> list[dict]:
+    """For a list's filter: id, code, name, active of every branch, the active ones first
+    (the default first), then the deactivated ones, whose requests (some still pending)
+    a person must still be able to list (no check: names and codes only)."""
+    rows = _rows(include_inactive=True)
+    rows.sort(key=lambda r: (not r["active"], not r["is_default"], r["name"]))
+    return [{k: r[k] for k in ("id", "code", "name", "active")} for r in rows]
+
+
 def _missing(branch_id: int) -> NotFoundError:
     return NotFoundError(
         translate("services.branches", "La sucursal {id} no existe.").format(id=branch_id)
@@ -100,6 +111,22 @@ def get(branch_id: int) -> BranchData:
 def request_count(branch_id: int) -> int:
     session.require("branches.manage")
     return LabRequest.select().where(LabRequest.branch == branch_id).count()
+
+
+def open_request_count(branch_id: int) -> int:
+    """How many of the branch's requests are not finished (neither completed nor
+    cancelled): what deactivating it should mention. They keep the branch and can still
+    be worked on, charged and found by the requests list's branch filter, so deactivating
+    is not refused for them; the screens ask first (and a branch reopens with
+    ``reactivate``)."""
+    from ..requests.types import READ_ONLY  # requests import the catalog: no cycle at load
+
+    session.require("branches.manage")
+    return (
+        LabRequest.select()
+        .where((LabRequest.branch == branch_id) & LabRequest.status.not_in(sorted(READ_ONLY)))
+        .count()
+    )
 
 
 # the fields stored and audited under their own name (department and municipality by id)

@@ -51,6 +51,10 @@ _NAME_MESSAGES = (
 
 _AUDITED = ("code", "name", "sample_type", "price", "is_panel", "active", "tax_class")
 
+# deactivating or reactivating, by ``deactivate``/``reactivate`` or by ``update`` with a
+# changed ``active``: the same permission either way (the dialogs read it to turn the box off)
+ACTIVE_PERMISSION = "catalog.delete"
+
 
 def _audit_view(investigation_id: int) -> dict:
     """The audited fields of a stored investigation (member ids in order)."""
@@ -163,7 +167,8 @@ def create(data: InvestigationData, changed_by: str = "") -> int:
 
 def update(data: InvestigationData, changed_by: str = "") -> None:
     """Save the dialog's data; a stale ``version`` raises ConflictError; a new price is
-    recorded in the price history."""
+    recorded in the price history; a changed ``active`` needs ``ACTIVE_PERMISSION``, as
+    ``deactivate`` and ``reactivate`` do."""
     session.require("catalog.edit")
     if data.id is None:
         raise NotFoundError(translate("services.catalog", "Falta la investigación a modificar."))
@@ -174,6 +179,8 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
+        if bool(current.active) != bool(clean_data.active):
+            session.require(ACTIVE_PERMISSION)
         before = _audit_view(data.id)
         if current.active and not clean_data.active:
             _check_can_deactivate(current)
@@ -273,7 +280,7 @@ def reactivate(investigation_id: int) -> None:
 
 
 def _set_active(investigation_id: int, active: bool) -> None:
-    session.require("catalog.delete")
+    session.require(ACTIVE_PERMISSION)
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == investigation_id)
         if row is None:

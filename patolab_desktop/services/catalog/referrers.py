@@ -38,6 +38,10 @@ _NAME_MESSAGES = (
     QT_TRANSLATE_NOOP("services.referrers", "El nombre admite como máximo {max} caracteres."),
 )
 
+# deactivating or reactivating, by ``deactivate``/``reactivate`` or by ``update`` with a
+# changed ``active``: the same permission either way (the dialog reads it to turn the box off)
+ACTIVE_PERMISSION = "referrers.delete"
+
 EXPORT_COLUMNS = [
     "Nombre",
     "Tipo",
@@ -277,31 +281,33 @@ def count(filters: ReferrerFilter | None = None) -> int:
     return _base_query(filters or ReferrerFilter()).count()
 
 
-def search(text: str, limit: int = 20, type_id: int | None = None) -> list[dict]:
+def search(
+    text: str, limit: int = 20, type_id: int | None = None, include_inactive: bool = False
+) -> list[dict]:
     """For pickers: active referrers matching ``text`` (folded, any order of words), the
     best first: the same name, then names that start with it, then names with a word
     that starts with it, then the rest, each by name (issue 16). ``type_id``: only
     referrers of that type (seed 000: the types "group and filter referrers on the
-    specimen creation form").
+    specimen creation form"). ``include_inactive``: deactivated ones too, each after the
+    active ones of its rank (a list's filter: a retired doctor's requests are still there).
 
-    Rows: id, name, type, institution, phone (display), email.
+    Rows: id, name, type, institution, phone (display), email, active.
     """
     session.require("referrers.view")
     text = search_input(text)  # a pasted NUL: PostgreSQL refused the query (an error)
     wanted = fold(text)
     found: dict[int, dict] = {}
     if wanted:  # the exact and prefix matches first, whatever the alphabet says
-        active = (Referrer.active == True) & Referrer.name_folded.startswith(wanted)  # noqa: E712
         query = (
-            _base_query(ReferrerFilter(type_id=type_id))
-            .where(active)
-            .order_by(Referrer.name_folded, Referrer.id)
+            _base_query(ReferrerFilter(type_id=type_id, include_inactive=include_inactive))
+            .where(Referrer.name_folded.startswith(wanted))
+            .order_by(Referrer.active.desc(), Referrer.name_folded, Referrer.id)
             .limit(limit)
             .dicts()
         )
         for row in query:
             found.setdefault(row["id"], row)
-    wanted_rows = ReferrerFilter(search=text, type_id=type_id)
+    wanted_rows = ReferrerFilter(search=text, type_id=type_id, include_inactive=include_inactive)
     rows = page(wanted_rows, PageRequest(sort="name", limit=limit)).rows
     for row in rows:
         found.setdefault(row["id"], row)
@@ -309,12 +315,11 @@ def search(text: str, limit: int = 20, type_id: int | None = None) -> list[dict]
         if "phone" not in row:
             row["phone"] = format_phone(row["phone_raw"])
     ranked = sorted(
-        found.values(), key=lambda r: (_rank(r["name_folded"], wanted), r["name_folded"], r["id"])
+        found.values(),
+        key=lambda r: (_rank(r["name_folded"], wanted), not r["active"], r["name_folded"], r["id"]),
     )
-    return [
-        {k: r[k] for k in ("id", "name", "type", "type_id", "institution", "phone", "email")}
-        for r in ranked[:limit]
-    ]
+    keys = ("id", "name", "type", "type_id", "institution", "phone", "email", "active")
+    return [{k: r[k] for k in keys} for r in ranked[:limit]]
 
 
 def _rank(name_folded: str, wanted: str) -> int:
@@ -417,7 +422,9 @@ def create(data: ReferrerData) -> int:
 
 
 def update(data: ReferrerData) -> None:
-    """Save changes; refuses a stale ``version`` with ConflictError."""
+    """Save changes; refuses a stale ``version`` with ConflictError. Changing ``active``
+    here is deactivating or reactivating, so it needs ``ACTIVE_PERMISSION`` as well (a
+    role that may edit doctors but not retire them cannot do it through the edit)."""
     session.require("referrers.edit")
     if data.id is None:
         raise NotFoundError(translate("services.referrers", "Falta el remitente a modificar."))
@@ -428,6 +435,8 @@ def update(data: ReferrerData) -> None:
         current = Referrer.get_or_none(Referrer.id == data.id)
         if current is None:
             raise _missing(data.id)
+        if bool(current.active) != bool(data.active):
+            session.require(ACTIVE_PERMISSION)
         before = _audit_view(current)
         updated = update_versioned(
             Referrer,
@@ -451,7 +460,7 @@ def update(data: ReferrerData) -> None:
 
 
 def _set_active(referrer_id: int, active: bool) -> None:
-    session.require("referrers.delete")
+    session.require(ACTIVE_PERMISSION)
     with db.atomic():
         current = present(Referrer.get_or_none(Referrer.id == referrer_id), _missing(referrer_id))
         set_active(Referrer, "referrer", current, active)

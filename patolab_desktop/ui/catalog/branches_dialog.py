@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from ...i18n import translate
 from ...services import reference
 from ...services.catalog import branches
+from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
@@ -44,6 +45,25 @@ def branch_columns() -> list[Column]:
         status_column(feminine=True),
         reference_column("address", translate("catalog.branches_dialog", "Dirección")),
     ]
+
+
+def open_requests_notice(branch_id: int) -> str:
+    """What deactivating the branch means for its unfinished requests ("" when none): they
+    are not refused (``branches.open_request_count``), but the person should know them."""
+    count = branches.open_request_count(branch_id)
+    if not count:
+        return ""
+    if count == 1:
+        return translate(
+            "catalog.branches_dialog",
+            "Tiene 1 solicitud sin terminar: conserva la sucursal, se puede terminar y "
+            "cobrar, y la lista de solicitudes la sigue mostrando con el filtro Sucursal.",
+        )
+    return translate(
+        "catalog.branches_dialog",
+        "Tiene {count} solicitudes sin terminar: conservan la sucursal, se pueden terminar "
+        "y cobrar, y la lista de solicitudes las sigue mostrando con el filtro Sucursal.",
+    ).format(count=f"{count:,}")
 
 
 class BranchDialog(RecordDialog):
@@ -112,6 +132,22 @@ class BranchDialog(RecordDialog):
             )
             if data.is_default
             else ""
+        )
+
+    def confirm_save(self, data: branches.BranchData) -> bool:
+        """Unchecking «Activa» on a branch with unfinished requests asks first, as the
+        list's Desactivar does."""
+        if data.id is None or not self.record.active or data.active:
+            return True
+        notice = open_requests_notice(data.id)
+        return not notice or prompts.confirm(
+            self,
+            translate("catalog.branches_dialog", "Desactivar sucursal"),
+            translate("catalog.branches_dialog", "¿Desactivar la sucursal «{name}»?").format(
+                name=data.name
+            )
+            + "\n\n"
+            + notice,
         )
 
     def _add_place(self, form) -> None:
@@ -194,6 +230,11 @@ class BranchesDialog(ListDialog):
     def can_deactivate(self, row: dict | None) -> bool:
         return super().can_deactivate(row) and not row["is_default"]
 
+    def deactivate_question(self, row: dict) -> str:
+        notice = open_requests_notice(row["id"])
+        question = super().deactivate_question(row)
+        return f"{question}\n\n{notice}" if notice else question
+
     def update_actions(self) -> None:
         super().update_actions()
         row = self.selected_row()
@@ -211,7 +252,6 @@ def open_branches(parent) -> bool:
     """The branches list; a role without ``branches.manage`` gets a message, not the crash
     dialog (issue 16)."""
     from ...services.errors import ServiceError
-    from .. import prompts
 
     try:
         dialog = BranchesDialog(parent)

@@ -40,6 +40,7 @@ from .common import (
 from .entry_texts import doctor_lookup, patient_lookup
 
 NEW_PATIENT_KEY = "F2"
+NEW_DOCTOR_KEY = "F3"
 
 
 class EntryLayout:
@@ -119,6 +120,12 @@ class EntryLayout:
             type_of=self.doctor_type_combo.currentData,
         )
         self.doctor_edit.setObjectName("doctor")
+        self.new_doctor_button = QPushButton(
+            icon("referrer_new"),
+            translate("requests.request_entry", "Nuevo médico… ({NEW_DOCTOR_KEY})").format(
+                NEW_DOCTOR_KEY=NEW_DOCTOR_KEY
+            ),
+        )  # its tooltip follows the role (``RequestEntry.apply_permissions``)
         self.doctor_info = value_label()
         self.doctor_error = error_label()
         patient_label = QLabel(translate("requests.request_entry", "Pacien&te *"))
@@ -135,6 +142,7 @@ class EntryLayout:
         form.addWidget(doctor_label, 3, 0)
         doctor_row = QHBoxLayout()
         doctor_row.addWidget(self.doctor_edit, 1)
+        doctor_row.addWidget(self.new_doctor_button)
         doctor_row.addSpacing(8)
         self.doctor_type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         doctor_type_label = QLabel(translate("requests.request_entry", "Ti&po"))
@@ -283,6 +291,7 @@ class EntryLayout:
             self.save_button,
             self.clear_button,
             self.new_patient_button,
+            self.new_doctor_button,
             self.remove_line_button,
         ):
             button.setAutoDefault(True)  # Enter on a focused button presses it
@@ -297,6 +306,7 @@ class EntryLayout:
             self.patient_edit,
             self.new_patient_button,
             self.doctor_edit,
+            self.new_doctor_button,
             self.priority_combo,
             self.source_combo,
             self.branch_combo,
@@ -317,6 +327,7 @@ class EntryLayout:
         self.doctor_type_combo.currentIndexChanged.connect(self._doctor_type_changed)
         self.investigation_edit.chosen.connect(lambda row: self.add_investigation(row["id"]))
         self.new_patient_button.clicked.connect(self.new_patient)
+        self.new_doctor_button.clicked.connect(self.new_doctor)
         self.remove_line_button.clicked.connect(self.remove_selected_line)
         self.discount_spin.valueChanged.connect(lambda _v: self.recalculate())
         self.discount_reason.editingFinished.connect(self.recalculate)
@@ -332,6 +343,7 @@ class EntryLayout:
             ("Ctrl+Return", self.save),
             ("Ctrl+Enter", self.save),
             (NEW_PATIENT_KEY, self.new_patient),
+            (NEW_DOCTOR_KEY, self.new_doctor),
             ("Ctrl+P", self.print_last_summary),
             ("Ctrl+E", self.print_last_labels),
         ):

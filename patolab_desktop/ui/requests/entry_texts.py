@@ -53,8 +53,27 @@ def patient_details(row: dict) -> str:
 
 
 def describe_doctor(row: dict) -> str:
+    """A picker's line; a deactivated doctor (a list's filter offers them) says so."""
+    name = str(row.get("name", ""))
+    if row.get("active") is False:
+        name += translate("requests.request_entry", " (inactivo)")
     extra = [str(row[k]) for k in ("type", "institution", "phone") if row.get(k)]
-    return f"{row.get('name', '')}  —  {' · '.join(extra)}" if extra else str(row.get("name", ""))
+    return f"{name}  —  {' · '.join(extra)}" if extra else name
+
+
+def doctor_row(referrer_id: int) -> dict:
+    """A referrer as the doctor picker gives it (name, type, institution, phone)."""
+    data = referrers_service.get(referrer_id)
+    return {
+        "id": data.id,
+        "name": data.name,
+        "type": data.type_name,
+        "type_id": data.type_id,
+        "institution": data.institution,
+        "phone": referrers_service.format_phone(data.phone),
+        "email": data.email,
+        "active": data.active,
+    }
 
 
 def doctor_details(row: dict) -> str:
@@ -94,8 +113,12 @@ def search_patients(text: str) -> list[dict]:
     return page.rows
 
 
-def search_doctors(text: str, type_id: int | None = None) -> list[dict]:
-    return referrers_service.search(text, limit=DOCTOR_LIMIT, type_id=type_id)
+def search_doctors(
+    text: str, type_id: int | None = None, include_inactive: bool = False
+) -> list[dict]:
+    return referrers_service.search(
+        text, limit=DOCTOR_LIMIT, type_id=type_id, include_inactive=include_inactive
+    )
 
 
 # --- the pickers -----------------------------------------------------------------------
@@ -110,11 +133,18 @@ def patient_lookup(placeholder: str) -> LookupEdit:
     )
 
 
-def doctor_lookup(placeholder: str, type_of: Callable[[], int | None] | None = None) -> LookupEdit:
+def doctor_lookup(
+    placeholder: str,
+    type_of: Callable[[], int | None] | None = None,
+    include_inactive: bool = False,
+) -> LookupEdit:
     """A referring doctor or institution picker; ``type_of()``: only referrers of that
-    type (None: every type)."""
+    type (None: every type); ``include_inactive``: deactivated ones too, marked (a
+    filter over past requests, not a new request's doctor)."""
     return LookupEdit(
-        lambda text: search_doctors(text, type_of() if type_of is not None else None),
+        lambda text: search_doctors(
+            text, type_of() if type_of is not None else None, include_inactive
+        ),
         describe_doctor,
         placeholder,
         display=lambda r: r.get("name", ""),

@@ -6,7 +6,7 @@ code or a name and pressing Enter, an optional manual discount with its reason, 
 running total, discount and net always in sight. Every amount comes from
 ``requests.preview``; ``requests.create`` saves and gives the request number.
 
-Keys: F2 new patient · Enter picks/adds · Supr removes the selected line ·
+Keys: F2 new patient · F3 new doctor · Enter picks/adds · Supr removes the selected line ·
 Ctrl+S or Ctrl+Enter saves · Esc discards (after asking when something was typed).
 """
 
@@ -34,13 +34,14 @@ from .common import (
     select_data,
     show_error,
 )
-from .entry_layout import NEW_PATIENT_KEY, EntryLayout  # noqa: F401 (re-exported)
+from .entry_layout import NEW_DOCTOR_KEY, NEW_PATIENT_KEY, EntryLayout  # noqa: F401
 from .entry_texts import (  # noqa: F401 (the pickers' texts, re-exported)
     PATIENT_LIMIT,
     describe_doctor,
     describe_investigation,
     describe_patient,
     doctor_details,
+    doctor_row,
     initial_customer,
     patient_details,
     search_patients,
@@ -52,6 +53,12 @@ def entry_refusal() -> str:
     patient, so the entry needs ``patients.view`` as well as ``lis.requests.create``
     (``requests.ENTRY_PERMISSIONS``)."""
     return session.refusal(*requests_service.ENTRY_PERMISSIONS)
+
+
+def new_doctor_refusal() -> str:
+    """Why this role may not register a doctor from the entry ("" when it may): it creates
+    a referrer and then reads it back to pick it."""
+    return session.refusal("referrers.create", "referrers.view")
 
 
 class RequestEntry(EntryLayout, QWidget):
@@ -88,6 +95,15 @@ class RequestEntry(EntryLayout, QWidget):
         elif was_refused:  # granted meanwhile: the form as a new one shows it
             self.patient_info.setText(self._patient_hint())
             self.recalculate()
+        refused_doctor = new_doctor_refusal()
+        self.new_doctor_button.setEnabled(not refused_doctor)
+        self.new_doctor_button.setToolTip(
+            refused_doctor
+            or translate(
+                "requests.request_entry",
+                "Registrar un médico o institución sin salir de la solicitud",
+            )
+        )
         manual = session.has("discounts.manual")
         for widget in (self.discount_spin, self.discount_reason):
             widget.setEnabled(manual)
@@ -290,6 +306,28 @@ class RequestEntry(EntryLayout, QWidget):
         dialog = CustomerDialog(parent=self, initial=initial_customer(typed), offer_request=False)
         if dialog.exec() and dialog.customer_id:
             self.set_patient(customers_service.summary(dialog.customer_id))
+            self.doctor_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def new_doctor(self) -> None:
+        """Register the referring doctor (or institution) in the referrer dialog, with the
+        typed name and the chosen type, and pick them; the rest of the request stays."""
+        from ...services.catalog import referrers as referrers_service
+        from ..referrers.referrer_dialog import ReferrerDialog
+
+        refused = new_doctor_refusal()
+        if refused:  # the button is off; F3 says why where the doctor is typed
+            show_error(self.doctor_error, refused)
+            return
+        typed = self.doctor_edit.text().strip() if self._doctor is None else ""
+        self.doctor_edit.hide_popup()
+        initial = referrers_service.ReferrerData(
+            name=typed, type_id=self.doctor_type_combo.currentData()
+        )
+        dialog = ReferrerDialog(parent=self, initial=initial)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.set_doctor(doctor_row(dialog.saved_id))
+            self.priority_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
             self.doctor_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- lines ------------------------------------------------------------------------

@@ -275,12 +275,17 @@ class RequestsWindow(QWidget):
         self.branch_combo.addItem(
             translate("requests.requests_window", "Todas las sucursales"), None
         )
-        for branch in branches_service.list_active():
-            self.branch_combo.addItem(f"{branch['name']} ({branch['code']})", branch["id"])
+        for branch in branches_service.list_for_filters():  # a closed one's requests too
+            text = f"{branch['name']} ({branch['code']})"
+            if not branch["active"]:
+                text += translate("requests.requests_window", " (inactiva)")
+            self.branch_combo.addItem(text, branch["id"])
         self.patient_filter = patient_lookup(
             translate("requests.requests_window", "Paciente (todos)")
         )
-        self.doctor_filter = doctor_lookup(translate("requests.requests_window", "Médico (todos)"))
+        self.doctor_filter = doctor_lookup(  # a retired doctor's requests are still here
+            translate("requests.requests_window", "Médico (todos)"), include_inactive=True
+        )
         today = QDate.currentDate()
         self.date_from = DateFilter(
             translate("requests.requests_window", "Desde"), today.addDays(-30)

@@ -25,7 +25,9 @@ or ``self.errors.add`` / ``bind`` for other widgets) and ends its layout with
 ``finish_layout``. A field is read into (``data``) and shown from (``load``) the data
 attribute of its key; a subclass extends ``load``/``data`` only where a value needs
 formatting or more than one field. After ``exec()`` returns Accepted, ``saved_id`` is
-the saved record's id.
+the saved record's id. When the service names an ``ACTIVE_PERMISSION`` (the one that
+deactivating needs), the bound «active» box is turned off for a role without it, with
+the service's refusal as its tooltip.
 
 A customer dialog adopts it with ``ask_before_discarding = True``, ``confirm_save``
 (likely duplicates on every save), ``conflict_message`` (its longer explanation),
@@ -50,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
+from ...services.access import session
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
@@ -230,7 +233,20 @@ class RecordDialog(QDialog):
     def load_record(self, data) -> None:
         self.record = data
         self.load(data)
+        self._lock_active_box()
         self._snapshot = self.data()
+
+    def _lock_active_box(self) -> None:
+        """Turn «Activo» off for a role that may edit but not deactivate (the service
+        refuses the change anyway): the box says why instead of a refusal after Guardar."""
+        check = self.bound.get("active")
+        permission = getattr(self.service, "ACTIVE_PERMISSION", "")
+        if check is None or not permission:
+            return
+        refused = session.refusal(permission)
+        if refused:
+            check.setEnabled(False)
+            check.setToolTip(refused)
 
     def is_dirty(self) -> bool:
         """Whether the form differs from the record as loaded."""
