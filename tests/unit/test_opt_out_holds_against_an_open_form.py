@@ -9,11 +9,13 @@ import json
 
 import pytest
 
-from patolab_desktop.db.models import AuditLog, Customer
+from patolab_desktop.db import identity as db_identity
+from patolab_desktop.db.models import AuditLog, Customer, Outbox
 from patolab_desktop.services import customers
 from patolab_desktop.services.access import permissions
 from patolab_desktop.services.errors import ConflictError
 from patolab_desktop.services.notify.sender import Sender
+from patolab_desktop.util import identity_crypto as crypto
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401
 from tests.unit.notify_helpers import CONSENTING, PHONE_ID, Clock, error, point_at
 from tests.unit.requests_fixtures import lab  # noqa: F401
@@ -53,4 +55,28 @@ def test_the_opt_out_survives_a_form_open_at_the_desk(lab, httpserver, patient, 
     assert again.whatsapp_consent == "no"
     again.email = "otra@example.com"
     customers.update(again)
+    assert Customer.get_by_id(customer_id).whatsapp_consent == "no"
+
+
+def test_the_opt_out_is_recorded_on_a_computer_without_the_identity_key(  # noqa: F811
+    lab, httpserver, patient, fast_hashing
+):
+    """A scheduled ``notify --run`` on a computer that never received this database's
+    identity key: recording the opt-out must not need it (the audit names the consent
+    fields only), or the message stayed «sending», was posted again and consent stayed."""
+    point_at(httpserver)
+    login_as(permissions.ROLE_RECEPTION)
+    customer_id = customers.create(patient(**CONSENTING, id_number="0501-1990-12345"))
+    lab.create(lab.hem, patient_id=customer_id)
+    httpserver.expect_request(URL, method="POST").respond_with_json(
+        error(131050, "User stopped"), status=400
+    )
+    crypto.forget_key(db_identity.database_id())
+    db_identity.clear_cache()
+    clock = Clock()
+    assert Sender(now=clock, rand=lambda: 1.0, worker="other-pc").send_one() == "failed"
+    clock.advance(minutes=5)
+    Sender(now=clock, rand=lambda: 1.0, worker="other-pc").send_one()
+    assert len(httpserver.log) == 1
+    assert [m.status for m in Outbox.select()] == ["failed"]
     assert Customer.get_by_id(customer_id).whatsapp_consent == "no"

@@ -60,6 +60,9 @@ def test_the_queued_notice_goes_to_the_new_patient_only(moved, httpserver):
     assert "pasó a otro paciente" in rows[first.id]["retry_refused"]
     with pytest.raises(RuleError, match="pasó a otro paciente"):
         outbox.retry(first.id)
+    # nor «Abrir en WhatsApp»: a chat with Ana about the request that is now Berta's
+    with pytest.raises(RuleError, match="pasó a otro paciente"):
+        outbox.open_link(first.id)
 
 
 def test_nothing_is_queued_for_a_new_patient_who_did_not_consent(moved, httpserver):

@@ -387,19 +387,21 @@ def _record_opt_out(
     current = Customer.get_or_none(Customer.id == customer_id)
     if current is None or current.whatsapp_consent == "no":
         return False
-    before = _audit_view(current)
     stamp = at or now()
+    # "no" keeps neither how nor which messages (``_consent_stamp``)
+    after = {"whatsapp_consent": "no", "consent_how": "", "consent_events": ""}
+    # the audit names the consent fields only: the whole record's view opens the identity
+    # number, and a sending computer without this database's identity key (a scheduled
+    # ``notify --run``) must still record the opt-out
+    before = {field: getattr(current, field) for field in after}
     Customer.update(
-        whatsapp_consent="no",
-        consent_how="",  # "no" keeps neither how nor which messages (``_consent_stamp``)
-        consent_events="",
+        **after,
         consent_at=stamp,
         consent_by=by.username,
         updated_at=stamp,
         version=Customer.version + 1,
     ).where(Customer.id == customer_id).execute()
-    changes = audit.diff(before, _audit_view(_row(customer_id)))
-    audit.record("update", "customer", customer_id, changes, detail, actor=by)
+    audit.record("update", "customer", customer_id, audit.diff(before, after), detail, actor=by)
     notify_outbox._cancel_refused(customer_id)
     return True
 

@@ -564,6 +564,12 @@ def open_link(message_id: int, again: bool = False) -> str:
                         reason=reason_text(refused)
                     )
                 )
+        if _moved(message):  # written for the first patient about a request now another's
+            raise RuleError(
+                translate("services.notify", "No se abre el chat: {reason}").format(
+                    reason=reason_text("moved")
+                )
+            )
         if message.status in ALREADY_OUT and not again:
             raise RuleError(
                 translate(
