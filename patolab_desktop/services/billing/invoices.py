@@ -162,8 +162,8 @@ def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
 
 def to_pay(request: LabRequest | int) -> DocumentAmounts:
     """What the factura charges for this request: the request's summary and detail show
-    it, and the WhatsApp notice of a received request says it, so what the patient is
-    told is what the cashier charges. Called after the caller's own ``require``.
+    it, and the WhatsApp notice of a received request the patient pays says it, so what
+    the patient is told is what the cashier charges. Called after the caller's own ``require``.
 
     Charged: its lines on that factura, as issued (an exonerated buyer pays no ISV; a later
     change of the catalog's tax class changes nothing). Not charged yet: its lines priced
