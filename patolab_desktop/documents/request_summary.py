@@ -88,6 +88,8 @@ def _facts(data: dict) -> list[tuple[str, str]]:
         pairs.append(
             (translate("printing.request_summary", "Completada"), data["completed_at_text"])
         )
+    if data.get("payer_name"):  # a company pays: «Neto a pagar» is not the patient's
+        pairs.append((translate("printing.request_summary", "Paga"), data["payer_name"]))
     return pairs
 
 

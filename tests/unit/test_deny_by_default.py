@@ -70,6 +70,7 @@ ALLOWED: dict[str, str] = {
     "billing.balances.summed": INTERNAL,
     "billing.reports.month_range": FORMAT,
     "billing.statements.balance_due": INTERNAL,
+    "billing.statements.owed": INTERNAL,
     "billing.types.label": FORMAT,
     # results progress and WhatsApp notifications (issue 18)
     "notify.errors.ambiguous": PURE,

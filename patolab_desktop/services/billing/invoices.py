@@ -123,6 +123,13 @@ def _bill_to(requests: list[LabRequest], given: int | None) -> Customer:
 
 
 def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
+    """The due date of ``amount`` left on credit; ``RuleError`` when the customer has no
+    credit, or not enough, or is deactivated (no new debt for a company the lab stopped
+    working with: the request entry refuses it as a payer with the same words)."""
+    if not customer.active:
+        raise RuleError(
+            translate("services.billing", "La empresa que paga no existe o está desactivada.")
+        )
     account = CreditAccount.get_or_none(
         (CreditAccount.customer == customer.id) & (CreditAccount.active == True)  # noqa: E712
     )
@@ -155,8 +162,8 @@ def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
 
 def to_pay(request: LabRequest | int) -> DocumentAmounts:
     """What the factura charges for this request: the request's summary and detail show
-    it, and the WhatsApp notice of a received request says it, so what the patient is
-    told is what the cashier charges. Called after the caller's own ``require``.
+    it, and the WhatsApp notice of a received request the patient pays says it, so what
+    the patient is told is what the cashier charges. Called after the caller's own ``require``.
 
     Charged: its lines on that factura, as issued (an exonerated buyer pays no ISV; a later
     change of the catalog's tax class changes nothing). Not charged yet: its lines priced
@@ -224,7 +231,8 @@ def preview(data: InvoiceInput) -> dict:
         "is_company": customer.type == "empresa",
         "amounts": amounts,
         "balance": payments.balance_of(customer.id),
-        "has_credit": CreditAccount.select()
+        "has_credit": customer.active  # a deactivated company gets no new credit
+        and CreditAccount.select()
         .where((CreditAccount.customer == customer.id) & (CreditAccount.active == True))  # noqa: E712
         .exists(),
     }

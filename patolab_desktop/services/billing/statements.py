@@ -127,9 +127,26 @@ def balance_due(customer_id: int) -> Decimal:
     return sum((r["balance"] for r in _open_invoices(customer_id)), ZERO)
 
 
+def owed(customer_id: int) -> tuple[Decimal, int]:
+    """What the customer still owes on credit invoices and on how many of them (no
+    permission: ``customers.deactivate`` asks it, after its own ``require``, to refuse a
+    customer that owes)."""
+    balances = [r["balance"] for r in _open_invoices(customer_id) if r["balance"] > 0]
+    return sum(balances, ZERO), len(balances)
+
+
+def owing(customer_ids: Iterable[int]) -> set[int]:
+    """The customers among ``customer_ids`` that owe on credit invoices: «Crédito de
+    empresas…» finds an inactive company (deactivated before a company that owes was
+    refused) while it owes, so that its abonos can still be recorded."""
+    session.require("billing.issue")
+    return {customer_id for customer_id in customer_ids if balance_due(customer_id) > 0}
+
+
 def statement(customer_id: int, today: dt.date | None = None) -> dict:
     """The statement of account: each credit invoice with total, credit notes, paid,
-    balance, due date and days overdue; and the totals."""
+    balance, due date and days overdue; and the totals. ``customer_active``: False for a
+    deactivated company (its debt is still collected)."""
     session.require("billing.issue")
     customer = present(
         Customer.get_or_none(Customer.id == customer_id),
@@ -146,6 +163,7 @@ def statement(customer_id: int, today: dt.date | None = None) -> dict:
     return {
         "customer_id": customer_id,
         "customer_name": customer.name,
+        "customer_active": customer.active,
         "credit_limit": account["credit_limit"],
         "days": account["days"],
         "rows": rows,

@@ -13,7 +13,8 @@ Every customer rule lives here; the GUI, the CLI and the tests call these functi
   unique among ACTIVE customers (a partial unique index backs the check).
 * The municipality must belong to the department.
 * Soft delete: ``deactivate`` hides the customer from every list, search and export and
-  keeps its history; ``reactivate`` refuses when the id_number is now someone else's.
+  keeps its history, and refuses while the customer owes on credit facturas; ``reactivate``
+  refuses when the id_number is now someone else's.
 * Optimistic concurrency: ``update`` refuses a stale ``version`` (``ConflictError``).
 * ``incomplete``: customers imported with missing data. When ``CustomerData.incomplete``
   is true, missing required values (other than the name) are tolerated and the record
@@ -37,10 +38,12 @@ from peewee import JOIN, IntegrityError
 from ...db.database import write_transaction
 from ...db.models import Customer, Gender, new_uid, now
 from ...util.dataclass_rows import from_row
+from ...util.money import format_lempiras
 from ...util.text import clean, fold
 from .. import identity, reference
 from ..access import audit, session
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..billing import statements
+from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
 from ..notify import outbox as notify_outbox
 from ..paging import Page, PageRequest
 from ..texts import label, translate
@@ -442,11 +445,35 @@ def _updated_values(
     return values, clean_.values.get("id_number")
 
 
+def _refuse_while_owing(customer: Customer) -> None:
+    """A customer that owes on credit facturas is not deactivated: hidden from every
+    search, its debt could no longer be reached at the desk to record the abonos (and the
+    lab would lose track of the money). ``RuleError`` naming what it owes."""
+    owed, count = statements.owed(customer.id)
+    if owed <= 0:
+        return
+    if count == 1:
+        text = translate(
+            "services.customers",
+            "{name} debe {owed} en 1 factura a crédito: registre los abonos o anule la "
+            "factura antes de desactivarla.",
+        )
+    else:
+        text = translate(
+            "services.customers",
+            "{name} debe {owed} en {count} facturas a crédito: registre los abonos o anule "
+            "las facturas antes de desactivarla.",
+        )
+    raise RuleError(text.format(name=customer.name, owed=format_lempiras(owed), count=count))
+
+
 def _set_active(customer_id: int, active: bool) -> None:
     with write_transaction():
         current = _row(customer_id)
         if current.active == active:
             return
+        if not active:
+            _refuse_while_owing(current)
         if active and current.id_number:
             other = _active_holder(current.id_number, exclude_id=customer_id)
             if other is not None:
@@ -476,7 +503,8 @@ def _set_active(customer_id: int, active: bool) -> None:
 
 
 def deactivate(customer_id: int) -> None:
-    """Soft delete: hidden from lists, search and export; history kept."""
+    """Soft delete: hidden from lists, search and export; history kept. ``RuleError`` when
+    it still owes on credit facturas."""
     session.require("patients.delete")
     _set_active(customer_id, False)
 

@@ -19,7 +19,8 @@ EVENT_LABELS = {
 }
 # The message in Spanish, with the template's parameters {1}, {2}, ... in order. The
 # approved UTILITY template carries the same text; click-to-chat sends it prefilled.
-# No investigation names, no results: first name, request number, state (and the total).
+# No investigation names, no results: first name, request number, state (and the total,
+# or ``COMPANY_PAYS``).
 TEXTS = {
     "received": "Hola {1}, recibimos su solicitud {2} en el laboratorio. Total: {3}.",
     "partial": "Hola {1}, ya hay resultados listos de su solicitud {2}. Le avisaremos cuando "
@@ -28,6 +29,12 @@ TEXTS = {
     "cancelled": "Hola {1}, su solicitud {2} fue cancelada. Consulte al laboratorio.",
     "test": "Mensaje de prueba de {1}.",
 }
+# The third parameter of «received» for a request a company pays (``bill_to``), in place of
+# the total: the patient owes nothing, and the company's price is none of their business.
+# One approved template keeps serving both (a second template would need its own approval
+# by Meta and its own setting); it reads «Total: a cargo de la empresa.». Spanish, as the
+# template's text is.
+COMPANY_PAYS = "a cargo de la empresa"
 # stale news is not sent after an outage
 EXPIRY = {
     "received": dt.timedelta(hours=48),

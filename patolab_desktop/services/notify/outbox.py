@@ -19,6 +19,7 @@ from ..errors import NotFoundError, RuleError
 from ..texts import translate
 from .errors import BY_HAND, NO_WHATSAPP, reason_text
 from .events import (
+    COMPANY_PAYS,
     CONSENT_EVENTS,
     EVENT_LABELS,
     EXPIRY,
@@ -208,6 +209,7 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
         LabRequest.select(
             LabRequest.id,
             LabRequest.request_number,
+            LabRequest.bill_to,
             Customer.id,
             Customer.name,
             Customer.first_name,
@@ -230,7 +232,10 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
         return "disabled"
     params = [first_name(customer), request.request_number]
     if event == "received":
-        params.append(format_lempiras(to_pay(request).total))  # as the factura charges
+        # as the factura charges; a request a company pays tells no total (``COMPANY_PAYS``)
+        params.append(
+            COMPANY_PAYS if request.bill_to_id else format_lempiras(to_pay(request).total)
+        )
     return _insert(
         f"{event}:{request.id}", event, phone, params, request_id=request.id, customer=customer
     )

@@ -104,12 +104,20 @@ def request_summary_data(
     The patient's id number is masked (``****-****-12345``) unless ``show_full_id``; with
     ``None`` the acting user's ``patients.view_sensitive`` permission decides. Lines keep
     the request's order with panel members right after their panel (``member`` True).
+    ``payer_name``: the company that pays (``bill_to``), "" when the patient pays: the
+    paper says who «Neto a pagar» is for.
     """
     session.require("prints.run")
     detail = reading.get(request_id)
     patient = customers_service.summary(detail.patient_id)
     doctor_institution = (
         Referrer.select(Referrer.institution).where(Referrer.id == detail.doctor_id).scalar() or ""
+    )
+    payer_name = (
+        Customer.select(Customer.name)
+        .join(LabRequest, on=(LabRequest.bill_to == Customer.id))
+        .where(LabRequest.id == request_id)
+        .scalar()
     )
     printed_at = printed_at or dt.datetime.now().replace(microsecond=0)
     cancelled = detail.status == "cancelled"
@@ -147,6 +155,7 @@ def request_summary_data(
             ),
             "gender": patient.get("gender") or "",
         },
+        "payer_name": payer_name or "",
         "doctor": {
             "id": detail.doctor_id,
             "name": detail.doctor_name,

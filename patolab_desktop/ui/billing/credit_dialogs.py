@@ -28,6 +28,12 @@ from .common import RIGHT, day_text, heading, money, money_column, money_edit, s
 from .payment_row import ZERO, PaymentRow
 
 
+def inactive_name(name: str) -> str:
+    """A deactivated company's name as the credit screens show it: its debt is still
+    collected."""
+    return translate("billing.credit_dialogs", "{name} (inactiva)").format(name=name)
+
+
 def statement_columns() -> list[Column]:
     return [
         Column("number", translate("billing.credit_dialogs", "Factura")),
@@ -126,7 +132,8 @@ class CompanyCreditDialog(BillingTableWindow):
         if found is REFUSED:
             return
         self.account, self.data = account, data = found
-        self.title.setText(data["customer_name"])
+        name = data["customer_name"]
+        self.title.setText(name if data["customer_active"] else inactive_name(name))
         self.limit_edit.setText(amount_text(account["credit_limit"]))
         self.days_spin.setValue(int(account["days"]))
         self.active_check.setChecked(bool(account["active"]))
@@ -292,20 +299,31 @@ def company_credit(window):
         window,
         title,
         lambda: customers.page(
-            customers.CustomerFilter(search=text, type="empresa"),
+            customers.CustomerFilter(search=text, type="empresa", include_inactive=True),
             PageRequest(limit=COMPANY_CHOICES),
         ),
     )
     if page is prompts.REFUSED:
         return None
-    if not page.rows:
+    # an inactive company (older data: deactivated while it owed, before that was
+    # refused) is found while it owes, marked «(inactiva)», so its abonos can be recorded
+    inactive = [row["id"] for row in page.rows if not row["active"]]
+    owing = prompts.attempt(window, title, lambda: statements.owing(inactive))
+    if owing is prompts.REFUSED:
+        return None
+    rows = [
+        row if row["active"] else {**row, "name": inactive_name(row["name"])}
+        for row in page.rows
+        if row["active"] or row["id"] in owing
+    ]
+    if not rows:
         prompts.error(
             window, title, translate("billing.credit_dialogs", "No hay una empresa con ese nombre.")
         )
         return None
-    customer_id = page.rows[0]["id"]
-    if len(page.rows) > 1:
-        customer_id = _choose_company(window, title, text, page.rows, page.cursor is not None)
+    customer_id = rows[0]["id"]
+    if len(rows) > 1:
+        customer_id = _choose_company(window, title, text, rows, page.cursor is not None)
         if customer_id is None:
             return None
     dialog = CompanyCreditDialog(customer_id, window)

@@ -1,0 +1,105 @@
+"""A company's debt stays reachable at the desk: the Supervisor's «Desactivar» of a company
+that owes on credit says what it owes and keeps it active, and «Crédito de empresas…»
+still finds a company deactivated while it owed (older data), marked «(inactiva)», so
+that Recepción records its abono."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from patolab_desktop.db.models import Customer
+from patolab_desktop.services import customers, reference
+from patolab_desktop.services.access import permissions, session
+from patolab_desktop.services.billing import cash, invoices, statements
+
+from .billing_ui_helpers import billing_setup
+from .list_helpers import owned
+from .requests_helpers import make_patient, make_request
+
+pytestmark = pytest.mark.usefixtures("no_crash_dialog")
+
+
+def make_company(name: str, rtn: str) -> int:
+    department_id = reference.departments()[0][0]
+    return customers.create(
+        customers.CustomerData(
+            type="empresa",
+            name=name,
+            id_number=rtn,
+            phone="2550-1234",
+            department_id=department_id,
+            municipality_id=reference.municipalities(department_id)[0][0],
+        )
+    )
+
+
+def company_owing(facturas: int) -> int:
+    """Maquila del Norte S.A. with ``facturas`` of L 330.00 (HEM and GLU) on credit, set up
+    before the day starts."""
+    lab = billing_setup(with_request=False)
+    with session.acting_as(session.system_actor("tests")):
+        company = make_company("Maquila del Norte S.A.", "08019001234567")
+        statements.set_account(company, "5000", 30)
+        cash.open_session(Decimal("0"))
+        for n in range(facturas):
+            patient = make_patient("Luis", f"Empleado {n}", age=30)
+            request_id, _ = make_request(
+                patient,
+                lab["doctor"],
+                [lab["catalog"]["HEM"], lab["catalog"]["GLU"]],
+                bill_to_id=company,
+            )
+            invoices.issue(invoices.InvoiceInput((request_id,), on_credit=True))
+    return company
+
+
+def test_supervisor_cannot_deactivate_a_company_that_owes(qtbot, database, as_role, prompt_log):
+    from patolab_desktop.ui.customers.customers_window import CustomersWindow
+
+    company = company_owing(2)
+    as_role(permissions.ROLE_SUPERVISOR)
+    window = owned(qtbot, CustomersWindow(), (1200, 600))
+    window.refresh()
+    window.select_id(company)
+    assert window.deactivate_selected() is False
+    assert [text for _kind, _title, text in prompt_log.kinds("error")] == [
+        "Maquila del Norte S.A. debe L 660.00 en 2 facturas a crédito: registre los abonos "
+        "o anule las facturas antes de desactivarla."
+    ]
+    assert Customer.get_by_id(company).active
+    assert window.model.row_of_id(company) is not None  # still listed
+
+
+def test_reception_finds_an_inactive_company_that_owes_and_takes_its_abono(
+    qtbot, database, as_role, dialog_trap, prompt_log
+):
+    from patolab_desktop.ui.billing import credit_dialogs
+
+    company = company_owing(1)
+    with session.acting_as(session.system_actor("tests")):
+        paid_up = make_company("Maquila Textil del Sur S.A.", "08019001234568")
+    # older data: deactivated before a company that owes was refused
+    Customer.update(active=False).where(Customer.id.in_([company, paid_up])).execute()
+    as_role(permissions.ROLE_RECEPTION)
+    cash.open_session(Decimal("0"))
+    opened = []
+
+    def take_abono(dialog):
+        opened.append((dialog.customer_id, dialog.title.text()))
+        dialog.abono_row.amount_edit.setText("330.00")
+        assert dialog.record_abono(), dialog.abono_row.error.text()
+
+    dialog_trap.handlers["CompanyCreditDialog"] = take_abono
+    prompt_log.texts = ["Maquila del Norte"]
+    credit_dialogs.company_credit(None)
+    assert opened == [(company, "Maquila del Norte S.A. (inactiva)")]
+    assert statements.balance_due(company) == Decimal("0.00")
+    # an inactive company that owes nothing stays out of the search
+    prompt_log.texts = ["Maquila Textil"]
+    credit_dialogs.company_credit(None)
+    assert len(opened) == 1
+    assert [text for _kind, _title, text in prompt_log.kinds("error")] == [
+        "No hay una empresa con ese nombre."
+    ]
