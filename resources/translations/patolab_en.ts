@@ -2188,192 +2188,197 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.credit_dialogs</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="33"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="238"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="40"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="41"/>
         <source>Vence</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="42"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="43"/>
         <source>Notas de crédito</source>
         <translation>Credit notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="44"/>
         <source>Pagado</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="39"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="240"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="40"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="241"/>
         <source>Días vencida</source>
         <translation>Days overdue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="56"/>
         <source>Crédito de la empresa</source>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="86"/>
         <source>Condiciones de crédito</source>
         <translation>Credit terms</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="91"/>
         <source>Crédito &amp;activo</source>
         <translation>Credit &amp;active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="93"/>
         <source>&amp;Guardar condiciones</source>
         <translation>&amp;Save terms</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="95"/>
         <source>Límite (L)</source>
         <translation>Limit (L)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="97"/>
         <source>Días para pagar</source>
         <translation>Days to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="104"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="193"/>
         <source>Abono</source>
         <translation>Payment on account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="115"/>
         <source>Registrar a&amp;bono</source>
         <translation>Record pa&amp;yment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="71"/>
         <source>Estado de cuenta &amp;CSV…</source>
         <translation>Statement &amp;CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="34"/>
+        <source>{name} (inactiva)</source>
+        <translation>{name} (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="74"/>
         <source>Estado de cuenta &amp;PDF…</source>
         <translation>Statement &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="80"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="141"/>
         <source>Debe {balance} · vencido {overdue} · límite {limit} · disponible {available}</source>
         <translation>Owes {balance} · overdue {overdue} · limit {limit} · available {available}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="152"/>
         <source>Saldo a favor: {amount}</source>
         <translation>Credit balance: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="188"/>
         <source>Abono registrado.</source>
         <translation>Payment on account recorded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="190"/>
         <source>{amount} quedan como saldo a favor.</source>
         <translation>{amount} kept as credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="203"/>
         <source>Estado de cuenta (CSV)</source>
         <translation>Statement of account (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="205"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="225"/>
         <source>Estado de cuenta (PDF)</source>
         <translation>Statement of account (PDF)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="227"/>
         <source>Documentos PDF (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="229"/>
         <source>Guardado en {path}</source>
         <translation>Saved to {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="237"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="239"/>
         <source>Venció</source>
         <translation>Was due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="251"/>
         <source>Cuentas vencidas</source>
         <translation>Overdue accounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="257"/>
         <source>&amp;Ver estado de cuenta…</source>
         <translation>&amp;View statement…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="292"/>
         <source>Crédito de empresas</source>
         <extracomment>the companies offered to choose from when the typed text matches several</extracomment>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="294"/>
         <source>Empresa (nombre o RTN):</source>
         <translation>Company (name or RTN):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="321"/>
         <source>No hay una empresa con ese nombre.</source>
         <translation>There is no company with that name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="342"/>
         <source>Varias empresas coinciden con «{text}». Elija una:</source>
         <translation>Several companies match “{text}”. Choose one:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="346"/>
         <source>Más de {count} empresas coinciden con «{text}»: estas son las primeras; si no está la que busca, escriba más del nombre o el RTN. Elija una:</source>
         <translation>More than {count} companies match “{text}”: these are the first; if the one you want is not here, type more of the name or the RTN. Choose one:</translation>
     </message>
@@ -3270,144 +3275,164 @@ Import now?</translation>
 <context>
     <name>catalog.branches_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="29"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="32"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="37"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="38"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="41"/>
         <source>Predeterminada</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="43"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="46"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="57"/>
+        <source>Tiene 1 solicitud sin terminar: conserva la sucursal, se puede terminar y cobrar, y la lista de solicitudes la sigue mostrando con el filtro Sucursal.</source>
+        <translation>It has 1 unfinished request: it keeps the branch, can be finished and charged, and the requests list still shows it with the Branch filter.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="62"/>
+        <source>Tiene {count} solicitudes sin terminar: conservan la sucursal, se pueden terminar y cobrar, y la lista de solicitudes las sigue mostrando con el filtro Sucursal.</source>
+        <translation>It has {count} unfinished requests: they keep the branch, can be finished and charged, and the requests list still shows them with the Branch filter.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="76"/>
         <source>Editar sucursal</source>
         <translation>Edit branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="75"/>
         <source>Nueva sucursal</source>
         <translation>New branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="85"/>
         <source>San Pedro Sula</source>
         <translation>San Pedro Sula</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="92"/>
         <source>SPS</source>
         <translation>SPS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="91"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="94"/>
         <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
         <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="101"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="104"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="108"/>
         <source>&amp;Activa</source>
         <translation>&amp;Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="130"/>
         <source>La sucursal predeterminada no se puede desactivar.</source>
         <translation>The default branch cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="114"/>
         <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
         <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="145"/>
+        <source>Desactivar sucursal</source>
+        <translation>Deactivate branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="146"/>
+        <source>¿Desactivar la sucursal «{name}»?</source>
+        <translation>Deactivate the branch “{name}”?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="259"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="210"/>
         <source>&amp;Predeterminada</source>
         <translation>Make &amp;default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="216"/>
         <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
         <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="245"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="198"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="186"/>
         <source>— Sin indicar —</source>
         <translation>— Not set —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="163"/>
         <source>Departa&amp;mento:</source>
         <translation>Depart&amp;ment:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="170"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="172"/>
         <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
         <translation>Patients registered at this branch get it by default.</translation>
     </message>
@@ -5365,76 +5390,81 @@ The details are in the log: {log_file}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/help_dialogs.py" line="66"/>
+        <source>En la solicitud, médico o institución nuevo</source>
+        <translation>In the request, new doctor or institution</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="67"/>
         <source>Guardar (también Ctrl+Intro)</source>
         <translation>Save (also Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="68"/>
         <source>Cancelar o cerrar sin guardar</source>
         <translation>Cancel or close without saving</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="69"/>
         <source>Desactivar la fila elegida o quitar la línea</source>
         <translation>Deactivate the selected row or remove the line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="70"/>
         <source>Resumen de la solicitud (vista previa)</source>
         <translation>Request summary (preview)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="71"/>
         <source>Etiquetas de tubos de la solicitud</source>
         <translation>Tube labels of the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="72"/>
         <source>Volver a leer la lista</source>
         <translation>Read the list again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="75"/>
         <source>Primera / última fila de toda la lista</source>
         <translation>First / last row of the whole list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="79"/>
         <source>Intro</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="80"/>
         <source>Supr</source>
         <translation>Del</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="89"/>
         <source>Ctrl+Inicio / Ctrl+Fin</source>
         <translation>Ctrl+Home / Ctrl+End</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="130"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="138"/>
         <source>Guía rápida</source>
         <translation>Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="149"/>
         <source>Atajos de teclado</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="154"/>
         <source>Teclas</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="154"/>
         <source>Qué hace</source>
         <translation>What it does</translation>
     </message>
@@ -5848,12 +5878,12 @@ Open it anyway?</translation>
         <translation>users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
         <source>sucursal</source>
         <translation>branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="193"/>
         <source>sucursales</source>
         <translation>branches</translation>
     </message>
@@ -6607,7 +6637,7 @@ Open it anyway?</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="100"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
@@ -6707,88 +6737,93 @@ Open it anyway?</translation>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="133"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
+        <source>Paga</source>
+        <translation>Paid by</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="135"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="134"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="136"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="171"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="173"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="191"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="193"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="193"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="195"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="183"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="185"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="186"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="188"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="197"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="199"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="204"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="206"/>
         <source>ISV {rate} %</source>
         <translation>ISV (sales tax) {rate} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="206"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="208"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="224"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="226"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="234"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="236"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="236"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="238"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="239"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="241"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="242"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="244"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="249"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="256"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="258"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -7951,237 +7986,252 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="59"/>
+        <source> (inactivo)</source>
+        <translation> (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="84"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="55"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="67"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="71"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="73"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="79"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="81"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="94"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="99"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="104"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="110"/>
         <source>Todos</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="116"/>
         <source>Buscar solo médicos o instituciones de este tipo</source>
         <translation>Search only doctors or institutions of this type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="119"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="125"/>
+        <source>Nuevo médico… ({NEW_DOCTOR_KEY})</source>
+        <translation>New doctor… ({NEW_DOCTOR_KEY})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="131"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="133"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="148"/>
         <source>Ti&amp;po</source>
         <translation>Ty&amp;pe</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="170"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="171"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="172"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="189"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="195"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="200"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="211"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="217"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="223"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="226"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="265"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="269"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="272"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="276"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="284"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="288"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="102"/>
+        <source>Registrar un médico o institución sin salir de la solicitud</source>
+        <translation>Register a doctor or institution without leaving the request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="113"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="120"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="336"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="358"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="361"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="361"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="399"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="403"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="437"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="475"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="483"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="518"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="556"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="519"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="557"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="163"/>
         <source>La empresa que paga esta solicitud (opcional)</source>
         <translation>The company that pays for this request (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="173"/>
         <source>Factura a</source>
         <translation>Bill to</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="177"/>
         <source>(el paciente)</source>
         <translation>(the patient)</translation>
     </message>
@@ -8323,71 +8373,76 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="281"/>
+        <source> (inactiva)</source>
+        <translation> (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="284"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="287"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="291"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="299"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="301"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="308"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="317"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="474"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="479"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="478"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="483"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -9479,7 +9534,7 @@ Technical detail: {problems}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/invoices.py" line="60"/>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="176"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="183"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -9495,41 +9550,46 @@ Technical detail: {problems}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/invoices.py" line="131"/>
+        <source>La empresa que paga no existe o está desactivada.</source>
+        <translation>The paying company does not exist or is deactivated.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="138"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="142"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="149"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="240"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="248"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="247"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="255"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="255"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="263"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="263"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="271"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="275"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="283"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="282"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="290"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
@@ -9539,7 +9599,7 @@ Technical detail: {problems}</translation>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="325"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="333"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -9748,7 +9808,7 @@ Technical detail: {problems}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/statements.py" line="61"/>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="136"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="153"/>
         <source>El cliente no existe.</source>
         <translation>The customer does not exist.</translation>
     </message>
@@ -9774,17 +9834,17 @@ Technical detail: {problems}</translation>
         <translation>the company&apos;s credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="233"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="251"/>
         <source>El cliente no debe nada a crédito.</source>
         <translation>The customer owes nothing on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="238"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="256"/>
         <source>Escriba el monto del abono.</source>
         <translation>Type the amount of the payment on account.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="282"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="300"/>
         <source>abono mayor que la deuda</source>
         <translation>payment on account larger than the debt</translation>
     </message>
@@ -9798,77 +9858,77 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="84"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="95"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="89"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="100"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="34"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="36"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="35"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="37"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="128"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="155"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="132"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="159"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="136"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="163"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="208"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="235"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="223"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="250"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="229"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="256"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="254"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="281"/>
         <source>la sucursal «{name}»</source>
         <translation>the branch “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="260"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="287"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="294"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="321"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="338"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="365"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="157"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="184"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -9946,17 +10006,17 @@ Technical detail: {problems}</translation>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="80"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="84"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="82"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="86"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="88"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="92"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
@@ -9971,42 +10031,42 @@ Technical detail: {problems}</translation>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="94"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="98"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="103"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="107"/>
         <source>Clase de impuesto: exento, gravado 15 % o gravado 18 %.</source>
         <translation>Tax class: exempt, taxed 15 % or taxed 18 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="108"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="112"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="125"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="129"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="169"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="174"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="190"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="197"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="244"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="251"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="257"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="264"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
@@ -10350,47 +10410,57 @@ Technical detail: {problems}</translation>
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="235"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="238"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="240"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="243"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="281"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="284"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="288"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="291"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="351"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="354"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="453"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="456"/>
+        <source>{name} debe {owed} en 1 factura a crédito: registre los abonos o anule la factura antes de desactivarla.</source>
+        <translation>{name} owes {owed} on 1 credit invoice: record the payments on account or void the invoice before deactivating it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="462"/>
+        <source>{name} debe {owed} en {count} facturas a crédito: registre los abonos o anule las facturas antes de desactivarla.</source>
+        <translation>{name} owes {owed} on {count} credit invoices: record the payments on account or void the invoices before deactivating it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="482"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="516"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="546"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="518"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="548"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="519"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="549"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -10511,7 +10581,7 @@ Technical detail: {problems}</translation>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="217"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="220"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -10837,88 +10907,89 @@ Technical detail: {problems}</translation>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="42"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="49"/>
         <source>En cola</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="43"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="50"/>
         <source>Enviando</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="44"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="51"/>
         <source>Aceptado por WhatsApp</source>
         <translation>Accepted by WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="45"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="52"/>
         <source>Enviado a mano</source>
         <translation>Sent by hand</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="46"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="53"/>
         <source>Falló</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="47"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="54"/>
         <source>Vencido</source>
         <translation>Expired</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="48"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="55"/>
         <source>Cancelado</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="53"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="60"/>
         <source>Aceptados por WhatsApp</source>
         <translation>Accepted by WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="54"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="61"/>
         <source>Se reintentarán más tarde</source>
         <translation>Will be retried later</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="55"/>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="62"/>
         <source>Fallaron</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="467"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="472"/>
         <source>El mensaje no existe.</source>
         <extracomment>out of the app&apos;s hands: opening it in WhatsApp again would send it twice How long past its due time (``next_attempt_at``) a message may wait before the queue counts as stalled (``stalled``). Every desk with the access token runs the sender and claims a due message within seconds; a retry waits for its own, later due time. So a message this late means that no computer is sending: the one with the token is off or PatoLab is closed there, or none has it. Minutes, not seconds: the desks&apos; clocks may differ a little, a busy queue goes out one message at a time, and a sender run by a scheduled task (``notify --run --once``) may run every few minutes. how long a failed notice asks the desk for attention: the longest a notice stays news</extracomment>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="480"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="485"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="493"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="498"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="506"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="511"/>
         <source>No se puede reintentar: {reason}</source>
         <translation>Cannot retry: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="533"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="538"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="563"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="568"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="574"/>
         <source>No se abre el chat: {reason}</source>
         <translation>The chat is not opened: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="569"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="580"/>
         <source>Este aviso ya salió («{status}»): abrirlo otra vez en WhatsApp se lo enviaría dos veces al paciente.</source>
         <translation>This notice has already gone out (“{status}”): opening it again in WhatsApp would send it to the patient twice.</translation>
     </message>
@@ -11743,7 +11814,7 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.referrers</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="106"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="110"/>
         <source>El remitente {id} no existe.</source>
         <translation>Referrer {id} does not exist.</translation>
     </message>
@@ -11758,52 +11829,52 @@ Technical detail: {problems}</translation>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="125"/>
         <source>La institución admite como máximo 200 caracteres.</source>
         <translation>The institution can have at most 200 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="125"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="129"/>
         <source>Elija el tipo de remitente.</source>
         <translation>Choose the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="127"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="131"/>
         <source>El tipo de remitente elegido no existe.</source>
         <translation>The chosen referrer type does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="181"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="185"/>
         <source>mismo nombre e institución</source>
         <translation>same name and institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="183"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="187"/>
         <source>mismo nombre, sin institución</source>
         <translation>same name, no institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="186"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="190"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="364"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="369"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="368"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="373"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="423"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="430"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="442"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="451"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -11846,27 +11917,27 @@ Technical detail: {problems}</translation>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="227"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="236"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="282"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="291"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="286"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="295"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="290"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="299"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="421"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="430"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -12718,27 +12789,27 @@ Technical detail: {problems}</translation>
 <context>
     <name>widgets.record_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="102"/>
         <source>Nuevo registro</source>
         <translation>New record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="103"/>
         <source>Editar registro</source>
         <translation>Edit record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="104"/>
         <source>El registro cambió</source>
         <translation>The record changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="75"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="76"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
