@@ -5,9 +5,9 @@ user before the day starts; then each test acts as the real role."""
 from __future__ import annotations
 
 from patolab_desktop.db.models import Branch
-from patolab_desktop.services import settings
+from patolab_desktop.services import customers, reference, settings
 from patolab_desktop.services.access import session
-from patolab_desktop.services.billing import credit_notes
+from patolab_desktop.services.billing import credit_notes, invoices, statements
 
 from .requests_helpers import make_catalog, make_doctor, make_patient, make_request
 
@@ -45,3 +45,38 @@ def issue_credit_note(original_id: int, reason: str, **fields) -> int:
             **fields,
         )
     )
+
+
+def make_company(name: str, rtn: str, with_credit: bool = False) -> int:
+    """A company («empresa») in the first department and municipality, created as the
+    system user; ``with_credit``: an account of L 5000 at 30 days."""
+    with session.acting_as(session.system_actor("tests")):
+        department_id = reference.departments()[0][0]
+        company = customers.create(
+            customers.CustomerData(
+                type="empresa",
+                name=name,
+                id_number=rtn,
+                phone="2550-1234",
+                department_id=department_id,
+                municipality_id=reference.municipalities(department_id)[0][0],
+            )
+        )
+        if with_credit:
+            statements.set_account(company, "5000", 30)
+    return company
+
+
+def bill_on_credit(lab: dict, company: int, facturas: int) -> None:
+    """``facturas`` on credit to ``company``, each for an employee's request (HEM + GLU),
+    issued as the system user (``lab``: what ``billing_setup`` made)."""
+    with session.acting_as(session.system_actor("tests")):
+        for index in range(facturas):
+            patient = make_patient("Luis", f"Empleado {index}", age=30)
+            request_id, _ = make_request(
+                patient,
+                lab["doctor"],
+                [lab["catalog"]["HEM"], lab["catalog"]["GLU"]],
+                bill_to_id=company,
+            )
+            invoices.issue(invoices.InvoiceInput((request_id,), on_credit=True))

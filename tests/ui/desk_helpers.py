@@ -8,11 +8,26 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
+from patolab_desktop.ui.requests.request_entry import RequestEntry
+
 
 def type_and_enter(qtbot, edit, text: str) -> None:
     edit.setFocus()
     qtbot.keyClicks(edit, text)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def active_entry(qtbot, width: int, height: int) -> RequestEntry:
+    """The request entry of Recepción, shown at ``width`` x ``height`` and active (the
+    window that takes the keys)."""
+    entry = RequestEntry(by="recepcion")
+    qtbot.addWidget(entry)
+    entry.resize(width, height)
+    entry.show()
+    qtbot.waitExposed(entry)
+    entry.activateWindow()
+    qtbot.waitUntil(entry.isActiveWindow)
+    return entry
 
 
 def enter_request(qtbot, entry, patient: str, doctor: str, *investigations: str) -> None:

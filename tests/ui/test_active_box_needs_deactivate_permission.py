@@ -19,38 +19,55 @@ from tests.ui.role_helpers import as_custom_role
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 
 
-def _doctor(active: bool = True) -> int:
+def _created_by_admin(service, data, active: bool) -> int:
+    """``data`` created with ``service`` by the Administrador (then deactivated unless
+    ``active``), leaving nobody logged in."""
     login_as(permissions.ROLE_ADMIN)
-    doctor = referrers.create(
-        referrers.ReferrerData(
-            name="Dra. Ana López", type_id=referrer_types.find_by_name("Doctor"), phone="99887766"
-        )
-    )
+    record = service.create(data)
     if not active:
-        referrers.deactivate(doctor)
+        service.deactivate(record)
     session.set_current(None)
-    return doctor
+    return record
+
+
+def _doctor(active: bool = True) -> int:
+    with session.acting_as(session.system_actor("tests")):
+        doctor_type = referrer_types.find_by_name("Doctor")
+    data = referrers.ReferrerData(name="Dra. Ana López", type_id=doctor_type, phone="99887766")
+    return _created_by_admin(referrers, data, active)
+
+
+def _doctor_dialog_as(qtbot, role: str) -> tuple[int, ReferrerDialog]:
+    """A new doctor, and its dialog shown to ``role``."""
+    doctor = _doctor()
+    login_as(role)
+    dialog = ReferrerDialog(doctor)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return doctor, dialog
 
 
 def _glucose(active: bool = True) -> int:
-    login_as(permissions.ROLE_ADMIN)
-    glu = catalog.create(catalog.InvestigationData(code="GLU", name="Glucosa", price="80"))
-    if not active:
-        catalog.deactivate(glu)
-    session.set_current(None)
-    return glu
+    data = catalog.InvestigationData(code="GLU", name="Glucosa", price="80")
+    return _created_by_admin(catalog, data, active)
+
+
+def _assert_state_change_refused(service, record: int, was_active: bool, permission: str) -> None:
+    """Saving ``record`` through ``service.update`` with «Activo» flipped is refused with
+    the message of the missing ``permission``; the record keeps its state."""
+    data = service.get(record)
+    data.active = not was_active
+    with pytest.raises(PermissionDenied) as refused:
+        service.update(data)
+    assert str(refused.value) == session.refusal(permission)
+    assert service.get(record).active is was_active
 
 
 @pytest.mark.parametrize("was_active", [True, False])
 def test_reception_cannot_change_a_doctors_state_by_editing(database, was_active):
     doctor = _doctor(was_active)
     login_as(permissions.ROLE_RECEPTION)
-    data = referrers.get(doctor)
-    data.active = not was_active
-    with pytest.raises(PermissionDenied) as refused:
-        referrers.update(data)
-    assert str(refused.value) == session.refusal("referrers.delete")
-    assert referrers.get(doctor).active is was_active
+    _assert_state_change_refused(referrers, doctor, was_active, "referrers.delete")
     data = referrers.get(doctor)
     data.institution = "Hospital Leonardo Martínez"
     referrers.update(data)  # the rest of the edit is still hers
@@ -58,11 +75,7 @@ def test_reception_cannot_change_a_doctors_state_by_editing(database, was_active
 
 
 def test_reception_sees_the_active_box_off_with_the_reason(qtbot, database, prompt_log):
-    doctor = _doctor()
-    login_as(permissions.ROLE_RECEPTION)
-    dialog = ReferrerDialog(doctor)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    doctor, dialog = _doctor_dialog_as(qtbot, permissions.ROLE_RECEPTION)
     assert dialog.active_check.isVisible() and dialog.active_check.isChecked()
     assert not dialog.active_check.isEnabled()
     assert "desactivar remitentes" in dialog.active_check.toolTip()
@@ -73,11 +86,7 @@ def test_reception_sees_the_active_box_off_with_the_reason(qtbot, database, prom
 
 
 def test_supervisor_still_deactivates_from_the_dialog(qtbot, database, prompt_log):
-    doctor = _doctor()
-    login_as(permissions.ROLE_SUPERVISOR)
-    dialog = ReferrerDialog(doctor)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    doctor, dialog = _doctor_dialog_as(qtbot, permissions.ROLE_SUPERVISOR)
     assert dialog.active_check.isEnabled() and not dialog.active_check.toolTip()
     dialog.active_check.setChecked(False)
     assert dialog.save()
@@ -88,12 +97,7 @@ def test_supervisor_still_deactivates_from_the_dialog(qtbot, database, prompt_lo
 def test_prices_role_cannot_change_an_investigations_state_by_editing(database, was_active):
     glu = _glucose(was_active)
     as_custom_role("Precios", {"catalog.view", "catalog.edit"}, "precios")
-    data = catalog.get(glu)
-    data.active = not was_active
-    with pytest.raises(PermissionDenied) as refused:
-        catalog.update(data)
-    assert str(refused.value) == session.refusal("catalog.delete")
-    assert catalog.get(glu).active is was_active
+    _assert_state_change_refused(catalog, glu, was_active, "catalog.delete")
     data = catalog.get(glu)
     data.price = "95"
     catalog.update(data)

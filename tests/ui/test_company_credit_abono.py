@@ -9,49 +9,20 @@ from decimal import Decimal
 
 import pytest
 
-from patolab_desktop.services.access import permissions, session
-from patolab_desktop.services.billing import cash, invoices, payments, statements
+from patolab_desktop.services.access import permissions
+from patolab_desktop.services.billing import cash, payments, statements
 from patolab_desktop.ui import prompts
 
-from .billing_ui_helpers import billing_setup
-from .requests_helpers import make_patient, make_request
+from .billing_ui_helpers import bill_on_credit, billing_setup, make_company
 from .role_helpers import main_window_as
 from .test_billing_day import menu_action
 
 pytestmark = pytest.mark.usefixtures("no_crash_dialog")
 
 
-def make_company(name: str, rtn: str) -> int:
-    from patolab_desktop.services import customers, reference
-
-    with session.acting_as(session.system_actor("tests")):
-        department_id = reference.departments()[0][0]
-        company = customers.create(
-            customers.CustomerData(
-                type="empresa",
-                name=name,
-                id_number=rtn,
-                phone="2550-1234",
-                department_id=department_id,
-                municipality_id=reference.municipalities(department_id)[0][0],
-            )
-        )
-        statements.set_account(company, "5000", 30)
-    return company
-
-
 def owing(lab: dict, company: int, employees: int) -> Decimal:
     """Facturas on credit for ``employees`` requests (HEM + GLU) billed to ``company``."""
-    with session.acting_as(session.system_actor("tests")):
-        for index in range(employees):
-            patient = make_patient("Luis", f"Empleado {index}", age=30)
-            request_id, _ = make_request(
-                patient,
-                lab["doctor"],
-                [lab["catalog"]["HEM"], lab["catalog"]["GLU"]],
-                bill_to_id=company,
-            )
-            invoices.issue(invoices.InvoiceInput((request_id,), on_credit=True))
+    bill_on_credit(lab, company, employees)
     return statements.balance_due(company)
 
 
@@ -68,8 +39,8 @@ def test_reception_chooses_among_the_companies_that_match(
     qtbot, database, dialog_trap, prompt_log, monkeypatch
 ):
     billing_setup(with_request=False)
-    san_jorge = make_company("Hospital San Jorge S.A.", "08019001234567")
-    escuela = make_company("Hospital Escuela Privado S.A.", "08019001234568")
+    san_jorge = make_company("Hospital San Jorge S.A.", "08019001234567", with_credit=True)
+    escuela = make_company("Hospital Escuela Privado S.A.", "08019001234568", with_credit=True)
     window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
     offered: list[list[str]] = []
 
@@ -98,26 +69,20 @@ def test_reception_chooses_among_the_companies_that_match(
     assert open_credit(window, prompt_log, dialog_trap, "Hospital") == []
 
 
-def credit_window_as_reception(qtbot):
-    """The main window of a receptionist with her cash open."""
+def abono_at_the_desk(qtbot, dialog_trap, prompt_log, fill) -> tuple[int, Decimal, dict]:
+    """Maquila del Norte S.A. owing two facturas; a receptionist with her cash open opens
+    it in «Crédito de empresas…», ``fill(abono_row, due)`` and records the abono. The
+    company, what it owed and what the dialog showed after."""
+    lab = billing_setup(with_request=False)
+    company = make_company("Maquila del Norte S.A.", "08019001234567", with_credit=True)
+    due = owing(lab, company, 2)
     window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
     cash.open_session("0")
-    return window
-
-
-def test_reception_cannot_pay_an_abono_with_saldo_a_favor_the_company_lacks(
-    qtbot, database, dialog_trap, prompt_log
-):
-    lab = billing_setup(with_request=False)
-    company = make_company("Maquila del Norte S.A.", "08019001234567")
-    due = owing(lab, company, 2)
-    window = credit_window_as_reception(qtbot)
     seen: dict[str, object] = {}
 
     def abono(dialog) -> None:
         row = dialog.abono_row
-        row.set_method("balance")
-        row.amount_edit.setText(str(due))
+        fill(row, due)
         seen["recorded"] = dialog.record_abono()
         seen["error"] = row.error.text()
         seen["summary"] = dialog.summary.text()
@@ -126,6 +91,17 @@ def test_reception_cannot_pay_an_abono_with_saldo_a_favor_the_company_lacks(
     dialog_trap.handlers["CompanyCreditDialog"] = abono
     prompt_log.texts = ["Maquila"]
     menu_action(window, "billing", "Crédito de empresas").trigger()
+    return company, due, seen
+
+
+def test_reception_cannot_pay_an_abono_with_saldo_a_favor_the_company_lacks(
+    qtbot, database, dialog_trap, prompt_log
+):
+    def from_saldo_a_favor(row, due: Decimal) -> None:
+        row.set_method("balance")
+        row.amount_edit.setText(str(due))
+
+    company, due, seen = abono_at_the_desk(qtbot, dialog_trap, prompt_log, from_saldo_a_favor)
     assert seen["recorded"] is None
     assert seen["error"] == "Maquila del Norte S.A. tiene L 0.00 de saldo a favor."
     assert f"Debe L {due:,.2f}" in str(seen["summary"])
@@ -137,28 +113,15 @@ def test_reception_cannot_pay_an_abono_with_saldo_a_favor_the_company_lacks(
 def test_reception_records_a_transfer_for_more_than_the_debt(
     qtbot, database, dialog_trap, prompt_log
 ):
-    lab = billing_setup(with_request=False)
-    company = make_company("Maquila del Norte S.A.", "08019001234567")
-    due = owing(lab, company, 2)
-    window = credit_window_as_reception(qtbot)
-    seen: dict[str, object] = {}
-
-    def abono(dialog) -> None:
-        row = dialog.abono_row
+    def transfer_40_more(row, due: Decimal) -> None:
         row.set_method("transfer")
         row.amount_edit.setText(str(due + Decimal("40.00")))
         row.bank_edit.setText("BAC")
         row.reference_edit.setText("123")
-        seen["paid"] = dialog.record_abono()
-        seen["error"] = row.error.text()
-        seen["summary"] = dialog.summary.text()
-        seen["balance_label"] = row.balance_label.text()
 
-    dialog_trap.handlers["CompanyCreditDialog"] = abono
-    prompt_log.texts = ["Maquila"]
-    menu_action(window, "billing", "Crédito de empresas").trigger()
+    company, _due, seen = abono_at_the_desk(qtbot, dialog_trap, prompt_log, transfer_40_more)
     assert seen["error"] == ""
-    assert isinstance(seen["paid"], list) and len(seen["paid"]) == 2
+    assert isinstance(seen["recorded"], list) and len(seen["recorded"]) == 2
     assert "Debe L 0.00" in str(seen["summary"])
     assert seen["balance_label"] == "Saldo a favor: L 40.00"
     [(_kind, title, text)] = prompt_log.kinds("info")

@@ -10,48 +10,23 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services import customers, reference
 from patolab_desktop.services.access import permissions, session
-from patolab_desktop.services.billing import cash, invoices, statements
+from patolab_desktop.services.billing import cash, statements
 
-from .billing_ui_helpers import billing_setup
+from .billing_ui_helpers import bill_on_credit, billing_setup, make_company
 from .list_helpers import owned
-from .requests_helpers import make_patient, make_request
 
 pytestmark = pytest.mark.usefixtures("no_crash_dialog")
-
-
-def make_company(name: str, rtn: str) -> int:
-    department_id = reference.departments()[0][0]
-    return customers.create(
-        customers.CustomerData(
-            type="empresa",
-            name=name,
-            id_number=rtn,
-            phone="2550-1234",
-            department_id=department_id,
-            municipality_id=reference.municipalities(department_id)[0][0],
-        )
-    )
 
 
 def company_owing(facturas: int) -> int:
     """Maquila del Norte S.A. with ``facturas`` of L 330.00 (HEM and GLU) on credit, set up
     before the day starts."""
     lab = billing_setup(with_request=False)
+    company = make_company("Maquila del Norte S.A.", "08019001234567", with_credit=True)
     with session.acting_as(session.system_actor("tests")):
-        company = make_company("Maquila del Norte S.A.", "08019001234567")
-        statements.set_account(company, "5000", 30)
         cash.open_session(Decimal("0"))
-        for n in range(facturas):
-            patient = make_patient("Luis", f"Empleado {n}", age=30)
-            request_id, _ = make_request(
-                patient,
-                lab["doctor"],
-                [lab["catalog"]["HEM"], lab["catalog"]["GLU"]],
-                bill_to_id=company,
-            )
-            invoices.issue(invoices.InvoiceInput((request_id,), on_credit=True))
+    bill_on_credit(lab, company, facturas)
     return company
 
 
@@ -78,8 +53,7 @@ def test_reception_finds_an_inactive_company_that_owes_and_takes_its_abono(
     from patolab_desktop.ui.billing import credit_dialogs
 
     company = company_owing(1)
-    with session.acting_as(session.system_actor("tests")):
-        paid_up = make_company("Maquila Textil del Sur S.A.", "08019001234568")
+    paid_up = make_company("Maquila Textil del Sur S.A.", "08019001234568")
     # older data: deactivated before a company that owes was refused
     Customer.update(active=False).where(Customer.id.in_([company, paid_up])).execute()
     as_role(permissions.ROLE_RECEPTION)

@@ -11,25 +11,13 @@ from PySide6.QtCore import Qt
 from patolab_desktop.db.models import LabRequest
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.catalog import referrers
-from patolab_desktop.ui.requests.request_entry import RequestEntry
 from tests.security_helpers import login_as
 
-from .desk_helpers import type_and_enter
+from .desk_helpers import active_entry, type_and_enter
 from .requests_helpers import acting, desk  # noqa: F401  (fixtures)
 from .role_helpers import as_custom_role
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
-
-
-def _entry(qtbot) -> RequestEntry:
-    entry = RequestEntry(by="recepcion")
-    qtbot.addWidget(entry)
-    entry.resize(1024, 700)
-    entry.show()
-    qtbot.waitExposed(entry)
-    entry.activateWindow()
-    qtbot.waitUntil(entry.isActiveWindow)
-    return entry
 
 
 def test_reception_registers_the_doctor_with_f3_and_keeps_the_request(
@@ -39,7 +27,7 @@ def test_reception_registers_the_doctor_with_f3_and_keeps_the_request(
     prompt_log,
 ):
     login_as(permissions.ROLE_RECEPTION)
-    entry = _entry(qtbot)
+    entry = active_entry(qtbot, 1024, 700)
     type_and_enter(qtbot, entry.patient_edit, "munoz banegas")
     type_and_enter(qtbot, entry.investigation_edit, "HEM")
     entry.doctor_edit.setFocus()
@@ -82,7 +70,7 @@ def test_esc_in_the_doctor_dialog_leaves_the_entry_as_it_was(
     dialog_trap,
 ):
     login_as(permissions.ROLE_RECEPTION)
-    entry = _entry(qtbot)
+    entry = active_entry(qtbot, 1024, 700)
     entry.doctor_edit.setFocus()
     qtbot.keyClicks(entry.doctor_edit, "Dr. Nadie")
     qtbot.keyClick(entry.doctor_edit, Qt.Key.Key_F3)  # the trap closes it as Esc would
@@ -101,7 +89,7 @@ def test_a_role_that_cannot_register_referrers_sees_why(
         {"lis.requests.create", "patients.view", "referrers.view", "catalog.view"},
         "muestras",
     )
-    entry = _entry(qtbot)
+    entry = active_entry(qtbot, 1024, 700)
     assert not entry.new_doctor_button.isEnabled()
     refusal = session.refusal("referrers.create")
     assert entry.new_doctor_button.toolTip() == refusal and "registrar remitentes" in refusal

@@ -15,20 +15,13 @@ from patolab_desktop.ui.printing import actions
 from patolab_desktop.ui.requests.request_entry import RequestEntry
 from tests.security_helpers import make_actor
 
-from .desk_helpers import type_and_enter
+from .desk_helpers import active_entry, type_and_enter
 from .requests_helpers import acting, desk  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
 def entry(qtbot, desk):  # noqa: F811
-    widget = RequestEntry(by="recepcion")
-    qtbot.addWidget(widget)
-    widget.resize(1200, 760)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow)
-    return widget
+    return active_entry(qtbot, 1200, 760)
 
 
 def totals(entry) -> tuple[str, str, str]:

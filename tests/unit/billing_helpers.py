@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.services import settings
-from patolab_desktop.services.billing import authorisations, cash, invoices
+from patolab_desktop.services.billing import authorisations, cash, invoices, statements
 from patolab_desktop.services.billing.payments import PaymentInput
-from tests.unit.requests_fixtures import Lab, lab  # noqa: F401
+from tests.unit.requests_fixtures import Lab, lab, make_customer  # noqa: F401
 
 LAB_DATA = {
     "lab_legal_name": "Laboratorios Clínicos PatoLab S. de R.L.",
@@ -95,6 +95,18 @@ def setup_billing(lab: Lab) -> BillingLab:  # noqa: F811
     note_auth = add_authorisation(lab.branch, "06")
     cash.open_session(Decimal("500.00"))
     return BillingLab(lab, invoice_auth, note_auth)
+
+
+def company_owing(b: BillingLab, facturas: int = 2) -> int:
+    """Maquila del Norte S.A. with credit and ``facturas`` of L 230.00 (HEM + GLU) on
+    credit."""
+    company = make_customer(
+        "Maquila del Norte S.A.", "empresa", date_of_birth=None, id_number="05019001234567"
+    )
+    statements.set_account(company, "5000", 30)
+    for _ in range(facturas):
+        b.invoice(b.request(b.lab.hem, b.lab.glu, bill_to_id=company), on_credit=True, pay=())
+    return company
 
 
 def exonerated_buyer():

@@ -15,19 +15,8 @@ from patolab_desktop.services.billing import cash, credit_notes, payments, state
 from patolab_desktop.services.billing.payments import PaymentInput
 from patolab_desktop.services.errors import ValidationError
 from tests.security_helpers import login_as
-from tests.unit.billing_helpers import billing_lab  # noqa: F401
-from tests.unit.requests_fixtures import lab, make_customer  # noqa: F401
-
-
-def company_owing(b, invoices: int = 2) -> int:
-    """A company with credit owing L 230.00 per factura (HEM + GLU)."""
-    company = make_customer(
-        "Maquila del Norte S.A.", "empresa", date_of_birth=None, id_number="05019001234567"
-    )
-    statements.set_account(company, "5000", 30)
-    for _ in range(invoices):
-        b.invoice(b.request(b.lab.hem, b.lab.glu, bill_to_id=company), on_credit=True, pay=())
-    return company
+from tests.unit.billing_helpers import billing_lab, company_owing  # noqa: F401
+from tests.unit.requests_fixtures import lab  # noqa: F401
 
 
 def test_abono_from_a_saldo_a_favor_the_company_does_not_have_is_refused(billing_lab):

@@ -14,19 +14,8 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.billing import invoices, statements
 from patolab_desktop.services.billing.payments import PaymentInput
 from patolab_desktop.services.errors import RuleError
-from tests.unit.billing_helpers import billing_lab  # noqa: F401
-from tests.unit.requests_fixtures import lab, make_customer  # noqa: F401
-
-
-def company_owing(b, facturas: int) -> int:
-    """Maquila del Norte S.A. with credit and ``facturas`` of L 230.00 on credit."""
-    company = make_customer(
-        "Maquila del Norte S.A.", "empresa", date_of_birth=None, id_number="05019001234567"
-    )
-    statements.set_account(company, "5000", 30)
-    for _ in range(facturas):
-        b.invoice(b.request(b.lab.hem, b.lab.glu, bill_to_id=company), on_credit=True, pay=())
-    return company
+from tests.unit.billing_helpers import billing_lab, company_owing  # noqa: F401
+from tests.unit.requests_fixtures import lab  # noqa: F401
 
 
 def test_a_company_that_owes_is_not_deactivated_until_it_has_paid(billing_lab):  # noqa: F811

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ...db.database import db, is_sqlite, locked, write_transaction
+from ...db.database import db, is_sqlite, locked, update_versioned, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
 from ...util.lookups import present
@@ -427,12 +427,9 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
             )
         status, last_used = _place(values, correcting=row)
         before = {k: getattr(row, k if k != "branch" else "branch_id") for k in values}
-        FiscalAuthorisation.update(
-            **values,
-            status=status,
-            last_used=last_used,
-            version=FiscalAuthorisation.version + 1,
-        ).where(FiscalAuthorisation.id == row.id).execute()
+        update_versioned(
+            FiscalAuthorisation, row.id, row.version, **values, status=status, last_used=last_used
+        )
         audit.record(
             "billing.authorisation.edit",
             "fiscal_authorisation",

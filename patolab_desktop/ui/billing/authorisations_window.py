@@ -27,16 +27,19 @@ from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import RIGHT, day_text, error_label, show_error, with_error
 
 
+def _whole_in_tooltip(key: str, title: str) -> Column:
+    """A column of long texts, each whole in its tooltip when a small screen cuts it."""
+    return Column(key, title, tooltip=lambda r: r.get(key, ""))
+
+
 def columns() -> list[Column]:
     return [
         Column("branch", translate("billing.authorisations_window", "Sucursal")),
         Column("key", translate("billing.authorisations_window", "Punto y tipo")),
         Column("doc_type_label", translate("billing.authorisations_window", "Documento")),
         Column("cai", translate("billing.authorisations_window", "CAI")),
-        Column(
-            "range_text",
-            translate("billing.authorisations_window", "Rango autorizado"),
-            tooltip=lambda r: r.get("range_text", ""),  # whole when a small screen cuts it
+        _whole_in_tooltip(
+            "range_text", translate("billing.authorisations_window", "Rango autorizado")
         ),
         Column("used", translate("billing.authorisations_window", "Usados"), align=RIGHT),
         Column("remaining", translate("billing.authorisations_window", "Quedan"), align=RIGHT),
@@ -46,11 +49,7 @@ def columns() -> list[Column]:
             format=day_text,
         ),
         Column("status_label", translate("billing.authorisations_window", "Estado")),
-        Column(
-            "warning_text",
-            translate("billing.authorisations_window", "Avisos"),
-            tooltip=lambda r: r.get("warning_text", ""),
-        ),
+        _whole_in_tooltip("warning_text", translate("billing.authorisations_window", "Avisos")),
     ]
 
 
