@@ -8,8 +8,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import ParseResult, unquote, urlparse
@@ -632,15 +631,44 @@ def update_versioned(model: Any, row_id: int | None, version: int | None, **valu
     )
 
 
-def write_transaction() -> AbstractContextManager[object]:
+# What every write transaction checks first, once per outermost one (``write_transaction``):
+# registered by the services (``services.access.auth``: is the acting user still allowed to
+# write?), which this layer does not import.
+_write_checks: list[Callable[[], None]] = []
+_writing = threading.local()  # ``inside``: this thread is within a write_transaction
+
+
+def check_writes_with(check: Callable[[], None]) -> None:
+    """Run ``check()`` at the start of every write transaction (registered once); an
+    exception it raises rolls the transaction back before anything was written."""
+    if check not in _write_checks:
+        _write_checks.append(check)
+
+
+@contextlib.contextmanager
+def write_transaction(checked: bool = True) -> Iterator[None]:
     """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite).
 
-    Use it for read-then-write sequences such as request numbering so two
-    workstations never read the same counter value.
+    Use it for every change, and for read-then-write sequences such as request numbering
+    so two workstations never read the same counter value. The outermost one runs the
+    registered checks (``check_writes_with``) inside the transaction, before the block;
+    ``checked=False`` only for what must be written whatever became of the acting user
+    (the lockout's count of failed passwords, an answer WhatsApp already gave).
     """
-    if is_sqlite() and db.transaction_depth() == 0:
-        return db.atomic("IMMEDIATE")
-    return db.atomic()
+    outermost = not getattr(_writing, "inside", False)
+    begin = db.atomic("IMMEDIATE") if is_sqlite() and db.transaction_depth() == 0 else db.atomic()
+    with begin:
+        if not outermost:
+            yield
+            return
+        _writing.inside = True
+        try:
+            if checked:
+                for check in _write_checks:
+                    check()
+            yield
+        finally:
+            _writing.inside = False
 
 
 # the planner methods a ``planner_off`` block outside a transaction turned off, per thread

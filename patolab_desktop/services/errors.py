@@ -37,6 +37,12 @@ class PermissionDenied(ServiceError):
     pass
 
 
+class SessionChanged(PermissionDenied):
+    """An administrator changed the acting user since she signed in (deactivated her,
+    reset her password, changed her or her role's permissions): a write is refused before
+    anything is saved (``services.access.auth``), and the desk reads the user again."""
+
+
 def stale(what: str) -> ConflictError:
     """The optimistic-lock refusal (issue 15, point 9): ``what`` names the record in the
     active language ("la sucursal «Centro»")."""

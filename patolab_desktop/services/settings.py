@@ -347,7 +347,7 @@ def save_admin(values: dict, versions: dict[str, int] | None = None) -> list[str
     is wrong. Returns the keys that changed. ``versions`` (``versions(ADMIN_KEYS)`` when
     the screen was filled) refuses the whole save with ``ConflictError`` when another desk
     changed one of the edited settings meanwhile."""
-    from ..db.database import db
+    from ..db.database import write_transaction
     from .access import audit, session
 
     session.require(PERMISSION)
@@ -356,7 +356,7 @@ def save_admin(values: dict, versions: dict[str, int] | None = None) -> list[str
     if errors:
         raise ValidationError(errors)
     changed = []
-    with db.atomic():
+    with write_transaction():
         for key, value in values.items():
             option = OPTIONS[key]
             new = option.kind(str(value).strip().replace(",", "."))

@@ -33,6 +33,15 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     box.exec()
 
 
+def refuse(parent: QWidget | None, title: str, *needed: str) -> None:
+    """Say why the acting user may not do what needs ``needed`` (``session.refusal``): an
+    action reached by a shortcut or a menu the screen did not turn off yet is refused in
+    a message, never by doing nothing."""
+    from ..services.access import session
+
+    error(parent, title, session.refusal(*needed))
+
+
 REFUSED = object()  # what ``attempt`` returns when the service refused
 
 

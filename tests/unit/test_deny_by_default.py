@@ -135,6 +135,7 @@ ALLOWED: dict[str, str] = {
     "access.auth.verify_password": "screen unlock of the actor given",
     "access.auth.change_password": "own password: require_login",
     "access.auth.lock_remaining_minutes": "login screen: minutes until the lock opens",
+    "access.auth.on_changed_elsewhere": "registers a listener (the GUI's recheck), no data read",
     "access.permissions.get": PURE,
     "access.permissions.label": PURE,
     "access.permissions.action": PURE,

@@ -9,6 +9,11 @@
   The screen unlock and the change-password check count as attempts too.
 - Users created (or reset) by an administrator must change their password at the
   first login; until they do, their actor holds no permission.
+- A change an administrator makes on another desk to a signed-in user (deactivated,
+  password reset, her role or its permissions) holds for her next write at once: every
+  write transaction first reads her user and role again in one query (``_check_writer``)
+  and refuses with ``SessionChanged`` when they are no longer what her actor was read
+  from. Reads keep the actor of the sign-in; the desk reads it again every minute.
 - Password rules after NIST SP 800-63B (issue 15, point 11): at least
   ``MIN_PASSWORD_LENGTH`` (10) characters, not the user name, not on the bundled list of
   common passwords (``resources/data/common_passwords.txt``); no composition rules.
@@ -25,16 +30,17 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ...db.database import locked, write_transaction
+from ...db.database import check_writes_with, db, locked, write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.lookups import present
 from ...util.text import clean, fold
-from ..errors import NotFoundError, RuleError, ServiceError, ValidationError
+from ..errors import NotFoundError, RuleError, ServiceError, SessionChanged, ValidationError
 from ..texts import translate
 from . import audit, permissions, session
 from .session import Actor
@@ -176,6 +182,8 @@ def actor_for(user: User) -> Actor:
         role=role.name,
         permissions=role_permission_set(role.id) if user.active else frozenset(),
         must_change_password=bool(user.must_change_password),
+        user_version=user.version,
+        role_version=role.version,
     )
 
 
@@ -188,6 +196,98 @@ def refresh_current() -> Actor | None:
     fresh = actor_for(user) if user is not None else session.with_permissions(actor, ())
     session.set_current(fresh)
     return fresh
+
+
+# --- changes made on another desk -------------------------------------------------------
+
+_changed_listeners: list[Callable[[], None]] = []
+
+
+def on_changed_elsewhere(listener: Callable[[], None]) -> None:
+    """Call ``listener()`` (from the thread of the write) whenever a write was refused
+    because the acting user changed: the GUI reads the user again at once, so that its
+    menus and lock follow without waiting for the minute's recheck."""
+    if listener not in _changed_listeners:
+        _changed_listeners.append(listener)
+
+
+def _deactivated_or_reset(actor: Actor, active: bool, must_change_password: bool) -> str:
+    """Why ``actor`` must sign in again ("" when she need not): her account is now
+    ``active`` or not, and must change its password or not."""
+    if not active:
+        return translate(
+            "services.auth",
+            "Un administrador desactivó su usuario: no se guardó nada. Consulte a un "
+            "administrador.",
+        )
+    if must_change_password and not actor.must_change_password:
+        return translate(
+            "services.auth",
+            "Un administrador restableció su contraseña: no se guardó nada. Inicie sesión de "
+            "nuevo con la contraseña temporal que le dieron.",
+        )
+    return ""
+
+
+def _changed_since_read(actor: Actor, row: tuple | None) -> str:
+    """Why ``actor`` may no longer write as she was read ("" when she may): ``row`` is
+    (active, must_change_password, user version, role version) now; None: deleted."""
+    if row is None:
+        return _deactivated_or_reset(actor, False, False)
+    active, must_change, user_version, role_version = row
+    reason = _deactivated_or_reset(actor, active, must_change)
+    if reason:
+        return reason
+    if (user_version, role_version) != (actor.user_version, actor.role_version):
+        return translate(
+            "services.auth",
+            "Un administrador cambió su usuario o los permisos de su rol mientras trabajaba: "
+            "no se guardó nada. Vuelva a intentarlo si el menú aún ofrece la acción.",
+        )
+    return ""
+
+
+def _refuse(reason: str) -> SessionChanged:
+    for listener in list(_changed_listeners):
+        listener()
+    return SessionChanged(reason)
+
+
+def _check_writer() -> None:
+    """The first statement of every write transaction (``db.database.write_transaction``):
+    the acting user's row and her role's version, in one query by primary key, compared
+    with what her actor was read from. The screens re-read the user once a minute; a
+    write must not wait that long for a deactivation, a reset or a permission withdrawn
+    on another desk. Nobody signed in (``require`` refuses) and the system actor (the
+    command line, maintenance) are not checked."""
+    actor = session.current()
+    if actor is None or actor.is_system or actor.id is None:
+        return
+    reason = _changed_since_read(actor, _writer_row(actor.id))
+    if reason:
+        raise _refuse(reason)
+
+
+_writer_sql: dict[type, str] = {}  # the statement of ``_writer_row`` per kind of database
+
+
+def _writer_row(user_id: int) -> tuple | None:
+    """(active, must_change_password, user version, role version) of the user now. The
+    statement is composed once per kind of database: composing it with peewee at each
+    write took 180 µs on SQLite, the statement itself 5 µs."""
+    database = db.obj
+    sql = _writer_sql.get(type(database))
+    if sql is None:
+        query = (
+            User.select(User.active, User.must_change_password, User.version, Role.version)
+            .join(Role, on=(Role.id == User.role))
+            .where(User.id == 0)
+        )
+        sql = _writer_sql[type(database)] = query.sql()[0]
+    return database.execute_sql(sql, (user_id,)).fetchone()
+
+
+check_writes_with(_check_writer)
 
 
 # --- first start ----------------------------------------------------------------------
@@ -235,7 +335,7 @@ def create_first_admin(username: str, full_name: str, password: str) -> Actor:
     errors.update(validate_password(password, username))
     if errors:
         raise ValidationError(errors)
-    with write_transaction():
+    with write_transaction(checked=False):  # a sign-in, on a database without users
         role = locked(Role.select().where(Role.name == permissions.ROLE_ADMIN)).first()
         if User.select().exists():
             raise RuleError(
@@ -273,8 +373,9 @@ def _check_locked(user: User, now: dt.datetime) -> None:
 
 
 def _register_failure(user: User, now: dt.datetime, where: str) -> tuple[bool, int]:
-    """Count one failed attempt; returns (locked now, attempts left). Commits at once."""
-    with write_transaction():
+    """Count one failed attempt; returns (locked now, attempts left). Commits at once,
+    also for a user changed on another desk (unchecked): the lockout must count."""
+    with write_transaction(checked=False):
         fresh = User.get_by_id(user.id)
         attempts = fresh.failed_attempts + 1
         locked = attempts >= MAX_FAILED_ATTEMPTS
@@ -360,7 +461,7 @@ def login(username: str, password: str) -> Actor:
         # the same work, the same counting and the same messages as for a real account
         _check_unknown_locked(folded, now)
         _verify(_dummy(), password or "")
-        with write_transaction(), session.acting_as(None):
+        with write_transaction(checked=False), session.acting_as(None):
             # what was typed is not kept: people type their password in the wrong box
             audit.record("login_failed", "user", None, detail="Usuario desconocido")
         locked, left = _register_unknown_failure(folded, now)
@@ -374,7 +475,7 @@ def login(username: str, password: str) -> Actor:
                 "services.auth", "Este usuario está desactivado. Consulte a un administrador."
             )
         )
-    with write_transaction():
+    with write_transaction(checked=False):  # whoever was acting is replaced by this sign-in
         changes: dict[str, object] = {
             "failed_attempts": 0,
             "locked_until": None,
@@ -434,6 +535,11 @@ def change_password(old: str, new: str) -> Actor:
         User.get_or_none(User.id == actor.id),
         NotFoundError(translate("services.auth", "Este usuario ya no existe.")),
     )
+    # reset on another desk: the password she knows is no longer hers, and a refusal
+    # counted towards the lockout would tell her nothing of why
+    reason = _deactivated_or_reset(actor, user.active, user.must_change_password)
+    if reason:
+        raise _refuse(reason)
     if _wrong_password(user, old, now, "Cambio de contraseña") is not None:
         raise ValidationError(
             {"old": translate("services.auth", "La contraseña actual no es correcta.")}
@@ -445,7 +551,9 @@ def change_password(old: str, new: str) -> Actor:
         }
     if errors:
         raise ValidationError(errors)
-    with write_transaction():
+    # her own password, proven by the current one (deactivation and reset refused above):
+    # a change of her role's permissions meanwhile does not stop it
+    with write_transaction(checked=False):
         User.update(
             password_hash=hash_password(new),
             must_change_password=False,

@@ -33,6 +33,10 @@ class Actor:
     permissions: frozenset = field(default_factory=frozenset)
     must_change_password: bool = False  # no permissions until the password is changed
     is_system: bool = False
+    # the user's and the role's ``version`` when read (sign-in, ``auth.refresh_current``):
+    # a write refuses an actor an administrator changed since (``auth._check_writer``)
+    user_version: int = 0
+    role_version: int = 0
 
     def has(self, permission: str) -> bool:
         if self.must_change_password and not self.is_system:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from ...db.database import db, update_versioned
+from ...db.database import update_versioned, write_transaction
 from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.dataclass_rows import from_row, values_of
 from ...util.lookups import present
@@ -217,7 +217,7 @@ def _stored(data: BranchData) -> dict:
 
 def create(data: BranchData) -> int:
     session.require("branches.manage")
-    with db.atomic():
+    with write_transaction():
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
@@ -233,7 +233,7 @@ def update(data: BranchData) -> None:
     session.require("branches.manage")
     if data.id is None:
         raise NotFoundError(translate("services.branches", "Falta la sucursal a modificar."))
-    with db.atomic():
+    with write_transaction():
         current = Branch.get_or_none(Branch.id == data.id)
         if current is None:
             raise _missing(data.id)
@@ -294,7 +294,7 @@ def _check_can_deactivate(branch_id: int) -> None:
 
 def _set_active(branch_id: int, active: bool) -> None:
     session.require("branches.manage")
-    with db.atomic():
+    with write_transaction():
         row = present(Branch.get_or_none(Branch.id == branch_id), _missing(branch_id))
         if not active:
             _check_can_deactivate(branch_id)
@@ -312,7 +312,7 @@ def reactivate(branch_id: int) -> None:
 def set_default(branch_id: int) -> None:
     """Make an active branch the lab's default (new requests use it)."""
     session.require("branches.manage")
-    with db.atomic():
+    with write_transaction():
         row = Branch.get_or_none(Branch.id == branch_id)
         if row is None:
             raise _missing(branch_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from peewee import JOIN, IntegrityError, fn
 
-from ...db.database import db, update_versioned
+from ...db.database import update_versioned, write_transaction
 from ...db.models import Referrer, ReferrerType
 from ...util.lookups import present
 from ...util.text import clean, fold
@@ -118,7 +118,7 @@ def _checked_name(name: str, own_id: int | None = None) -> str:
 
 def create(name: str) -> int:
     session.require("referrers.edit")
-    with db.atomic():
+    with write_transaction():
         name = _checked_name(name)
         type_id = ReferrerType.create(name=name).id
         audit.record("create", "referrer_type", type_id, {"name": (None, name)})
@@ -129,7 +129,7 @@ def rename(type_id: int, name: str, version: int) -> None:
     """Rename a type read at ``version`` (``get``/``list_all``); ConflictError when someone
     changed it since."""
     session.require("referrers.edit")
-    with db.atomic():
+    with write_transaction():
         current = present(
             ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
         )
@@ -148,7 +148,7 @@ def rename(type_id: int, name: str, version: int) -> None:
 def set_active(type_id: int, active: bool) -> None:
     """Inactive types are not offered for new referrers; existing ones keep them."""
     session.require("referrers.edit")
-    with db.atomic():
+    with write_transaction():
         current = ReferrerType.get_or_none(ReferrerType.id == type_id)
         updated = (
             ReferrerType.update(active=bool(active), version=ReferrerType.version + 1)
@@ -193,7 +193,7 @@ def why_not_deletable(type_id: int) -> str:
 def delete(type_id: int) -> None:
     """Delete an unused type; a type in use raises RuleError (it can only be renamed)."""
     session.require("referrers.delete")
-    with db.atomic():
+    with write_transaction():
         row = present(
             ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from peewee import ModelSelect, fn
 
-from ...db.database import db, update_versioned
+from ...db.database import update_versioned, write_transaction
 from ...db.models import LabRequest, Referrer, ReferrerType, now
 from ...util.dataclass_rows import from_row, values_of
 from ...util.lookups import present
@@ -413,7 +413,7 @@ def create(data: ReferrerData) -> int:
     clean_data, errors = _normalized(data)
     if errors:
         raise ValidationError(errors)
-    with db.atomic():
+    with write_transaction():
         row = Referrer.create(**_fields(clean_data), active=bool(data.active))
         audit.record(
             "create", "referrer", row.id, audit.diff({}, _audit_view(Referrer.get_by_id(row.id)))
@@ -431,7 +431,7 @@ def update(data: ReferrerData) -> None:
     clean_data, errors = _normalized(data)
     if errors:
         raise ValidationError(errors)
-    with db.atomic():
+    with write_transaction():
         current = Referrer.get_or_none(Referrer.id == data.id)
         if current is None:
             raise _missing(data.id)
@@ -461,7 +461,7 @@ def update(data: ReferrerData) -> None:
 
 def _set_active(referrer_id: int, active: bool) -> None:
     session.require(ACTIVE_PERMISSION)
-    with db.atomic():
+    with write_transaction():
         current = present(Referrer.get_or_none(Referrer.id == referrer_id), _missing(referrer_id))
         set_active(Referrer, "referrer", current, active)
 

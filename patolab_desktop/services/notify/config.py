@@ -235,7 +235,7 @@ def save(new: dict) -> list[str]:
     """Store the dialog's values; one audit row per changed setting. The token is not a
     setting (``set_token``)."""
     session.require("notify.manage")
-    from ...db.database import db
+    from ...db.database import write_transaction
     from .. import settings
 
     errors = {}
@@ -252,7 +252,7 @@ def save(new: dict) -> list[str]:
         raise ValidationError(errors)
     changed = []
     current = settings.get_many(KEYS)
-    with db.atomic():
+    with write_transaction():
         for key in KEYS:
             if key not in new:
                 continue

@@ -281,7 +281,9 @@ class Sender:
         )
         mine = my_claim & (Outbox.status == "sending")
         common = {"updated_at": now, "version": Outbox.version + 1}
-        with write_transaction():
+        # unchecked: what WhatsApp answered to a post already made is recorded whatever an
+        # administrator did meanwhile to the desk's user (a lost wamid sends it twice)
+        with write_transaction(checked=False):
             if kind == "sent":
                 values = dict(status="sent", wamid=code, sent_at=now, error_code="", error_text="")
                 outcome = "sent"

@@ -106,10 +106,10 @@ def _only(values: dict, keys: tuple[str, ...]) -> dict:
 
 def _save_settings(values: dict, versions: dict[str, int]) -> None:
     """Store settings in one transaction and audit what changed."""
-    from ...db.database import db
+    from ...db.database import write_transaction
 
     session.require("settings.edit")
-    with db.atomic():
+    with write_transaction():
         before = {key: settings.get(key) for key in values}
         for key, value in values.items():
             settings.put(key, value, versions.get(key))

@@ -276,11 +276,11 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
 
 def record_print(entity: str, entity_id: int | None, detail: str) -> None:
     """Audit a print, a preview or a saved PDF (``entity``: lab_request or report)."""
-    from ...db.database import db
+    from ...db.database import write_transaction
 
     session.require("prints.reports" if entity == "report" else "prints.run")
 
-    with db.atomic():
+    with write_transaction():
         audit.record("print", entity, entity_id, detail=detail)
 
 

@@ -8,7 +8,7 @@ the user's name in the status bar and the inactivity lock.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from ...i18n import translate
@@ -19,12 +19,16 @@ from .. import prompts
 
 
 class SessionSignals(QObject):
-    """``changed(actor)`` after a user switch: areas may reload what they show."""
+    """``changed(actor)`` after a user switch: areas may reload what they show.
+    ``changed_elsewhere`` when a write was refused because an administrator changed the
+    acting user (``auth.on_changed_elsewhere``; emitted from the writing thread)."""
 
     changed = Signal(object)
+    changed_elsewhere = Signal()
 
 
 signals = SessionSignals()
+auth.on_changed_elsewhere(signals.changed_elsewhere.emit)
 
 
 def start_session(parent: QWidget | None = None) -> Actor | None:
@@ -65,6 +69,11 @@ def _user_text(actor: Actor | None) -> str:
 RECHECK_MS = 60_000  # how often the signed-in user's state and permissions are read again
 
 
+def _state(actor: Actor) -> tuple:
+    """What the menus of ``actor`` depend on (``Actor.has``)."""
+    return (actor.role, actor.permissions, actor.must_change_password)
+
+
 class AdminMenu(QObject):
     """What ``install_admin`` adds to a main window (kept as ``window.admin``)."""
 
@@ -85,6 +94,13 @@ class AdminMenu(QObject):
         self.recheck.setInterval(RECHECK_MS)
         self.recheck.timeout.connect(self.recheck_user)
         self.recheck.start()
+        # a write refused for such a change reads the user again at once (queued: after
+        # the refused action has shown its message)
+        signals.changed_elsewhere.connect(self.recheck_user, Qt.ConnectionType.QueuedConnection)
+        # the actor whose permissions the menus show (``_follow_role``): the recheck
+        # compares the user read again with it
+        self.menus_for = actor
+        self.lock.unlocked.connect(self._after_unlock)
         file_menu = window.menu("file")
         anchor = self._anchor(file_menu)
         entries = [
@@ -205,6 +221,7 @@ class AdminMenu(QObject):
         dialog.exec()
         # an administrator may have changed their own role or its permissions
         actor = auth.refresh_current()
+        self.menus_for = actor
         self.user_label.setText(_user_text(actor))
         self.window.apply_permissions(session.has)
 
@@ -220,10 +237,13 @@ class AdminMenu(QObject):
             )
 
     def recheck_user(self) -> None:
-        """Read the signed-in user again (``RECHECK_MS``): the menus follow a change of
-        the role's permissions, and a user deactivated (or deleted) meanwhile loses every
-        permission at once and finds the screen locked (the unlock refuses an inactive
-        account; «Cambiar de usuario» lets someone else in)."""
+        """Read the signed-in user again (``RECHECK_MS``, and at once after a write was
+        refused for such a change): the menus follow a change of the role's permissions.
+        A user deactivated (or deleted) meanwhile loses every permission at once and finds
+        the screen locked (the unlock refuses an inactive account; «Cambiar de usuario»
+        lets someone else in). A user whose password an administrator reset is locked
+        out the same way, told why: her own password no longer opens the desk, the
+        temporary one does and then asks for a new one (``ScreenLock.unlock``)."""
         actor = session.current()
         if actor is None or actor.is_system or actor.id is None:
             return
@@ -231,21 +251,41 @@ class AdminMenu(QObject):
             fresh = auth.refresh_current()
         except Exception:  # noqa: BLE001 - the database went away: the next tick tries again
             return
-        if fresh is None or (fresh.role, fresh.permissions) == (actor.role, actor.permissions):
+        shown = self.menus_for or actor
+        if fresh is None or _state(fresh) == _state(shown):
             return  # nothing changed: the window is left as it is
-        shown = self._shown_tabs()
+        tabs = self._shown_tabs()
         self._follow_role(fresh)
-        for widget in self._shown_tabs() - shown:  # a tab hidden until now reads its data
+        for widget in self._shown_tabs() - tabs:  # a tab hidden until now reads its data
             reload = getattr(widget, "reload_from_database", None)
             if reload is not None:
                 reload()
-        if not fresh.permissions and not self.lock.is_locked():
+        if fresh.permissions and not fresh.must_change_password:
+            return
+        if not self.lock.is_locked():
             self.lock.lock()
+        if fresh.must_change_password and self.lock.dialog is not None:
+            self.lock.dialog.say(
+                translate(
+                    "admin.login_flow",
+                    "Un administrador restableció su contraseña. Escriba la contraseña "
+                    "temporal que le dieron para volver a entrar; después elegirá una "
+                    "contraseña propia.",
+                )
+            )
+
+    def _after_unlock(self) -> None:
+        """The unlock after a reset changed the password: the menus come back."""
+        actor = session.current()
+        shown = self.menus_for
+        if actor is not None and (shown is None or _state(actor) != _state(shown)):
+            self._follow_role(actor)
 
     def _follow_role(self, actor: Actor) -> None:
         """What a sign-in and a change of the role (``recheck_user``) both do: the areas
         left out because an earlier role could not open them are installed, then the
         menus and tabs follow the permissions (those withdrawn are hidden)."""
+        self.menus_for = actor
         self.user_label.setText(_user_text(actor))
         install_pending = getattr(self.window, "install_pending_areas", None)
         if install_pending is not None:

@@ -247,9 +247,25 @@ class ScreenLock(QObject):
                 )
             )
             return False
+        fresh = auth.refresh_current()
+        if fresh is not None and fresh.must_change_password and not self._new_password():
+            return False
         self.release()
         self.unlocked.emit()
         return True
+
+    def _new_password(self) -> bool:
+        """An administrator reset the password while the user was signed in
+        (``login_flow.recheck_user`` locked the screen for it): the temporary password
+        opened the lock, now she chooses her own, as at sign-in. «Cerrar sesión» there
+        hands over to «Cambiar de usuario»; the screen stays locked otherwise."""
+        from .change_password_dialog import ChangePasswordDialog
+
+        change = ChangePasswordDialog(self.dialog, forced=True)
+        if change.exec() == QDialog.DialogCode.Accepted:
+            return True
+        self.request_switch_user()
+        return False
 
     def release(self) -> None:
         """Remove the curtains and the dialog (after the password, or to switch user)."""

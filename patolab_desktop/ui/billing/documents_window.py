@@ -163,7 +163,12 @@ class FiscalDocumentsWindow(BillingTableWindow):
 
     def void_current(self) -> bool:
         row = self.current()
-        if row is None or not self.void_button.isEnabled() or not session.has("billing.void"):
+        if row is None or not self.void_button.isEnabled() or self.void_button.isHidden():
+            return False
+        if not session.has("billing.void"):  # the button was offered at sign-in
+            prompts.refuse(
+                self, translate("billing.documents_window", "Anular factura"), "billing.void"
+            )
             return False
         dialog = VoidDialog(row, self)
         dialog.exec()
@@ -174,9 +179,14 @@ class FiscalDocumentsWindow(BillingTableWindow):
 
     def credit_note_current(self) -> int | None:
         row = self.current()
-        if row is None or not self.note_button.isEnabled():
+        if row is None or not self.note_button.isEnabled() or self.note_button.isHidden():
             return None
-        if not session.has("billing.credit_note"):
+        if not session.has("billing.credit_note"):  # the button was offered at sign-in
+            prompts.refuse(
+                self,
+                translate("billing.documents_window", "Nota de crédito"),
+                "billing.credit_note",
+            )
             return None
         dialog = CreditNoteDialog(row["id"], parent=self)
         dialog.exec()

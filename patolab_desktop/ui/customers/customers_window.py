@@ -325,6 +325,11 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         from .customer_dialog import CustomerDialog
 
         if not self._allowed(self.create_permission):
+            prompts.refuse(
+                self,
+                translate("customers.customers_window", "Nuevo cliente"),
+                self.create_permission,
+            )
             return None
         dialog = CustomerDialog(parent=self, offer_request=self._allowed("lis.requests.create"))
         if dialog.exec() and dialog.customer_id is not None:
@@ -348,6 +353,11 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         if row is None or not row.get("active", True):
             return False
         if not self._allowed("lis.requests.create"):
+            prompts.refuse(
+                self,
+                translate("customers.customers_window", "Nueva solicitud"),
+                "lis.requests.create",
+            )
             return False
         self.request_for_patient.emit(row["id"])
         return True
@@ -356,7 +366,12 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         """Enter, double click, F2: the selected customer's record, to edit or, for a role
         that may only see patients, to read (every field, not only the list's columns)."""
         customer_id = self.selected_id()
-        if customer_id is None or not self._allowed("patients.view"):
+        if customer_id is None:
+            return False
+        if not self._allowed("patients.view"):
+            prompts.refuse(
+                self, translate("customers.customers_window", "Ver cliente"), "patients.view"
+            )
             return False
         return self.edit_customer(customer_id, read_only=not self._allowed("patients.edit"))
 
