@@ -1329,72 +1329,77 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="61"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="65"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="108"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="115"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="122"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="129"/>
         <source>Cla&amp;ve de recuperación de identidades…</source>
         <translation>Identity recovery &amp;key…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="137"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="144"/>
         <source>Cambiar &amp;de usuario…</source>
         <translation>S&amp;witch user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="151"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="219"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="235"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="236"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="269"/>
+        <source>Un administrador restableció su contraseña. Escriba la contraseña temporal que le dieron para volver a entrar; después elegirá una contraseña propia.</source>
+        <translation>An administrator reset your password. Type the temporary password you were given to come back in; then you will choose your own password.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="308"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="309"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1865,124 +1870,124 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.authorisations_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="32"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="165"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="38"/>
         <source>Punto y tipo</source>
         <translation>Point and type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="39"/>
         <source>Documento</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="35"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="183"/>
         <source>CAI</source>
         <translation>CAI</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="42"/>
         <source>Rango autorizado</source>
         <translation>Authorised range</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="44"/>
         <source>Usados</source>
         <translation>Used</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="45"/>
         <source>Quedan</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="48"/>
         <source>Fecha límite</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="51"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="52"/>
         <source>Avisos</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="60"/>
         <source>Autorizaciones fiscales</source>
         <translation>Fiscal authorisations</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="75"/>
         <source>&amp;Agregar autorización…</source>
         <translation>&amp;Add authorisation…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="77"/>
         <source>C&amp;errar autorización…</source>
         <translation>&amp;End authorisation…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="83"/>
         <source>&amp;Salir</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="115"/>
         <source>Cerrar autorización</source>
         <translation>End authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="116"/>
         <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
         <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="140"/>
         <source>Nueva autorización</source>
         <translation>New authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="170"/>
         <source>Establecimiento (000 = casa matriz)</source>
         <translation>Establishment (000 = head office)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="175"/>
         <source>Punto de emisión</source>
         <translation>Issuing point</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="180"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="186"/>
         <source>Desde (correlativo)</source>
         <translation>From (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="191"/>
         <source>Hasta (correlativo)</source>
         <translation>To (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="196"/>
         <source>Fecha límite de emisión</source>
         <translation>Issuing deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="204"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
@@ -2507,103 +2512,105 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="132"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="271"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="216"/>
         <source>Anular factura</source>
         <translation>Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="221"/>
         <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
         <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="231"/>
         <source>Motivo de la anulación:</source>
         <translation>Reason for voiding:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="237"/>
         <source>&amp;Anular factura</source>
         <translation>&amp;Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="230"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="314"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="279"/>
         <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
         <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="331"/>
         <source>Qué se acredita</source>
         <translation>What is credited</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="334"/>
         <source>&amp;Investigaciones quitadas</source>
         <translation>Removed &amp;tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="327"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="337"/>
         <source>La factura &amp;completa</source>
         <translation>The &amp;whole invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="340"/>
         <source>Un &amp;monto (rebaja)</source>
         <translation>An &amp;amount (rebate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="300"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="301"/>
         <source>Recibe (nombre)</source>
         <translation>Received by (name)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="303"/>
         <source>Documento de quien recibe</source>
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="306"/>
         <source>El dinero</source>
         <translation>The money</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="307"/>
         <source>Se devuelve en</source>
         <translation>Given back as</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="312"/>
         <source>&amp;Emitir nota de crédito</source>
         <translation>&amp;Issue credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="410"/>
         <source>Marque las investigaciones a acreditar.</source>
         <translation>Tick the tests to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="420"/>
         <source>Nota de crédito emitida</source>
         <translation>Credit note issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="411"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="421"/>
         <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
         <translation>The credit note was issued. Print it now?</translation>
     </message>
@@ -4771,32 +4778,47 @@ Save anyway?</translation>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="330"/>
+        <source>Nuevo cliente</source>
+        <translation>New customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="339"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="371"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="358"/>
+        <source>Nueva solicitud</source>
+        <translation>New request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="373"/>
+        <source>Ver cliente</source>
+        <translation>View customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="386"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="372"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="387"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="383"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="398"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="415"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="401"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="416"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4805,12 +4827,12 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="408"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="423"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="419"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="434"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -4825,27 +4847,27 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="436"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="451"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="442"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="443"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="458"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="444"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="459"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="460"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -5195,97 +5217,97 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="218"/>
+        <location filename="../../patolab_desktop/db/database.py" line="217"/>
         <source>Se perdió la conexión con el servidor de la base de datos. Revise la red y que el servidor esté encendido, y vuelva a intentarlo: esta acción no guardó nada.</source>
         <translation>The connection to the database server was lost. Check the network and that the server is on, and try again: this action saved nothing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="291"/>
+        <location filename="../../patolab_desktop/db/database.py" line="290"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="320"/>
+        <location filename="../../patolab_desktop/db/database.py" line="319"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="325"/>
+        <location filename="../../patolab_desktop/db/database.py" line="324"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="360"/>
+        <location filename="../../patolab_desktop/db/database.py" line="359"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="377"/>
+        <location filename="../../patolab_desktop/db/database.py" line="376"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="387"/>
+        <location filename="../../patolab_desktop/db/database.py" line="386"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="393"/>
+        <location filename="../../patolab_desktop/db/database.py" line="392"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="399"/>
+        <location filename="../../patolab_desktop/db/database.py" line="398"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="407"/>
+        <location filename="../../patolab_desktop/db/database.py" line="406"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="422"/>
+        <location filename="../../patolab_desktop/db/database.py" line="421"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="437"/>
+        <location filename="../../patolab_desktop/db/database.py" line="436"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="452"/>
+        <location filename="../../patolab_desktop/db/database.py" line="451"/>
         <source>el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a intentarlo; nunca en la línea de comandos.</source>
         <translation>the server asks for a password and none was given. Save it in File → Database connection… (it is kept in the system&apos;s password store), or put it in the PGPASSWORD variable or the .pgpass file, and try again; never on the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="460"/>
+        <location filename="../../patolab_desktop/db/database.py" line="459"/>
         <source>el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y la contraseña guardada (Archivo → Conexión a base de datos…, la variable PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.</source>
         <translation>the server refused the user or the password. Check the user in the URL and the saved password (File → Database connection…, the PGPASSWORD variable or the .pgpass file) and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="467"/>
+        <location filename="../../patolab_desktop/db/database.py" line="466"/>
         <source>ese usuario no existe en el servidor. Revise el usuario de la URL o pida al administrador del servidor que lo cree.</source>
         <translation>that user does not exist on the server. Check the user in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="473"/>
+        <location filename="../../patolab_desktop/db/database.py" line="472"/>
         <source>esa base de datos no existe en el servidor. Revise su nombre en la URL o pida al administrador del servidor que la cree.</source>
         <translation>that database does not exist on the server. Check its name in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="479"/>
+        <location filename="../../patolab_desktop/db/database.py" line="478"/>
         <source>el servidor no acepta conexiones de esta computadora con ese usuario y esa base (pg_hba.conf). Pida al administrador del servidor que la permita.</source>
         <translation>the server does not accept connections from this computer with that user and database (pg_hba.conf). Ask the server&apos;s administrator to allow it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="493"/>
+        <location filename="../../patolab_desktop/db/database.py" line="492"/>
         <source>no se encontró el servidor por su nombre. Revise el nombre del servidor en la URL (o use su dirección IP) y la conexión a la red.</source>
         <translation>the server was not found by its name. Check the server name in the URL (or use its IP address) and the network connection.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="512"/>
+        <location filename="../../patolab_desktop/db/database.py" line="511"/>
         <source>no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa computadora, que el servidor y el puerto de la URL sean los correctos y que la red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.</source>
         <translation>could not connect to the server. Check that PostgreSQL is running on that computer, that the server and port in the URL are right and that the network reaches it (cable, Wi-Fi, firewall), and try again.</translation>
     </message>
@@ -6885,7 +6907,7 @@ Open it anyway?</translation>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="151"/>
         <source>{path} es una carpeta.</source>
         <translation>{path} is a folder.</translation>
     </message>
@@ -8915,103 +8937,118 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.auth</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="81"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="83"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="85"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="129"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="135"/>
         <source>La contraseña admite como máximo {length} caracteres.</source>
         <translation>The password can have at most {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="141"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="141"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="147"/>
         <source>Esa contraseña es de las más usadas y se adivina en segundos. Elija otra: una frase de varias palabras es fácil de recordar y difícil de adivinar.</source>
         <translation>That password is one of the most common ones and is guessed in seconds. Choose another: a phrase of several words is easy to remember and hard to guess.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="153"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="159"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="234"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="218"/>
+        <source>Un administrador desactivó su usuario: no se guardó nada. Consulte a un administrador.</source>
+        <translation>An administrator deactivated your user: nothing was saved. Ask an administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="224"/>
+        <source>Un administrador restableció su contraseña: no se guardó nada. Inicie sesión de nuevo con la contraseña temporal que le dieron.</source>
+        <translation>An administrator reset your password: nothing was saved. Sign in again with the temporary password you were given.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="242"/>
+        <source>Un administrador cambió su usuario o los permisos de su rol mientras trabajaba: no se guardó nada. Vuelva a intentarlo si el menú aún ofrece la acción.</source>
+        <translation>An administrator changed your user or your role&apos;s permissions while you were working: nothing was saved. Try again if the menu still offers the action.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="334"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="242"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="342"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="248"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="348"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="337"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="438"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="339"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="440"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="344"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="445"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="373"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="474"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="412"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="435"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="513"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="536"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="417"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="518"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="431"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="532"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="439"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="545"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="444"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="550"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -9263,42 +9300,42 @@ Technical detail: {problems}</translation>
         <translation>The waiting renewal (CAI {cai}) continues this numbering from {next}: close it before changing the point, the type or the end of the range.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="447"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="444"/>
         <source>La autorización no existe.</source>
         <translation>The authorisation does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="506"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="503"/>
         <source>La autorización {key} venció el {date}: no se puede emitir.</source>
         <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="512"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="509"/>
         <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
         <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="519"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="516"/>
         <source>La autorización {key} agotó su rango: no se puede emitir.</source>
         <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="525"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="522"/>
         <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="586"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="583"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en el menú Facturación → Autorizaciones fiscales (CAI).</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in the menu Billing → Fiscal authorisations (CAI).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="595"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="592"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="603"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="600"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
@@ -10594,7 +10631,7 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.errors</name>
     <message>
-        <location filename="../../patolab_desktop/services/errors.py" line="46"/>
+        <location filename="../../patolab_desktop/services/errors.py" line="52"/>
         <source>Otra persona modificó {what} mientras usted lo editaba. Sus cambios no se guardaron: cierre la ventana y vuelva a abrirla para ver los datos actuales.</source>
         <translation>Someone else changed {what} while you were editing it. Your changes were not saved: close the window and open it again to see the current data.</translation>
     </message>
@@ -12232,22 +12269,22 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.session</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="85"/>
         <source>Debe iniciar sesión para {action}.</source>
         <translation>You must log in to {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="89"/>
         <source>Debe cambiar su contraseña antes de {action}.</source>
         <translation>You must change your password before you can {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="93"/>
         <source>No tiene permiso para {action}. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="117"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
