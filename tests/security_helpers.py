@@ -58,6 +58,15 @@ def login_as(role_name: str, password: str = PASSWORD) -> session.Actor:
     return auth.login(username, password)
 
 
+def as_admin_elsewhere(change) -> None:
+    """An administrator's action on another desk (the same process): the signed-in actor
+    is put back as it was afterwards."""
+    me = session.current()
+    login_as(permissions.ROLE_ADMIN)
+    change()
+    session.set_current(me)
+
+
 def make_actor(username: str, full_name: str, role: str, granted) -> session.Actor:
     """Someone with exactly the permissions ``granted``, not saved as a user (id None)."""
     return session.Actor(

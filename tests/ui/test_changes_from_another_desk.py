@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication
 
 from patolab_desktop.services.access import permissions, session, users
 from patolab_desktop.services.errors import SessionChanged
-from tests.security_helpers import PASSWORD, clock, fast_hashing, login_as  # noqa: F401
+from tests.security_helpers import PASSWORD, as_admin_elsewhere, clock, fast_hashing, login_as  # noqa: F401
 from tests.ui.requests_helpers import make_patient
 from tests.ui.role_helpers import window_for
 
@@ -19,14 +19,6 @@ pytestmark = pytest.mark.usefixtures("fast_hashing", "clock", "no_crash_dialog")
 RECEPTION = permissions.ROLE_RECEPTION
 TEMPORARY = "temporal-nueva-2026"
 MINE = "mi-nueva-clave-2026"
-
-
-def as_admin_elsewhere(change) -> None:
-    """The administrator's desk (the same process): her actor is put back as it was."""
-    me = session.current()
-    login_as(permissions.ROLE_ADMIN)
-    change()
-    session.set_current(me)
 
 
 def usable(action) -> bool:

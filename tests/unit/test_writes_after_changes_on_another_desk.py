@@ -11,21 +11,13 @@ from patolab_desktop.db.models import Customer, LabRequest, User
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.access import auth, permissions, session, users
 from patolab_desktop.services.errors import PermissionDenied, SessionChanged
-from tests.security_helpers import PASSWORD, fast_hashing, login_as  # noqa: F401
+from tests.security_helpers import PASSWORD, as_admin_elsewhere, fast_hashing, login_as  # noqa: F401
 from tests.ui.requests_helpers import make_catalog, make_doctor, make_patient, make_request
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 RECEPTION = permissions.ROLE_RECEPTION
 TEMPORARY = "temporal-nueva-2026"
-
-
-def as_admin_elsewhere(change) -> None:
-    """The administrator's desk (the same process): her actor is put back as it was."""
-    me = session.current()
-    login_as(permissions.ROLE_ADMIN)
-    change()
-    session.set_current(me)
 
 
 def test_a_user_deactivated_elsewhere_saves_nothing_more(database):
