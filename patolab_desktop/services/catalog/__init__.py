@@ -3,7 +3,8 @@ referrers (doctors, institutions) and referrer types.
 
 The package's face is the investigation catalog's API (``from patolab_desktop.services
 import catalog`` then ``catalog.create(...)``, ``catalog.page(...)``); modules: ``values``,
-``reading``, ``panels``, ``investigations`` (writing), ``catalog_csv`` (import/export);
+``reading``, ``panels``, ``investigations`` (writing), ``catalog_csv`` (import/export,
+the file's rows read and checked in ``catalog_csv_rows``);
 ``branches``, ``referrers`` and ``referrer_types`` are imported by name.
 """
 
