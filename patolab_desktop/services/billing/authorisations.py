@@ -11,7 +11,8 @@ one is used up or expired (that one is closed; what it did not use is reported, 
 ``take_number`` runs inside the issuing transaction and locks the authorisation rows
 (SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL: a lock on the point and
 type, ``_one_at_a_time``, then ``SELECT … FOR UPDATE``): numbers are consecutive, never
-reused, never skipped.
+reused, never skipped. The lock, the renewal waiting and the handover to it are in
+``fiscal_handover``.
 """
 
 from __future__ import annotations
@@ -20,17 +21,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ...db.database import db, is_sqlite, locked, update_versioned, write_transaction
+from ...db.database import db, locked, update_versioned, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
-from ...util.lookups import present
 from ...util.money import without_thousands
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..errors import RuleError, ValidationError, stale
 from ..safety import counters
 from ..texts import translate
+from .fiscal_handover import (
+    WAITING,
+    _advance,
+    _end,
+    _get_to_change,
+    _locked_active,
+    _one_at_a_time,
+    _renewal_of,
+    _usable,
+)
 from .types import AUTHORISATION_STATUS_LABELS, DOC_TYPE_LABELS, label
 
 CONTEXT = "services.billing"
@@ -38,7 +48,6 @@ CAI_RE = re.compile(r"^[0-9A-F-]+$")
 MAX_CORRELATIVE = 99_999_999
 WARN_USED = 0.80  # warn at 80 % of the range used
 WARN_DAYS = 60  # and two months before the deadline (Art. 59: when to ask SAR again)
-WAITING = "waiting"  # a renewal registered ahead, next in line after the active one
 
 
 def today() -> dt.date:
@@ -173,35 +182,6 @@ def counter_key(establishment: str, point: str, doc_type: str) -> str:
     return f"{establishment}-{point}-{doc_type}"
 
 
-def _one_at_a_time(*keys: tuple[str, str]) -> None:
-    """PostgreSQL: inside the write transaction, wait for any other desk that takes a
-    number of, or registers, corrects or closes an authorisation of, each (punto de
-    emisión, type) of ``keys`` to commit. Locking the active row alone was not enough:
-    a desk waiting for it while another desk handed over to the waiting renewal found
-    that row closed and did not see the renewal, not yet active when its read began, and
-    refused the payment with «No hay una autorización (CAI) activa…». This lock is on
-    the point and type, which a handover does not change, so the reads after it see the
-    other desk's work. Not keyed on the branch: a desk with no branch set issues from its
-    point's active one. Taken before any row lock, in one order. SQLite's write
-    transaction (BEGIN IMMEDIATE) already lets one desk in at a time."""
-    if is_sqlite():
-        return
-    for point, doc_type in sorted(set(keys)):
-        db.execute_sql(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", (f"fiscal:{point}-{doc_type}",)
-        )
-
-
-def _get_to_change(authorisation_id: int, *also: tuple[str, str]) -> FiscalAuthorisation:
-    """The authorisation, read again once its point and type (and the points and types
-    ``also``) are locked (``_one_at_a_time``): as the desk that held them left it."""
-    row = _get(authorisation_id)
-    if is_sqlite():
-        return row
-    _one_at_a_time((row.point, row.doc_type), *also)
-    return _get(authorisation_id)
-
-
 def add(data: AuthorisationInput) -> int:
     """Register an authorisation; it becomes the active one of its point and type, or,
     while the active one is still usable, the renewal waiting after it when its range
@@ -245,11 +225,11 @@ def _place(values: dict, correcting: FiscalAuthorisation | None = None) -> tuple
     if correcting is not None:
         same = same.where(FiscalAuthorisation.id != correcting.id)
     for row in list(locked(same.where(FiscalAuthorisation.status == "active"))):
-        _advance(row)  # a used-up one hands over to its waiting renewal first
+        _advance(row, today())  # a used-up one hands over to its waiting renewal first
     status = "active"
     for row in same:
         if row.status == "active":
-            if _usable(row):
+            if _usable(row, today()):
                 renewal = same.where(FiscalAuthorisation.status == WAITING).exists()
                 if values["range_from"] != row.range_to + 1 or renewal:
                     raise RuleError(
@@ -297,53 +277,6 @@ def _place(values: dict, correcting: FiscalAuthorisation | None = None) -> tuple
     return status, start
 
 
-def _usable(row: FiscalAuthorisation) -> bool:
-    return row.last_used < row.range_to and row.deadline >= today()
-
-
-def _renewal_of(row: FiscalAuthorisation, lock: bool = True) -> FiscalAuthorisation | None:
-    """The renewal waiting after the active ``row`` (locked unless ``lock`` is False: a
-    read that changes nothing must not wait for a factura being issued), if any."""
-    query = FiscalAuthorisation.select().where(
-        (FiscalAuthorisation.establishment == row.establishment)
-        & (FiscalAuthorisation.point == row.point)
-        & (FiscalAuthorisation.doc_type == row.doc_type)
-        & (FiscalAuthorisation.status == WAITING)
-    )
-    return (locked(query) if lock else query).first()
-
-
-def _advance(row: FiscalAuthorisation, reason: str = "") -> FiscalAuthorisation:
-    """The active ``row``, or, when it is used up or expired (or ``reason`` closes it) and
-    a renewal waits after it, that renewal made active and ``row`` closed: ended first,
-    since the database holds one active per point and type."""
-    if _usable(row) and not reason:
-        return row
-    renewal = _renewal_of(row)
-    if renewal is None:
-        return row
-    why = reason or translate(
-        "services.billing", "agotada o vencida; la numeración sigue con el CAI {cai}"
-    ).format(cai=renewal.cai)
-    _end(row, why)
-    audit.record_status(
-        "billing.authorisation.end", "fiscal_authorisation", row.id, "active", "ended", why
-    )
-    FiscalAuthorisation.update(status="active", version=renewal.version + 1).where(
-        FiscalAuthorisation.id == renewal.id
-    ).execute()
-    audit.record_status(
-        "billing.authorisation.edit", "fiscal_authorisation", renewal.id, WAITING, "active"
-    )
-    return FiscalAuthorisation.get_by_id(renewal.id)
-
-
-def _end(row: FiscalAuthorisation, reason: str) -> None:
-    FiscalAuthorisation.update(
-        status="ended", ended_at=now(), ended_reason=reason, version=row.version + 1
-    ).where(FiscalAuthorisation.id == row.id).execute()
-
-
 def end(authorisation_id: int, reason: str, expected_version: int | None = None) -> None:
     """Close an authorisation (e.g. SAR gave a new one early); the numbers it did not use
     are reported as unused (Art. 42)."""
@@ -360,7 +293,7 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
         if row.status not in ("active", WAITING):
             raise RuleError(translate("services.billing", "La autorización ya estaba cerrada."))
         if row.status == "active" and _renewal_of(row) is not None:
-            _advance(row, reason)  # its renewal, waiting, takes over the numbering
+            _advance(row, today(), reason)  # its renewal, waiting, takes over the numbering
             return
         _end(row, reason)
         audit.record_status(
@@ -436,13 +369,6 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
             row.id,
             audit.diff({**before, "status": row.status}, {**values, "status": status}),
         )
-
-
-def _get(authorisation_id: int) -> FiscalAuthorisation:
-    return present(
-        FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id),
-        NotFoundError(translate("services.billing", "La autorización no existe.")),
-    )
 
 
 def list_all() -> list[dict]:
@@ -545,17 +471,6 @@ def issuing_point() -> tuple[int | None, str]:
     return (int(branch_id) if branch_id else None), point
 
 
-def _locked_active(branch_id: int | None, point: str, doc_type: str) -> FiscalAuthorisation | None:
-    query = FiscalAuthorisation.select().where(
-        (FiscalAuthorisation.point == point)
-        & (FiscalAuthorisation.doc_type == doc_type)
-        & (FiscalAuthorisation.status == "active")
-    )
-    if branch_id is not None:
-        query = query.where(FiscalAuthorisation.branch == branch_id)
-    return locked(query.order_by(FiscalAuthorisation.id)).first()
-
-
 @dataclass(frozen=True)
 class Allocation:
     authorisation_id: int
@@ -576,7 +491,7 @@ def take_number(doc_type: str) -> Allocation:
     _one_at_a_time((point, doc_type))
     row = _locked_active(branch_id, point, doc_type)
     if row is not None:
-        row = _advance(row)  # used up or expired: its renewal continues the numbering
+        row = _advance(row, today())  # used up or expired: its renewal continues the numbering
     kind = label(DOC_TYPE_LABELS, doc_type)
     if row is None:
         raise RuleError(
