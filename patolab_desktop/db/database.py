@@ -1,4 +1,7 @@
-"""Opening the database: one proxy, SQLite by path or PostgreSQL by URL."""
+"""Opening the database: one proxy, SQLite by path or PostgreSQL by URL.
+
+What names a database (a path or URL, read and described) is in :mod:`.targets`, the
+errors and their words for the user in :mod:`.errors`; both re-exported here."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import ParseResult, unquote, urlparse
 
 from peewee import (
     SQL,
@@ -20,13 +22,17 @@ from peewee import (
     ModelSelect,
     Node,
     NodeList,
-    OperationalError,
     PostgresqlDatabase,
     SqliteDatabase,
 )
 
 from ..util import files
 from ..util.translation import translate
+from .errors import ConnectionLost, DatabaseOpenError, _detail, _login_refused
+from .errors import friendly_error as friendly_error
+from .targets import cannot_open as cannot_open
+from .targets import describe as describe
+from .targets import is_postgres_url, parse_postgres_url, sqlite_path
 
 db = DatabaseProxy()
 
@@ -246,108 +252,6 @@ class _PostgresDatabase(PostgresqlDatabase):
                 raise
 
 
-# libpq's words when the server asked for a password and none was given (a constant of
-# libpq, never translated), and the server's when the one given was wrong (in English or
-# in the server's language: "password authentication failed", "la autentificación
-# password falló"); the SQLSTATE of a refused login is not reported for a connection.
-_LOGIN_REFUSED = ("fe_sendauth", "password", "autentica", "authentication")
-
-
-def _login_refused(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return any(word in text for word in _LOGIN_REFUSED)
-
-
-class DatabaseOpenError(Exception):
-    """The database could not be opened; the message says why in Spanish."""
-
-
-class ConnectionLost(OperationalError):
-    """The connection to the PostgreSQL server broke (the server restarted or stopped, the
-    network dropped): the statement that met it failed, and the next one connects again.
-    The message says what to do, in Spanish. An ``OperationalError``, as the driver's was:
-    code that catches the database's errors still does."""
-
-
-def _detail(exc: BaseException | str) -> str:
-    """The driver's own words, short, after a Spanish message: its first line, without
-    libpq's «connection to server at "host", port N failed:» (the message names the
-    server already), spaces folded."""
-    lines = str(exc).strip().splitlines()
-    short = " ".join(lines[0].rsplit(" failed: ", 1)[-1].split()) if lines else ""
-    return f" ({short})" if short else ""
-
-
-def is_postgres_url(target: str) -> bool:
-    return str(target).startswith(("postgresql://", "postgres://"))
-
-
-def _port(parsed: ParseResult) -> int:
-    try:
-        return parsed.port or 5432
-    except ValueError:
-        raise DatabaseOpenError(
-            translate(
-                "db.database",
-                "El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, "
-                "p. ej. postgresql://usuario@servidor:5432/base",
-            ).format(port=parsed.netloc.rsplit(":", 1)[-1])
-        ) from None
-
-
-def describe(target: str) -> str:
-    """A display form of the target without a password."""
-    if is_postgres_url(target):
-        parsed = urlparse(target)
-        try:
-            port = str(parsed.port or 5432)
-        except ValueError:
-            port = "?"
-        return f"postgresql://{parsed.username or ''}@{parsed.hostname}:{port}{parsed.path}"
-    return str(target)
-
-
-def parse_postgres_url(target: str, stored_password: bool = True) -> dict:
-    """Connection parameters of a ``postgresql://`` URL; DatabaseOpenError when the URL is
-    malformed. Without a password in the URL it comes from the credential store (then
-    libpq's own PGPASSWORD / .pgpass); ``stored_password=False`` leaves it out (None)."""
-    try:
-        parsed = urlparse(target)
-        hostname = parsed.hostname
-    except ValueError as exc:
-        raise DatabaseOpenError(
-            translate("db.database", "La URL de PostgreSQL no es válida: {error}").format(error=exc)
-        ) from None
-    name = unquote(parsed.path.lstrip("/"))
-    if not name or "/" in name:
-        raise DatabaseOpenError(
-            translate(
-                "db.database",
-                "Falta el nombre de la base de datos en la URL: "
-                "postgresql://usuario@servidor:5432/base",
-            )
-        )
-    password = unquote(parsed.password or "") or None
-    if password is None and stored_password:
-        from ..util import credentials
-
-        password = credentials.lookup(target)
-    return {
-        "database": name,
-        "user": unquote(parsed.username or "") or None,
-        "password": password,
-        "host": hostname or "127.0.0.1",
-        "port": _port(parsed),
-    }
-
-
-def sqlite_path(target: str | Path) -> Path:
-    target = str(target)
-    if target.startswith("sqlite:///"):
-        target = target[len("sqlite:///") :]
-    return Path(target).expanduser()
-
-
 def make_database(target: str | Path, create: bool = True) -> Database:
     """Build (but do not migrate) a peewee database for a path or URL. Creates no file.
 
@@ -413,108 +317,6 @@ def make_database(target: str | Path, create: bool = True) -> Database:
         if refusal:
             raise DatabaseOpenError(refusal)
     return _SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
-
-
-def cannot_open(target: str | os.PathLike[str], exc: BaseException | str) -> DatabaseOpenError:
-    error = exc if isinstance(exc, str) else friendly_error(exc)
-    return DatabaseOpenError(
-        translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
-            target=describe(str(target)), error=error
-        )
-    )
-
-
-def friendly_error(exc: BaseException) -> str:
-    """The message of a database error, with "locked" and the common refusals of a
-    PostgreSQL connection explained (what to do, in Spanish; libpq's own words as a short
-    detail at the end, for whoever looks after the server). libpq's texts never hold the
-    password."""
-    text = str(exc)
-    if isinstance(exc, ConnectionLost):
-        return text  # already said in Spanish
-    if "locked" in text.lower() or "busy" in text.lower():
-        return translate(
-            "db.database",
-            "la base de datos está ocupada por otro programa o computadora (bloqueada). "
-            "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
-            "intentarlo.",
-        )
-    advice = _connection_advice(text.lower())
-    return advice + _detail(text) if advice else text
-
-
-def _connection_advice(text: str) -> str | None:
-    """What to do about a PostgreSQL connection refused, from libpq's or the server's
-    words (in English, or in Spanish for a server that speaks it); None for another
-    error."""
-    if "fe_sendauth" in text or "no password supplied" in text:
-        return translate(
-            "db.database",
-            "el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → "
-            "Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o "
-            "póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a "
-            "intentarlo; nunca en la línea de comandos.",
-        )
-    if "authentication failed" in text or "autentifica" in text or "autentica" in text:
-        return translate(
-            "db.database",
-            "el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y "
-            "la contraseña guardada (Archivo → Conexión a base de datos…, la variable "
-            "PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.",
-        )
-    if ('role "' in text and "does not exist" in text) or "no existe el rol" in text:
-        return translate(
-            "db.database",
-            "ese usuario no existe en el servidor. Revise el usuario de la URL o pida al "
-            "administrador del servidor que lo cree.",
-        )
-    if ('database "' in text and "does not exist" in text) or "no existe la base" in text:
-        return translate(
-            "db.database",
-            "esa base de datos no existe en el servidor. Revise su nombre en la URL o pida "
-            "al administrador del servidor que la cree.",
-        )
-    if "pg_hba.conf" in text:
-        return translate(
-            "db.database",
-            "el servidor no acepta conexiones de esta computadora con ese usuario y esa base "
-            "(pg_hba.conf). Pida al administrador del servidor que la permita.",
-        )
-    if any(
-        words in text
-        for words in (
-            "translate host name",
-            "name or service not known",
-            "nodename nor servname",
-            "failure in name resolution",
-        )
-    ):
-        return translate(
-            "db.database",
-            "no se encontró el servidor por su nombre. Revise el nombre del servidor en la "
-            "URL (o use su dirección IP) y la conexión a la red.",
-        )
-    if any(
-        words in text
-        for words in (
-            "connection refused",
-            "is the server running",
-            "timeout expired",
-            "timed out",
-            "no route to host",
-            "network is unreachable",
-            "could not connect",
-            "rehusada",
-            "rechazada",
-        )
-    ):
-        return translate(
-            "db.database",
-            "no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa "
-            "computadora, que el servidor y el puerto de la URL sean los correctos y que la "
-            "red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.",
-        )
-    return None
 
 
 _background_checkpoints: set[threading.Thread] = set()  # started, maybe still running

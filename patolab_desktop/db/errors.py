@@ -1,0 +1,135 @@
+"""The database layer's errors and the words a user reads for them: a database that
+could not be opened (``DatabaseOpenError``), a connection to the server lost
+(``ConnectionLost``), and a driver's refusal turned into what to do, in Spanish
+(``friendly_error``). Split from :mod:`.database`, which re-exports these names; the
+texts keep their translation context ``db.database``."""
+
+from __future__ import annotations
+
+from peewee import OperationalError
+
+from ..util.translation import translate
+
+# libpq's words when the server asked for a password and none was given (a constant of
+# libpq, never translated), and the server's when the one given was wrong (in English or
+# in the server's language: "password authentication failed", "la autentificación
+# password falló"); the SQLSTATE of a refused login is not reported for a connection.
+_LOGIN_REFUSED = ("fe_sendauth", "password", "autentica", "authentication")
+
+
+def _login_refused(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in _LOGIN_REFUSED)
+
+
+class DatabaseOpenError(Exception):
+    """The database could not be opened; the message says why in Spanish."""
+
+
+class ConnectionLost(OperationalError):
+    """The connection to the PostgreSQL server broke (the server restarted or stopped, the
+    network dropped): the statement that met it failed, and the next one connects again.
+    The message says what to do, in Spanish. An ``OperationalError``, as the driver's was:
+    code that catches the database's errors still does."""
+
+
+def _detail(exc: BaseException | str) -> str:
+    """The driver's own words, short, after a Spanish message: its first line, without
+    libpq's «connection to server at "host", port N failed:» (the message names the
+    server already), spaces folded."""
+    lines = str(exc).strip().splitlines()
+    short = " ".join(lines[0].rsplit(" failed: ", 1)[-1].split()) if lines else ""
+    return f" ({short})" if short else ""
+
+
+def friendly_error(exc: BaseException) -> str:
+    """The message of a database error, with "locked" and the common refusals of a
+    PostgreSQL connection explained (what to do, in Spanish; libpq's own words as a short
+    detail at the end, for whoever looks after the server). libpq's texts never hold the
+    password."""
+    text = str(exc)
+    if isinstance(exc, ConnectionLost):
+        return text  # already said in Spanish
+    if "locked" in text.lower() or "busy" in text.lower():
+        return translate(
+            "db.database",
+            "la base de datos está ocupada por otro programa o computadora (bloqueada). "
+            "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
+            "intentarlo.",
+        )
+    advice = _connection_advice(text.lower())
+    return advice + _detail(text) if advice else text
+
+
+def _connection_advice(text: str) -> str | None:
+    """What to do about a PostgreSQL connection refused, from libpq's or the server's
+    words (in English, or in Spanish for a server that speaks it); None for another
+    error."""
+    if "fe_sendauth" in text or "no password supplied" in text:
+        return translate(
+            "db.database",
+            "el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → "
+            "Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o "
+            "póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a "
+            "intentarlo; nunca en la línea de comandos.",
+        )
+    if "authentication failed" in text or "autentifica" in text or "autentica" in text:
+        return translate(
+            "db.database",
+            "el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y "
+            "la contraseña guardada (Archivo → Conexión a base de datos…, la variable "
+            "PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.",
+        )
+    if ('role "' in text and "does not exist" in text) or "no existe el rol" in text:
+        return translate(
+            "db.database",
+            "ese usuario no existe en el servidor. Revise el usuario de la URL o pida al "
+            "administrador del servidor que lo cree.",
+        )
+    if ('database "' in text and "does not exist" in text) or "no existe la base" in text:
+        return translate(
+            "db.database",
+            "esa base de datos no existe en el servidor. Revise su nombre en la URL o pida "
+            "al administrador del servidor que la cree.",
+        )
+    if "pg_hba.conf" in text:
+        return translate(
+            "db.database",
+            "el servidor no acepta conexiones de esta computadora con ese usuario y esa base "
+            "(pg_hba.conf). Pida al administrador del servidor que la permita.",
+        )
+    if any(
+        words in text
+        for words in (
+            "translate host name",
+            "name or service not known",
+            "nodename nor servname",
+            "failure in name resolution",
+        )
+    ):
+        return translate(
+            "db.database",
+            "no se encontró el servidor por su nombre. Revise el nombre del servidor en la "
+            "URL (o use su dirección IP) y la conexión a la red.",
+        )
+    if any(
+        words in text
+        for words in (
+            "connection refused",
+            "is the server running",
+            "timeout expired",
+            "timed out",
+            "no route to host",
+            "network is unreachable",
+            "could not connect",
+            "rehusada",
+            "rechazada",
+        )
+    ):
+        return translate(
+            "db.database",
+            "no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa "
+            "computadora, que el servidor y el puerto de la URL sean los correctos y que la "
+            "red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.",
+        )
+    return None
