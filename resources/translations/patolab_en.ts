@@ -5217,97 +5217,97 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="217"/>
+        <location filename="../../patolab_desktop/db/database.py" line="223"/>
         <source>Se perdió la conexión con el servidor de la base de datos. Revise la red y que el servidor esté encendido, y vuelva a intentarlo: esta acción no guardó nada.</source>
         <translation>The connection to the database server was lost. Check the network and that the server is on, and try again: this action saved nothing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="290"/>
+        <location filename="../../patolab_desktop/db/targets.py" line="25"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="319"/>
+        <location filename="../../patolab_desktop/db/targets.py" line="54"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="324"/>
+        <location filename="../../patolab_desktop/db/targets.py" line="59"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="359"/>
+        <location filename="../../patolab_desktop/db/database.py" line="263"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="376"/>
+        <location filename="../../patolab_desktop/db/database.py" line="280"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="386"/>
+        <location filename="../../patolab_desktop/db/database.py" line="290"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="392"/>
+        <location filename="../../patolab_desktop/db/database.py" line="296"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="398"/>
+        <location filename="../../patolab_desktop/db/database.py" line="302"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="406"/>
+        <location filename="../../patolab_desktop/db/database.py" line="310"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="421"/>
+        <location filename="../../patolab_desktop/db/targets.py" line="89"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="436"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="54"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="451"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="69"/>
         <source>el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a intentarlo; nunca en la línea de comandos.</source>
         <translation>the server asks for a password and none was given. Save it in File → Database connection… (it is kept in the system&apos;s password store), or put it in the PGPASSWORD variable or the .pgpass file, and try again; never on the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="459"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="77"/>
         <source>el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y la contraseña guardada (Archivo → Conexión a base de datos…, la variable PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.</source>
         <translation>the server refused the user or the password. Check the user in the URL and the saved password (File → Database connection…, the PGPASSWORD variable or the .pgpass file) and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="466"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="84"/>
         <source>ese usuario no existe en el servidor. Revise el usuario de la URL o pida al administrador del servidor que lo cree.</source>
         <translation>that user does not exist on the server. Check the user in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="472"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="90"/>
         <source>esa base de datos no existe en el servidor. Revise su nombre en la URL o pida al administrador del servidor que la cree.</source>
         <translation>that database does not exist on the server. Check its name in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="478"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="96"/>
         <source>el servidor no acepta conexiones de esta computadora con ese usuario y esa base (pg_hba.conf). Pida al administrador del servidor que la permita.</source>
         <translation>the server does not accept connections from this computer with that user and database (pg_hba.conf). Ask the server&apos;s administrator to allow it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="492"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="110"/>
         <source>no se encontró el servidor por su nombre. Revise el nombre del servidor en la URL (o use su dirección IP) y la conexión a la red.</source>
         <translation>the server was not found by its name. Check the server name in the URL (or use its IP address) and the network connection.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="511"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="129"/>
         <source>no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa computadora, que el servidor y el puerto de la URL sean los correctos y que la red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.</source>
         <translation>could not connect to the server. Check that PostgreSQL is running on that computer, that the server and port in the URL are right and that the network reaches it (cable, Wi-Fi, firewall), and try again.</translation>
     </message>
@@ -9184,158 +9184,158 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.billing</name>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="59"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="68"/>
         <source>{first} al {last}</source>
         <translation>{first} to {last}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="82"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="91"/>
         <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
         <translation>It must have exactly 3 digits (for example 001).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="103"/>
         <source>Debe ser un correlativo entre 1 y 99999999.</source>
         <translation>It must be a sequence number from 1 to 99999999.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="107"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="116"/>
         <source>Escriba la fecha límite como AAAA-MM-DD.</source>
         <translation>Type the deadline as YYYY-MM-DD.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="118"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="127"/>
         <source>Escriba el CAI tal como lo entregó el SAR.</source>
         <translation>Type the CAI exactly as SAR issued it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="120"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="129"/>
         <source>El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).</source>
         <translation>A CAI has only digits, letters A–F and hyphens (as SAR gives it).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="128"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="137"/>
         <source>Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito.</source>
         <translation>Document type: 01 Invoice, 06 Credit note or 07 Debit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="135"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="144"/>
         <source>El rango termina antes de empezar.</source>
         <translation>The range ends before it starts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="139"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="148"/>
         <source>La fecha límite de emisión ya pasó.</source>
         <translation>The issuing deadline has already passed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="143"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="152"/>
         <source>La fecha límite de emisión es de un año como máximo.</source>
         <translation>The issuing deadline is one year at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="147"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="156"/>
         <source>Elija la sucursal (establecimiento) de la autorización.</source>
         <translation>Choose the branch (establishment) of the authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="256"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="236"/>
         <source>Ya hay una autorización activa para {key} (CAI {cai}, {used} de {size} números usados). Su renovación se registra antes si su rango empieza en {next}, justo después (queda en espera, una sola); si no, ciérrela primero o espere a que se agote o venza.</source>
         <translation>There is already an active authorisation for {key} (CAI {cai}, {used} of {size} numbers used). Its renewal can be registered ahead if its range starts at {next}, right after it (it then waits; only one); otherwise close it first or wait until it runs out or expires.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="275"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="255"/>
         <source>reemplazada por una nueva autorización</source>
         <translation>replaced by a new authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="280"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="260"/>
         <source>El rango se cruza con el de otra autorización del mismo punto y tipo ({first}–{last}): la numeración continúa, no se repite.</source>
         <translation>The range overlaps another authorisation of the same point and type ({first}–{last}): numbering continues, it never repeats.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="289"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="269"/>
         <source>Ese CAI ya está registrado.</source>
         <translation>That CAI is already registered.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="325"/>
+        <location filename="../../patolab_desktop/services/billing/fiscal_handover.py" line="84"/>
         <source>agotada o vencida; la numeración sigue con el CAI {cai}</source>
         <translation>used up or expired; the numbering continues with CAI {cai}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="354"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="287"/>
         <source>Escriba el motivo del cierre.</source>
         <translation>Type the reason for closing it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="359"/>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="382"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="292"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="315"/>
         <source>la autorización</source>
         <translation>the authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="361"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="294"/>
         <source>La autorización ya estaba cerrada.</source>
         <translation>The authorisation was already closed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="388"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="321"/>
         <source>La autorización ya emitió números: sus datos no se pueden cambiar.</source>
         <translation>The authorisation has already issued numbers: its data cannot change.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="395"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="328"/>
         <source>La autorización está cerrada: sus datos no se pueden cambiar. Registre la autorización correcta.</source>
         <translation>The authorisation is closed: its data cannot be changed. Register the correct authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="409"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="342"/>
         <source>Una renovación en espera empieza justo después de la autorización activa ({first}): ese inicio no se cambia.</source>
         <translation>A waiting renewal starts right after the active authorisation ({first}): that start cannot be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="420"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="353"/>
         <source>La renovación en espera (CAI {cai}) continúa esta numeración desde {next}: ciérrela antes de cambiar el punto, el tipo o el final del rango.</source>
         <translation>The waiting renewal (CAI {cai}) continues this numbering from {next}: close it before changing the point, the type or the end of the range.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="444"/>
+        <location filename="../../patolab_desktop/services/billing/fiscal_handover.py" line="54"/>
         <source>La autorización no existe.</source>
         <translation>The authorisation does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="503"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="429"/>
         <source>La autorización {key} venció el {date}: no se puede emitir.</source>
         <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="509"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="435"/>
         <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
         <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="516"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="442"/>
         <source>La autorización {key} agotó su rango: no se puede emitir.</source>
         <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="522"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="448"/>
         <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="583"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="498"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en el menú Facturación → Autorizaciones fiscales (CAI).</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in the menu Billing → Fiscal authorisations (CAI).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="592"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="507"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="600"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="515"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
@@ -10108,167 +10108,167 @@ Technical detail: {problems}</translation>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="129"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="86"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="135"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="92"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="163"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="120"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="171"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="128"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="267"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="180"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="275"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="188"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="235"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="148"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="46"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="35"/>
         <source>tipo de muestra</source>
         <translation>sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="47"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="36"/>
         <source>miembros del perfil</source>
         <translation>panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="48"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="37"/>
         <source>activa</source>
         <translation>active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="49"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="38"/>
         <source>impuesto</source>
         <translation>tax</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="79"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="150"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="107"/>
         <source>El archivo no trae las columnas {columns}: las investigaciones que ya existen las conservan como están.</source>
         <translation>The file does not have the columns {columns}: investigations that already exist keep them as they are.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="240"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="153"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="283"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="196"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="315"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="228"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="342"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="255"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="345"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="258"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="351"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="264"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="354"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="267"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="360"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="273"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="368"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="281"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="380"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="293"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="389"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="302"/>
         <source>impuesto no reconocido «{value}» (use exento, gravado15 o gravado18)</source>
         <translation>unrecognised tax “{value}” (use exento, gravado15 or gravado18)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="398"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="311"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="402"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv_rows.py" line="315"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="457"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="184"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="491"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="218"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="498"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="225"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="506"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="233"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="516"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="243"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="531"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="258"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="581"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="308"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -10994,39 +10994,39 @@ Technical detail: {problems}</translation>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="472"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="341"/>
         <source>El mensaje no existe.</source>
         <extracomment>out of the app&apos;s hands: opening it in WhatsApp again would send it twice How long past its due time (``next_attempt_at``) a message may wait before the queue counts as stalled (``stalled``). Every desk with the access token runs the sender and claims a due message within seconds; a retry waits for its own, later due time. So a message this late means that no computer is sending: the one with the token is off or PatoLab is closed there, or none has it. Minutes, not seconds: the desks&apos; clocks may differ a little, a busy queue goes out one message at a time, and a sender run by a scheduled task (``notify --run --once``) may run every few minutes. how long a failed notice asks the desk for attention: the longest a notice stays news</extracomment>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="485"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="354"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="498"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="367"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="511"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="380"/>
         <source>No se puede reintentar: {reason}</source>
         <translation>Cannot retry: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="538"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="407"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="568"/>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="574"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="437"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="443"/>
         <source>No se abre el chat: {reason}</source>
         <translation>The chat is not opened: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="580"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="449"/>
         <source>Este aviso ya salió («{status}»): abrirlo otra vez en WhatsApp se lo enviaría dos veces al paciente.</source>
         <translation>This notice has already gone out (“{status}”): opening it again in WhatsApp would send it to the patient twice.</translation>
     </message>
