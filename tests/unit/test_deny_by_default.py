@@ -276,6 +276,7 @@ ALLOWED: dict[str, str] = {
     "requests.pricing.full_years": PURE,
     "requests.pricing.age_on": PURE,
     "requests.pricing.customer_age_on": "age of the customer row it is given",
+    "requests.pricing.age_discount": "age and age discount of the customer row it is given",
     "requests.pricing.choose_discount": PURE,
     "requests.pricing.line_discount": PURE,
     "requests.pricing.apply_percent": PURE,

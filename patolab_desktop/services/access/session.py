@@ -98,13 +98,14 @@ def _refusal(actor: Actor | None, permission: str) -> str:
     return ""
 
 
-def require(permission: str) -> Actor:
-    """Return the acting user, or raise ``PermissionDenied`` naming the action.
+def require(permission: str, *more: str) -> Actor:
+    """Return the acting user, or raise ``PermissionDenied`` naming the action (the first
+    of ``permission`` and ``more`` the user lacks: ``refusal``'s message).
 
     An unknown permission key is a programming error and raises ``KeyError`` (denied too).
     """
     actor = _current
-    refused = _refusal(actor, permission)
+    refused = refusal(permission, *more)
     if refused or actor is None:
         raise PermissionDenied(refused)
     return actor

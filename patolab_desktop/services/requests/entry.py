@@ -149,9 +149,7 @@ def _price(
 ) -> Pricing:
     warnings: list[str] = []
     lines = request_pricing.expand(ids, items, members, line_notes, warnings)
-    age = request_pricing.customer_age_on(patient, day) if patient is not None else None
-    ptype = getattr(patient, "type", "cliente") if patient is not None else "cliente"
-    age_percent = request_pricing.AgeRules.from_settings().percent_for(age, ptype)
+    age, age_percent = request_pricing.age_discount(patient, day)
     kind, percent = request_pricing.choose_discount(age_percent, manual)
     request_pricing.apply_percent(lines, percent)
     total, discount, net = request_pricing.totals(lines)
@@ -250,8 +248,7 @@ ENTRY_PERMISSIONS = ("lis.requests.create", "patients.view")
 
 
 def _require_for_draft(draft: RequestDraft) -> None:
-    for permission in ENTRY_PERMISSIONS:
-        session.require(permission)
+    session.require(*ENTRY_PERMISSIONS)
     if draft.manual_discount_percent not in (None, ""):
         session.require("discounts.manual")
 

@@ -47,11 +47,6 @@ EXPORT_BATCH = 5000
 EXPORT_PERMISSIONS = ("exports.run", "lis.requests.view")
 
 
-def _require_export() -> None:
-    for permission in EXPORT_PERMISSIONS:
-        session.require(permission)
-
-
 def _money_text(raw: int | str | None) -> str:
     """A stored amount (integer thousandths) as ``1234.50`` (2 places, half-up, as
     ``util.money.shown_amount`` rounds)."""
@@ -79,7 +74,7 @@ def export_rows(filters: RequestFilter) -> Iterator[list[str]]:
     Raw values straight from the cursor (no model conversion per cell): a 2,000,000-row
     export spends its time reading, not building Decimals and datetimes.
     """
-    _require_export()
+    session.require(*EXPORT_PERMISSIONS)
     base = _where(
         LabRequest.select(
             LabRequest.request_number,
@@ -160,7 +155,7 @@ def export_requests(
     """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
 
     Requires ``EXPORT_PERMISSIONS``; writes one audit row (file name and row count)."""
-    _require_export()
+    session.require(*EXPORT_PERMISSIONS)
     from .. import csvio
 
     filters = filters or RequestFilter()

@@ -149,6 +149,15 @@ class AgeRules:
         return max(met, default=Decimal(0))
 
 
+def age_discount(patient: Any, day: dt.date) -> tuple[int | None, Decimal]:
+    """(age, age discount percent) of ``patient`` on ``day`` by the settings' rules: the
+    entry, a patient changed on a saved request and a manual discount weighed against the
+    age one all start here. No patient yet (a draft): unknown age, no age discount."""
+    age = customer_age_on(patient, day) if patient is not None else None
+    kind = getattr(patient, "type", "cliente") if patient is not None else "cliente"
+    return age, AgeRules.from_settings().percent_for(age, kind)
+
+
 def choose_discount(age_percent: Decimal, manual_percent: Decimal | None) -> tuple[str, Decimal]:
     """``(kind, percent)``: a manual percentage replaces the age one when larger."""
     age_percent = Decimal(age_percent or 0)

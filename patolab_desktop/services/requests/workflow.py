@@ -135,8 +135,7 @@ def set_manual_discount(
         if errors:
             raise ValidationError(errors)
         patient = _patient_row(request.patient_id)
-        age = request_pricing.customer_age_on(patient, request.requested_at.date())
-        age_percent = request_pricing.AgeRules.from_settings().percent_for(age, patient.type)
+        age, age_percent = request_pricing.age_discount(patient, request.requested_at.date())
         if request.discount_kind == "age":
             age_percent = request.discount_percent  # keep the rate in force on the request date
         kind, new_percent = request_pricing.choose_discount(age_percent, manual)
@@ -238,8 +237,7 @@ def update(
             # the new patient's age discount, chosen against a manual one as at entry
             # (pricing.choose_discount: the manual one stays only when larger)
             patient = _patient_row(values["patient"])
-            age = request_pricing.customer_age_on(patient, request.requested_at.date())
-            age_percent = request_pricing.AgeRules.from_settings().percent_for(age, patient.type)
+            age, age_percent = request_pricing.age_discount(patient, request.requested_at.date())
             manual = request.discount_percent if request.discount_kind == "manual" else None
             kind, percent = request_pricing.choose_discount(age_percent, manual)
             total, discount_total, net = _recalculate(request, percent)
