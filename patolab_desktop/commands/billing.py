@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
+from ..services.billing.types import EXEMPT, TAXED15, TAXED18
 from ..util.dataclass_rows import values_of
 from . import fail, open_from_args, out_path, record_id
 from .building import Handler, command, file_option, paper_option, reason_option, switch
@@ -17,8 +18,8 @@ PAY_HELP = (
     "card:MONTO:ULTIMOS4:AUTORIZACION, transfer:MONTO:BANCO:REFERENCIA, "
     "cheque:MONTO:BANCO:NUMERO, balance:MONTO (saldo a favor)"
 )
-# ``credit-note --rate``: the tax class of a partial amount (``services.billing.types``)
-RATES = {"exento": "exento", "15": "gravado15", "18": "gravado18"}
+# ``credit-note --rate``: the tax class of a partial amount
+RATES = {"exento": EXEMPT, "15": TAXED15, "18": TAXED18}
 
 
 def _statement_path(text: str):

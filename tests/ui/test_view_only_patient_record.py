@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from patolab_desktop.services import customers
-from patolab_desktop.services.access import permissions, session
+from patolab_desktop.services.access import permissions, session, users
 
 from .role_helpers import main_window_as
 from .test_customers_window import make_customer
@@ -111,3 +111,31 @@ def test_the_keys_under_the_list_say_what_they_do_for_the_role(qtbot, database):
     assert _keys_under(tab) == [
         "Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · F5: actualizar"
     ]
+
+
+def test_the_keys_under_the_list_follow_a_role_change_without_moving_the_row(qtbot, database):
+    """An administrator on another desk lets «Laboratorio» edit patients: at the minute's
+    recheck the list says «Intro: editar» (and «Editar») at once, on the row already
+    selected, and «Intro: ver» again when the permission is taken back."""
+    from tests.security_helpers import as_admin_elsewhere
+
+    with session.acting_as(session.system_actor("tests")):
+        make_customer("Carlos", "Ruiz Mejía")
+    tab = _customers_tab(qtbot, permissions.ROLE_LAB)
+    window = tab.window()
+    tab.select_row(0)
+    assert _keys_under(tab) == ["Intro: ver · F5: actualizar"]
+
+    as_admin_elsewhere(
+        lambda: users.set_role_permission(permissions.ROLE_LAB, "patients.edit", True)
+    )
+    window.admin.recheck_user()  # what the 60-s timer does
+    assert _keys_under(tab) == ["Intro: editar · F5: actualizar"]
+    assert tab.edit_action.text() == "&Editar"
+
+    as_admin_elsewhere(
+        lambda: users.set_role_permission(permissions.ROLE_LAB, "patients.edit", False)
+    )
+    window.admin.recheck_user()
+    assert _keys_under(tab) == ["Intro: ver · F5: actualizar"]
+    assert tab.edit_action.text() == "&Ver"

@@ -16,6 +16,7 @@ def install(window) -> None:
     from .customers_window import CustomersWindow
 
     widget = CustomersWindow(window)
+    window.permission_listeners.append(widget.follow_role)
     widget.request_for_patient.connect(lambda customer_id: open_request_for(window, customer_id))
     window.add_tab(
         TAB_KEY, widget, translate("customers.area", "Clientes"), permission="patients.view"

@@ -92,6 +92,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         self.model.modelReset.connect(self._update_actions)
 
         self.refresh()
+        self.follow_role()
 
     # --- construction ------------------------------------------------------------------
     def _action(self, text: str, icon_name: str, slot, shortcuts=(), tip: str = "", **kwargs):
@@ -185,7 +186,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
                 self.refresh_button,
             ],
             self.filter_bar,
-            self._keys_text(),
+            "",  # the keys the role may use (``follow_role``)
         )
         tab_chain(self.refresh_button, self.filter_bar.type_combo)
 
@@ -287,10 +288,6 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         self.new_action.setEnabled(self._allowed(self.create_permission))
         may_edit, may_view = self._allowed("patients.edit"), self._allowed("patients.view")
         self.edit_action.setEnabled(row is not None and (may_edit or may_view))
-        # a role that may only see patients opens the record read-only (``edit_selected``)
-        self.edit_action.setText(self._edit_texts[may_edit][0])
-        self.edit_action.setToolTip(self._edit_texts[may_edit][1])
-        self.keys_hint.setText(self._keys_text())
         self.request_action.setEnabled(active and self._allowed("lis.requests.create"))
         self.deactivate_action.setEnabled(active and self._allowed("patients.delete"))
         self.reactivate_action.setEnabled(
@@ -300,9 +297,20 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
             self.filter_bar.inactive_check.isChecked() or (row is not None and not active)
         )
 
+    def follow_role(self, _allowed=None) -> None:
+        """At the start and after each sign-in and permission change
+        (``MainWindow.permission_listeners``): the words that depend only on the role, then
+        the actions. A role that may only see patients opens the record read-only
+        (``edit_selected``): «Ver», «Intro: ver»."""
+        may_edit = self._allowed("patients.edit")
+        self.edit_action.setText(self._edit_texts[may_edit][0])
+        self.edit_action.setToolTip(self._edit_texts[may_edit][1])
+        self.keys_hint.setText(self._keys_text())
+        self._update_actions()
+
     # --- keyboard --------------------------------------------------------------------------
     def focus_default(self) -> None:
-        self._update_actions()  # the acting user may have changed
+        self.follow_role()  # the acting user may have changed
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
