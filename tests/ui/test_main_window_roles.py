@@ -119,3 +119,28 @@ def test_a_permission_granted_while_signed_in_shows_as_a_new_sign_in_would(qtbot
     window.admin.recheck_user()
     assert _visible_tabs(window) == ["Solicitudes", "Clientes"]
     assert not window.menu("referrers").menuAction().isVisible()
+
+
+def test_a_permission_a_role_grants_itself_in_an_admin_dialog_shows_its_area(qtbot, database):
+    """A head of desk whose role manages users gives her own role the doctors list in the
+    roles dialog: when the dialog closes, «Remitentes» is there (installed now, not at her
+    next sign-in: the minute's recheck sees no change once the menus follow the new role)."""
+    from .role_helpers import as_custom_role, window_for
+
+    actor = as_custom_role("Jefa", {"users.manage", "patients.view"}, "jefa1")
+    window = window_for(qtbot, actor)
+    assert window.tab("referrers") is None
+
+    class GrantsItself:  # what the roles dialog does when she ticks «Ver remitentes»
+        def __init__(self, parent) -> None:
+            pass
+
+        def exec(self) -> int:
+            users.set_role_permission("Jefa", "referrers.view", True)
+            return 0
+
+    window.admin._run(GrantsItself)
+    assert window.tab("referrers") is not None
+    assert "Remitentes" in _visible_tabs(window)
+    window.admin.recheck_user()
+    assert "Remitentes" in _visible_tabs(window)

@@ -220,7 +220,7 @@ class AdminMenu(QObject):
             return
         dialog.exec()
         # an administrator may have changed their own role or its permissions
-        self._follow_role(auth.refresh_current(), install_pending=False)
+        self._follow_role(auth.refresh_current())
 
     def change_password(self) -> None:
         from .change_password_dialog import ChangePasswordDialog
@@ -278,16 +278,16 @@ class AdminMenu(QObject):
         if actor is not None and (shown is None or _state(actor) != _state(shown)):
             self._follow_role(actor)
 
-    def _follow_role(self, actor: Actor | None, install_pending: bool = True) -> None:
-        """What a sign-in and a change of the role (``recheck_user``) both do: the areas
-        left out because an earlier role could not open them are installed, then the
-        menus and tabs follow the permissions (those withdrawn are hidden). After an
-        administration dialog (``_run``) only the menus follow (``install_pending``)."""
+    def _follow_role(self, actor: Actor | None) -> None:
+        """What a sign-in, a change of the role (``recheck_user``) and an administration
+        dialog (``_run``: she may have changed her own role) all do: the areas left out
+        because an earlier role could not open them are installed, then the menus and tabs
+        follow the permissions (those withdrawn are hidden)."""
         self.menus_for = actor
         self.user_label.setText(_user_text(actor))
-        install = getattr(self.window, "install_pending_areas", None)
-        if install_pending and install is not None:
-            install()
+        install_pending = getattr(self.window, "install_pending_areas", None)
+        if install_pending is not None:
+            install_pending()
         self.window.apply_permissions(session.has)
 
     def _shown_tabs(self) -> set:
