@@ -19,9 +19,10 @@ class Outbox(Model):
     and request. ``phone`` is the E.164 snapshot taken when it was queued.
 
     ``status``: queued → sending → sent (``wamid``: accepted by WhatsApp, not delivered),
-    or failed (``error_code``/``error_text``), expired, cancelled; queued → manual when the
-    desk opened it in WhatsApp to send it by hand. ``next_attempt_at`` is
-    when the sender may try it (again); ``claimed_at`` when a sender took it."""
+    or failed (``error_code``/``error_text``), expired, cancelled; queued (or failed, expired,
+    cancelled at the desk) → manual when the desk opened it in WhatsApp to send it by hand.
+    ``next_attempt_at`` is when the sender may try it (again); ``claimed_at`` when a sender
+    took it."""
 
     id = AutoField()
     dedupe_key = CharField(max_length=60, unique=True)

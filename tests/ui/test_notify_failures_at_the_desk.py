@@ -14,9 +14,10 @@ from patolab_desktop.db.models import Customer, Outbox
 from patolab_desktop.services.access import permissions
 from patolab_desktop.services.notify import config
 from patolab_desktop.services.notify import outbox as outbox_service
+from patolab_desktop.ui.notify import messages_panel
 from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 from tests.security_helpers import login_as
-from tests.ui.role_helpers import main_window_as
+from tests.ui.role_helpers import PromptLog, main_window_as
 from tests.unit.notify_helpers import CONSENTING, TOKEN
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
@@ -82,3 +83,34 @@ def test_many_failures_name_the_newest_requests(desk):  # noqa: F811
     login_as(permissions.ROLE_SUPERVISOR)
     count, shown = outbox_service.failures(limit=2)
     assert count == 3 and len(shown) == 2 and set(shown) <= set(numbers)
+
+
+def test_a_failed_notice_sent_by_hand_leaves_the_failures(qtbot, desk, monkeypatch):  # noqa: F811
+    """The receptionist gives up on WhatsApp's API and sends the failed notice by hand
+    («Abrir en WhatsApp»): it reads «Enviado a mano», the status bar stops counting it and
+    «Reintentar» is off (it would reach the patient twice)."""
+    request_id, _number = _failed_notice(desk)
+    window = main_window_as(qtbot, permissions.ROLE_RECEPTION)
+    status = window.notify_status
+    status.refresh()
+    assert status.text() == "WhatsApp: 0 en cola · 1 aviso falló"
+    opened: list = []
+    monkeypatch.setattr(messages_panel, "open_url", opened.append)
+    prompts = PromptLog().install(monkeypatch)
+    dialog = RequestDetailDialog(request_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    panel = dialog.messages
+    panel.view.selectRow(0)
+    assert panel.current()["status_label"] == "Falló" and panel.retry_button.isEnabled()
+    changed: list = []
+    panel.changed.connect(lambda: changed.append(True))
+    panel.open_button.click()
+    assert len(opened) == 1 and prompts.calls == []  # no question, no refusal
+    row = panel.current()
+    assert row["status_label"] == "Enviado a mano"
+    assert "recepcion lo abrió en WhatsApp" in row["error_text"]
+    assert not panel.retry_button.isEnabled() and not panel.cancel_button.isEnabled()
+    assert changed == [True]  # the screens that count messages hear of it
+    status.refresh()
+    assert status.text() == "WhatsApp: 0 en cola" and status.toolTip() == ""

@@ -8,8 +8,10 @@ connection: nothing left the computer), ``local`` (the request could not be buil
 e.g. a token with a character that is not ASCII: stop all), ``expired``, ``attempts``,
 ``no_token``, ``by_hand`` (the desk sent it by hand), and why a message was not sent to
 its patient at send time (``blocked``, ``no_consent``, ``no_consent_kind``, ``no_mobile``,
-``no_whatsapp``; ``moved``: the request is now another patient's). Every reason tells what
-will happen: "se reintentará" only for what the sender retries."""
+``no_whatsapp``; ``moved``: the request is now another patient's). ``request_cancelled`` is
+never stored: why a notice the desk cancelled is not opened in WhatsApp once its request was
+cancelled. Every reason tells what will happen: "se reintentará" only for what the sender
+retries."""
 
 from __future__ import annotations
 
@@ -142,6 +144,9 @@ REASONS = {
     ),
     "moved": QT_TRANSLATE_NOOP(
         "services.notify", "La solicitud pasó a otro paciente: este aviso no se le envía."
+    ),
+    "request_cancelled": QT_TRANSLATE_NOOP(
+        "services.notify", "La solicitud fue cancelada; este aviso ya no corresponde."
     ),
     "stop_other": QT_TRANSLATE_NOOP(
         "services.notify", "La cuenta de WhatsApp no permite enviar; revise la configuración."

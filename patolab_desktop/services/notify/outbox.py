@@ -34,6 +34,7 @@ from .events import (
 from .phones import whatsapp_number
 from .recipients import (  # noqa: F401 (re-exported: the sender, the tests)
     RETRYABLE,
+    _cancelled_refusal,
     _moved,
     _patient,
     _patient_refusal,
@@ -308,7 +309,8 @@ def failures(limit: int = 10) -> tuple[int, list[str]]:
     request numbers of the newest ``limit``. The patient was not told (131026: give the
     results printed or by e-mail); the request's detail shows why and offers
     *Reintentar* and *Cancelar envío*, either of which ends the attention, as does
-    *Abrir en WhatsApp* after the failure. Failures older than ``ATTENTION`` are no
+    *Abrir en WhatsApp* (the notice is then *Enviado a mano*; ``opened_at`` still tells of
+    failed notices opened before that was so). Failures older than ``ATTENTION`` are no
     longer news and are not counted."""
     session.require("notify.send")
     since = _now() - ATTENTION
@@ -419,12 +421,16 @@ def wa_link(phone: str, text: str) -> str:
 def open_link(message_id: int, again: bool = False) -> str:
     """*Abrir en WhatsApp*: the click-to-chat link of a message, recorded as opened.
 
-    A queued message becomes ``manual`` (*Enviado a mano*, who opened it in the reason):
-    the desk sends it by hand, so the sender must not post it too ("a message never sent
-    twice for one event"). A message already out (being sent, accepted by WhatsApp, sent
-    by hand) would reach the patient twice: refused unless ``again`` (the screen asked
-    first). ``RuleError`` when the patient is blocked or has not consented (now): the desk
-    does not message them by hand either."""
+    A message not out (queued, failed, expired, cancelled at the desk) becomes ``manual``
+    (*Enviado a mano*, who opened it in the reason): the desk sends it by hand, so neither
+    the sender nor a later *Reintentar* posts it too ("a message never sent twice for one
+    event"), and a failure no longer asks the desk for attention. Only if it is still as
+    read: a sender or another desk acting meanwhile is not overwritten. A message already
+    out (being sent, accepted by WhatsApp, sent by hand) would reach the patient twice:
+    refused unless ``again`` (the screen asked first). ``RuleError`` when the patient is
+    blocked or has not consented (now), when the request is another patient's now, and for
+    a message cancelled for such a reason or whose request was cancelled since
+    (``_cancelled_refusal``): the desk does not message them by hand either."""
     session.require("notify.send")
     from ...db.database import write_transaction
 
@@ -444,6 +450,14 @@ def open_link(message_id: int, again: bool = False) -> str:
                     reason=reason_text("moved")
                 )
             )
+        refused = _cancelled_refusal(message) if message.status == "cancelled" else None
+        if refused is not None:
+            raise RuleError(
+                translate(
+                    "services.notify",
+                    "No se abre el chat de un aviso cancelado por este motivo: {reason}",
+                ).format(reason=reason_text(refused))
+            )
         if message.status in ALREADY_OUT and not again:
             raise RuleError(
                 translate(
@@ -454,7 +468,7 @@ def open_link(message_id: int, again: bool = False) -> str:
             )
         actor = session.current()
         by = actor.username if actor else ""
-        if message.status == "queued":  # the sender has not taken it: it is the desk's now
+        if message.status not in ALREADY_OUT:  # not out: it is the desk's now, if as read
             _change(
                 message,
                 status="manual",
@@ -464,7 +478,7 @@ def open_link(message_id: int, again: bool = False) -> str:
                 opened_by=by,
             )
             audit.record_status(
-                "notify_open_link", "outbox", message.id, "queued", "manual", message.event
+                "notify_open_link", "outbox", message.id, message.status, "manual", message.event
             )
         else:
             Outbox.update(opened_at=_now(), opened_by=by).where(Outbox.id == message.id).execute()

@@ -15,6 +15,10 @@ from .events import consented
 from .phones import whatsapp_number
 
 RETRYABLE = ("failed", "expired", "cancelled")
+#: why the app itself cancelled a message (the patient's edit, the sender's check at send
+#: time, the request moved: ``_refusal``'s reasons and ``moved``). The desk's «Cancelar
+#: envío» keeps the message's own error code, never one of these.
+REFUSALS = ("blocked", "no_consent", "no_consent_kind", "no_mobile", "no_whatsapp", "moved")
 
 
 def _flagged(phone: str, exclude_id: int | None = None) -> bool:
@@ -106,6 +110,20 @@ def _moved(message: Outbox) -> bool:
         .scalar()
     )
     return owner is not None and owner != message.customer_id
+
+
+def _cancelled_refusal(message: Outbox) -> str | None:
+    """Why a cancelled ``message`` is not opened in WhatsApp by hand: the reason the app
+    cancelled it (an opt-out, a block, ...: it still tells, even if the patient consents
+    again since; *Reintentar* checks them as they are now), or ``request_cancelled`` when
+    its request was cancelled since (any notice but the one telling so). ``None``: the desk
+    cancelled it («Cancelar envío») and may send it by hand after all."""
+    if message.error_code in REFUSALS:
+        return str(message.error_code)
+    if message.event == "cancelled" or message.lab_request_id is None:
+        return None
+    request = LabRequest.select(LabRequest.status).where(LabRequest.id == message.lab_request_id)
+    return "request_cancelled" if request.scalar() == "cancelled" else None
 
 
 def _retry_refusals(messages: list[Outbox]) -> dict[int, str]:

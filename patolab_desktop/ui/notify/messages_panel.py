@@ -88,8 +88,8 @@ class MessagesPanel(MessageActions, QWidget):
         self.open_tip = translate(
             "notify.messages",
             "Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin "
-            "cuenta de la API. Un aviso en cola queda «Enviado a mano» y la aplicación ya "
-            "no lo envía.",
+            "cuenta de la API. Un aviso que no salió (en cola, fallido, vencido o cancelado) "
+            "queda «Enviado a mano» y la aplicación ya no lo envía.",
         )
         self.open_button.setToolTip(self.open_tip)
         row.addWidget(self.note, 1)
@@ -146,8 +146,9 @@ class MessagesPanel(MessageActions, QWidget):
         return True
 
     def open_in_whatsapp(self) -> None:
-        """Opens the chat; a queued message becomes «Enviado a mano» (the sender leaves it).
-        A message already out is opened again only after the receptionist confirms."""
+        """Opens the chat; a message not out (queued, failed, expired, cancelled) becomes
+        «Enviado a mano» (the sender leaves it, *Reintentar* is off). A message already out
+        is opened again only after the receptionist confirms."""
         row = self.current()
         if row is None:
             return
@@ -170,5 +171,5 @@ class MessagesPanel(MessageActions, QWidget):
             return
         open_url(url)
         self.reload()
-        if row["status"] == "queued":
-            self.changed.emit()  # now «Enviado a mano»: one less in the queue
+        if not again:
+            self.changed.emit()  # now «Enviado a mano»: one less in the queue or the failures
