@@ -1379,27 +1379,27 @@ Enter your user name and password.</translation>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="232"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="233"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="266"/>
         <source>Un administrador restableció su contraseña. Escriba la contraseña temporal que le dieron para volver a entrar; después elegirá una contraseña propia.</source>
         <translation>An administrator reset your password. Type the temporary password you were given to come back in; then you will choose your own password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="306"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="307"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -3939,84 +3939,84 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="22"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="24"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="27"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="29"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="30"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="77"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="79"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="96"/>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="111"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="101"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="91"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="87"/>
         <source>Se exportó 1 cliente a:
 {path}</source>
         <translation>1 customer exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="89"/>
         <source>Se exportaron {count:,} clientes a:
 {path}</source>
         <translation>{count:,} customers exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="113"/>
         <source>La lista de Clientes tiene un filtro:
 {filters}</source>
         <translation>The Customers list has a filter:
 {filters}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
         <source>¿Exporta solo lo filtrado o quita el filtro?</source>
         <translation>Export only the filtered customers, or clear the filter?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
         <source>Exportar lo &amp;filtrado</source>
         <translation>Export the &amp;filtered ones</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="124"/>
         <source>&amp;Quitar el filtro y exportar todos</source>
         <translation>&amp;Clear the filter and export all</translation>
     </message>
@@ -4638,187 +4638,187 @@ Save anyway?</translation>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="103"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="107"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="109"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="120"/>
         <source>Ver el cliente seleccionado (Intro o doble clic)</source>
         <translation>View the selected customer (Enter or double click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
         <source>&amp;Ver</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="128"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="132"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="137"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="141"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="161"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="165"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="179"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="198"/>
         <source>Intro: editar</source>
         <translation>Enter: edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="200"/>
         <source>Intro: ver</source>
         <translation>Enter: view</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="203"/>
         <source>Ctrl+N: nuevo</source>
         <translation>Ctrl+N: new</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="206"/>
         <source>F9: nueva solicitud</source>
         <translation>F9: new request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="208"/>
         <source>Supr: desactivar</source>
         <translation>Del: deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="212"/>
         <source>F5: actualizar</source>
         <translation>F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="241"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="245"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="248"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="254"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="256"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="261"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="265"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="338"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="339"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="347"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="381"/>
         <source>Ver cliente</source>
         <translation>View customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="386"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="387"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="395"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="406"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="415"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="423"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="416"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="424"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4827,47 +4827,47 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="423"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="431"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="434"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="442"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="451"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="459"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="465"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="458"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="466"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="459"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="467"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="460"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -5644,8 +5644,8 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="88"/>
-        <source>Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin cuenta de la API. Un aviso en cola queda «Enviado a mano» y la aplicación ya no lo envía.</source>
-        <translation>Opens the chat with the text written (wa.me); you press send. Works without an API account. A queued notice becomes “Sent by hand” and the application no longer sends it.</translation>
+        <source>Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin cuenta de la API. Un aviso que no salió (en cola, fallido, vencido o cancelado) queda «Enviado a mano» y la aplicación ya no lo envía.</source>
+        <translation>Opens the chat with the text written (wa.me); you press send. Works without an API account. A notice that did not go out (queued, failed, expired or cancelled) becomes “Sent by hand” and the application no longer sends it.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="133"/>
@@ -5653,7 +5653,7 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>This notice has already gone out: before opening it again you will be asked to confirm, because the patient would receive it twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="159"/>
         <source>Este aviso ya salió («{status}»). Si abre el chat y lo envía, el paciente lo recibirá dos veces.
 
 ¿Abrirlo de todos modos?</source>
@@ -10733,188 +10733,193 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.notify</name>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="38"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="40"/>
         <source>La clave de acceso de WhatsApp no es válida.</source>
         <translation>The WhatsApp access token is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="39"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="41"/>
         <source>La clave de acceso de WhatsApp venció o no es válida.</source>
         <translation>The WhatsApp access token expired or is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="31"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="33"/>
         <source>A la cuenta de WhatsApp le falta un permiso.</source>
         <translation>The WhatsApp account lacks a permission.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="32"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="34"/>
         <source>La cuenta de WhatsApp está restringida.</source>
         <translation>The WhatsApp account is restricted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="33"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
         <source>Se alcanzó el límite de envíos de la cuenta de WhatsApp; se reintentará.</source>
         <translation>The WhatsApp account&apos;s sending limit was reached; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="46"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="48"/>
         <source>La cuenta de WhatsApp está bloqueada.</source>
         <translation>The WhatsApp account is locked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="47"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="49"/>
         <source>Hay un problema con el método de pago de WhatsApp.</source>
         <translation>There is a problem with the WhatsApp payment method.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="50"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="52"/>
         <source>Demasiados mensajes por segundo; se reintentará.</source>
         <translation>Too many messages per second; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="55"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="57"/>
         <source>Demasiados mensajes a este número; se reintentará más tarde.</source>
         <translation>Too many messages to this number; it will be retried later.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="64"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="66"/>
         <source>La cuenta de WhatsApp está en mantenimiento; se reintentará.</source>
         <translation>The WhatsApp account is under maintenance; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="67"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="69"/>
         <source>WhatsApp pausó la plantilla; se reintentará en unas horas.</source>
         <translation>WhatsApp paused the template; it will be retried in a few hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="89"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="91"/>
         <source>WhatsApp respondió con un error (HTTP {status}) sin más detalle; el mensaje no se envió. Revise la dirección y la versión de la API en la configuración.</source>
         <translation>WhatsApp answered with an error (HTTP {status}) and no detail; the message was not sent. Check the API address and version in the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="94"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="96"/>
         <source>Sin respuesta de WhatsApp a tiempo (puede que sí lo haya recibido); se reintentará en unos minutos.</source>
         <translation>No answer from WhatsApp in time (it may have received it); it will be retried in a few minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="104"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="106"/>
         <source>No se pudo conectar con WhatsApp (red); se reintentará.</source>
         <translation>Could not connect to WhatsApp (network); it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="107"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="109"/>
         <source>No se pudo preparar el envío en esta computadora: revise la clave de acceso y la dirección de la API.</source>
         <translation>The message could not be prepared on this computer: check the access token and the API address.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="30"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="32"/>
         <source>Error temporal de WhatsApp; se reintentará.</source>
         <extracomment>WhatsApp&apos;s &quot;this number cannot receive WhatsApp messages&quot;: the number is flagged a queued message the desk opened in WhatsApp to send by hand (``error_text``: who)</extracomment>
         <translation>Temporary WhatsApp error; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="61"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="63"/>
         <source>WhatsApp no está disponible por ahora; se reintentará.</source>
         <translation>WhatsApp is unavailable for now; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="70"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="72"/>
         <source>El número no tiene WhatsApp o no puede recibir el mensaje. Entregue los resultados impresos o por correo.</source>
         <translation>The number has no WhatsApp or cannot receive the message. Hand over the results printed or by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="75"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="77"/>
         <source>WhatsApp solo acepta plantillas aprobadas fuera de las 24 horas.</source>
         <translation>WhatsApp only accepts approved templates outside the 24 hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="78"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="80"/>
         <source>El paciente pidió no recibir estos mensajes.</source>
         <translation>The patient asked not to receive these messages.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="79"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="81"/>
         <source>La plantilla no existe, no está aprobada o sus datos no coinciden; revise la configuración de WhatsApp.</source>
         <translation>The template does not exist, is not approved or its data do not match; check the WhatsApp settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="84"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="86"/>
         <source>WhatsApp rechazó un dato del mensaje.</source>
         <translation>WhatsApp refused a value of the message.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="85"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="87"/>
         <source>El número no está en la lista de prueba de la cuenta de WhatsApp.</source>
         <translation>The number is not on the WhatsApp account&apos;s test list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="88"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="90"/>
         <source>WhatsApp no respondió bien; se reintentará.</source>
         <translation>WhatsApp did not answer properly; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="99"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="101"/>
         <source>WhatsApp respondió sin confirmar el mensaje (puede que sí lo haya recibido); se reintentará en unos minutos.</source>
         <translation>WhatsApp answered without confirming the message (it may have received it); it will be retried in a few minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="112"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="114"/>
         <source>La noticia dejó de estar vigente antes de poder enviarse.</source>
         <translation>The news went stale before it could be sent.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="115"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="117"/>
         <source>No se pudo enviar tras varios intentos. Use Reintentar.</source>
         <translation>Could not be sent after several attempts. Use Retry.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="118"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="120"/>
         <source>Falta la clave de acceso de WhatsApp en la configuración.</source>
         <translation>The WhatsApp access token is missing from the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="121"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="123"/>
         <source>El paciente está bloqueado: no se le envían mensajes.</source>
         <translation>The patient is blocked: no messages are sent to them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="124"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="126"/>
         <source>El paciente no ha aceptado recibir mensajes por WhatsApp o retiró su consentimiento.</source>
         <translation>The patient has not agreed to receive WhatsApp messages, or withdrew their consent.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="128"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="130"/>
         <source>El paciente no aceptó recibir este tipo de mensaje por WhatsApp.</source>
         <translation>The patient did not agree to receive this kind of message by WhatsApp.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="131"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="133"/>
         <source>El paciente no tiene un número de celular válido.</source>
         <translation>The patient has no valid mobile number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="134"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="136"/>
         <source>WhatsApp ya indicó que este número no puede recibir mensajes. Entregue los resultados impresos o por correo.</source>
         <translation>WhatsApp already said this number cannot receive messages. Hand over the results printed or by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="139"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="141"/>
         <source>{user} lo abrió en WhatsApp para enviarlo a mano; la aplicación no lo envía.</source>
         <translation>{user} opened it in WhatsApp to send it by hand; the application does not send it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="143"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="145"/>
         <source>La solicitud pasó a otro paciente: este aviso no se le envía.</source>
         <translation>The request moved to another patient: this notice is not sent to them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="146"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="148"/>
+        <source>La solicitud fue cancelada; este aviso ya no corresponde.</source>
+        <translation>The request was cancelled; this notice no longer applies.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="151"/>
         <source>La cuenta de WhatsApp no permite enviar; revise la configuración.</source>
         <translation>The WhatsApp account does not allow sending; check the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="149"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="154"/>
         <source>WhatsApp rechazó el mensaje.</source>
         <translation>WhatsApp refused the message.</translation>
     </message>
@@ -10994,39 +10999,44 @@ Technical detail: {problems}</translation>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="341"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="343"/>
         <source>El mensaje no existe.</source>
         <extracomment>out of the app&apos;s hands: opening it in WhatsApp again would send it twice How long past its due time (``next_attempt_at``) a message may wait before the queue counts as stalled (``stalled``). Every desk with the access token runs the sender and claims a due message within seconds; a retry waits for its own, later due time. So a message this late means that no computer is sending: the one with the token is off or PatoLab is closed there, or none has it. Minutes, not seconds: the desks&apos; clocks may differ a little, a busy queue goes out one message at a time, and a sender run by a scheduled task (``notify --run --once``) may run every few minutes. how long a failed notice asks the desk for attention: the longest a notice stays news</extracomment>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="354"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="356"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="367"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="369"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="380"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="382"/>
         <source>No se puede reintentar: {reason}</source>
         <translation>Cannot retry: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="407"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="409"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="437"/>
         <location filename="../../patolab_desktop/services/notify/outbox.py" line="443"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="449"/>
         <source>No se abre el chat: {reason}</source>
         <translation>The chat is not opened: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="449"/>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="456"/>
+        <source>No se abre el chat de un aviso cancelado por este motivo: {reason}</source>
+        <translation>The chat of a notice cancelled for this reason is not opened: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="463"/>
         <source>Este aviso ya salió («{status}»): abrirlo otra vez en WhatsApp se lo enviaría dos veces al paciente.</source>
         <translation>This notice has already gone out (“{status}”): opening it again in WhatsApp would send it to the patient twice.</translation>
     </message>
@@ -11990,17 +12000,17 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="365"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="374"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="368"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="377"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="381"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="390"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -12151,7 +12161,7 @@ Technical detail: {problems}</translation>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="269"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="266"/>
         <source>La empresa que paga no existe o está desactivada.</source>
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>
@@ -12221,7 +12231,7 @@ Technical detail: {problems}</translation>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="192"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="191"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
@@ -12284,7 +12294,7 @@ Technical detail: {problems}</translation>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="118"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
