@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, Qt
 
 from patolab_desktop.db.models import Branch, Investigation
@@ -172,6 +173,18 @@ def test_create_panel_with_keyboard(qtbot, new_dialog):
     saved = catalog.get(dialog.saved_id)
     assert saved.code == "PERMIN" and saved.price == Decimal("150.500") and saved.is_panel
     assert [catalog.get(m).code for m in saved.member_ids] == ["CREA", "GLU"]
+
+
+def test_a_dropped_never_shown_dialog_is_deleted_at_once(qtbot, demo, as_role):
+    """Built, never shown and dropped, the dialog is deleted there and then. It lived on
+    in a reference cycle until Python's collector deleted it at any later moment, even
+    while Qt ran one of its tables' queued column fits: a test process crashed in
+    ``fit_columns`` (the collector made to run often reproduced it every time)."""
+    as_role(permissions.ROLE_ADMIN)
+    dialog = InvestigationDialog(catalog.get_by_code("PERLIP").id)  # both tables reloaded
+    table = dialog.members_editor.members
+    del dialog
+    assert not shiboken6.isValid(table)
 
 
 def test_panel_cannot_contain_a_panel_that_contains_it(qtbot, demo):

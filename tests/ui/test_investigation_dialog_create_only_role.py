@@ -5,7 +5,6 @@ and says nothing false."""
 from __future__ import annotations
 
 from patolab_desktop.services import catalog
-from patolab_desktop.services.billing import tax_classes
 from tests.ui.role_helpers import as_custom_role
 
 
@@ -28,7 +27,6 @@ def test_create_only_role_saves_a_new_investigation_with_its_tax_class(
     assert prompt_log.calls == []
     saved = catalog.get(dialog.saved_id)
     assert (saved.code, saved.tax_class) == ("KIT", "gravado15")
-    assert tax_classes.get(dialog.saved_id) == "gravado15"
 
 
 def test_create_only_role_new_exento_investigation(qtbot, database, fast_hashing, prompt_log):
@@ -44,4 +42,4 @@ def test_create_only_role_new_exento_investigation(qtbot, database, fast_hashing
     assert dialog.tax_combo.currentData() == "exento"
     assert dialog.save(), dialog.errors.general.text()
     assert [r["code"] for r in catalog.list_active()] == ["GLU"]
-    assert tax_classes.get(dialog.saved_id) == "exento"
+    assert catalog.get(dialog.saved_id).tax_class == "exento"

@@ -23,7 +23,12 @@ def make_referrer(name: str, *, type_name: str = "Doctor", **fields: str) -> int
 
 
 def make_investigation(
-    code: str, name: str = "", price="100.000", members=(), sample_type: str = "Suero"
+    code: str,
+    name: str = "",
+    price="100.000",
+    members=(),
+    sample_type: str = "Suero",
+    tax_class: str = "exento",
 ) -> int:
     return catalog.create(
         catalog.InvestigationData(
@@ -33,6 +38,7 @@ def make_investigation(
             price=price,
             member_ids=list(members),
             is_panel=bool(members),
+            tax_class=tax_class,
         )
     )
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from patolab_desktop.services import catalog
 from patolab_desktop.services.access import session
 from patolab_desktop.services.access.permissions import ROLE_ADMIN
-from patolab_desktop.services.billing import tax_classes
 from tests.security_helpers import fast_hashing, login_as, no_session  # noqa: F401 (fixtures)
 from tests.unit.catalog_helpers import make_investigation
 
 
 def _tax(code: str) -> str:
-    return tax_classes.get(catalog.get_by_code(code).id)
+    return catalog.get_by_code(code).tax_class
 
 
 def test_a_taxed_item_moved_to_another_database_stays_taxed(
@@ -20,8 +19,8 @@ def test_a_taxed_item_moved_to_another_database_stays_taxed(
 ):
     """The administrator exports the catalog on one computer and imports it on another."""
     with session.acting_as(login_as(ROLE_ADMIN)):
-        tax_classes.set_tax_class(make_investigation("GLU", price="80"), "gravado15")
-        tax_classes.set_tax_class(make_investigation("KIT", price="50"), "gravado18")
+        make_investigation("GLU", price="80", tax_class="gravado15")
+        make_investigation("KIT", price="50", tax_class="gravado18")
         make_investigation("HB", price="75")
         path = tmp_path / "catalogo.csv"
         catalog.export_catalog(None, path)
@@ -67,7 +66,7 @@ def test_a_file_without_the_column_keeps_the_tax_class(
     database, tmp_path, no_session, fast_hashing
 ):
     with session.acting_as(login_as(ROLE_ADMIN)):
-        tax_classes.set_tax_class(make_investigation("KIT", price="50"), "gravado15")
+        make_investigation("KIT", price="50", tax_class="gravado15")
         path = tmp_path / "precios.csv"
         path.write_text("code,name,price\nKIT,Kit de toma,55\nNEW,Nueva,10\n", encoding="utf-8")
         report = catalog.import_catalog(path)

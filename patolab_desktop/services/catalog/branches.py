@@ -75,10 +75,12 @@ def _rows(include_inactive: bool) -> list[dict]:
 
 def list_active() -> list[dict]:
     """For pickers: id, code, name of the active branches, the default first (no check:
-    names and codes only)."""
-    rows = _rows(include_inactive=False)
-    rows.sort(key=lambda r: (not r["is_default"], r["name"]))
-    return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
+    names and codes only): the filter's list without the deactivated ones."""
+    return [
+        {"id": b["id"], "code": b["code"], "name": b["name"]}
+        for b in list_for_filters()
+        if b["active"]
+    ]
 
 
 def list_for_filters() -> list[dict]:

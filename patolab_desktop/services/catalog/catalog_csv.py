@@ -176,6 +176,8 @@ def import_catalog(
             Investigation.tax_class,
         ).dicts()
     }
+    for record in existing.values():  # an empty tax class is exento, as the catalog reads it
+        record["tax_class"] = record["tax_class"] or EXEMPT
     by_id = {r["id"]: r["code"] for r in existing.values()}
     seen: dict[str, _Row] = {}
     for row in rows:
@@ -202,7 +204,7 @@ def import_catalog(
         if "panel_members" in absent:
             row.members = list(current_edges.get(row.code, []))
         if "tax_class" in absent:
-            row.tax_class = old["tax_class"] or EXEMPT
+            row.tax_class = old["tax_class"]
     final_edges = dict(current_edges)
     bad = {code for code, row in seen.items() if row.errors}
     for code, row in seen.items():
@@ -275,7 +277,7 @@ def import_catalog(
             old["sample_type"],
             old["price"],
             old["active"],
-            old["tax_class"] or EXEMPT,
+            old["tax_class"],
         ) != (
             row.name,
             row.sample_type,

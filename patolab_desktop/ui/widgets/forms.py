@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import weakref
 from collections.abc import Container, Iterable
 
 from PySide6.QtCore import Qt
@@ -177,6 +178,10 @@ def make_form(parent: QWidget | None = None) -> QFormLayout:
     return form
 
 
+def _no_owner() -> None:
+    return None
+
+
 class FieldErrors:
     """Keeps each field's inline error label; shows the messages of a service's
     ``validate`` (or ``ValidationError.fields``) next to their fields.
@@ -188,7 +193,10 @@ class FieldErrors:
     select_on_error = False  # select the text of the first field in error
 
     def __init__(self, owner: QWidget | None, general: bool = True):
-        self._owner = owner
+        # the owner weakly: a dialog holds this object, and the cycle left a dropped dialog
+        # to Python's collector, which deleted it at any later moment, even while Qt ran
+        # one of its queued calls (a test process crashed in a table's ``fit_columns``)
+        self._owner = weakref.ref(owner) if owner is not None else _no_owner
         self.labels: dict[str, QLabel] = {}
         self.inputs: dict[str, QWidget] = {}
         self.general: QLabel | None = None
@@ -198,7 +206,7 @@ class FieldErrors:
     def add(
         self, form: QFormLayout, key: str, caption: str, widget: QWidget, hint: str = ""
     ) -> QWidget:
-        box = QWidget(self._owner)
+        box = QWidget(self._owner())
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(1)
@@ -207,7 +215,7 @@ class FieldErrors:
         column.addWidget(error)
         if hint:
             widget.setToolTip(hint)
-        label = QLabel(caption, self._owner)
+        label = QLabel(caption, self._owner())
         label.setBuddy(widget)
         form.addRow(label, box)
         self.labels[key] = error

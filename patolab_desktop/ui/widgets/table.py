@@ -70,13 +70,22 @@ class ListTableView(QTableView):
         super().setModel(model)
         if model is None:
             return
-        model.modelReset.connect(lambda: QTimer.singleShot(0, self, self.fit_columns))
+        model.modelReset.connect(self._fit_after_reset)  # a method: gone with the view
         if getattr(model, "slow_fetch", False) is None:
             model.slow_fetch = off_gui_thread(
                 self.window,
                 translate("widgets.table", "Ordenar la lista"),
                 translate("widgets.table", "Ordenando la lista"),
             )
+
+    def _fit_after_reset(self) -> None:
+        """Fit once the reload is over; a hidden view waits for ``showEvent``. A dialog
+        built and never shown then leaves no call queued on its tables: dropped, it lives
+        on (its own reference cycles) until Python's collector deletes it at any moment,
+        and a queued fit that ran then deleted the table under it (a test process crashed
+        in ``fit_columns``)."""
+        if self.isVisible():
+            QTimer.singleShot(0, self, self.fit_columns)
 
     def fit_columns(self) -> None:
         """Keep every column on screen: when they are wider than the table (a 1024 px
