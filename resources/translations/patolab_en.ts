@@ -3559,12 +3559,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="389"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="397"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="403"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -9454,7 +9454,6 @@ Technical detail: {problems}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="120"/>
-        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="29"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
@@ -9885,22 +9884,16 @@ Technical detail: {problems}</translation>
         <source>abono mayor que la deuda</source>
         <translation>payment on account larger than the debt</translation>
     </message>
-    <message>
-        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="19"/>
-        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="34"/>
-        <source>La investigación no existe.</source>
-        <translation>The test does not exist.</translation>
-    </message>
 </context>
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="95"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="97"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="100"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="102"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
@@ -9915,57 +9908,57 @@ Technical detail: {problems}</translation>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="155"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="157"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="159"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="161"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="163"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="165"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="235"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="237"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="250"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="252"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="256"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="258"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="281"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="283"/>
         <source>la sucursal «{name}»</source>
         <translation>the branch “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="287"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="289"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="321"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="323"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="365"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="367"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="184"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="186"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -10238,37 +10231,37 @@ Technical detail: {problems}</translation>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="184"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="186"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="218"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="220"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="225"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="227"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="233"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="235"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="243"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="245"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="258"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="260"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="308"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="310"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -12734,32 +12727,32 @@ Technical detail: {problems}</translation>
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="352"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="360"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="374"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="376"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="371"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="379"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="381"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="386"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
