@@ -30,6 +30,7 @@ from .commands import (
     requests,
     safety,
     users,
+    workstation,
 )
 from .commands.building import switch
 from .commands.parsing import SpanishArgumentParser
@@ -50,6 +51,7 @@ COMMAND_MODULES = (
     notify,
     billing,
     billing_reports,
+    workstation,
     identity,
 )
 

@@ -1,4 +1,5 @@
-"""Settings of THIS computer (not of the lab): which database, where backups go.
+"""Settings of THIS computer (not of the lab): which database, where backups go, and the
+branch and punto de emisión it issues from in each database (``services.workstation``).
 
 Stored as JSON in ``paths.config_dir()/local_settings.json`` (0600 on POSIX); lab-wide
 settings live in the database (``services/settings.py``). A missing or damaged file gives
@@ -37,6 +38,9 @@ class LocalSettings:
     backup_keep_days: int = DEFAULT_KEEP_DAYS
     auto_backup: bool = True  # once a day at start and on exit
     language: str = "es"  # interface language, "es" (source) or "en"; see i18n.py
+    # this computer's branch and punto de emisión, per database (``services.workstation``):
+    # ``{db.database.open_target(): {"branch_id": 2, "point": "001"}}``
+    stations: dict = dataclasses.field(default_factory=dict)
 
     def resolved_backup_folder(self) -> Path:
         if self.backup_folder:
@@ -56,6 +60,8 @@ def settings_path() -> Path:
 
 
 def _coerce(field: dataclasses.Field[Any], value: Any) -> Any:
+    if field.default_factory is dict:
+        return value if isinstance(value, dict) else {}
     default = field.default
     if isinstance(default, bool):
         return value if isinstance(value, bool) else default

@@ -393,6 +393,19 @@ def worker_spec() -> tuple:
     return ("postgresql", database.database, dict(database.connect_params))
 
 
+def open_target() -> str:
+    """The open database as this computer's settings name it (``local_settings``): the
+    SQLite file's full path, or ``postgresql://user@host:port/name`` (never a password)."""
+    database = db.obj
+    if is_sqlite(database):
+        return str(Path(database.database).resolve())
+    params = database.connect_params
+    return (
+        f"postgresql://{params.get('user') or ''}@{params.get('host')}:{params.get('port')}"
+        f"/{database.database}"
+    )
+
+
 def from_worker_spec(spec: tuple, reading: bool = False) -> Database:
     """The database of ``worker_spec``, initialised on the proxy and connected (no
     migration: the process that handed it over has migrated it).

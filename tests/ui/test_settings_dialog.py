@@ -160,3 +160,63 @@ def test_every_issuer_field_a_factura_demands_is_on_this_screen(qtbot, admin):
     assert dialog.save() is True
     assert settings.get("lab_legal_name") == "Laboratorio Clínico San Rafael S. de R.L."
     records.check_issuer()  # nothing missing: the factura may be issued
+
+
+def test_dialog_as_administrator_sets_this_computer_s_branch_and_point(qtbot, admin):
+    """«Esta estación»: the branch and punto de emisión of this computer (kept on it, not
+    in the database); the lab's default branch and point stay as they were, and the
+    request entry of this computer proposes its branch."""
+    from patolab_desktop.services import workstation
+    from patolab_desktop.services.catalog import branches
+    from patolab_desktop.ui.admin.settings_dialog import SettingsDialog
+    from patolab_desktop.ui.requests.request_entry import RequestEntry
+
+    lab_default = settings.get("default_branch_id")
+    sps = Branch.create(code="SPS", name="San Pedro Sula").id
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    station = dialog.station
+    assert station.branch_combo.currentData() is None  # never set: the lab's
+    assert station.point_edit.placeholderText() == "001"
+    station.branch_combo.set_current_data(sps)
+    station.point_edit.setText("2")
+    assert dialog.save() is False
+    assert "3 dígitos" in station.errors.message("point")
+    assert not workstation.here().branch_here  # nothing kept
+    station.point_edit.setText("002")
+    assert dialog.save() is True
+    here = workstation.here()
+    assert (here.branch_id, here.point, here.branch_here) == (sps, "002", True)
+    assert settings.get("default_branch_id") == lab_default
+    assert settings.get("billing_point") == "001"
+    assert AuditLog.select().where(AuditLog.changes.contains("San Pedro Sula")).exists()
+    again = SettingsDialog()
+    qtbot.addWidget(again)
+    assert again.station.branch_combo.currentData() == sps
+    assert again.station.point_edit.text() == "002"
+    entry = RequestEntry()
+    qtbot.addWidget(entry)
+    assert entry.branch_combo.currentData() == sps
+    # its branch deactivated since: the dialog says so, and saving the lab's settings
+    # does not quietly move this computer to the lab's branch
+    branches.deactivate(sps)
+    later = SettingsDialog()
+    qtbot.addWidget(later)
+    assert "«San Pedro Sula», está desactivada" in later.station.errors.message("branch_id")
+    later.fields["lock_minutes"].setText("7")
+    assert later.save() is True
+    assert workstation.here().branch_id == sps
+
+
+def test_the_station_fields_are_read_only_without_the_cai_permission(qtbot, database):
+    from patolab_desktop.ui.admin.settings_dialog import SettingsDialog
+
+    admin = login_as(permissions.ROLE_ADMIN)
+    granted = session.with_permissions(admin, permissions.ALL - {"billing.authorisations"})
+    with session.acting_as(granted):
+        dialog = SettingsDialog()
+        qtbot.addWidget(dialog)
+        assert not dialog.station.point_edit.isEnabled()
+        dialog.fields["lock_minutes"].setText("5")
+        assert dialog.save() is True  # the lab's settings still save
+    assert settings.get("lock_minutes") == 5

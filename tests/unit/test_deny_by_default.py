@@ -309,6 +309,11 @@ ALLOWED: dict[str, str] = {
     ),
     "safety.check.check": "integrity check of the database (no patient data shown)",
     "safety.transfer.check_connection": "tests a PostgreSQL URL it is given",
+    # this computer's branch and punto de emisión (a local setting, no records)
+    "workstation.here": "this workstation's branch id and point (settings), no records",
+    "workstation.issuing": "this workstation's branch id and point, checked (settings)",
+    "workstation.local_branch_id": "the branch id this computer keeps (a local setting)",
+    "workstation.validate": VALIDATE,
 }
 
 

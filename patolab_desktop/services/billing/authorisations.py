@@ -26,7 +26,7 @@ from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
 from ...util.money import without_thousands
 from ...util.text import clean
-from .. import settings
+from .. import workstation
 from ..access import audit, session
 from ..errors import RuleError, ValidationError, stale
 from ..safety import counters
@@ -465,10 +465,9 @@ def warnings() -> list[str]:
 
 
 def issuing_point() -> tuple[int | None, str]:
-    """(branch id, punto de emisión) this workstation issues from (settings)."""
-    branch_id = settings.get("default_branch_id")
-    point = clean(str(settings.get("billing_point") or "001")) or "001"
-    return (int(branch_id) if branch_id else None), point
+    """(branch id, punto de emisión) this workstation issues from (``services.workstation``:
+    set on this computer, else the lab's settings)."""
+    return workstation.issuing()
 
 
 @dataclass(frozen=True)

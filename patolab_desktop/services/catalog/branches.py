@@ -21,7 +21,7 @@ from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.dataclass_rows import from_row, values_of
 from ...util.lookups import present
 from ...util.text import clean
-from .. import settings
+from .. import settings, workstation
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
 from ..texts import QT_TRANSLATE_NOOP, translate
@@ -62,7 +62,7 @@ def list_all(include_inactive: bool = True) -> list[dict]:
 
 
 def _rows(include_inactive: bool) -> list[dict]:
-    default = default_branch_id()
+    default = _lab_default_id()
     query = Branch.select(Branch, Branch.phone.alias("phone_raw")).order_by(Branch.name, Branch.id)
     if not include_inactive:
         query = query.where(Branch.active == True)  # noqa: E712
@@ -107,7 +107,7 @@ def get(branch_id: int) -> BranchData:
     row = Branch.get_or_none(Branch.id == branch_id)
     if row is None:
         raise _missing(branch_id)
-    return from_row(BranchData, row, is_default=row.id == default_branch_id())
+    return from_row(BranchData, row, is_default=row.id == _lab_default_id())
 
 
 def request_count(branch_id: int) -> int:
@@ -284,7 +284,7 @@ def _stale(row: Branch) -> ConflictError:
 
 
 def _check_can_deactivate(branch_id: int) -> None:
-    if branch_id == default_branch_id():
+    if branch_id == _lab_default_id():
         raise RuleError(
             translate(
                 "services.branches",
@@ -332,17 +332,20 @@ def set_default(branch_id: int) -> None:
 
 
 def default_branch() -> tuple[int, str] | None:
-    """``(id, code)`` of the default branch: the one chosen in the settings when it is
-    active, else the first active branch by name; None when no branch is active. One
-    query after the setting (a request's save asks it)."""
-    chosen = settings.get("default_branch_id")
-    order: list = [Branch.name, Branch.id]
-    if chosen:
-        order.insert(0, Branch.id != int(chosen))
+    """``(id, code)`` of the branch a new request or patient at this desk starts with:
+    this workstation's (``services.workstation``: set on this computer) when it is active,
+    else the lab's default when active, else the first active branch by name; None when no
+    branch is active. One query after the setting (a request's save asks it)."""
+    return _first_active(workstation.local_branch_id(), settings.get("default_branch_id"))
+
+
+def _first_active(*preferred: int | None) -> tuple[int, str] | None:
+    """``(id, code)`` of the first active branch of ``preferred``, else the first by name."""
+    order: list = [Branch.id != int(chosen) for chosen in preferred if chosen]
     row = (
         Branch.select(Branch.id, Branch.code)
         .where(Branch.active == True)  # noqa: E712 - a peewee expression
-        .order_by(*order)
+        .order_by(*order, Branch.name, Branch.id)
         .tuples()
         .first()
     )
@@ -352,6 +355,13 @@ def default_branch() -> tuple[int, str] | None:
 def default_branch_id() -> int:
     """The id of :func:`default_branch` (0 when there is no active branch at all)."""
     found = default_branch()
+    return found[0] if found else 0
+
+
+def _lab_default_id() -> int:
+    """The lab's default branch (the settings'; the one the branches list marks), whatever
+    this workstation's is; 0 when there is no active branch."""
+    found = _first_active(settings.get("default_branch_id"))
     return found[0] if found else 0
 
 

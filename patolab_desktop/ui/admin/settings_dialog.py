@@ -1,8 +1,9 @@
 """Archivo → «Configuración del laboratorio…» (administrators, issue 16 E).
 
-Age discounts (thresholds and percents), the default branch, the lab header (with every
-issuer line a factura demands: ``billing.records.check_issuer`` sends here) and the idle
-lock. Every rule is ``services.settings.validate_admin``'s; ``save_admin`` stores the
+Age discounts (thresholds and percents), the default branch, this computer's branch and
+punto de emisión (``workstation_fields``: kept on this computer), the lab header (with
+every issuer line a factura demands: ``billing.records.check_issuer`` sends here) and the
+idle lock. Every rule is ``services.settings.validate_admin``'s; ``save_admin`` stores the
 values in one transaction and audits each change. Enter saves, Esc cancels.
 """
 
@@ -27,6 +28,7 @@ from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..widgets.forms import FieldErrors, dialog_buttons, dialog_frame
 from ..widgets.searchable_combo import SearchableCombo
+from .workstation_fields import WorkstationFields
 
 CONTEXT = "admin.settings_dialog"
 
@@ -81,6 +83,9 @@ class SettingsDialog(QDialog):
             "lock_minutes",
             translate("admin.settings_dialog", "&Bloqueo por inactividad (minutos, 0 = nunca):"),
         )
+
+        form = self._group(layout, translate("admin.settings_dialog", "Esta estación"))
+        self.station = WorkstationFields(self, form)
 
         form = self._group(
             layout, translate("admin.settings_dialog", "Encabezado de los documentos")
@@ -147,8 +152,13 @@ class SettingsDialog(QDialog):
 
     def save(self) -> bool:
         self.field_errors.clear()
+        if not self.station.check():  # before anything is saved
+            self.adjustSize()
+            return False
         try:
             changed = settings.save_admin(self.values(), self.versions)
+            if self.station.save():
+                changed.append("workstation")
         except ValidationError as exc:
             self.field_errors.show(exc.fields)  # the focus goes to the first field in error
             self.adjustSize()
