@@ -211,6 +211,11 @@ def run_daily_sales(args) -> int:
     )
     for name, amount in data["per_method"].items():
         print(f"  {name}: L {amount:,.2f}")
+    print(f"  Total cobrado: L {data['total']:,.2f}")
+    if data["balance_applied"]:
+        print(f"  Saldo a favor aplicado (no es dinero): L {data['balance_applied']:,.2f}")
+    if data["balance_kept"]:
+        print(f"  Notas de crédito dejadas como saldo a favor: L {data['balance_kept']:,.2f}")
     for user, methods in data["per_user"].items():
         print(f"  {user}: " + ", ".join(f"{k} L {v:,.2f}" for k, v in methods.items()))
     return 0

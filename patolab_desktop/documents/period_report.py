@@ -4,6 +4,7 @@ with the cancelled ones and their reasons (data from ``services.reports.period_r
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 from PySide6.QtGui import QPagedPaintDevice, QPainter
 
@@ -98,25 +99,70 @@ def _group_table(
 
 
 def _to_pay_rows(data: dict) -> list[Row]:
-    """With taxed investigations in the period: their ISV and «Neto a pagar» as the
-    summaries and the facturas charge it (the tables' «Neto» is before ISV)."""
+    """With taxed investigations or credit notes in the period: the ISV, «Neto a pagar» as
+    the facturas charge it (the tables' «Neto» is before ISV), the credit notes of those
+    facturas and the net after them, the figure the sales book gives."""
     isv = data.get("isv") or ZERO
-    if not isv:
+    credited = data.get("credited") or ZERO
+    if not isv and not credited:
         return []
     blank = ["", "", ""]
-    return [
-        Row(
-            [translate("printing.period_report", "ISV de lo gravado")]
-            + blank
-            + [format_lempiras(isv)]
-        ),
-        Row(
-            [translate("printing.period_report", "Neto a pagar (con ISV)")]
-            + blank
-            + [format_lempiras(data["net_to_pay"])],
-            bold=True,
-        ),
-    ]
+
+    def row(label: str, amount: Decimal, bold: bool = False) -> Row:
+        return Row([label] + blank + [format_lempiras(amount)], bold=bold)
+
+    rows = []
+    if isv:
+        rows.append(row(translate("printing.period_report", "ISV de lo gravado"), isv))
+    rows.append(
+        row(
+            translate("printing.period_report", "Neto a pagar (con ISV)"),
+            data["net_to_pay"],
+            bold=not credited,
+        )
+    )
+    if credited:
+        rows.append(row(translate("printing.period_report", "Notas de crédito"), -credited))
+        rows.append(
+            row(
+                translate("printing.period_report", "Neto tras notas de crédito"),
+                data["net_after_credits"],
+                bold=True,
+            )
+        )
+    if data.get("not_invoiced"):
+        rows.append(
+            row(
+                translate("printing.period_report", "De ello, sin facturar todavía"),
+                data["not_invoiced"],
+            )
+        )
+    return rows
+
+
+def _centavos_note(flow: Flow, data: dict) -> None:
+    """Under the summary, when its figures by request and by factura differ: which one
+    the money is (the facturas, the legal truth) and why centavos can differ."""
+    if not data.get("centavos_apart"):
+        return
+    text = translate(
+        "printing.period_report",
+        "«Neto a pagar» es lo que cobran las facturas emitidas (y, sin factura, lo que "
+        "cobraría cada solicitud). Las tablas suman por solicitud antes de ISV; cada factura "
+        "redondea su ISV una vez, por lo que pueden diferir en centavos.",
+    )
+    if data.get("by_request_shares"):
+        text += " " + translate(
+            "printing.period_report",
+            "Una factura con solicitudes fuera del período cuenta aquí la parte de cada "
+            "solicitud, que puede diferir en centavos de la factura.",
+        )
+    note_font = font(8.5, italic=True)
+    height = flow.canvas.wrapped_height(text, note_font, flow.width)
+    flow.ensure(height + flow.canvas.mm(1))
+    flow.y += flow.canvas.mm(1)
+    flow.text(0, flow.y, flow.width, text, note_font, wrap=True, color=MUTED)
+    flow.y += height + flow.canvas.mm(2)
 
 
 def report_flow(canvas: Canvas, data: dict) -> Flow:
@@ -171,6 +217,7 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
         size_pt=9.5,
         title=translate("printing.period_report", "Resumen del período"),
     )
+    _centavos_note(flow, data)
     flow.gap(5)
 
     _group_table(

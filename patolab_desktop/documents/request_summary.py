@@ -206,7 +206,22 @@ def _totals(flow: Flow, data: dict) -> None:
             label = translate("printing.request_summary", "ISV {rate} %").format(rate=rate)
             total_rows.append((label, format_lempiras(totals[key]), False))
     net_label = translate("printing.request_summary", "Neto a pagar")
-    total_rows.append((net_label, format_lempiras(totals["net"]), True))
+    factura = data.get("factura") or {}
+    credited = factura.get("credited")
+    total_rows.append((net_label, format_lempiras(totals["net"]), not credited))
+    if credited:  # what its factura's credit notes gave back or left as saldo
+        total_rows += [
+            (
+                translate("printing.request_summary", "Notas de crédito"),
+                format_lempiras(-credited),
+                False,
+            ),
+            (
+                translate("printing.request_summary", "Neto tras notas de crédito"),
+                format_lempiras(factura["net_after_credits"]),
+                True,
+            ),
+        ]
     box_width = canvas.mm(95)
     label_font, value_font = font(9.5), font(9.5)
     strong_font = font(11.5, bold=True)
@@ -222,13 +237,25 @@ def _totals(flow: Flow, data: dict) -> None:
         flow.text(left, flow.y, box_width * 0.6, label, lf, wrap=False)
         flow.text(left + box_width * 0.6, flow.y, box_width * 0.4, value, vf, align=RIGHT)
         flow.y += row_height
+    notes = []
     if data.get("discount_reason"):
-        reason = translate(
-            "printing.request_summary", "Motivo del descuento: {discount_reason}"
-        ).format(discount_reason=data["discount_reason"])
-        reason_font = font(8.5, italic=True)
-        flow.text(left, flow.y, box_width, reason, reason_font, wrap=True, color=MUTED)
-        flow.y += canvas.wrapped_height(reason, reason_font, box_width)
+        notes.append(
+            translate("printing.request_summary", "Motivo del descuento: {discount_reason}").format(
+                discount_reason=data["discount_reason"]
+            )
+        )
+    if factura.get("shared"):  # the factura is the legal truth: say what it charged
+        notes.append(
+            translate(
+                "printing.request_summary",
+                "Facturada con otras solicitudes en la factura {number} (total {total}): lo de "
+                "esta solicitud es su parte y puede diferir en centavos de la factura.",
+            ).format(number=factura["number"], total=format_lempiras(factura["total"]))
+        )
+    note_font = font(8.5, italic=True)
+    for note in notes:
+        flow.text(left, flow.y, box_width, note, note_font, wrap=True, color=MUTED)
+        flow.y += canvas.wrapped_height(note, note_font, box_width)
 
 
 def _cancelled_box(flow: Flow, data: dict) -> None:

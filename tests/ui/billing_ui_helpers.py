@@ -4,10 +4,13 @@ user before the day starts; then each test acts as the real role."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from patolab_desktop.db.models import Branch
 from patolab_desktop.services import customers, reference, settings
 from patolab_desktop.services.access import session
 from patolab_desktop.services.billing import credit_notes, invoices, statements
+from patolab_desktop.services.billing.payments import PaymentInput
 
 from .requests_helpers import make_catalog, make_doctor, make_patient, make_request
 
@@ -45,6 +48,20 @@ def issue_credit_note(original_id: int, reason: str, **fields) -> int:
             **fields,
         )
     )
+
+
+def pay_part_with_balance(request_id: int, balance: str) -> Decimal:
+    """Invoice ``request_id`` as the current user: ``balance`` of the patient's saldo a
+    favor and the rest in cash. Returns the cash paid."""
+    total = invoices.preview(invoices.InvoiceInput((request_id,)))["amounts"].total
+    in_cash = total - Decimal(balance)
+    invoices.issue(
+        invoices.InvoiceInput(
+            (request_id,),
+            payments=(PaymentInput("balance", balance), PaymentInput("cash", str(in_cash))),
+        )
+    )
+    return in_cash
 
 
 def make_company(name: str, rtn: str, with_credit: bool = False) -> int:

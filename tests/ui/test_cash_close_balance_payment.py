@@ -14,7 +14,7 @@ from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.billing import cash, invoices
 from patolab_desktop.services.billing.payments import PaymentInput
 from tests.security_helpers import login_as
-from tests.ui.billing_ui_helpers import billing_setup, issue_credit_note
+from tests.ui.billing_ui_helpers import billing_setup, issue_credit_note, pay_part_with_balance
 from tests.ui.requests_helpers import make_request
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
@@ -35,15 +35,7 @@ def _day_with_a_balance_payment() -> Decimal:
         second, _ = make_request(setup["patient"], setup["doctor"], [setup["catalog"]["GLU"]])
     login_as(permissions.ROLE_RECEPTION)
     cash.open_session("500")
-    total = invoices.preview(invoices.InvoiceInput((second,)))["amounts"].total
-    in_cash = total - Decimal("50")
-    invoices.issue(
-        invoices.InvoiceInput(
-            (second,),
-            payments=(PaymentInput("balance", "50"), PaymentInput("cash", str(in_cash))),
-        )
-    )
-    return Decimal("500") + in_cash
+    return Decimal("500") + pay_part_with_balance(second, "50")
 
 
 def test_saldo_a_favor_is_shown_not_counted_and_the_drawer_balances(qtbot, database):

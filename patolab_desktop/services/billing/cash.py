@@ -27,14 +27,22 @@ from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .amounts import ZERO, cents, read_cents, stored_sum
 from .authorisations import issuing_point
-from .types import BALANCE, CASH, CREDIT_NOTE, DENOMINATIONS, INVOICE, METHOD_LABELS, METHODS
+from .types import (
+    CASH,
+    CREDIT_NOTE,
+    DENOMINATIONS,
+    INVOICE,
+    METHOD_LABELS,
+    METHODS,
+    MONEY_METHODS,
+)
 from .views import CashCloseReport
 
 CONTEXT = "services.billing"
 
 # the methods that leave money or a slip in the drawer, counted at the close; the saldo
 # a favor was paid long before (the credit note that created it), so it is only shown
-COUNTED = tuple(m for m in METHODS if m != BALANCE)
+COUNTED = MONEY_METHODS
 
 
 def _BAD_AMOUNT() -> str:  # noqa: N802

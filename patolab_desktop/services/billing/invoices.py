@@ -185,7 +185,15 @@ def to_pay(request: LabRequest | int) -> DocumentAmounts:
     document_id = invoice_of(request_id)
     if document_id is None:
         return compute(lines_of([row]))
-    document = FiscalDocument.get_by_id(document_id)
+    return share_of(request_id, document_id, FiscalDocument.get_by_id(document_id))
+
+
+def share_of(request_id: int, document_id: int, factura: FiscalDocument) -> DocumentAmounts:
+    """The lines of ``request_id`` on the issued document ``document_id`` (``factura`` or
+    one of its credit notes) priced as a document of those lines alone: read as a credit
+    note reads them, with the factura's buyer (an exonerated one pays no ISV). A document
+    of several requests rounds its ISV once: a request's share can differ from it by a
+    centavo."""
     issued = (
         FiscalDocumentLine.select()
         .where(
@@ -195,8 +203,8 @@ def to_pay(request: LabRequest | int) -> DocumentAmounts:
         .order_by(FiscalDocumentLine.position)
     )
     return compute(
-        (from_row(LineInput, line) for line in issued),  # as a credit note reads them
-        exonerated_buyer=bool(document.exempt_purchase_order or document.exonerated_register),
+        (from_row(LineInput, line) for line in issued),
+        exonerated_buyer=bool(factura.exempt_purchase_order or factura.exonerated_register),
     )
 
 

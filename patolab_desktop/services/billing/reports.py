@@ -20,7 +20,8 @@ from ..errors import ValidationError
 from ..texts import translate
 from .amounts import stored_sum
 from .authorisations import counter_key, format_number, today
-from .types import DOC_TYPE_LABELS, METHOD_LABELS, label
+from .balances import summed
+from .types import BALANCE, DOC_TYPE_LABELS, METHOD_LABELS, MONEY_METHODS, label
 
 CONTEXT = "services.billing"
 TWO = Decimal("0.01")
@@ -352,27 +353,35 @@ def unused_rows() -> list[list[str]]:
 
 
 def daily_sales(day: dt.date) -> dict:
-    """Money taken on a day per method and per receptionist (payments minus refunds and
-    reversals), and the documents issued."""
+    """Money taken on a day per method and per receptionist (cash, card, transfer and
+    cheque: payments minus refunds and reversals), the documents issued, and apart the
+    saldo a favor, which is no money taken that day: ``balance_applied``, what customers
+    paid with it (its reversals taken off), and ``balance_kept``, what credit notes left
+    as saldo a favor. Before, both went into «Total cobrado» as the method «Saldo a
+    favor»: a note kept as saldo took its amount off the money that was in the drawers,
+    and spending the saldo later added it as if it were money."""
     session.require("billing.reports")
     start = dt.datetime.combine(day, dt.time.min)
     end = start + dt.timedelta(days=1)
     where = (Payment.at >= start) & (Payment.at < end)
+    money = where & Payment.method.in_(MONEY_METHODS)
     per_method = {
         label(METHOD_LABELS, m): stored_sum(v)
         for m, v in Payment.select(Payment.method, fn.SUM(Payment.amount).coerce(False))
-        .where(where)
+        .where(money)
         .group_by(Payment.method)
         .tuples()
     }
     per_user: dict[str, dict[str, Decimal]] = {}
     for user, method, value in (
         Payment.select(Payment.by, Payment.method, fn.SUM(Payment.amount).coerce(False))
-        .where(where)
+        .where(money)
         .group_by(Payment.by, Payment.method)
         .tuples()
     ):
         per_user.setdefault(user, {})[label(METHOD_LABELS, method)] = stored_sum(value)
+    # into the saldo: a credit note kept as saldo («to_balance») or refunded to it
+    into_balance = (Payment.method == BALANCE) & Payment.kind.in_(("to_balance", "refund"))
     docs = FiscalDocument.select().where(
         (FiscalDocument.issued_at >= start) & (FiscalDocument.issued_at < end)
     )
@@ -387,6 +396,10 @@ def daily_sales(day: dt.date) -> dict:
         "per_method": per_method,
         "per_user": per_user,
         "total": sum(per_method.values(), Decimal("0.00")),
+        "balance_applied": summed(
+            Payment.amount, where & (Payment.method == BALANCE) & ~into_balance
+        ),
+        "balance_kept": Decimal("0.00") - summed(Payment.amount, where & into_balance),
         "invoiced": invoiced,
         "credited": credited,
         "documents": docs.count(),

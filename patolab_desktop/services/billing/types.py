@@ -38,6 +38,9 @@ TRANSFER = "transfer"
 CHEQUE = "cheque"
 BALANCE = "balance"  # the customer's credit balance (saldo a favor)
 METHODS = (CASH, CARD, TRANSFER, CHEQUE, BALANCE)
+# the methods that bring money (or a slip for it) into the drawer; the saldo a favor was
+# paid long before (the credit note that created it), so it is never money taken again
+MONEY_METHODS = (CASH, CARD, TRANSFER, CHEQUE)
 METHOD_LABELS = {
     CASH: QT_TRANSLATE_NOOP("ServiceLabels", "Efectivo"),
     CARD: QT_TRANSLATE_NOOP("ServiceLabels", "Tarjeta"),
@@ -60,10 +63,15 @@ SETTLEMENT_LABELS = {
 CONSUMER_FINAL = "CONSUMIDOR FINAL"
 CONSUMER_FINAL_LIMIT = Decimal("10000.00")  # above it the buyer's name and document
 
-# Honduran notes and coins, for counting the cash drawer at the close
+# Honduran notes (1 to 500 lempiras) and coins (1 to 50 centavos), for counting the cash
+# drawer at the close: without the 1- and 2-centavo coins a drawer owing centavos never
+# balanced
 DENOMINATIONS = tuple(
     Decimal(v)
-    for v in ("500", "200", "100", "50", "20", "10", "5", "2", "1", "0.50", "0.20", "0.10", "0.05")
+    for v in (
+        *("500", "200", "100", "50", "20", "10", "5", "2", "1"),
+        *("0.50", "0.20", "0.10", "0.05", "0.02", "0.01"),
+    )
 )
 
 

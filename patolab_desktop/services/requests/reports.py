@@ -11,19 +11,18 @@ stores integer thousandths, so ``SUM`` is exact and is turned into Decimal here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from peewee import JOIN, Case, ColumnBase, Field, Function, ModelSelect, fn
 
-from ...db.models import Branch, Customer, Investigation, LabRequest, Referrer, RequestLine
+from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.lookups import present
 from ...util.money import PLACES, ZERO
 from .. import customers as customers_service
 from .. import identity
 from ..access import audit, session
+from ..billing import request_charges
 from ..billing.invoices import to_pay
-from ..billing.types import EXEMPT
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import reading
@@ -121,6 +120,7 @@ def request_summary_data(
     )
     printed_at = printed_at or dt.datetime.now().replace(microsecond=0)
     cancelled = detail.status == "cancelled"
+    totals = charge_totals(detail)
     return {
         "lab": lab_header(),
         "id": detail.id,
@@ -162,7 +162,8 @@ def request_summary_data(
             "institution": doctor_institution,
         },
         "lines": _summary_lines(detail.lines),
-        "totals": charge_totals(detail),
+        "totals": totals,
+        "factura": _factura_of(detail.id, cancelled, totals["net"]),
         "discount_text": _discount_text(detail.discount_kind, detail.discount_percent),
         "investigation_count": investigation_count(detail.lines),
         "discount_kind": detail.discount_kind or "",  # "age", "manual" or ""
@@ -173,6 +174,22 @@ def request_summary_data(
         "printed_by": printed_by,
         "printed_at": printed_at,
         "printed_at_text": format_datetime(printed_at),
+    }
+
+
+def _factura_of(request_id: int, cancelled: bool, net: Decimal) -> dict:
+    """The valid factura that charges the request, for its summary: ``number`` ("" none),
+    ``total`` (all its requests), ``shared`` (it charges others too: «Neto a pagar» is
+    this request's share, which may differ by centavos), ``credited`` (its credit notes
+    for this request) and ``net_after_credits``. A cancelled request is charged
+    nothing."""
+    found = request_charges.OnFactura() if cancelled else request_charges.on_factura(request_id)
+    return {
+        "number": found.number,
+        "total": found.total,
+        "shared": found.shared,
+        "credited": found.credited,
+        "net_after_credits": net - found.credited,
     }
 
 
@@ -373,32 +390,6 @@ def _by_branch(start: dt.datetime, end: dt.datetime, branch_id: int | None) -> l
     ]
 
 
-def _isv_of_taxed(scoped: Callable[[ModelSelect], ModelSelect]) -> Decimal:
-    """The ISV the standing requests in scope are charged (``to_pay``: their factura's when
-    charged, an exonerated buyer's none), read only for the requests with a taxed
-    investigation (lab services are exempt: most periods have none)."""
-    taxed_line = (
-        RequestLine.select(RequestLine.id)
-        .join(Investigation, on=(RequestLine.investigation == Investigation.id))
-        .where(
-            (RequestLine.lab_request == LabRequest.id)
-            & RequestLine.parent_line.is_null()
-            & (RequestLine.status != "cancelled")
-            & (Investigation.tax_class != EXEMPT)
-        )
-    )
-    taxed = scoped(
-        LabRequest.select(LabRequest.id, LabRequest.request_number).where(
-            (LabRequest.status != "cancelled") & fn.EXISTS(taxed_line)
-        )
-    )
-    isv = ZERO
-    for request in taxed:
-        charged = to_pay(request)
-        isv += charged.isv15 + charged.isv18
-    return isv
-
-
 def period_report_data(
     date_from: dt.date,
     date_to: dt.date,
@@ -468,7 +459,11 @@ def period_report_data(
         _zero_amounts(),
     )
     active_totals = _sub(totals, cancelled_totals)
-    isv = _isv_of_taxed(scoped)
+    # the money of the requests that stand, from their facturas (the legal truth) and
+    # their credit notes, so it compares with the sales book
+    charges = request_charges.charges_of(
+        scoped(LabRequest.select(LabRequest.id).where(LabRequest.status != "cancelled"))
+    )
 
     day = fn.DATE(LabRequest.requested_at)
     cancelled_count = fn.SUM(Case(None, [(LabRequest.status == "cancelled", 1)], 0)).coerce(False)
@@ -543,9 +538,21 @@ def period_report_data(
         "cancelled": cancelled,
         "totals": totals,
         "cancelled_totals": cancelled_totals,
-        # the tables are before ISV; the summary and the factura charge it (``to_pay``)
-        "isv": isv,
-        "net_to_pay": active_totals["net"] + isv,
+        # the tables add the requests before ISV. «Neto a pagar» with ISV is what their
+        # facturas charge (a factura of requests outside the report: their shares, said
+        # by ``by_request_shares``), the rest as each summary says; ``not_invoiced`` of it
+        # has no factura yet. Their credit notes («Notas de crédito») are taken off in
+        # ``net_after_credits``, what compares with the sales book.
+        "isv": charges.isv,
+        "net_to_pay": charges.to_pay,
+        "credited": charges.credited,
+        "net_after_credits": charges.to_pay - charges.credited,
+        "not_invoiced": charges.not_invoiced,
+        "by_request_shares": charges.shares,
+        # the facturas round each one's ISV: their net before ISV can differ by centavos
+        # from the tables' sum of the requests
+        "centavos_apart": charges.shares
+        or charges.to_pay - charges.isv != active_totals["net"].quantize(Decimal("0.01")),
         "active_totals": active_totals,
         "printed_by": printed_by,
         "printed_at": printed_at,

@@ -129,13 +129,16 @@ class CashCloseDialog(BillingDialog):
         grid.setColumnMinimumWidth(3, 70)
         self.counts: dict[Decimal, QSpinBox] = {}
         self.subtotals: dict[Decimal, QLabel] = {}
-        for index, face in enumerate(DENOMINATIONS):
+        # the notes in the first column, the coins (down to 1 centavo) in the second
+        notes = [face for face in DENOMINATIONS if face >= 1]
+        coins = [face for face in DENOMINATIONS if face < 1]
+        for face in DENOMINATIONS:
             spin = QSpinBox()
             spin.setRange(0, 100000)
             spin.setAlignment(RIGHT)
             sub = QLabel(money(0))
             sub.setAlignment(RIGHT)
-            row, col = index % 7, (index // 7) * 4
+            row, col = (notes.index(face), 0) if face >= 1 else (coins.index(face), 4)
             grid.addWidget(QLabel(money(face)), row, col)
             grid.addWidget(spin, row, col + 1)
             grid.addWidget(sub, row, col + 2)
@@ -144,8 +147,9 @@ class CashCloseDialog(BillingDialog):
             spin.valueChanged.connect(self._live)
         self.cash_total = QLabel()
         self.cash_total.setStyleSheet("font-weight: 700;")
-        grid.addWidget(QLabel(translate("billing.cash_dialogs", "Total efectivo")), 7, 0, 1, 2)
-        grid.addWidget(self.cash_total, 7, 2, 1, 4)
+        below = max(len(notes), len(coins))
+        grid.addWidget(QLabel(translate("billing.cash_dialogs", "Total efectivo")), below, 0, 1, 2)
+        grid.addWidget(self.cash_total, below, 2, 1, 4)
         return cash_box
 
     def _other_box(self, names: dict[str, str]) -> QGroupBox:

@@ -113,7 +113,8 @@ def documents_csv(window) -> Path | None:
 
 
 class DailySalesDialog(BillingDialog):
-    """Money taken on a day per method and per receptionist."""
+    """Money taken on a day per method and per receptionist; the saldo a favor applied
+    or kept on its own lines, not in «Total cobrado»."""
 
     def __init__(self, parent=None):
         super().__init__(
@@ -152,7 +153,21 @@ class DailySalesDialog(BillingDialog):
         lines.append(f"<b>{tr_['Por forma de pago']}</b><br>")
         for name, value in sorted(data["per_method"].items()):
             lines.append(f"{name}: {money(value)}<br>")
-        lines.append(f"<b>{tr_['Total cobrado']}: {money(data['total'])}</b><br><br>")
+        lines.append(f"<b>{tr_['Total cobrado']}: {money(data['total'])}</b><br>")
+        # the saldo a favor is no money taken: its own lines, outside «Total cobrado»
+        for key, text in (
+            (
+                "balance_applied",
+                translate("billing.reports_actions", "Saldo a favor aplicado (no es dinero)"),
+            ),
+            (
+                "balance_kept",
+                translate("billing.reports_actions", "Notas de crédito dejadas como saldo a favor"),
+            ),
+        ):
+            if data[key]:
+                lines.append(f"{text}: {money(data[key])}<br>")
+        lines.append("<br>")
         lines.append(f"<b>{tr_['Por usuario']}</b><br>")
         for user, methods in sorted(data["per_user"].items()):
             parts = ", ".join(f"{n} {money(v)}" for n, v in sorted(methods.items()))
