@@ -7,7 +7,8 @@ cancelled request), or a partial amount at one rate. Together the notes of a fac
 never exceed what it charged at each rate (exento, exonerado, 15 %, 18 %) nor its total,
 and the one that credits the rest of a rate credits it to the cent. The money is settled
 at the same time: given back (refund, in the user's cash session), kept as the
-customer's credit balance, or — when it was not paid yet — taken off what is owed.
+customer's credit balance, or — when it was not paid yet — taken off what is owed. The
+investigations it credits leave their requests (``requests.credited``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ...util.text import clean
 from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
+from ..requests import credited as credited_lines
 from ..texts import translate
 from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, AmountOutOfRange, DocumentAmounts, LineInput, compute, read_cents
@@ -404,6 +406,13 @@ def issue(data: CreditNoteInput) -> int:
                 ).format(number=note.number, total=format_lempiras(amounts.total), reason=reason),
                 by=actor.username,
             )
+        # the investigations it credits leave their requests: the lab does not run them
+        credited_lines.take_off(
+            [item.line.request_line_id for item in amounts.lines if item.line.request_line_id],
+            note.number,
+            reason,
+            actor.username,
+        )
         audit.record(
             "billing.credit_note.issue",
             "fiscal_document",
