@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import session
-from ...services.billing import credit_notes, listing, records
+from ...services.billing import credit_notes, listing, records, refund_drawer
 from ...services.billing.types import SETTLE_REFUND, TAX_CLASS_LABELS, TAX_CLASSES, label
 from .. import prompts
 from ..models.row_table import Column
@@ -308,6 +308,10 @@ class CreditNoteDialog(BillingDialog):
         ):
             form.addRow(text, widget)
         self.column.addLayout(form)
+        # which drawer a refund leaves from: the one that took the money, while it is open
+        self.drawer_label = QLabel(refund_drawer.describe(document_id))
+        self.drawer_label.setWordWrap(True)
+        self.column.addWidget(self.drawer_label)
         self.issue_button = self.finish(
             translate("billing.documents_window", "&Emitir nota de crédito"),
             self.issue,
@@ -373,7 +377,9 @@ class CreditNoteDialog(BillingDialog):
         self.settlement.setCurrentIndex(self.settlement.findData(key))
 
     def _settlement_changed(self, *_args) -> None:
-        self.refund_method.setEnabled(self.settlement.currentData() == SETTLE_REFUND)
+        refund = self.settlement.currentData() == SETTLE_REFUND
+        self.refund_method.setEnabled(refund)
+        self.drawer_label.setVisible(refund)
 
     def _mode_changed(self, *_args) -> None:
         self.lines_list.setEnabled(self.lines_radio.isChecked())
