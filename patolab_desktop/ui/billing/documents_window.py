@@ -43,10 +43,15 @@ from .common import (
     unmasked,
 )
 
+#: the type filter's entry for the facturas still owing a credit note
+MISSING_NOTE = "missing_note"
+
 
 def status_text(row: dict) -> str:
     if row["status"] == "void":
         return translate("billing.documents_window", "ANULADA")
+    if row.get("missing_note"):
+        return translate("billing.documents_window", "Cancelada sin nota de crédito")
     if row["doc_type"] == "01" and row.get("credited"):
         return translate("billing.documents_window", "Con nota de crédito")
     if row["doc_type"] == "01" and row["balance"] > 0:
@@ -87,6 +92,7 @@ class FiscalDocumentsWindow(BillingTableWindow):
             ("", translate("billing.documents_window", "Facturas y notas")),
             ("01", translate("billing.documents_window", "Facturas")),
             ("06", translate("billing.documents_window", "Notas de crédito")),
+            (MISSING_NOTE, translate("billing.documents_window", "Canceladas sin nota de crédito")),
         ):
             self.type_combo.addItem(text, key)
         top.addWidget(self.search, 1)
@@ -124,7 +130,11 @@ class FiscalDocumentsWindow(BillingTableWindow):
         self.reload()
 
     def rows(self) -> list[dict]:
-        rows = listing.search(self.search.text(), self.type_combo.currentData() or None)
+        chosen = self.type_combo.currentData() or None
+        if chosen == MISSING_NOTE:  # the facturas of cancelled requests owing their note
+            rows = listing.search(self.search.text(), missing_note=True)
+        else:
+            rows = listing.search(self.search.text(), chosen)
         for row in rows:
             row["type_label"] = (
                 translate("billing.documents_window", "Factura")
