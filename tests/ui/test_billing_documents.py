@@ -370,20 +370,17 @@ def test_cancelling_after_an_investigation_was_credited_refunds_the_rest(
     assert sum(n.total for n in credited) == Decimal("330.00")
 
 
-def test_cancel_asks_nothing_when_every_investigation_was_already_credited(
-    qtbot, database, as_role, prompt_log
-):
-    from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
+def test_a_note_crediting_every_investigation_cancels_the_request(qtbot, database, as_role):
+    """Every investigation credited leaves nothing to do: the note cancels the request
+    (``requests.credited``), so there is no cancel left to ask about."""
+    from patolab_desktop.db.models import LabRequest
 
     lab = billing_setup()
     document_id = invoiced_for_a_supervisor(as_role, lab)
     issue_credit_note(document_id, "Investigaciones no realizadas", whole=True)
-    dialog = CancelRequestDialog(lab["request"], lab["number"], "pending")
-    qtbot.addWidget(dialog)
-    assert not dialog.settlement.invoiced  # nothing left to give back
-    dialog.set_reason("El paciente desistió del examen")
-    dialog.accept()
-    assert dialog.credit_note_id is None and not prompt_log.kinds("error")
+    request = LabRequest.get_by_id(lab["request"])
+    assert request.status == "cancelled"
+    assert "Investigaciones no realizadas" in request.cancellation_reason
     assert FiscalDocument.select().where(FiscalDocument.doc_type == "06").count() == 1
 
 

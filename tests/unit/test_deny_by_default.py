@@ -69,6 +69,8 @@ ALLOWED: dict[str, str] = {
     "billing.payments.method_text": FORMAT,
     "billing.payments.write": INTERNAL,
     "billing.records.issuer": INTERNAL,
+    "billing.refund_drawer.refusal": INTERNAL,
+    "billing.refund_drawer.target": INTERNAL,
     "billing.balances.summaries": INTERNAL,
     "billing.balances.summed": INTERNAL,
     "billing.reports.month_range": FORMAT,

@@ -6,8 +6,10 @@ it. It credits removed investigations (their lines as invoiced), the whole factu
 cancelled request), or a partial amount at one rate. Together the notes of a factura
 never exceed what it charged at each rate (exento, exonerado, 15 %, 18 %) nor its total,
 and the one that credits the rest of a rate credits it to the cent. The money is settled
-at the same time: given back (refund, in the user's cash session), kept as the
-customer's credit balance, or — when it was not paid yet — taken off what is owed.
+at the same time: given back (refund, from the cash session that took it while it is
+open, else the user's: ``refund_drawer``), kept as the customer's credit balance, or —
+when it was not paid yet — taken off what is owed. The investigations it credits leave
+their requests (``requests.credited``).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from ...util.text import clean
 from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
+from ..requests import credited as credited_lines
 from ..texts import translate
-from . import buyers, cash, issuing, payments, records
+from . import buyers, issuing, payments, records, refund_drawer
 from .amounts import ZERO, AmountOutOfRange, DocumentAmounts, LineInput, compute, read_cents
 from .balances import credited_amount, move_balance, paid_amount, summed
 from .types import (
@@ -345,9 +348,12 @@ def issue(data: CreditNoteInput) -> int:
                     "La factura no tiene cliente: no puede quedar saldo a favor.",
                 )
             )
-        session_id = (
-            cash.session_for_payment(actor.username) if data.settlement == SETTLE_REFUND else None
-        )
+        session_id = None
+        if data.settlement == SETTLE_REFUND:
+            # from the drawer that took the money while it is open, as a void reverses
+            session_id = refund_drawer.target(original.id, actor.username)
+            if session_id is None:
+                raise RuleError(refund_drawer.refusal(original.id))
         note = issuing.write_document(
             CREDIT_NOTE,
             amounts,
@@ -404,6 +410,13 @@ def issue(data: CreditNoteInput) -> int:
                 ).format(number=note.number, total=format_lempiras(amounts.total), reason=reason),
                 by=actor.username,
             )
+        # the investigations it credits leave their requests: the lab does not run them
+        credited_lines.take_off(
+            [item.line.request_line_id for item in amounts.lines if item.line.request_line_id],
+            note.number,
+            reason,
+            actor.username,
+        )
         audit.record(
             "billing.credit_note.issue",
             "fiscal_document",

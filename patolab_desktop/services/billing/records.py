@@ -5,7 +5,8 @@ consumed, the requests' history records it with the reason, the payments taken w
 are reversed in the cash session that took them while it is open, else in the voiding
 user's open session (she hands the money back), and the requests become free to be
 invoiced again. It reprints with "ANULADA". A factura
-that already has a credit note cannot be voided.
+that already has a credit note cannot be voided, nor one of an earlier calendar month (that
+month's libro de ventas is declared: it gets a credit note instead).
 """
 
 from __future__ import annotations
@@ -236,6 +237,8 @@ def void(document_id: int, reason: str) -> None:
             )
         if row.doc_type != INVOICE:
             raise RuleError(translate("services.billing", "Solo se anulan facturas."))
+        if _past_month(row):
+            raise RuleError(_past_month_refusal(row))
         if (
             FiscalDocument.select()
             .where((FiscalDocument.original == row.id) & (FiscalDocument.status == "issued"))
@@ -301,6 +304,22 @@ def void(document_id: int, reason: str) -> None:
         )
 
 
+def _past_month(row: FiscalDocument) -> bool:
+    """A factura of an earlier calendar month: that month's libro de ventas is declared
+    and does not change, so it is not voided (it gets a credit note this month)."""
+    today = now()
+    return (row.issued_at.year, row.issued_at.month) != (today.year, today.month)
+
+
+def _past_month_refusal(row: FiscalDocument) -> str:
+    return translate(
+        "services.billing",
+        "La factura {number} es del {date}: una factura solo se anula en el mes en que se "
+        "emitió (ese mes ya está declarado en el libro de ventas). Emita una nota de crédito "
+        "por ella.",
+    ).format(number=row.number, date=row.issued_at.strftime("%d/%m/%Y"))
+
+
 def _reversal_target(taken: list[Payment], username: str, lock: bool = True) -> int | None:
     """Where the reversed payments go: the session that took them while it is still open
     (the drawer still holds the money, so its close nets to what stayed), else the voiding
@@ -331,10 +350,13 @@ def _no_cash_for_void(number: str, taken: list[Payment]) -> str:
 
 
 def void_refusal(document_id: int) -> str:
-    """Why voiding this factura would be refused for want of an open cash, or "": the void
-    dialog says so before the reason is typed (the same rule ``void`` applies)."""
+    """Why voiding this factura would be refused (of an earlier month, or for want of an
+    open cash), or "": the void dialog says so before the reason is typed (the same rules
+    ``void`` applies)."""
     actor = session.require("billing.void")
     row = _get(document_id)
+    if _past_month(row):
+        return _past_month_refusal(row)
     taken = list(Payment.select().where(Payment.document == row.id))
     if not taken or _reversal_target(taken, actor.username, lock=False) is not None:
         return ""

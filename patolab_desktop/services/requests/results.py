@@ -279,5 +279,5 @@ def _start_all(request_id: int, by: str) -> None:
 
 def _cancel_all(request_id: int, by: str) -> None:
     RequestLine.update(status="cancelled", cancelled_at=now(), cancelled_by=_who(by)).where(
-        RequestLine.lab_request == request_id
-    ).execute()
+        (RequestLine.lab_request == request_id) & (RequestLine.status != "cancelled")
+    ).execute()  # a line a credit note took off keeps when it was (``credited``)

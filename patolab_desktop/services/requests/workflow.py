@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ...db.database import write_transaction
-from ...db.models import now
+from ...db.models import LabRequest, now
 from ...util.money import format_lempiras
 from ...util.text import clean
 from ..access import audit, session
@@ -98,20 +98,27 @@ def cancel(request_id: int, reason: str, by: str = "", version: int | None = Non
                     ).format(max=MAX_TEXT)
                 }
             )
-        results._cancel_all(request.id, by)
-        changes = results.derive(request, by=by)  # every line cancelled: 0 results to wait for
-        changes.update(
-            status="cancelled",
-            status_rank=STATUS_RANK["cancelled"],
-            cancelled_at=now(),
-            cancellation_reason=reason,
-        )
-        _save_header(request, **changes)
-        notify_outbox._queue_for_request("cancelled", request.id, by)
-        _event(request.id, "cancelled", reason, by)
-        audit.record_status(
-            "cancel", "lab_request", request.id, request.status, "cancelled", "Motivo: " + reason
-        )
+        _cancel(request, reason, by)
+
+
+def _cancel(request: LabRequest, reason: str, by: str) -> None:
+    """Cancel ``request`` (loaded for change, inside the write transaction) with ``reason``:
+    its lines, its header, the patient's news, its history and the audit row. Also when a
+    credit note takes off its last investigation (``credited``)."""
+    results._cancel_all(request.id, by)
+    changes = results.derive(request, by=by)  # every line cancelled: 0 results to wait for
+    changes.update(
+        status="cancelled",
+        status_rank=STATUS_RANK["cancelled"],
+        cancelled_at=now(),
+        cancellation_reason=reason,
+    )
+    _save_header(request, **changes)
+    notify_outbox._queue_for_request("cancelled", request.id, by)
+    _event(request.id, "cancelled", reason, by)
+    audit.record_status(
+        "cancel", "lab_request", request.id, request.status, "cancelled", "Motivo: " + reason
+    )
 
 
 def set_manual_discount(

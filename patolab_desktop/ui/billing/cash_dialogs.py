@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import session
-from ...services.billing import cash
+from ...services.billing import cash, listing
 from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, label
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
@@ -104,6 +104,8 @@ class CashCloseDialog(BillingDialog):
                 )
             )
         )
+        self.missing_label = self._missing_notes()
+        self.column.addWidget(self.missing_label)
         body = QHBoxLayout()
         body.addWidget(self._cash_box(), 3)
         body.addWidget(self._other_box(names), 2)
@@ -120,6 +122,25 @@ class CashCloseDialog(BillingDialog):
             translate("billing.cash_dialogs", "Ce&rrar caja"), self.close_session, stretch=True
         )
         self._live()
+
+    def _missing_notes(self) -> QLabel:
+        """The facturas of this drawer whose request was cancelled and that still owe their
+        credit note (hidden when none): their money is still counted here."""
+        assert self.session_id is not None
+        numbers = listing.missing_notes(self.session_id)
+        warning = QLabel(
+            translate(
+                "billing.cash_dialogs",
+                "Facturas de esta caja cuya solicitud se canceló y aún no tienen nota de "
+                "crédito: {numbers}. Lo cobrado sigue en esta caja hasta que un supervisor "
+                "emita la nota (Facturación → Documentos fiscales, «Canceladas sin nota de "
+                "crédito»).",
+            ).format(numbers=", ".join(numbers))
+        )
+        warning.setWordWrap(True)
+        warning.setStyleSheet("color: #e65100;")
+        warning.setVisible(bool(numbers))
+        return warning
 
     def _cash_box(self) -> QGroupBox:
         """A count per denomination with its subtotal, and the cash total."""

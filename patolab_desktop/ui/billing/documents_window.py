@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import session
-from ...services.billing import credit_notes, listing, records
+from ...services.billing import credit_notes, listing, records, refund_drawer
 from ...services.billing.types import SETTLE_REFUND, TAX_CLASS_LABELS, TAX_CLASSES, label
 from .. import prompts
 from ..models.row_table import Column
@@ -43,10 +43,15 @@ from .common import (
     unmasked,
 )
 
+#: the type filter's entry for the facturas still owing a credit note
+MISSING_NOTE = "missing_note"
+
 
 def status_text(row: dict) -> str:
     if row["status"] == "void":
         return translate("billing.documents_window", "ANULADA")
+    if row.get("missing_note"):
+        return translate("billing.documents_window", "Cancelada sin nota de crédito")
     if row["doc_type"] == "01" and row.get("credited"):
         return translate("billing.documents_window", "Con nota de crédito")
     if row["doc_type"] == "01" and row["balance"] > 0:
@@ -87,6 +92,7 @@ class FiscalDocumentsWindow(BillingTableWindow):
             ("", translate("billing.documents_window", "Facturas y notas")),
             ("01", translate("billing.documents_window", "Facturas")),
             ("06", translate("billing.documents_window", "Notas de crédito")),
+            (MISSING_NOTE, translate("billing.documents_window", "Canceladas sin nota de crédito")),
         ):
             self.type_combo.addItem(text, key)
         top.addWidget(self.search, 1)
@@ -124,7 +130,11 @@ class FiscalDocumentsWindow(BillingTableWindow):
         self.reload()
 
     def rows(self) -> list[dict]:
-        rows = listing.search(self.search.text(), self.type_combo.currentData() or None)
+        chosen = self.type_combo.currentData() or None
+        if chosen == MISSING_NOTE:  # the facturas of cancelled requests owing their note
+            rows = listing.search(self.search.text(), missing_note=True)
+        else:
+            rows = listing.search(self.search.text(), chosen)
         for row in rows:
             row["type_label"] = (
                 translate("billing.documents_window", "Factura")
@@ -308,6 +318,10 @@ class CreditNoteDialog(BillingDialog):
         ):
             form.addRow(text, widget)
         self.column.addLayout(form)
+        # which drawer a refund leaves from: the one that took the money, while it is open
+        self.drawer_label = QLabel(refund_drawer.describe(document_id))
+        self.drawer_label.setWordWrap(True)
+        self.column.addWidget(self.drawer_label)
         self.issue_button = self.finish(
             translate("billing.documents_window", "&Emitir nota de crédito"),
             self.issue,
@@ -373,7 +387,9 @@ class CreditNoteDialog(BillingDialog):
         self.settlement.setCurrentIndex(self.settlement.findData(key))
 
     def _settlement_changed(self, *_args) -> None:
-        self.refund_method.setEnabled(self.settlement.currentData() == SETTLE_REFUND)
+        refund = self.settlement.currentData() == SETTLE_REFUND
+        self.refund_method.setEnabled(refund)
+        self.drawer_label.setVisible(refund)
 
     def _mode_changed(self, *_args) -> None:
         self.lines_list.setEnabled(self.lines_radio.isChecked())

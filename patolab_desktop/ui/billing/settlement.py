@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit
 
 from ...i18n import translate
 from ...services.access import session
-from ...services.billing import credit_notes, listing, records
+from ...services.billing import credit_notes, listing, records, refund_drawer
 from ...services.billing.types import (
     SETTLE_DEBT,
     SETTLE_REFUND,
@@ -69,6 +69,12 @@ class SettlementBox(QGroupBox):
             ),
         ):
             form.addRow(text, widget)
+        # which drawer a refund leaves from (the one that took the money, while it is open)
+        self.drawer_label = QLabel(
+            refund_drawer.describe(info["document_id"]) if self.allowed else ""
+        )
+        self.drawer_label.setWordWrap(True)
+        form.addRow(self.drawer_label)
         self.settlement_combo.currentIndexChanged.connect(self._changed)
         self._changed()
         if not self.allowed:
@@ -94,9 +100,9 @@ class SettlementBox(QGroupBox):
         self.settlement_combo.setCurrentIndex(self.settlement_combo.findData(key))
 
     def _changed(self, *_args) -> None:
-        self.method_combo.setEnabled(
-            self.allowed and self.settlement_combo.currentData() == SETTLE_REFUND
-        )
+        refund = self.allowed and self.settlement_combo.currentData() == SETTLE_REFUND
+        self.method_combo.setEnabled(refund)
+        self.drawer_label.setVisible(refund)
 
 
 def settle(parent, box: SettlementBox, reason: str) -> int | None:
