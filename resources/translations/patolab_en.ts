@@ -630,42 +630,42 @@
         <translation>Taxed 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="42"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="45"/>
         <source>Efectivo</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="43"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="46"/>
         <source>Tarjeta</source>
         <translation>Card</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="44"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="47"/>
         <source>Transferencia</source>
         <translation>Bank transfer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="45"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="48"/>
         <source>Cheque</source>
         <translation>Cheque</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="46"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="49"/>
         <source>Saldo a favor</source>
         <translation>Credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="55"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="58"/>
         <source>Devolver el dinero</source>
         <translation>Give the money back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="56"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="59"/>
         <source>Dejar como saldo a favor</source>
         <translation>Keep it as a credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/types.py" line="57"/>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="60"/>
         <source>Rebajar lo que se debe</source>
         <translation>Lower what is owed</translation>
     </message>
@@ -1550,99 +1550,124 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="43"/>
         <source>Configuración del laboratorio</source>
         <translation>Laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="52"/>
         <source>Descuentos por edad</source>
         <translation>Age discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="54"/>
         <source>&amp;Tercera edad desde (años):</source>
         <translation>&amp;Senior from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="59"/>
         <source>Descuento de tercera edad (%):</source>
         <translation>Senior discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="62"/>
         <source>&amp;Cuarta edad desde (años):</source>
         <translation>&amp;Elderly from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67"/>
         <source>Descuento de cuarta edad (%):</source>
         <translation>Elderly discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="70"/>
         <source>Recepción</source>
         <translation>Front desk</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="79"/>
         <source>&amp;Sucursal predeterminada:</source>
         <translation>Default &amp;branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="84"/>
         <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
         <translation>&amp;Idle lock (minutes, 0 = never):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="87"/>
+        <source>Esta estación</source>
+        <translation>This workstation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="93"/>
         <source>&amp;Nombre del laboratorio:</source>
         <translation>Laboratory &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="95"/>
         <source>Ra&amp;zón social (factura):</source>
         <translation>Le&amp;gal name (invoice):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="98"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="99"/>
         <source>Teléf&amp;ono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="100"/>
         <source>Corr&amp;eo:</source>
         <translation>E-&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="102"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="168"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="191"/>
         <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/workstation_fields.py" line="25"/>
+        <source>Solo esta computadora, en esta base de datos: sus facturas toman los números del CAI de esta sucursal y punto, y su caja es de esta sucursal. Vacío = la sucursal predeterminada y el punto del laboratorio.</source>
+        <translation>Only this computer, on this database: its invoices take the numbers of this branch&apos;s and point&apos;s CAI, and its cash drawer belongs to this branch. Empty = the laboratory&apos;s default branch and point.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/workstation_fields.py" line="38"/>
+        <source>La predeterminada del laboratorio</source>
+        <translation>The laboratory&apos;s default</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/workstation_fields.py" line="43"/>
+        <source>Sucursal de esta &amp;estación:</source>
+        <translation>Branch of this &amp;workstation:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/workstation_fields.py" line="51"/>
+        <source>&amp;Punto de emisión de esta estación:</source>
+        <translation>Issuing &amp;point of this workstation:</translation>
     </message>
 </context>
 <context>
@@ -2043,149 +2068,154 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Cash #{id} of {user}, opened {at}, float {float}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="132"/>
+        <source>Facturas de esta caja cuya solicitud se canceló y aún no tienen nota de crédito: {numbers}. Lo cobrado sigue en esta caja hasta que un supervisor emita la nota (Facturación → Documentos fiscales, «Canceladas sin nota de crédito»).</source>
+        <translation>Invoices of this cash drawer whose request was cancelled and that have no credit note yet: {numbers}. The money taken stays in this drawer until a supervisor issues the note (Billing → Fiscal documents, “Cancelled without credit note”).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="147"/>
         <source>Efectivo por denominación</source>
         <translation>Cash by denomination</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="172"/>
         <source>Total efectivo</source>
         <translation>Cash total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="178"/>
         <source>Esperado y contado</source>
         <translation>Expected and counted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="180"/>
         <source>Forma de pago</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="181"/>
         <source>Esperado</source>
         <translation>Expected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="182"/>
         <source>Contado</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="178"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="257"/>
         <source>Diferencia</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="115"/>
         <source>Nota (obligatoria si lo contado no coincide)</source>
         <translation>Note (required when the count differs)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="122"/>
         <source>Ce&amp;rrar caja</source>
         <translation>C&amp;lose cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="207"/>
         <source>{method}: {amount} (no entra en caja, no se cuenta)</source>
         <translation>{method}: {amount} (not in the drawer, not counted)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="253"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="254"/>
         <source>Abierta</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="255"/>
         <source>Cerrada</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="256"/>
         <source>Fondo</source>
         <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="258"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="259"/>
         <source>Confirmada por</source>
         <translation>Confirmed by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="260"/>
         <source>Nota</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="272"/>
         <source>Cierres de caja</source>
         <translation>Cash closes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="287"/>
         <source>Mostrar:</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="280"/>
         <source>Cerradas por confirmar</source>
         <translation>Closed, to confirm</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="281"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="282"/>
         <source>Confirmadas</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="283"/>
         <source>Abiertas</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="291"/>
         <source>&amp;Confirmar cierre</source>
         <translation>&amp;Confirm close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="295"/>
         <source>&amp;Imprimir reporte…</source>
         <translation>&amp;Print report…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="320"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="348"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="345"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="373"/>
         <source>Caja cerrada</source>
         <translation>Cash closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="348"/>
         <source>Caja abierta</source>
         <translation>Cash open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="340"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="365"/>
         <source>Cerrar caja</source>
         <translation>Close cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="374"/>
         <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
         <translation>The cash is closed. Print the close report?</translation>
     </message>
@@ -2391,226 +2421,237 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.documents_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="52"/>
         <source>ANULADA</source>
+        <extracomment>the type filter&apos;s entry for the facturas still owing a credit note</extracomment>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="54"/>
+        <source>Cancelada sin nota de crédito</source>
+        <translation>Cancelled without credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="56"/>
         <source>Con nota de crédito</source>
         <translation>With credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="58"/>
         <source>Pendiente de pago</source>
         <translation>Awaiting payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="59"/>
         <source>Vigente</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="64"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="65"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="66"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="67"/>
         <source>Comprador</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="68"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="69"/>
         <source>Pagado</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="70"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="71"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="72"/>
         <source>Factura original</source>
         <translation>Original invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="80"/>
         <source>Documentos fiscales</source>
         <translation>Fiscal documents</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="88"/>
         <source>Buscar por número o comprador</source>
         <translation>Search by number or buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="92"/>
         <source>Facturas y notas</source>
         <translation>Invoices and notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="93"/>
         <source>Facturas</source>
         <translation>Invoices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="94"/>
         <source>Notas de crédito</source>
         <translation>Credit notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="95"/>
+        <source>Canceladas sin nota de crédito</source>
+        <translation>Cancelled without credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="102"/>
         <source>&amp;Reimprimir…</source>
         <translation>&amp;Reprint…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="103"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="104"/>
         <source>&amp;Anular…</source>
         <translation>&amp;Void…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="106"/>
         <source>&amp;Nota de crédito…</source>
         <translation>Credit &amp;note…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="111"/>
         <source>Crédi&amp;to de la empresa…</source>
         <translation>Company cre&amp;dit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="140"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="132"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="187"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="281"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="170"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="226"/>
         <source>Anular factura</source>
         <translation>Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="231"/>
         <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
         <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="241"/>
         <source>Motivo de la anulación:</source>
         <translation>Reason for voiding:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="247"/>
         <source>&amp;Anular factura</source>
         <translation>&amp;Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="240"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="328"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="289"/>
         <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
         <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="331"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="345"/>
         <source>Qué se acredita</source>
         <translation>What is credited</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="348"/>
         <source>&amp;Investigaciones quitadas</source>
         <translation>Removed &amp;tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="351"/>
         <source>La factura &amp;completa</source>
         <translation>The &amp;whole invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="340"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="354"/>
         <source>Un &amp;monto (rebaja)</source>
         <translation>An &amp;amount (rebate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="310"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="311"/>
         <source>Recibe (nombre)</source>
         <translation>Received by (name)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="313"/>
         <source>Documento de quien recibe</source>
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="316"/>
         <source>El dinero</source>
         <translation>The money</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="307"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="317"/>
         <source>Se devuelve en</source>
         <translation>Given back as</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="326"/>
         <source>&amp;Emitir nota de crédito</source>
         <translation>&amp;Issue credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="426"/>
         <source>Marque las investigaciones a acreditar.</source>
         <translation>Tick the tests to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="420"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="436"/>
         <source>Nota de crédito emitida</source>
         <translation>Credit note issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="421"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="437"/>
         <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
         <translation>The credit note was issued. Print it now?</translation>
     </message>
@@ -3008,67 +3049,77 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Invoices and credit notes (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="121"/>
         <source>Ventas del día</source>
         <translation>Daily sales</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="127"/>
         <source>Día:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="134"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="142"/>
         <source>Por forma de pago</source>
         <translation>Per payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="143"/>
         <source>Por usuario</source>
         <translation>Per user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="144"/>
         <source>Total cobrado</source>
         <translation>Total taken</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="145"/>
         <source>Ventas del {day}</source>
         <translation>Sales of {day}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="161"/>
+        <source>Saldo a favor aplicado (no es dinero)</source>
+        <translation>Credit balance applied (not money)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="165"/>
+        <source>Notas de crédito dejadas como saldo a favor</source>
+        <translation>Credit notes kept as credit balance</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="177"/>
         <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
         <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="201"/>
         <source>&amp;Ventas del día…</source>
         <translation>Daily &amp;sales…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="202"/>
         <source>&amp;Libro de ventas (CSV)…</source>
         <translation>Sales &amp;book (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="203"/>
         <source>Libro de ventas (&amp;texto SAR)…</source>
         <translation>Sales book (SAR &amp;text)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="204"/>
         <source>&amp;Números no utilizados (CSV)…</source>
         <translation>&amp;Unused numbers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="206"/>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>
@@ -3087,7 +3138,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/settlement.py" line="63"/>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="114"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
@@ -3107,47 +3158,47 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="82"/>
         <source>Usted no emite notas de crédito: la cancelación se hace y un supervisor debe emitir la nota de crédito de la factura {number}.</source>
         <translation>You do not issue credit notes: the cancellation goes ahead and a supervisor must issue the credit note for invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="119"/>
         <source>La solicitud se canceló. La factura {number} ya estaba emitida: pida a un supervisor que emita la nota de crédito (Facturación → Documentos fiscales).</source>
         <translation>The request was cancelled. Invoice {number} was already issued: ask a supervisor to issue the credit note (Billing → Fiscal documents).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="145"/>
         <source>La nota de crédito no se emitió</source>
         <translation>The credit note was not issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="146"/>
         <source>La solicitud se canceló, pero la nota de crédito de la factura {number} no se emitió: {error} Emítala desde Facturación → Documentos fiscales.</source>
         <translation>The request was cancelled, but the credit note for invoice {number} was not issued: {error} Issue it from Billing → Fiscal documents.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="157"/>
         <source>Se emitió la nota de crédito {number} por {total}.</source>
         <translation>Credit note {number} was issued for {total}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="175"/>
         <source>Investigación facturada</source>
         <translation>Invoiced test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="180"/>
         <source>Esta investigación ya está cobrada en la factura {number}: no se quita. Un supervisor debe emitir una nota de crédito por ella.</source>
         <translation>This test is already charged on invoice {number}: it is not removed. A supervisor must issue a credit note for it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="190"/>
         <source>Esta investigación ya está cobrada en la factura {number}: no se quita de la solicitud, se acredita con una nota de crédito. ¿Emitir la nota ahora?</source>
         <translation>This test is already charged on invoice {number}: it stays on the request and is credited with a credit note. Issue the note now?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="202"/>
         <source>Investigación quitada de la solicitud</source>
         <translation>Test removed from the request</translation>
     </message>
@@ -6468,190 +6519,215 @@ Open it anyway?</translation>
 <context>
     <name>printing.period_report</name>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="45"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="83"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="219"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="243"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="46"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="84"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="266"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="290"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="46"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="220"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="47"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="267"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="47"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="270"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="48"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="268"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="317"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="124"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="170"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="141"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="187"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="153"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="199"/>
         <source>Resumen</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="218"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="265"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="159"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="205"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="91"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="165"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="92"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="211"/>
         <source>Canceladas (aparte, no suman)</source>
         <translation>Cancelled (apart, not added)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="109"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="116"/>
         <source>ISV de lo gravado</source>
         <translation>ISV on taxed items</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="114"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="119"/>
         <source>Neto a pagar (con ISV)</source>
         <translation>Net to pay (with ISV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="172"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="125"/>
+        <source>Notas de crédito</source>
+        <translation type="unfinished">Credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="128"/>
+        <source>Neto tras notas de crédito</source>
+        <translation>Net after credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="136"/>
+        <source>De ello, sin facturar todavía</source>
+        <translation>Of which, not invoiced yet</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="148"/>
+        <source>«Neto a pagar» es lo que cobran las facturas emitidas (y, sin factura, lo que cobraría cada solicitud). Las tablas suman por solicitud antes de ISV; cada factura redondea su ISV una vez, por lo que pueden diferir en centavos.</source>
+        <translation>“Net to pay” is what the issued invoices charge (and, without an invoice, what each request would charge). The tables add up by request before ISV; each invoice rounds its ISV once, so they may differ by centavos.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="155"/>
+        <source>Una factura con solicitudes fuera del período cuenta aquí la parte de cada solicitud, que puede diferir en centavos de la factura.</source>
+        <translation>An invoice with requests outside the period counts here each request&apos;s share, which may differ from the invoice by centavos.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="218"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="178"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="225"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="186"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="233"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="187"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="234"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="193"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="240"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="194"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="241"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="201"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="248"/>
         <source>Por sucursal</source>
         <translation>By branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="202"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="249"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="216"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="263"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="236"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="283"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="238"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="285"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="266"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="313"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="267"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="314"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="268"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="315"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="269"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="316"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="272"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="319"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="290"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="337"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="261"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="308"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="22"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="23"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="30"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="31"/>
         <source>{start} al {end}</source>
         <translation>{start} to {end}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="38"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="39"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="44"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="217"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="45"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="264"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="262"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="309"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="311"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="358"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6815,37 +6891,52 @@ Open it anyway?</translation>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="226"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="215"/>
+        <source>Notas de crédito</source>
+        <translation type="unfinished">Credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="220"/>
+        <source>Neto tras notas de crédito</source>
+        <translation>Net after credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="243"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="236"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="249"/>
+        <source>Facturada con otras solicitudes en la factura {number} (total {total}): lo de esta solicitud es su parte y puede diferir en centavos de la factura.</source>
+        <translation>Invoiced with other requests on invoice {number} (total {total}): this request&apos;s amount is its share and may differ from the invoice by centavos.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="263"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="238"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="241"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="268"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="244"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="271"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="278"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="258"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="285"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -9325,17 +9416,17 @@ Technical detail: {problems}</translation>
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="498"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="497"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en el menú Facturación → Autorizaciones fiscales (CAI).</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in the menu Billing → Fiscal authorisations (CAI).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="507"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="506"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="515"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="514"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
@@ -9360,211 +9451,211 @@ Technical detail: {problems}</translation>
         <translation>An exonerated buyer needs their RTN on the invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="41"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="49"/>
         <source>Escriba un monto válido (por ejemplo 500.00).</source>
         <translation>Type a valid amount (for example 500.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="87"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="95"/>
         <source>Su caja ya está abierta. Ciérrela antes de abrir otra.</source>
         <translation>Your cash drawer is already open. Close it before opening another.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="115"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="123"/>
         <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
         <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="150"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="158"/>
         <source>Denominación desconocida: {face}.</source>
         <translation>Unknown denomination: {face}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="160"/>
         <location filename="../../patolab_desktop/services/billing/cash.py" line="168"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="176"/>
         <source>Cuente cada denominación con un número entero.</source>
         <translation>Count each denomination with a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="190"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="198"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="210"/>
         <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
         <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="305"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="244"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="313"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="239"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="247"/>
         <source>la caja</source>
         <translation>the cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="242"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="250"/>
         <source>Solo se confirma una caja cerrada (esta está {status}).</source>
         <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="248"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="256"/>
         <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="263"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="271"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="264"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="272"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="265"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="273"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="308"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="316"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="67"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="293"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="70"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="296"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="97"/>
         <source>Alguna investigación elegida no está en la factura {number}.</source>
         <translation>Some chosen investigation is not on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="112"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="115"/>
         <source>Alguna de esas investigaciones ya tiene su nota de crédito.</source>
         <translation>Some of those investigations already have their credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="120"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="123"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="130"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="133"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="138"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="141"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="162"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="165"/>
         <source>exento</source>
         <extracomment>the amounts of a factura before ISV that a note credits, in the order a message lists them</extracomment>
         <translation>exempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="163"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="166"/>
         <source>exonerado</source>
         <translation>exonerated</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="164"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="167"/>
         <source>al 15 %</source>
         <translation>at 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="165"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="168"/>
         <source>al 18 %</source>
         <translation>at 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="201"/>
         <source>La factura {number} ya no tiene nada por acreditar.</source>
         <translation>Invoice {number} has nothing left to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="205"/>
         <source>La factura {number} ya tiene notas de crédito: acredite lo que falta como un monto (antes de ISV) por cada tasa: {rest}.</source>
         <translation>Invoice {number} already has credit notes: credit what is left as an amount (before ISV) for each rate: {rest}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="226"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="229"/>
         <source>A la factura {number} le quedan {left} {rate} por acreditar (antes de ISV): la nota de crédito no puede acreditar {amount} {rate}.</source>
         <translation>Invoice {number} has {left} {rate} left to credit (before ISV): the credit note cannot credit {amount} {rate}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="266"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="269"/>
         <source>Escriba el motivo de la nota de crédito (al menos 5 caracteres).</source>
         <translation>Type the reason for the credit note (at least 5 characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="270"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="273"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="274"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="277"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="278"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="281"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="280"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="283"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="282"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="285"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="297"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="300"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="311"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="314"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="324"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="327"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="334"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="337"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="343"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="346"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="389"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="395"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="402"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="408"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
@@ -9600,32 +9691,32 @@ Technical detail: {problems}</translation>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="248"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="256"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="255"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="263"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="263"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="271"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="271"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="279"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="283"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="291"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="290"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="298"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
@@ -9635,7 +9726,7 @@ Technical detail: {problems}</translation>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="333"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="341"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -9706,139 +9797,144 @@ Technical detail: {problems}</translation>
         <translation>used as payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="46"/>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="229"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="47"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="230"/>
         <source>El documento no existe.</source>
         <translation>The document does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="57"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="58"/>
         <source>Un número fiscal tiene 16 dígitos: EEE-PPP-TT-NNNNNNNN.</source>
         <translation>A fiscal number has 16 digits: EEE-PPP-TT-NNNNNNNN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="66"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="67"/>
         <source>No hay un documento con el número {number}.</source>
         <translation>There is no document numbered {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="92"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="93"/>
         <source>la razón social</source>
         <translation>the legal name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="93"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="94"/>
         <source>el RTN del laboratorio</source>
         <translation>the lab&apos;s RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="95"/>
         <source>la dirección de la casa matriz</source>
         <translation>the head office&apos;s address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="95"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="96"/>
         <source>el teléfono del laboratorio</source>
         <translation>the laboratory&apos;s phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="96"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="97"/>
         <source>el correo del laboratorio</source>
         <translation>the laboratory&apos;s e-mail</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="112"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="113"/>
         <source>Falta {missing} en la configuración del laboratorio (menú Archivo → Configuración del laboratorio): la factura debe llevarlo. Pida a un administrador que lo registre.</source>
         <translation>{missing} is missing from the laboratory settings (menu File → Laboratory settings): the invoice must carry it. Ask an administrator to enter it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="281"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="284"/>
         <source>Factura {number} anulada: {reason}</source>
         <translation>Invoice {number} voided: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="325"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="315"/>
+        <source>La factura {number} es del {date}: una factura solo se anula en el mes en que se emitió (ese mes ya está declarado en el libro de ventas). Emita una nota de crédito por ella.</source>
+        <translation>Invoice {number} is of {date}: an invoice is voided only in the month it was issued (that month is already declared in the sales book). Issue a credit note for it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="344"/>
         <source>La factura {number} está pagada: al anularla, lo cobrado ({amount}) se devuelve desde su caja, y usted no tiene una caja abierta (la caja en que se cobró ya se cerró). Abra su caja (Caja → Abrir caja…) y vuelva a anularla.</source>
         <translation>Invoice {number} is paid: voiding it gives back what was charged ({amount}) from your cash drawer, and you have no open cash (the one that took the payment is already closed). Open your cash (Cash → Open cash…) and void it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="221"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="222"/>
         <source>Escriba el motivo de la anulación (al menos 5 caracteres).</source>
         <translation>Type the reason for voiding it (at least 5 characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="233"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="234"/>
         <source>El documento {number} ya está anulado.</source>
         <translation>Document {number} is already void.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="238"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="239"/>
         <source>Solo se anulan facturas.</source>
         <translation>Only invoices can be voided.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="245"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="248"/>
         <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="257"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="260"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="39"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="40"/>
         <source>Escriba el mes como AAAA-MM (por ejemplo 2026-11).</source>
         <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="47"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="48"/>
         <source>El año del mes debe estar entre {first} y {last}.</source>
         <translation>The year of the month must be between {first} and {last}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="109"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="196"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="110"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="197"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="111"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="112"/>
         <source>emitida</source>
         <translation>issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="122"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="123"/>
         <source>sí</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="124"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="125"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="199"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="203"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="320"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="321"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="332"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="333"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="345"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="346"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
@@ -9883,6 +9979,21 @@ Technical detail: {problems}</translation>
         <location filename="../../patolab_desktop/services/billing/statements.py" line="300"/>
         <source>abono mayor que la deuda</source>
         <translation>payment on account larger than the debt</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/refund_drawer.py" line="38"/>
+        <source>La caja en que se cobró la factura {number} ya se cerró: la devolución sale de su caja, y usted no tiene una caja abierta. Abra su caja (Caja → Abrir caja…) o deje el dinero como saldo a favor.</source>
+        <translation>The cash drawer where invoice {number} was paid is already closed: the refund comes from your drawer, and you have no open drawer. Open your drawer (Cash → Open cash…) or keep the money as a credit balance.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/refund_drawer.py" line="55"/>
+        <source>La devolución sale de su caja.</source>
+        <translation>The refund comes from your cash drawer.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/refund_drawer.py" line="56"/>
+        <source>La devolución sale de la caja de {user}, donde se cobró la factura (sigue abierta): tome el dinero de esa caja.</source>
+        <translation>The refund comes from {user}&apos;s cash drawer, where the invoice was paid (still open): take the money from that drawer.</translation>
     </message>
 </context>
 <context>
@@ -9953,7 +10064,7 @@ Technical detail: {problems}</translation>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="367"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="377"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
@@ -11957,27 +12068,27 @@ Technical detail: {problems}</translation>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="236"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="253"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="291"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="308"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="295"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="312"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="299"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="316"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="430"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="421"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -12224,7 +12335,7 @@ Technical detail: {problems}</translation>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="191"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="198"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
@@ -12671,6 +12782,29 @@ Technical detail: {problems}</translation>
         <location filename="../../patolab_desktop/services/access/users.py" line="469"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>services.workstation</name>
+    <message>
+        <location filename="../../patolab_desktop/services/workstation.py" line="86"/>
+        <source>La sucursal de esta estación ya no existe: no se emiten documentos ni se abre caja hasta que un administrador elija otra en Archivo → Configuración del laboratorio → Esta estación.</source>
+        <translation>This workstation&apos;s branch no longer exists: no documents are issued and no cash drawer is opened until an administrator chooses another in File → Laboratory settings → This workstation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/workstation.py" line="95"/>
+        <source>La sucursal de esta estación, «{name}», está desactivada: no se emiten documentos ni se abre caja en ella. Un administrador debe reactivarla o elegir otra sucursal en Archivo → Configuración del laboratorio → Esta estación.</source>
+        <translation>This workstation&apos;s branch, “{name}”, is deactivated: no documents are issued and no cash drawer is opened there. An administrator must reactivate it or choose another branch in File → Laboratory settings → This workstation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/workstation.py" line="118"/>
+        <source>Elija una sucursal activa.</source>
+        <translation type="unfinished">Choose an active branch.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/workstation.py" line="121"/>
+        <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
+        <translation type="unfinished">It must have exactly 3 digits (for example 001).</translation>
     </message>
 </context>
 <context>
