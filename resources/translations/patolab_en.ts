@@ -6583,7 +6583,7 @@ Open it anyway?</translation>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="125"/>
         <source>Notas de crédito</source>
-        <translation type="unfinished">Credit notes</translation>
+        <translation>Credit notes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="128"/>
@@ -6893,7 +6893,7 @@ Open it anyway?</translation>
     <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="215"/>
         <source>Notas de crédito</source>
-        <translation type="unfinished">Credit notes</translation>
+        <translation>Credit notes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="220"/>
@@ -12799,12 +12799,12 @@ Technical detail: {problems}</translation>
     <message>
         <location filename="../../patolab_desktop/services/workstation.py" line="118"/>
         <source>Elija una sucursal activa.</source>
-        <translation type="unfinished">Choose an active branch.</translation>
+        <translation>Choose an active branch.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/workstation.py" line="121"/>
         <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
-        <translation type="unfinished">It must have exactly 3 digits (for example 001).</translation>
+        <translation>It must have exactly 3 digits (for example 001).</translation>
     </message>
 </context>
 <context>
