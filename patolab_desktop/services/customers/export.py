@@ -158,7 +158,7 @@ def export_customers(
     the ``PermissionDenied``); writes one audit row (file name and row count, no data).
     ``parallel_from`` / ``in_process_if_lost``: the packaged program's self-test writes a
     small export in worker processes, where a worker that cannot start is a failure."""
-    session.require("exports.run")
+    session.require_now("exports.run")
     refused = refusal()
     if refused:
         raise PermissionDenied(refused)
