@@ -468,7 +468,9 @@ def write_transaction(checked: bool = True) -> Iterator[None]:
     so two workstations never read the same counter value. The outermost one runs the
     registered checks (``check_writes_with``) inside the transaction, before the block;
     ``checked=False`` only for what must be written whatever became of the acting user
-    (the lockout's count of failed passwords, an answer WhatsApp already gave).
+    (a sign-in or sign-out, the lockout's count of failed passwords, an answer WhatsApp
+    already gave, the audit of a file already exported). Every other write a signed-in
+    user can make goes through one, also a single statement.
     """
     outermost = not getattr(_writing, "inside", False)
     begin = db.atomic("IMMEDIATE") if is_sqlite() and db.transaction_depth() == 0 else db.atomic()

@@ -183,11 +183,8 @@ def export_csv(
         then=then,
     )
     if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            entity,
-            None,
-            detail=f"Exportación {what} a {Path(path).name}: {count} filas.",
+        audit.record_done(
+            "export", entity, f"Exportación {what} a {Path(path).name}: {count} filas."
         )
     return count
 

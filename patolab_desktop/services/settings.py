@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from peewee import IntegrityError
 
-from ..db.database import db
+from ..db.database import db, write_transaction
 from ..db.models import Setting
 from .access import session
 from .errors import ConflictError, ValidationError
@@ -203,21 +203,27 @@ def put(key: str, value: object, expected_version: int | None = None) -> None:
                 ).format(setting=translate("services.settings", option.label), value=value)
             }
         ) from exc
+    # alone, a write of its own with the check of who writes; in a caller's, part of it
+    with write_transaction():
+        _store(option, key, str(typed), expected_version)
+
+
+def _store(option: Option, key: str, value: str, expected_version: int | None) -> None:
     if expected_version is None:
-        Setting.insert(key=key, value=str(typed), version=1).on_conflict(
+        Setting.insert(key=key, value=value, version=1).on_conflict(
             conflict_target=[Setting.key],
-            update={Setting.value: str(typed), Setting.version: Setting.version + 1},
+            update={Setting.value: value, Setting.version: Setting.version + 1},
         ).execute()
         return
     if expected_version == 0:  # read as "never saved": someone else may have saved it since
         try:
             with db.atomic():
-                Setting.create(key=key, value=str(typed), version=1)
+                Setting.create(key=key, value=value, version=1)
         except IntegrityError:
             raise ConflictError(_conflict(option)) from None
         return
     updated = (
-        Setting.update(value=str(typed), version=Setting.version + 1)
+        Setting.update(value=value, version=Setting.version + 1)
         .where((Setting.key == key) & (Setting.version == expected_version))
         .execute()
     )
@@ -347,7 +353,6 @@ def save_admin(values: dict, versions: dict[str, int] | None = None) -> list[str
     is wrong. Returns the keys that changed. ``versions`` (``versions(ADMIN_KEYS)`` when
     the screen was filled) refuses the whole save with ``ConflictError`` when another desk
     changed one of the edited settings meanwhile."""
-    from ..db.database import write_transaction
     from .access import audit, session
 
     session.require(PERMISSION)

@@ -80,9 +80,22 @@ class MainWindow(QMainWindow):
             action.setIcon(icon(icon_name))
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
+        action.triggered.connect(lambda _checked=False: self._trigger(action, slot))
         self._menus[menu_key].addAction(action)
         return action
+
+    def _trigger(self, action: QAction, slot) -> None:
+        """Run ``slot``. An entry that needs a permission (a window, an export, a print)
+        first reads the signed-in user again (``session.recheck``, one query): what an
+        administrator withdrew on another desk a moment ago is refused at once, with the
+        usual message, and the menus follow her new role (``login_flow.recheck_user``)."""
+        needs = (action.property("needs") or "").split()
+        needed = [key for key in (action.property("permission"), *needs) if key]
+        if needed and session.recheck() and session.refusal(*needed):
+            title = action.text().split("\t")[0].replace("&", "").rstrip("…")
+            prompts.refuse(self, title, *needed)
+            return
+        slot()
 
     def apply_permissions(self, allowed) -> None:
         """Show only the actions whose permission ``allowed(permission)`` grants.

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from patolab_desktop.db.models import Customer, LabRequest, User
+from patolab_desktop.db.models import Customer, LabRequest, Outbox, User
 from patolab_desktop.services import requests as requests_service
+from patolab_desktop.services import settings
 from patolab_desktop.services.access import auth, permissions, session, users
 from patolab_desktop.services.errors import PermissionDenied, SessionChanged
+from patolab_desktop.services.notify import config as notify_config
 from tests.security_helpers import PASSWORD, as_admin_elsewhere, fast_hashing, login_as  # noqa: F401
 from tests.ui.requests_helpers import make_catalog, make_doctor, make_patient, make_request
+from tests.ui.role_helpers import as_custom_role
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
@@ -69,3 +72,32 @@ def test_the_system_actor_is_not_checked(database):
     as_admin_elsewhere(lambda: users.deactivate(me.id))
     with session.acting_as(session.system_actor("cli")):
         assert make_patient("Juana", "Reyes Ávila", age=40)
+
+
+def keeper_deactivated_elsewhere() -> None:
+    """Signed in with a role that keeps the lab's settings and WhatsApp (no administrator),
+    then deactivated by an administrator on another desk."""
+    me = as_custom_role("Ajustes", {"settings.edit", "notify.manage"}, "ajustes")
+    as_admin_elsewhere(lambda: users.deactivate(me.id))
+
+
+def test_a_setting_stored_on_its_own_is_checked_too(database):
+    keeper_deactivated_elsewhere()
+    with pytest.raises(SessionChanged, match="desactivó su usuario: no se guardó nada"):
+        settings.put("lock_minutes", 7)
+    assert settings.get("lock_minutes") != 7
+
+
+def test_whatsapp_resume_test_message_and_token_are_checked_too(database):
+    with session.acting_as(session.system_actor("tests")):
+        notify_config._stop("190")
+    keeper_deactivated_elsewhere()
+    with pytest.raises(SessionChanged, match="desactivó su usuario"):
+        notify_config.resume()
+    with pytest.raises(SessionChanged, match="desactivó su usuario"):
+        notify_config.queue_test("9988-7766")
+    assert notify_config._stopped() is not None and not Outbox.select().exists()
+    # the credential store is no database: she is read again before it is touched
+    with pytest.raises(PermissionDenied, match="No tiene permiso"):
+        notify_config.set_token("EAAG-secreto-de-prueba-0123456789abcdef")
+    assert notify_config._token() is None

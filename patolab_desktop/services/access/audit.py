@@ -270,6 +270,19 @@ def record(
 
 
 @_services_only
+def record_done(action: str, entity: str, detail: str) -> int:
+    """``record`` for what is already done outside the database (a file exported, a
+    backup, the WhatsApp token put in this computer's credential store), in a write
+    transaction of its own that is not checked (``db.database.write_transaction``): it is
+    done whatever an administrator did to the user meanwhile, so its audit row must be
+    there too. Such an action read her again as it started (``session.require_now``)."""
+    from ...db.database import write_transaction
+
+    with write_transaction(checked=False):
+        return record(action, entity, None, detail=detail)
+
+
+@_services_only
 def record_many(action: str, entity: str, changed: Sequence[tuple[int, dict[str, tuple]]]) -> int:
     """``record`` for many rows of one action, ``(entity id, changes)`` each, in multi-row
     inserts (the patient import's updates); returns how many were written."""

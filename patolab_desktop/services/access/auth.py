@@ -13,7 +13,8 @@
   password reset, her role or its permissions) holds for her next write at once: every
   write transaction first reads her user and role again in one query (``_check_writer``)
   and refuses with ``SessionChanged`` when they are no longer what her actor was read
-  from. Reads keep the actor of the sign-in; the desk reads it again every minute.
+  from. Reads keep the actor of the sign-in; the desk reads it again every minute, and
+  at once when a window opens or an export, a print or a backup starts (``recheck``).
 - Password rules after NIST SP 800-63B (issue 15, point 11): at least
   ``MIN_PASSWORD_LENGTH`` (10) characters, not the user name, not on the bundled list of
   common passwords (``resources/data/common_passwords.txt``); no composition rules.
@@ -204,11 +205,17 @@ _changed_listeners: list[Callable[[], None]] = []
 
 
 def on_changed_elsewhere(listener: Callable[[], None]) -> None:
-    """Call ``listener()`` (from the thread of the write) whenever a write was refused
-    because the acting user changed: the GUI reads the user again at once, so that its
-    menus and lock follow without waiting for the minute's recheck."""
+    """Call ``listener()`` (from the thread of the write or the recheck) whenever a write
+    was refused because the acting user changed, or ``recheck`` found her changed: the GUI
+    reads the user again at once, so that its menus and lock follow without waiting for
+    the minute's recheck."""
     if listener not in _changed_listeners:
         _changed_listeners.append(listener)
+
+
+def _tell_changed() -> None:
+    for listener in list(_changed_listeners):
+        listener()
 
 
 def _deactivated_or_reset(actor: Actor, active: bool, must_change_password: bool) -> str:
@@ -248,8 +255,7 @@ def _changed_since_read(actor: Actor, row: tuple | None) -> str:
 
 
 def _refuse(reason: str) -> SessionChanged:
-    for listener in list(_changed_listeners):
-        listener()
+    _tell_changed()
     return SessionChanged(reason)
 
 
@@ -267,6 +273,24 @@ def _check_writer() -> None:
     if reason:
         raise _refuse(reason)
 
+
+def recheck() -> bool:
+    """``session.recheck``: the write check's query (``_writer_row``) at the start of
+    something sizeable. When an administrator changed the acting user since her actor
+    was read, her actor is read again (``refresh_current``: what follows is refused as
+    after the minute's recheck) and the desk is told (``on_changed_elsewhere``); True
+    then. Nobody signed in and the system actor: False, no query."""
+    actor = session.current()
+    if actor is None or actor.is_system or actor.id is None:
+        return False
+    if not _changed_since_read(actor, _writer_row(actor.id)):
+        return False
+    refresh_current()
+    _tell_changed()
+    return True
+
+
+session.recheck_with(recheck)
 
 _writer_sql: dict[type, str] = {}  # the statement of ``_writer_row`` per kind of database
 
@@ -494,7 +518,8 @@ def login(username: str, password: str) -> Actor:
 def logout() -> None:
     actor = session.current()
     if actor is not None and actor.id is not None:
-        audit.record("logout", "user", actor.id)
+        with write_transaction(checked=False):  # signing out, as signing in, whatever she became
+            audit.record("logout", "user", actor.id)
     session.set_current(None)
 
 
@@ -518,7 +543,8 @@ def verify_password(actor: Actor, password: str) -> bool:
             translate("services.auth", "Este usuario fue desactivado. Consulte a un administrador.")
         )
     if user.failed_attempts:
-        User.update(failed_attempts=0).where(User.id == user.id).execute()
+        with write_transaction(checked=False):  # the lockout's count, as ``_register_failure``
+            User.update(failed_attempts=0).where(User.id == user.id).execute()
     return True
 
 

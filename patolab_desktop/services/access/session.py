@@ -12,7 +12,7 @@ role cannot do, but this check is the one that counts. The CLI and tests act thr
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -109,6 +109,33 @@ def require(permission: str, *more: str) -> Actor:
     if refused or actor is None:
         raise PermissionDenied(refused)
     return actor
+
+
+# how ``recheck`` reads the user again: ``auth.recheck``, registered by ``auth`` (which
+# imports this module), as the write check is registered with the database layer. A
+# signed-in actor comes from ``auth``, so it is registered whenever there is one to read.
+_reread: Callable[[], bool] | None = None
+
+
+def recheck_with(reread: Callable[[], bool]) -> None:
+    """``recheck`` calls ``reread()`` (registered once, by ``auth``)."""
+    global _reread
+    _reread = reread
+
+
+def recheck() -> bool:
+    """Read the signed-in user again now, as the minute's recheck would (one query by
+    primary key while nothing changed): for the start of something sizeable (a window
+    opened, an export, a print, a backup), never for a search as one types. True when an
+    administrator changed her meanwhile: her actor was read again (``auth.recheck``)."""
+    return _reread is not None and _reread()
+
+
+def require_now(permission: str, *more: str) -> Actor:
+    """``require`` after ``recheck``: a permission withdrawn on another desk a moment ago
+    is refused at once (an export, a print, a backup starts with it)."""
+    recheck()
+    return require(permission, *more)
 
 
 def require_login() -> Actor:

@@ -226,7 +226,7 @@ def export_sales_book(path: str | os.PathLike[str], month: str, as_text: bool = 
     from .. import csvio
     from ..safety import outputs
 
-    session.require("billing.reports")
+    session.require_now("billing.reports")
     rows = sales_book(month)
     if as_text:
         with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
@@ -235,13 +235,10 @@ def export_sales_book(path: str | os.PathLike[str], month: str, as_text: bool = 
         csvio.write_csv(path, rows[0], rows[1:])
     count = len(rows) - 2  # without the header and the totals
     start, _end = month_range(month)
-    audit.record(
+    audit.record_done(
         "export",
         "fiscal_document",
-        None,
-        detail=(
-            f"Exportación del libro de ventas {start:%Y-%m} a {Path(path).name}: {count} filas."
-        ),
+        f"Exportación del libro de ventas {start:%Y-%m} a {Path(path).name}: {count} filas.",
     )
     return count
 

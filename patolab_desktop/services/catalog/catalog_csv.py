@@ -436,7 +436,7 @@ def export_catalog(
     Requires ``exports.run``; writes one audit row (file name and row count)."""
     from .. import csvio
 
-    session.require("exports.run")
+    session.require_now("exports.run")
 
     filters = filters or CatalogFilter(include_inactive=True)
 

@@ -489,7 +489,7 @@ def export_referrers(
     Requires ``exports.run``; writes one audit row (file name and row count)."""
     from .. import csvio
 
-    session.require("exports.run")
+    session.require_now("exports.run")
 
     filters = filters or ReferrerFilter()
 

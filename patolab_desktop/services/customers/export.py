@@ -158,6 +158,7 @@ def export_customers(
     the ``PermissionDenied``); writes one audit row (file name and row count, no data).
     ``parallel_from`` / ``in_process_if_lost``: the packaged program's self-test writes a
     small export in worker processes, where a worker that cannot start is a failure."""
+    session.recheck()  # a permission withdrawn on another desk a moment ago counts
     refused = refusal()  # exports.run first (``session.require``'s message), then the numbers
     if refused:
         raise PermissionDenied(refused)

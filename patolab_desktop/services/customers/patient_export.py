@@ -48,7 +48,7 @@ def export_patients(
 
     A cancelled export writes nothing and is not audited.
     """
-    session.require(PERMISSION)
+    session.require_now(PERMISSION)
     # pacientes.csv lists patients only: companies (type «empresa») are never in it
     filters = dataclasses.replace(
         filters or CustomerFilter(), include_inactive=False, type=PATIENT_TYPE

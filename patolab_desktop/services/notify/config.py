@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from ...db.database import write_transaction
 from ...db.models import Setting
 from ..access import audit, session
 from ..errors import ServiceError, ValidationError
@@ -88,7 +89,7 @@ def _token() -> str | None:
 
 def set_token(token: str) -> None:
     """Store (or with "" forget) the access token in the OS credential store."""
-    session.require("notify.manage")
+    session.require_now("notify.manage")
     token = (token or "").strip()
     if token and not (token.isascii() and token.isprintable()):
         # e.g. "…" or a curly quote copied with it: httpx could not send it in a header
@@ -125,7 +126,7 @@ def set_token(token: str) -> None:
         with contextlib.suppress(Exception):  # nothing stored
             store.delete_password(KEYRING_SERVICE, KEYRING_USER)
     _know_token(bool(token))
-    audit.record("notify_token", "setting", None, {}, detail="stored" if token else "removed")
+    audit.record_done("notify_token", "setting", "stored" if token else "removed")
 
 
 def has_token() -> bool:
@@ -202,9 +203,12 @@ def stopped() -> dict | None:
 def resume() -> None:
     """The administrator fixed the cause: sending starts again."""
     session.require("notify.manage")
-    before = _stopped()
-    Setting.delete().where(Setting.key == STOP_KEY).execute()
-    audit.record("notify_resume", "setting", None, {"stopped": ((before or {}).get("code"), None)})
+    with write_transaction():
+        before = _stopped()
+        Setting.delete().where(Setting.key == STOP_KEY).execute()
+        audit.record(
+            "notify_resume", "setting", None, {"stopped": ((before or {}).get("code"), None)}
+        )
 
 
 # --- the settings dialog -----------------------------------------------------------------
@@ -235,7 +239,6 @@ def save(new: dict) -> list[str]:
     """Store the dialog's values; one audit row per changed setting. The token is not a
     setting (``set_token``)."""
     session.require("notify.manage")
-    from ...db.database import write_transaction
     from .. import settings
 
     errors = {}
@@ -278,7 +281,8 @@ def queue_test(phone: str) -> int:
             {"phone": translate("services.notify", "Escriba un número de celular válido.")}
         )
     key = f"test:{dt.datetime.now().strftime('%Y%m%d%H%M%S%f')}"
-    queued = _insert(key, "test", number, [], template="hello_world", language="en_US")
+    with write_transaction():
+        queued = _insert(key, "test", number, [], template="hello_world", language="en_US")
     if isinstance(queued, str):  # a key unique to the microsecond is never a duplicate
         raise RuntimeError(f"test message not queued: {queued}")
     return queued

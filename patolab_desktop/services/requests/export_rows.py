@@ -155,7 +155,7 @@ def export_requests(
     """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
 
     Requires ``EXPORT_PERMISSIONS``; writes one audit row (file name and row count)."""
-    session.require(*EXPORT_PERMISSIONS)
+    session.require_now(*EXPORT_PERMISSIONS)
     from .. import csvio
 
     filters = filters or RequestFilter()

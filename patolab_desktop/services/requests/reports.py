@@ -106,7 +106,7 @@ def request_summary_data(
     ``payer_name``: the company that pays (``bill_to``), "" when the patient pays: the
     paper says who «Neto a pagar» is for.
     """
-    session.require("prints.run")
+    session.require_now("prints.run")
     detail = reading.get(request_id)
     patient = customers_service.summary(detail.patient_id)
     doctor_institution = (
@@ -246,7 +246,7 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
     tube). Panels are labelled through their members; a line without a sample type goes on
     a label without one. A cancelled request has no tubes to label (RuleError).
     """
-    session.require("prints.run")
+    session.require_now("prints.run")
     detail = reading.get(request_id)
     if detail.status == "cancelled":
         raise RuleError(
@@ -411,7 +411,7 @@ def period_report_data(
     group row has key, label, count, total, discount, net (Decimal). Aggregation is done in
     SQL.
     """
-    session.require("prints.reports")
+    session.require_now("prints.reports")
     start, end = _day_bounds(date_from, date_to)
     branch = None
     if branch_id is not None:

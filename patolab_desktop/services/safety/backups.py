@@ -113,7 +113,7 @@ def backup_now(
     if kind == "manual":
         from ..access import session
 
-        session.require("backups.run")
+        session.require_now("backups.run")
     if _is_memory():
         raise BackupError(
             translate("services.backups", "Una base de datos en memoria no se puede respaldar.")
@@ -159,7 +159,7 @@ def _audit_manual(kind: str, path: Path) -> None:
     if kind == "manual":
         from ..access import audit
 
-        audit.record("backup", "database", None, detail=Path(path).name)
+        audit.record_done("backup", "database", Path(path).name)
 
 
 def pg_dump_available() -> bool:
@@ -416,7 +416,7 @@ def restore(path: str | Path) -> RestoreResult:
     from ..access import session
     from . import restoring
 
-    session.require("backups.run")
+    session.require_now("backups.run")
     restoring.check_restorable()
     path = Path(path).expanduser().resolve()
     if path == Path(db.obj.database).resolve():

@@ -406,7 +406,7 @@ def migrate_to(
     """
     from ..access import audit, session
 
-    session.require("backups.run")
+    session.require_now("backups.run")
     source = db.obj
     if source is None or not is_sqlite(source):
         raise TransferError(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import bootstrap, customers
+from ...services.access import session
 from ...services.errors import NotFoundError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
@@ -332,6 +333,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
     def new_customer(self) -> int | None:
         from .customer_dialog import CustomerDialog
 
+        session.recheck()  # a window opens: with what her role holds now
         if not self._allowed(self.create_permission):
             prompts.refuse(
                 self,
@@ -376,6 +378,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         customer_id = self.selected_id()
         if customer_id is None:
             return False
+        session.recheck()  # a window opens: with what her role holds now
         if not self._allowed("patients.view"):
             prompts.refuse(
                 self, translate("customers.customers_window", "Ver cliente"), "patients.view"

@@ -130,6 +130,7 @@ class ListEditor(RowSelectionMixin):
         return getattr(dialog, "saved_id", None)
 
     def new_item(self) -> int | None:
+        session.recheck()  # a window opens: with what her role holds now
         if not self.can_create():
             return None
         dialog = self.open_dialog(None)
@@ -139,6 +140,7 @@ class ListEditor(RowSelectionMixin):
         return None
 
     def edit_selected(self) -> bool:
+        session.recheck()  # a window opens: with what her role holds now
         row = self.selected_row()
         return self.can_edit(row) and self.edit_item(row["id"])
 
