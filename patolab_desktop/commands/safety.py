@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import existing_folder, open_from_args
+from . import existing_folder, fail, open_from_args
 from .building import command, switch
 
 
@@ -30,6 +30,12 @@ def register(sub, common) -> None:
         "restaurar una copia (antes guarda una copia del estado actual)",
     )
     restore.add_argument("file", metavar="ARCHIVO", help="archivo de copia (.db)")
+    switch(
+        restore,
+        "--lose-documents",
+        "restaurar aunque se pierdan facturas, notas de crédito o anulaciones posteriores a "
+        "la copia (sus números quedan registrados y no se vuelven a usar)",
+    )
 
     listing = command(sub, "backups", common, run_list, "listar las copias de seguridad")
     listing.add_argument(
@@ -71,13 +77,23 @@ def run_backup(args) -> int:
 
 def run_restore(args) -> int:
     from ..services.access import session
-    from ..services.safety import backups
+    from ..services.safety import backups, later_text
 
     open_from_args(args, create=False)
     with session.acting_as(session.current()):  # the signed-in user (sign_in)
-        result = backups.restore(args.file)
+        preview = backups.preview_restore(args.file)
+        print(later_text.describe(preview.later))
+        if preview.later.fiscal_lost and not args.lose_documents:
+            return fail(
+                "la copia no tiene documentos fiscales o anulaciones posteriores a ella (vea "
+                "arriba). Si acepta perderlos, repita con --lose-documents. No se cambió nada."
+            )
+        result = backups.restore(args.file, lose_documents=args.lose_documents)
     print(f"Estado anterior guardado en {result.safety_backup}")
     print(f"Restaurada la copia {result.restored_from} (esquema {result.schema_version}).")
+    after = later_text.after_restore(result.later, result.new_identity_key)
+    if after:
+        print(after)
     return 0
 
 

@@ -172,6 +172,37 @@ def create_key(database: Database | None = None) -> IdentityKeys:
     return keys
 
 
+def adopt(target: Database, source: Database | None = None) -> bool:
+    """Give ``target``, a copy being restored that has no key yet (taken before the identity
+    numbers were encrypted), the identity of ``source`` (the open database): its id, its
+    check value and the note that its recovery key was saved. The migration then encrypts
+    the copy's numbers with the same key, so the rows carried over from ``source`` stay
+    readable and the printed recovery key still fits. False, nothing written, when
+    ``target`` has a key, ``source`` has none or this workstation does not hold it (the
+    migration then makes a new key)."""
+    source = _db(source)
+    if not target.table_exists("setting") or key_check(target) or not key_check(source):
+        return False
+    try:
+        keys = current_keys(source)
+    except KeyMissing:
+        return False
+    ident = database_id(source) or ""
+    # a copy from before schema step 9 has no version column in its settings
+    versioned = "version" in {c.name for c in target.get_columns("setting")}
+    columns, p = ("key, value, version" if versioned else "key, value"), target.param
+    marks = f"{p}, {p}, 1" if versioned else f"{p}, {p}"
+    with target.atomic():
+        for name in (DATABASE_ID, KEY_CHECK, RECOVERY_SAVED):
+            target.execute_sql(f"DELETE FROM setting WHERE key = {p}", (name,))
+            target.execute_sql(
+                f"INSERT INTO setting ({columns}) VALUES ({marks})",
+                (name, _read(source, name) or ""),
+            )
+    _cache[(ident, keys.check)] = keys
+    return True
+
+
 def install_recovered_key(key: bytes, database: Database | None = None) -> IdentityKeys:
     """Store a recovered key (already checked against ``key_check``) in this
     workstation's credential store."""

@@ -513,10 +513,10 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
 ]
 
 # Data safety (issue 15): floors of number counters carried over by a restore.
-from .models_safety import CounterFloor  # noqa: E402
+from .models_safety import CounterFloor, LostFiscalDocument  # noqa: E402
 
-ALL_MODELS.append(CounterFloor)
-__all__.append("CounterFloor")
+ALL_MODELS.extend([CounterFloor, LostFiscalDocument])
+__all__.extend(["CounterFloor", "LostFiscalDocument"])
 
 # WhatsApp notifications (issue 18): the outbox.
 from .models_notify import Outbox  # noqa: E402

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from peewee import CharField, IntegerField, Model
+import datetime as dt
+
+from peewee import BooleanField, CharField, DateTimeField, IntegerField, Model
 
 from .database import db
+from .fields import MoneyField
 
 
 class CounterFloor(Model):
@@ -24,3 +27,34 @@ class CounterFloor(Model):
         database = db
         table_name = "counter_floor"
         indexes = ((("name", "key"), True),)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class LostFiscalDocument(Model):
+    """A fiscal document issued before a restore whose copy did not have it, or a factura
+    voided before a restore whose copy still had it in force (``voided``).
+
+    Issued documents are kept and their numbers are never reused (``BILLING.md``): the
+    restore writes one row per such number, and every later restore carries the rows
+    over, as it carries the counters. The report of unused numbers (Art. 42) shows them
+    as issued or voided before a restore, never as gaps; a number whose document is back
+    (a newer copy restored later) is no longer reported as missing."""
+
+    number = CharField(max_length=19, unique=True)  # EEE-PPP-TT-NNNNNNNN
+    key = CharField(max_length=12)  # EEE-PPP-TT
+    correlative = IntegerField()
+    doc_type = CharField(max_length=2)
+    voided = BooleanField(default=False)
+    issued_at = DateTimeField(null=True)
+    total = MoneyField(default=0)
+    buyer_name = CharField(max_length=200, default="")
+    restored_at = DateTimeField(default=_now)
+    backup = CharField(max_length=255, default="")  # the copy restored (file name)
+
+    class Meta:
+        database = db
+        table_name = "lost_fiscal_document"
+        indexes = ((("key", "correlative"), False),)

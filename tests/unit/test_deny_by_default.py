@@ -116,6 +116,13 @@ ALLOWED: dict[str, str] = {
     "safety.outputs.sweep_leftovers": "removes our dead temp files at start",
     "safety.restoring.check_restorable": "checks a backup file it is given (restore: backups.run)",
     "safety.restoring.replace_live": "called only by backups.restore, which checks backups.run",
+    "safety.restoring.check_nothing_lost": "a check of what a restore would undo, it is given",
+    "safety.later.compare": "called by backups.preview_restore and a restore (backups.run)",
+    "safety.later_keep.carry": "writes the staging copy inside a restore (backups.run)",
+    "safety.later_keep.lost_rows": "reads inside a restore (restore checks backups.run)",
+    "safety.later_keep.record": "writes the staging copy inside a restore (backups.run)",
+    "safety.later_text.describe": FORMAT,
+    "safety.later_text.after_restore": FORMAT,
     # access
     "access.audit.quiet_sql_logging": "logging configuration",
     "access.audit.diff": PURE,

@@ -45,6 +45,14 @@ def _counter_floor_table(database: Database) -> None:
     database.create_tables([CounterFloor], safe=True)
 
 
+def _lost_fiscal_document_table(database: Database) -> None:
+    """Version 23: ``lost_fiscal_document``, the fiscal documents (and voids) issued before
+    a restore that the restored copy did not have."""
+    from ..models_safety import LostFiscalDocument
+
+    database.create_tables([LostFiscalDocument], safe=True)
+
+
 def _identity_documents_and_declared_ages(database: Database) -> None:
     """Version 8 (issue 16): customer.document_type (DNI, RTN, pasaporte, residente,
     ninguno; set from the stored digits), customer.age_declared (a baby's "8m" / "3d"),
@@ -136,16 +144,17 @@ STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (20, "PostgreSQL: sin el índice por identidad cifrada", search.drop_ciphertext_order_index),
     (21, "orden por tipo de documento en vez de identidad cifrada", search.sort_by_document_kind),
     (22, "consentimiento de WhatsApp: cómo y para qué mensajes", _consent_how_and_kinds),
+    (23, "documentos fiscales emitidos antes de restaurar una copia", _lost_fiscal_document_table),
 ]
 
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 # Steps that change nothing in an SQLite file: a database that only lacks these is brought
 # up to date without the copy taken before migrating (4.5 GB at 1,000,000 customers: about
 # 20 s at the first start of a new version, for nothing).
 POSTGRES_ONLY_STEPS = frozenset({16, 18, 19, 20})
-# Steps that only drop and make indexes: their transaction undoes them whole, the rows are
-# never touched, so no copy is taken for them either.
-INDEX_ONLY_STEPS = frozenset({21})
+# Steps that only drop and make indexes, or add an empty table: their transaction undoes
+# them whole, the rows are never touched, so no copy is taken for them either.
+INDEX_ONLY_STEPS = frozenset({21, 23})
 IDENTITY_STEP = 14  # the step that encrypts the identity numbers (see ``upgrade``)
 
 

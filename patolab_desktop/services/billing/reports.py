@@ -245,19 +245,38 @@ def export_sales_book(path: str | os.PathLike[str], month: str, as_text: bool = 
 
 def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
     """Numbers not used per authorisation (Art. 42): gaps inside the used part, the numbers
-    of void documents, and the remainder of an authorisation that ended or expired."""
+    of void documents, and the remainder of an authorisation that ended or expired.
+
+    A number issued before a restore whose copy lacked its document (``before_restore``)
+    is no gap, and a factura voided before a restore whose copy has it in force again
+    (``voided_before_restore``, with those issued and voided) is reported as voided
+    (``lost_fiscal_document``): issued documents are kept, their numbers never reused."""
+    from ...db.models_safety import LostFiscalDocument
+
     session.require("billing.reports")
     query = FiscalAuthorisation.select().order_by(FiscalAuthorisation.id)
     if authorisation_id is not None:
         query = query.where(FiscalAuthorisation.id == authorisation_id)
     result = []
     for auth in query:
-        used = set(
-            n
-            for (n,) in FiscalDocument.select(FiscalDocument.correlative)
+        status_of = dict(
+            FiscalDocument.select(FiscalDocument.correlative, FiscalDocument.status)
             .where(FiscalDocument.authorisation == auth.id)
             .tuples()
         )
+        lost = dict(
+            LostFiscalDocument.select(LostFiscalDocument.correlative, LostFiscalDocument.voided)
+            .where(
+                (
+                    LostFiscalDocument.key
+                    == counter_key(auth.establishment, auth.point, auth.doc_type)
+                )
+                & LostFiscalDocument.correlative.between(auth.range_from, auth.range_to)
+            )
+            .order_by(LostFiscalDocument.correlative)
+            .tuples()
+        )
+        used = set(status_of) | set(lost)
         voided = [
             n
             for (n,) in FiscalDocument.select(FiscalDocument.number)
@@ -286,6 +305,10 @@ def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
                 "deadline": auth.deadline,
                 "gaps": [(fmt(a), fmt(b)) for a, b in gaps],
                 "voided": voided,
+                "before_restore": [fmt(n) for n, v in lost.items() if n not in status_of and not v],
+                "voided_before_restore": [
+                    fmt(n) for n, v in lost.items() if v and status_of.get(n, "issued") == "issued"
+                ],
                 "remainder": (fmt(remainder[0]), fmt(remainder[1])) if remainder else None,
                 "remainder_count": (remainder[1] - remainder[0] + 1) if remainder else 0,
             }
@@ -321,18 +344,29 @@ def unused_rows() -> list[list[str]]:
                     str(int(b[-8:]) - int(a[-8:]) + 1),
                 ]
             )
-        for number in item["voided"]:
-            rows.append(
-                [
-                    item["cai"],
-                    item["key"],
-                    item["doc_type_label"],
-                    translate("services.billing", "anulado"),
-                    number,
-                    number,
-                    "1",
-                ]
-            )
+        for kind, label_text in (
+            ("voided", translate("services.billing", "anulado")),
+            (
+                "before_restore",
+                translate("services.billing", "emitido antes de restaurar una copia"),
+            ),
+            (
+                "voided_before_restore",
+                translate("services.billing", "anulado antes de restaurar una copia"),
+            ),
+        ):
+            for number in item[kind]:
+                rows.append(
+                    [
+                        item["cai"],
+                        item["key"],
+                        item["doc_type_label"],
+                        label_text,
+                        number,
+                        number,
+                        "1",
+                    ]
+                )
         if item["remainder"]:
             a, b = item["remainder"]
             rows.append(

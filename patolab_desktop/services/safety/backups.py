@@ -33,6 +33,7 @@ from . import outputs
 from .errors import BackupError
 
 if TYPE_CHECKING:
+    from .later import Later
     from .restoring import RestoreResult
 
 log = logging.getLogger(__name__)
@@ -406,23 +407,56 @@ def _integrity_hint(rows: list[str]) -> str:
     return hint
 
 
-def restore(path: str | Path) -> RestoreResult:
-    """Replace the open SQLite database with the backup ``path``.
+@dataclass(frozen=True)
+class RestorePreview:
+    schema_version: int
+    later: Later  # what the restore would undo (``later_text.describe`` words it)
 
-    Validates the file and backs up the current state (kind ``antes-de-restaurar``);
-    then ``restoring.replace_live`` assembles the restored database with the number
-    counters kept moving forward, the later audit rows carried over and the restore's own
-    audit row, and copies it into the live database in one transaction."""
-    from ..access import session
+
+def _restorable(path: str | Path) -> tuple[Path, int]:
+    """The backup's resolved path and schema version, when the open database can be
+    restored from it (``backups.run`` already checked)."""
     from . import restoring
 
-    session.require_now("backups.run")
     restoring.check_restorable()
     path = Path(path).expanduser().resolve()
     if path == Path(db.obj.database).resolve():
         raise BackupError(
             translate("services.backups", "Elija un archivo de copia, no la base de datos abierta.")
         )
-    version = validate_backup(path)
+    return path, validate_backup(path)
+
+
+def preview_restore(path: str | Path) -> RestorePreview:
+    """Before a restore: the backup checked, and what restoring it would undo (the
+    requests, fiscal documents, voids and payments made after it), counted by comparing
+    the open database with it."""
+    from ..access import session
+    from .later import compare
+
+    session.require_now("backups.run")
+    path, version = _restorable(path)
+    return RestorePreview(version, compare(path))
+
+
+def restore(path: str | Path, lose_documents: bool = False) -> RestoreResult:
+    """Replace the open SQLite database with the backup ``path``.
+
+    Validates the file and backs up the current state (kind ``antes-de-restaurar``);
+    then ``restoring.replace_live`` assembles the restored database with the number
+    counters kept moving forward, the later history of its facturas and the later audit
+    rows carried over, the fiscal numbers it lacks recorded, and the restore's own audit
+    row, and copies it into the live database in one transaction. Refused (nothing
+    changed) when fiscal documents or voids would be lost, unless ``lose_documents``
+    (the person saw them in ``preview_restore`` and accepted)."""
+    from ..access import session
+    from . import restoring
+
+    session.require_now("backups.run")
+    path, version = _restorable(path)
+    if not lose_documents:  # before the copy of the state before; checked again inside
+        from .later import compare
+
+        restoring.check_nothing_lost(compare(path))
     safety = backup_now(kind="antes-de-restaurar")
-    return restoring.replace_live(path, safety, version)
+    return restoring.replace_live(path, safety, version, lose_documents)

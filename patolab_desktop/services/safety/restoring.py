@@ -2,11 +2,17 @@
 
 The restored database is first assembled in a STAGING copy beside the live file:
 
-1. the backup is copied into the staging file (SQLite backup API) and migrated;
+1. the backup is copied into the staging file (SQLite backup API) and migrated; a copy
+   taken before the identity numbers were encrypted first takes the live database's
+   identity key (``identity.adopt``), so what is carried over stays readable;
 2. every number counter is raised to at least what the live database had issued
-   (``counters``; request numbers now, invoices when billing registers them);
-3. the audit rows written in the live database after the backup are carried over;
-4. the audit row of the restore itself is written;
+   (``counters``: request and fiscal numbers);
+3. what was done after the backup is compared (``later``): the later history of the
+   facturas the copy has is carried over, and every other fiscal number is recorded in
+   ``lost_fiscal_document`` (``later_keep``); without ``lose_documents`` a restore that
+   would lose a fiscal document or a void is refused before anything changes;
+4. the audit rows written in the live database after the backup are carried over;
+5. the audit row of the restore itself is written;
 
 and only then is the staging copy copied INTO the live database with the backup API,
 which SQLite applies as one transaction. So the restored data, the counters, the
@@ -27,14 +33,15 @@ from pathlib import Path
 
 from peewee import ForeignKeyField, SqliteDatabase
 
-from ...db import migrations
+from ...db import identity, migrations
 from ...db.database import SQLITE_PRAGMAS, db, describe, is_sqlite
 from ...db.models import ALL_MODELS, AuditLog, User
 from ...util import files
 from ...util.faults import pause_point
 from ..texts import translate
-from . import counters
+from . import counters, later_keep
 from .errors import BackupError
+from .later import Later, compare
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,8 @@ class RestoreResult:
     schema_version: int
     audit_rows_carried: int = 0
     counters_moved: int = 0
+    later: Later = Later()  # what the restore undid (and what it carried over)
+    new_identity_key: bool = False  # the copy could not take the live database's key
 
 
 def _error(text: str) -> BackupError:
@@ -98,10 +107,13 @@ def check_restorable() -> None:
         )
 
 
-def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
+def replace_live(
+    path: Path, safety: Path, version: int, lose_documents: bool = False
+) -> RestoreResult:
     """Assemble the restored database in a staging copy of the (validated) backup
     ``path`` and copy it into the live database in one transaction (see the module doc).
-    ``safety`` is the copy of the state before, already made."""
+    ``safety`` is the copy of the state before, already made. ``lose_documents``: go on
+    when fiscal documents or voids made after the backup cannot be carried over."""
     from ..access import audit
     from ..bootstrap import close_db, open_db
 
@@ -124,6 +136,7 @@ def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
         staging.connect()
         try:
             with staging.bind_ctx(ALL_MODELS):
+                identity.adopt(staging)  # a copy from before the key takes the live one's
                 migrations.upgrade(staging)
                 backup_last_audit = (
                     AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0
@@ -131,24 +144,27 @@ def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
         except BaseException:
             staging.close()
             raise
+        new_key = _new_key(staging)
         for leftover in staging_path.parent.glob(staging_path.stem + ".v*.bak"):
             files.remove_quietly(leftover)  # the migration's own copy of the staging file
         try:
             with _sole_access():  # no other desk writes from here to the copy
                 issued = counters.snapshot_all()  # the highest numbers given so far (live)
                 carried_rows = _live_audit_after(int(backup_last_audit))  # read from live
+                later = compare(staging_path)  # live against the copy, read-only
+                if not lose_documents:
+                    check_nothing_lost(later)
+                earlier_lost = later_keep.lost_rows()  # read from live
                 with staging.bind_ctx(ALL_MODELS), staging.atomic():
                     moved = counters.raise_all(issued)
+                    later_keep.carry(staging, later)
+                    later_keep.record(later, earlier_lost, path.name)
                     carried = _carry_audit(carried_rows)
                     audit.record(
                         "restore",
                         "database",
                         None,
-                        detail=(
-                            f"Restaurada la copia {path.name}; estado anterior guardado en "
-                            f"{safety.name}; {carried} fila(s) de auditoría posteriores a la "
-                            f"copia conservadas; contadores de números mantenidos hacia adelante."
-                        ),
+                        detail=_restore_detail(path, safety, carried, later),
                     )
                 staging.close()
                 _copy_into_live(staging_path, path, safety)
@@ -161,7 +177,57 @@ def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
     close_db()
     open_db(live)  # fresh connection and caches (the copy is already migrated)
     log.info("Restored %s (safety copy %s)", path.name, safety.name)
-    return RestoreResult(path, safety, version, carried, moved)
+    return RestoreResult(path, safety, version, carried, moved, later, new_key)
+
+
+def _new_key(staging: SqliteDatabase) -> bool:
+    """The restored copy has an identity key other than the live database's (a copy from
+    before the key, on a workstation without the live database's key)."""
+    live = identity.key_check()
+    return bool(live) and identity.key_check(staging) != live
+
+
+def check_nothing_lost(later: Later) -> None:
+    """Refuse a restore that would lose fiscal documents or voids (``later``) the person
+    has not accepted to lose: nothing is changed."""
+    from .later_text import describe
+
+    if later.fiscal_lost:
+        raise _error(
+            describe(later)
+            + "\n\n"
+            + translate(
+                "services.backups",
+                "No se restauró nada: hay que aceptar expresamente que se pierdan esos "
+                "documentos fiscales.",
+            )
+        )
+
+
+def _restore_detail(path: Path, safety: Path, carried: int, later: Later) -> str:
+    """The restore's audit detail (Spanish, as every detail of the trail)."""
+    detail = (
+        f"Restaurada la copia {path.name}; estado anterior guardado en {safety.name}; "
+        f"{carried} fila(s) de auditoría posteriores a la copia conservadas; contadores de "
+        f"números mantenidos hacia adelante."
+    )
+    if later.requests or later.payments:
+        detail += (
+            f" Deshechos: {later.requests} solicitud(es) y {later.payments} pago(s) o "
+            f"abono(s) posteriores a la copia."
+        )
+    if later.documents:
+        numbers = ", ".join(d.number for d in later.documents)
+        detail += (
+            f" Documentos fiscales emitidos antes de restaurar, ausentes de la copia: {numbers}."
+        )
+    if later.voids:
+        numbers = ", ".join(d.number for d in later.voids)
+        detail += f" Anulaciones ausentes de la copia (facturas vigentes otra vez): {numbers}."
+    if later.carried.facturas:
+        numbers = ", ".join(later.carried.facturas + later.carried.notes)
+        detail += f" Conservadas las anulaciones y notas de crédito posteriores de: {numbers}."
+    return detail
 
 
 @contextmanager

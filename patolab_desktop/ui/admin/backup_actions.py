@@ -12,7 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ...i18n import translate
 from ...services.errors import ServiceError
-from ...services.safety import backups
+from ...services.safety import backups, later_text
 from ...services.safety import check as maintenance
 from .. import prompts
 from ..widgets.ask_flow import open_and_attempt
@@ -97,14 +97,14 @@ def restore_backup(parent=None, path: str | None = None):
     checked = open_and_attempt(
         parent,
         title,
-        backups.validate_backup,
+        backups.preview_restore,
         translate("admin.backup_actions", "Restaurar copia de seguridad"),
         translate("admin.backup_actions", "Copias de PatoLab (*.db);;Todos los archivos (*)"),
         path,
     )
     if checked is None:
         return None
-    path, version = checked
+    path, preview = checked
     if not prompts.confirm(
         parent,
         title,
@@ -113,7 +113,9 @@ def restore_backup(parent=None, path: str | None = None):
             "¿Reemplazar TODOS los datos actuales por la copia\n{path}\n(esquema "
             "{version})?\n\nAntes se guardará una copia del estado actual, por si necesita volver "
             "a él. Las demás computadoras deben cerrar el programa antes de continuar.",
-        ).format(path=path, version=version),
+        ).format(path=path, version=preview.schema_version)
+        + "\n\n"
+        + later_text.describe(preview.later),
     ):
         return None
     # the WhatsApp sender's thread keeps a connection open: the restore needs the file
@@ -122,7 +124,11 @@ def restore_backup(parent=None, path: str | None = None):
     if sender is not None:
         sender.stop()
     try:
-        result = prompts.attempt(parent, title, lambda: backups.restore(path))
+        result = prompts.attempt(
+            parent,
+            title,
+            lambda: backups.restore(path, lose_documents=True),  # confirmed
+        )
     finally:
         if sender is not None:
             from ..notify import area as notify_area
@@ -133,13 +139,15 @@ def restore_backup(parent=None, path: str | None = None):
     reload = getattr(parent, "reload_from_database", None)
     if reload is not None:
         reload()
+    after = later_text.after_restore(result.later, result.new_identity_key)
     prompts.info(
         parent,
         title,
         translate(
             "admin.backup_actions",
             "Copia restaurada.\n\nEl estado anterior quedó guardado en:\n{safety_backup}",
-        ).format(safety_backup=result.safety_backup),
+        ).format(safety_backup=result.safety_backup)
+        + (f"\n\n{after}" if after else ""),
     )
     return result
 
