@@ -3,6 +3,7 @@ and as a real subprocess that can be parked at a ``PATOLAB_PAUSE_AT`` point and 
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -41,6 +42,35 @@ def make_lab(path: Path, customers: int = 30, requests: int = 20) -> Path:
     finally:
         close_db()
     return path
+
+
+class FullDisk:
+    """A file object that accepts ``room`` bytes and then fails like a full disk."""
+
+    def __init__(self, real, room: int):
+        self.real, self.room = real, room
+
+    def write(self, data):
+        if self.room - len(data) < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return self.real.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.real.close()
+
+
+def disk_full_after(monkeypatch, room: int) -> None:
+    """Every temporary file the program writes (CSV, JSON, PDF) takes ``room`` bytes and
+    then fails like a full disk."""
+    real_open = files._open_temp
+    monkeypatch.setattr(files, "_open_temp", lambda *a: FullDisk(real_open(*a), room))
 
 
 def run(*args) -> int:

@@ -204,6 +204,14 @@ def _open_temp(temp: Path, binary: bool, encoding: str | None, newline: str | No
         raise
 
 
+def write_private_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` into the NEW file ``path`` (mode 0600) and flush it: the temporary
+    file of ``atomic_path`` for a writer that renders in memory (a PDF)."""
+    with _open_temp(Path(path), True, None, None) as fh:
+        fh.write(data)
+        fh.flush()
+
+
 def commit_temp(temp: str | os.PathLike, target: str | os.PathLike) -> None:
     """fsync ``temp`` (already closed) and rename it over ``target``."""
     fd = os.open(os.fspath(temp), os.O_RDONLY | getattr(os, "O_BINARY", 0))
