@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -27,6 +26,7 @@ from tests.safety_helpers import (
     disk_full_after,
     kill_at,
     make_lab,
+    needs_mounts,
     run,
     run_process,
     temp_files,
@@ -79,24 +79,14 @@ def test_full_disk_raises_disk_full_from_the_service(lab, tmp_path, monkeypatch)
     assert list(tmp_path.glob("*.json")) == [] and temp_files(tmp_path) == []
 
 
-def _can_mount_tmpfs() -> bool:
-    if not shutil.which("unshare"):
-        return False
-    done = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0
-
-
-def _in_a_full_folder(folder: Path, earlier: Path, *cli_args) -> list[str]:
+def _in_a_full_folder(folder: Path, earlier: Path, *cli_args, room_kb: int = 24) -> list[str]:
     """Run ``main.py CLI_ARGS`` with ``folder`` a REAL full disk: a tmpfs with room for the
-    previous file ``earlier`` (copied into it) and little more, mounted in a private mount
-    namespace of the child process. Asserts one Spanish message about the space and exit
-    1; returns the folder's listing afterwards, with ``SAME`` when ``earlier`` is intact."""
+    previous file ``earlier`` (copied into it) and ``room_kb`` more, mounted in a private
+    mount namespace of the child process. Asserts one Spanish message about the space and
+    exit 1; returns the folder's listing afterwards, with ``SAME`` when ``earlier`` is
+    intact."""
     folder.mkdir()
-    size_kb = earlier.stat().st_size // 1024 + 24  # the old file fits, a new one does not
+    size_kb = earlier.stat().st_size // 1024 + room_kb  # the old file fits, a new one not
     script = (
         f'mount -t tmpfs -o size={size_kb}k tmpfs "$1" || exit 97\n'
         'cp -p "$2" "$1"/ || exit 98\n'
@@ -112,17 +102,13 @@ def _in_a_full_folder(folder: Path, earlier: Path, *cli_args) -> list[str]:
     assert "EXIT=1" in done.stdout, done
     assert "espacio" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.count("Error:") == 1, done.stderr
+    assert "disk is full" not in done.stderr and "rollback" not in done.stderr, done.stderr
     listing = done.stdout.split("EXIT=1", 1)[1].split()
     assert not any(files.is_temp_name(name) for name in listing)
     return listing
 
 
-needs_tmpfs = pytest.mark.skipif(
-    not _can_mount_tmpfs(), reason="needs unshare + tmpfs (Linux namespaces)"
-)
-
-
-@needs_tmpfs
+@needs_mounts
 def test_backup_into_a_full_folder_is_one_message_and_the_database_opens(lab, tmp_path):
     folder = tmp_path / "copias"
     open_db(lab)
@@ -133,7 +119,7 @@ def test_backup_into_a_full_folder_is_one_message_and_the_database_opens(lab, tm
     _database_is_fine(lab)
 
 
-@needs_tmpfs
+@needs_mounts
 def test_pdf_into_a_full_folder_is_one_message_and_the_old_pdf_stays(lab, tmp_path):
     """QPdfWriter reports success when its writes fail: the PDF was empty, and replaced
     the good one of the same name, while the CLI said «guardado» (exit 0)."""
@@ -145,6 +131,18 @@ def test_pdf_into_a_full_folder_is_one_message_and_the_old_pdf_stays(lab, tmp_pa
     listing = _in_a_full_folder(folder, earlier, *report, folder / earlier.name)
     assert listing[0] == earlier.name and "SAME" in listing
     _database_is_fine(lab)
+
+
+@needs_mounts
+def test_a_database_on_a_full_disk_is_one_spanish_message(lab, tmp_path):
+    """A REAL full disk under the database: the COMMIT fails, SQLite undoes the
+    transaction, and peewee's ROLLBACK then fails too; the command line printed that
+    second error in English («cannot rollback - no transaction is active»)."""
+    folder = tmp_path / "datos"
+    more = ("seed-demo", "--customers", "3000", "--requests", "0")
+    # room for SQLite's 32 KB shared-memory file and a little of the write-ahead log
+    listing = _in_a_full_folder(folder, lab, "--db", folder / lab.name, *more, room_kb=96)
+    assert lab.name in listing
 
 
 def test_killed_export_leaves_a_temp_file_that_the_next_start_sweeps(lab, tmp_path):
