@@ -26,3 +26,10 @@ def test_a_change_to_a_read_only_database_says_ask_the_administrator(lab):
     assert "No se guardó nada" in done.stderr and "solo lectura" in done.stderr, done.stderr
     assert "administrador" in done.stderr and "readonly" not in done.stderr, done.stderr
 
+
+def test_check_of_a_read_only_database_does_not_call_it_damaged(lab):
+    done = run_on_a_read_only_file(lab, "--db", lab, "check")
+    assert done.returncode == 0, done
+    assert "Integridad: correcta" in done.stdout and "PROBLEMAS" not in done.stdout, done.stdout
+    assert "Sin comprobar:" in done.stdout and "solo lectura" in done.stdout, done.stdout
+    assert "readonly" not in done.stdout + done.stderr, done
