@@ -37,6 +37,22 @@ class ConnectionLost(OperationalError):
     code that catches the database's errors still does."""
 
 
+class DatabaseFileGone(OperationalError):
+    """The SQLite file the program opened is no longer at its path (deleted, moved or
+    replaced while open): on Linux and macOS the program would go on writing into the
+    removed file, and every save would be lost. The message says what to do, in Spanish."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            translate(
+                "db.database",
+                "el archivo de la base de datos ({path}) ya no está donde se abrió: alguien "
+                "lo borró, lo movió o lo reemplazó. Deje de registrar datos y llame al "
+                "administrador antes de cerrar el programa.",
+            ).format(path=path)
+        )
+
+
 def _detail(exc: BaseException | str) -> str:
     """The driver's own words, short, after a Spanish message: its first line, without
     libpq's «connection to server at "host", port N failed:» (the message names the
@@ -80,6 +96,9 @@ def database_refusal(exc: BaseException) -> str | None:
     error. Looks through the errors that led to ``exc``: when a COMMIT fails on a full
     disk, SQLite has already undone the transaction, and peewee's ROLLBACK fails in turn
     with «cannot rollback - no transaction is active», hiding «database or disk is full»."""
+    gone = [e for e in chain(exc) if isinstance(e, DatabaseFileGone)]
+    if gone:
+        return str(gone[0])
     texts = [str(e).lower() for e in chain(exc) if _from_a_database(e)]
     if any(word in text for text in texts for word in _LOCKED):
         return translate(

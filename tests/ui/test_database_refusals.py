@@ -5,6 +5,8 @@ typed, and the driver's English words go to the log only (they showed «Error in
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 
 import pytest
@@ -85,6 +87,25 @@ def test_guardar_on_a_full_disk_says_free_space(qtbot, desk, crash_handler, monk
     _kept(entry)
     entry.save_button.click()  # space was freed
     assert entry.last_saved() is not None and len(crash_handler) == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows does not delete an open file")
+@pytest.mark.parametrize("how", ["deleted", "replaced"])
+def test_guardar_after_the_file_was_deleted_says_call_the_administrator(
+    qtbot, desk, db_path, crash_handler, how
+):
+    """Someone deleted (or replaced) the database file while the desk worked: each save
+    «succeeded» into the removed file, and was lost when the program closed."""
+    entry = _entry(qtbot)
+    if how == "deleted":
+        db_path.unlink()  # its -wal and -shm stay
+    else:
+        shutil.copy(db_path, db_path.with_name("copia.db"))
+        os.replace(db_path.with_name("copia.db"), db_path)
+    entry.save_button.click()
+    _refused(crash_handler, "ya no está donde se abrió", "DatabaseFileGone")
+    assert "llame al administrador" in crash_handler[0][1]
+    _kept(entry)
 
 
 def test_sign_in_to_a_read_only_database_says_ask_the_administrator(
