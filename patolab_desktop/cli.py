@@ -175,12 +175,16 @@ def _describe_failure(exc: Exception) -> str:
     from peewee import DatabaseError
 
     from .db.database import friendly_error
+    from .services.errors import database_refusal
     from .util import files
 
     if logging.getLogger().handlers:  # a log file is set up (never a traceback on stderr)
         logging.getLogger("patolab.cli").error("Command failed", exc_info=exc)
     if isinstance(exc, files.CannotWriteError | files.DiskFullError):
         return str(exc)  # already in Spanish, naming the file the person chose
+    refused = database_refusal(exc)  # locked, disk full, read-only: what to do
+    if refused is not None:
+        return f"No se guardó nada: {refused}"
     if files.is_disk_full(exc):
         return files.disk_full_message(getattr(exc, "filename", None) or "")
     if isinstance(exc, DatabaseError):

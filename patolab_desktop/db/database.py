@@ -28,7 +28,7 @@ from peewee import (
 
 from ..util import files
 from ..util.translation import translate
-from .errors import ConnectionLost, DatabaseOpenError, _detail, _login_refused
+from .errors import ConnectionLost, DatabaseFileGone, DatabaseOpenError, _detail, _login_refused
 from .errors import friendly_error as friendly_error
 from .targets import cannot_open as cannot_open
 from .targets import describe as describe
@@ -460,6 +460,30 @@ def check_writes_with(check: Callable[[], None]) -> None:
         _write_checks.append(check)
 
 
+def same_file_still(database: Database) -> None:
+    """Refuse a write (``DatabaseFileGone``) when the SQLite file is no longer the one this
+    program opened (``open_db`` notes it with a first call): its path gone, or another
+    file there (deleted, moved or replaced while open). Linux and macOS let an open file
+    be removed, and its writes then go nowhere anyone can read. One ``stat`` per write
+    transaction."""
+    name = str(database.database or "")
+    if name in ("", ":memory:"):
+        return
+    try:
+        found = os.stat(name)
+    except FileNotFoundError:
+        now = None
+    except OSError:
+        return  # cannot tell: SQLite says what is wrong, if anything
+    else:
+        now = (found.st_dev, found.st_ino)
+    known = getattr(database, "file_identity", None)
+    if known is None:
+        database.file_identity = now
+    elif now != known:
+        raise DatabaseFileGone(name)
+
+
 @contextlib.contextmanager
 def write_transaction(checked: bool = True) -> Iterator[None]:
     """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite).
@@ -473,6 +497,8 @@ def write_transaction(checked: bool = True) -> Iterator[None]:
     user can make goes through one, also a single statement.
     """
     outermost = not getattr(_writing, "inside", False)
+    if outermost and is_sqlite():
+        same_file_still(db.obj)
     begin = db.atomic("IMMEDIATE") if is_sqlite() and db.transaction_depth() == 0 else db.atomic()
     with begin:
         if not outermost:

@@ -1,13 +1,17 @@
 """The database layer's errors and the words a user reads for them: a database that
 could not be opened (``DatabaseOpenError``), a connection to the server lost
 (``ConnectionLost``), and a driver's refusal turned into what to do, in Spanish
-(``friendly_error``). Split from :mod:`.database`, which re-exports these names; the
-texts keep their translation context ``db.database``."""
+(``friendly_error``; ``database_refusal`` for the three a desk meets: locked, disk full,
+read-only). Split from :mod:`.database`, which re-exports these names; the texts keep
+their translation context ``db.database``."""
 
 from __future__ import annotations
 
-from peewee import OperationalError
+import sqlite3
 
+from peewee import DatabaseError, OperationalError
+
+from ..util.exceptions import chain
 from ..util.translation import translate
 
 # libpq's words when the server asked for a password and none was given (a constant of
@@ -33,6 +37,22 @@ class ConnectionLost(OperationalError):
     code that catches the database's errors still does."""
 
 
+class DatabaseFileGone(OperationalError):
+    """The SQLite file the program opened is no longer at its path (deleted, moved or
+    replaced while open): on Linux and macOS the program would go on writing into the
+    removed file, and every save would be lost. The message says what to do, in Spanish."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            translate(
+                "db.database",
+                "el archivo de la base de datos ({path}) ya no está donde se abrió: alguien "
+                "lo borró, lo movió o lo reemplazó. Deje de registrar datos y llame al "
+                "administrador antes de cerrar el programa.",
+            ).format(path=path)
+        )
+
+
 def _detail(exc: BaseException | str) -> str:
     """The driver's own words, short, after a Spanish message: its first line, without
     libpq's «connection to server at "host", port N failed:» (the message names the
@@ -43,22 +63,64 @@ def _detail(exc: BaseException | str) -> str:
 
 
 def friendly_error(exc: BaseException) -> str:
-    """The message of a database error, with "locked" and the common refusals of a
-    PostgreSQL connection explained (what to do, in Spanish; libpq's own words as a short
-    detail at the end, for whoever looks after the server). libpq's texts never hold the
-    password."""
+    """The message of a database error, with "locked", a full disk, a read-only database
+    (``database_refusal``) and the common refusals of a PostgreSQL connection explained
+    (what to do, in Spanish; libpq's own words as a short detail at the end, for whoever
+    looks after the server). libpq's texts never hold the password."""
     text = str(exc)
     if isinstance(exc, ConnectionLost):
         return text  # already said in Spanish
-    if "locked" in text.lower() or "busy" in text.lower():
+    said = database_refusal(exc)
+    if said is not None:
+        return said
+    advice = _connection_advice(text.lower())
+    return advice + _detail(text) if advice else text
+
+
+# The database's words (SQLite's, PostgreSQL's), lower case, for each refusal.
+_LOCKED = ("locked", "busy")
+_FULL = ("disk is full", "no space left on device", "could not extend file")
+_READ_ONLY = ("readonly database", "read-only transaction", "read-only file system")
+
+
+def _from_a_database(exc: BaseException) -> bool:
+    """An error of peewee, sqlite3 or psycopg2 (not an OS error that says «busy»)."""
+    return isinstance(exc, DatabaseError | sqlite3.Error) or type(exc).__module__.startswith(
+        "psycopg"
+    )
+
+
+def database_refusal(exc: BaseException) -> str | None:
+    """What to do, in Spanish, when the database refused because another program holds it
+    (locked), its disk is full or it cannot be written (read-only); None for any other
+    error. Looks through the errors that led to ``exc``: when a COMMIT fails on a full
+    disk, SQLite has already undone the transaction, and peewee's ROLLBACK fails in turn
+    with «cannot rollback - no transaction is active», hiding «database or disk is full»."""
+    gone = [e for e in chain(exc) if isinstance(e, DatabaseFileGone)]
+    if gone:
+        return str(gone[0])
+    texts = [str(e).lower() for e in chain(exc) if _from_a_database(e)]
+    if any(word in text for text in texts for word in _LOCKED):
         return translate(
             "db.database",
             "la base de datos está ocupada por otro programa o computadora (bloqueada). "
             "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
             "intentarlo.",
         )
-    advice = _connection_advice(text.lower())
-    return advice + _detail(text) if advice else text
+    if any(word in text for text in texts for word in _FULL):
+        return translate(
+            "db.database",
+            "no queda espacio en el disco de la base de datos. Libere espacio en ese disco "
+            "(o pida ayuda al administrador) y vuelva a intentarlo.",
+        )
+    if any(word in text for text in texts for word in _READ_ONLY):
+        return translate(
+            "db.database",
+            "no se puede escribir en la base de datos: el archivo o su carpeta son de solo "
+            "lectura, o esta cuenta no tiene permiso para modificarlos. Pida al "
+            "administrador que lo revise.",
+        )
+    return None
 
 
 def _connection_advice(text: str) -> str | None:

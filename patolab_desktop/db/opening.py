@@ -22,6 +22,7 @@ from .database import (
     friendly_error,
     is_sqlite,
     make_database,
+    same_file_still,
 )
 
 
@@ -49,6 +50,8 @@ def open_database(
         database.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
         raise cannot_open(target, exc) from exc
+    if is_sqlite(database):
+        same_file_still(database)  # notes which file it is (see write_transaction)
     refuse_old_server(database)
     db.initialize(database)
     if migrate:

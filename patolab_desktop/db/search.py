@@ -18,6 +18,7 @@ from peewee import SQL, Database, Node, NodeList, PostgresqlDatabase, Value, fn
 
 from ..util.faults import pause_point
 from ..util.identity_crypto import TOKEN_MARK, TOKEN_PATTERN
+from .errors import database_refusal
 
 FTS_TABLE = "customer_fts"
 TRIGGERS = ("customer_fts_ai", "customer_fts_ad", "customer_fts_au")
@@ -250,7 +251,10 @@ def rebuild(database: Database) -> None:
 def integrity_problems(database: Database, quick: bool = False) -> list[str]:
     """What is wrong with the search index (SQLite): missing table or triggers, an
     interrupted rebuild, or FTS5's own integrity check failing. Empty when fine.
-    ``quick`` checks the index structure only, not that it matches every row."""
+    ``quick`` checks the index structure only, not that it matches every row. FTS5's check
+    is an INSERT: when the database refuses the write (locked by another program,
+    read-only, its disk full: ``errors.database_refusal``), that error is raised: it is
+    no damage."""
     if not _is_sqlite(database):
         return []
     problems = [f"missing: {name}" for name in missing_parts(database)]
@@ -263,6 +267,8 @@ def integrity_problems(database: Database, quick: bool = False) -> list[str]:
                 (0 if quick else 1,),
             )
         except Exception as exc:  # sqlite3.DatabaseError: the index disagrees with its table
+            if database_refusal(exc) is not None:
+                raise  # locked, read-only, disk full: the check (a write) could not run
             problems.append(f"integrity-check: {exc}")
     return problems
 

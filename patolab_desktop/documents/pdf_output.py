@@ -1,5 +1,6 @@
-"""Rendering a laid-out document: into a PDF file (written atomically), or onto a scratch
-canvas to measure it first (a receipt roll's length follows its content)."""
+"""Rendering a laid-out document: into a PDF file (rendered in memory, then written
+atomically), or onto a scratch canvas to measure it first (a receipt roll's length follows
+its content)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -119,35 +120,52 @@ def write_pdf(
 ) -> int:
     """Render with ``paint(painter, writer)`` into ``path``; returns the page count.
 
-    Written to a temporary file beside the target and renamed at the end, so a failure
-    never leaves a half-written PDF behind.
+    Rendered in memory, then written like every other file (a temporary file beside the
+    target, flushed, fsynced, renamed): QPdfWriter says nothing when its own writes fail
+    (``QPainter.end()`` is True on a full disk), so it never writes the file itself. A
+    full disk is ``DiskFull`` and the previous file, if any, stays as it was.
     """
     from ..services.safety import outputs
 
     ensure_gui_application()
     # Refuses a database, a backup or a folder as target; writes beside it, then renames.
     with outputs.atomic_path(path) as tmp:
+        pages, data = _render(page_layout, paint, title, path)
         # readable by its owner only, like every file this program writes (a summary or
         # a factura carries a patient's data; the PDFs were readable by every account)
-        files.create_private_file(tmp)
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(PDF_RESOLUTION)
-        writer.setCreator("PatoLab Desktop")
-        if title:
-            writer.setTitle(title)
-        writer.setPageLayout(page_layout)
-        painter = QPainter()
-        if not painter.begin(writer):
-            del writer
-            raise OSError(_cannot_write(path))
-        try:
-            pages = paint(painter, writer)
-        finally:
-            finished = painter.end()
-            del writer
-        if not finished:  # e.g. the disk filled up while Qt wrote the file
-            raise OSError(_cannot_write(path))
+        files.write_private_bytes(tmp, data)
     return pages
+
+
+def _render(
+    page_layout: QPageLayout,
+    paint: Callable[[QPainter, QPagedPaintDevice], int],
+    title: str,
+    path: str | os.PathLike[str],
+) -> tuple[int, bytes]:
+    """The page count and the bytes of the whole PDF (ending with ``%%EOF``)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_RESOLUTION)
+    writer.setCreator("PatoLab Desktop")
+    if title:
+        writer.setTitle(title)
+    writer.setPageLayout(page_layout)
+    painter = QPainter()
+    if not painter.begin(writer):
+        del writer
+        raise OSError(_cannot_write(path))
+    try:
+        pages = paint(painter, writer)
+    finally:
+        finished = painter.end()
+        del writer
+    data = bytes(buffer.data().data())
+    buffer.close()
+    if not finished or not data.rstrip().endswith(b"%%EOF"):
+        raise OSError(_cannot_write(path))
+    return pages, data
 
 
 def write_document_pdf(

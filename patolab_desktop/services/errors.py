@@ -6,6 +6,10 @@ from __future__ import annotations
 # it, the next call connects again. Named here for the UI, which imports no db module.
 from ..db.database import ConnectionLost as ConnectionLost
 
+# What to do when the database is locked, its disk full or it is read-only (db.errors);
+# None for another error. For the crash handler and the command line.
+from ..db.errors import database_refusal as database_refusal
+
 
 class ServiceError(Exception):
     """Base class: ``str(error)`` is a complete message for the user."""

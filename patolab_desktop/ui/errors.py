@@ -9,7 +9,9 @@ Services save inside transactions, so an error half-way leaves nothing half-save
 
 A lost connection to the database server (``ConnectionLost``: the server restarted, the
 network dropped) is no crash: it gets its own message, what to do, and no reload (the
-action saved nothing, and the next one connects again).
+action saved nothing, and the next one connects again). Neither is a database that
+refused the change (locked by another program, its disk full, read-only): the message
+says which and what to do, in Spanish; the driver's words go to the log only.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from ..i18n import translate
 from ..paths import log_dir
-from ..services.errors import ConnectionLost
+from ..services.errors import ConnectionLost, database_refusal
 
 log = logging.getLogger("patolab")
 LOG_FILE_NAME = "patolab.log"
@@ -110,6 +112,17 @@ def _show_connection_lost(text: str) -> None:
     _show_once(translate("errors", "Sin conexión con la base de datos"), text, reload=False)
 
 
+def _show_refusal(text: str) -> None:
+    """``text`` is ``database_refusal``'s message (what happened and what to do)."""
+    _show_once(
+        translate("errors", "La base de datos no aceptó la operación"),
+        translate(
+            "errors", "No se guardó nada: {text}\n\nEl detalle quedó en el registro: {log_file}"
+        ).format(text=text, log_file=log_file()),
+        reload=False,
+    )
+
+
 def _show_once(title: str, text: str, reload: bool) -> None:
     global _showing
     if _showing:
@@ -134,9 +147,13 @@ def handle_exception(exc_type, exc_value, exc_tb) -> None:
         sys.__excepthook__(exc_type, exc_value, exc_tb)
         return
     trace = "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
+    refused = None if issubclass(exc_type, ConnectionLost) else database_refusal(exc_value)
     if issubclass(exc_type, ConnectionLost):
         log.warning("Lost the connection to the database server:\n%s", trace)
         show, message = _show_connection_lost, str(exc_value)
+    elif refused is not None:
+        log.warning("The database refused:\n%s", trace)
+        show, message = _show_refusal, refused
     else:
         log.error("Unhandled exception:\n%s", trace)
         show, message = _show_dialog, f"{exc_type.__name__}: {exc_value}"

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from .exceptions import chain
 from .faults import pause_point
 from .translation import translate
 
@@ -98,10 +99,15 @@ def is_sqlite_file(path: str | os.PathLike) -> bool:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno in DISK_FULL_ERRNOS:
-        return True
-    text = str(exc).lower()
-    return "disk is full" in text or "no space left" in text or "file too large" in text
+    """``exc`` or an error that led to it (a failed clean-up hides the first) says the
+    disk, the quota or the file size limit is full."""
+    for error in chain(exc):
+        if isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS:
+            return True
+        text = str(error).lower()
+        if "disk is full" in text or "no space left" in text or "file too large" in text:
+            return True
+    return False
 
 
 def disk_full_message(path: str | os.PathLike) -> str:
@@ -202,6 +208,14 @@ def _open_temp(temp: Path, binary: bool, encoding: str | None, newline: str | No
     except BaseException:
         os.close(fd)
         raise
+
+
+def write_private_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` into the NEW file ``path`` (mode 0600) and flush it: the temporary
+    file of ``atomic_path`` for a writer that renders in memory (a PDF)."""
+    with _open_temp(Path(path), True, None, None) as fh:
+        fh.write(data)
+        fh.flush()
 
 
 def commit_temp(temp: str | os.PathLike, target: str | os.PathLike) -> None:

@@ -8,9 +8,7 @@
 
 from __future__ import annotations
 
-import errno
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -25,8 +23,10 @@ from patolab_desktop.util import files
 from tests.cli_process import run_captured
 from tests.safety_helpers import (
     cli_env,
+    disk_full_after,
     kill_at,
     make_lab,
+    needs_mounts,
     run,
     run_process,
     temp_files,
@@ -51,29 +51,12 @@ def _database_is_fine(db: Path) -> None:
         close_db()
 
 
-class _FullDisk:
-    """A file object that accepts ``room`` bytes and then fails like a full disk."""
-
-    def __init__(self, real, room: int):
-        self.real, self.room = real, room
-
-    def write(self, data):
-        if self.room - len(data) < 0:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        self.room -= len(data)
-        return self.real.write(data)
-
-    def __getattr__(self, name):
-        return getattr(self.real, name)
-
-
 def test_full_disk_during_an_export_is_one_message_and_changes_nothing(
     lab, tmp_path, monkeypatch, capsys
 ):
     out = tmp_path / "clientes.csv"
     out.write_text("la exportación de ayer\n", encoding="utf-8")
-    real_open = files._open_temp
-    monkeypatch.setattr(files, "_open_temp", lambda *a: _FullDisk(real_open(*a), 300))
+    disk_full_after(monkeypatch, 300)
 
     assert run("export", "customers", "--db", lab, "--out", out) == 1
 
@@ -86,8 +69,7 @@ def test_full_disk_during_an_export_is_one_message_and_changes_nothing(
 
 
 def test_full_disk_raises_disk_full_from_the_service(lab, tmp_path, monkeypatch):
-    real_open = files._open_temp
-    monkeypatch.setattr(files, "_open_temp", lambda *a: _FullDisk(real_open(*a), 10))
+    disk_full_after(monkeypatch, 10)
     with (
         pytest.raises(outputs.DiskFull, match="espacio"),
         outputs.atomic_output(tmp_path / "x.json") as fh,
@@ -97,27 +79,14 @@ def test_full_disk_raises_disk_full_from_the_service(lab, tmp_path, monkeypatch)
     assert list(tmp_path.glob("*.json")) == [] and temp_files(tmp_path) == []
 
 
-def _can_mount_tmpfs() -> bool:
-    if not shutil.which("unshare"):
-        return False
-    done = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"],
-        capture_output=True,
-        check=False,
-    )
-    return done.returncode == 0
-
-
-@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs unshare + tmpfs (Linux namespaces)")
-def test_backup_into_a_full_folder_is_one_message_and_the_database_opens(lab, tmp_path):
-    """A REAL full disk: the backup folder is a tmpfs with room for the previous copy and
-    little more, mounted in a private mount namespace of the child process."""
-    folder = tmp_path / "copias"
-    open_db(lab)
-    earlier = backups.backup_now(tmp_path / "antes", kind="inicio")
-    close_db()
+def _in_a_full_folder(folder: Path, earlier: Path, *cli_args, room_kb: int = 24) -> list[str]:
+    """Run ``main.py CLI_ARGS`` with ``folder`` a REAL full disk: a tmpfs with room for the
+    previous file ``earlier`` (copied into it) and ``room_kb`` more, mounted in a private
+    mount namespace of the child process. Asserts one Spanish message about the space and
+    exit 1; returns the folder's listing afterwards, with ``SAME`` when ``earlier`` is
+    intact."""
     folder.mkdir()
-    size_kb = earlier.stat().st_size // 1024 + 24  # the old copy fits, a new one does not
+    size_kb = earlier.stat().st_size // 1024 + room_kb  # the old file fits, a new one not
     script = (
         f'mount -t tmpfs -o size={size_kb}k tmpfs "$1" || exit 97\n'
         'cp -p "$2" "$1"/ || exit 98\n'
@@ -128,34 +97,52 @@ def test_backup_into_a_full_folder_is_one_message_and_the_database_opens(lab, tm
         'cmp "$OLDPWD_FOLDER/$OLD_NAME" "$OLD_COPY" && echo SAME\n'
     )
     env = cli_env(OLDPWD_FOLDER=folder, OLD_NAME=earlier.name, OLD_COPY=earlier)
-    done = run_captured(
-        [
-            "unshare",
-            "-rm",
-            "sh",
-            "-c",
-            script,
-            "sh",
-            str(folder),
-            str(earlier),
-            sys.executable,
-            "main.py",
-            "--db",
-            str(lab),
-            "backup",
-            "--folder",
-            str(folder),
-        ],
-        env,
-        check=False,
-    )
+    argv = ["unshare", "-rm", "sh", "-c", script, "sh", folder, earlier, sys.executable]
+    done = run_captured([*argv, "main.py", *cli_args], env, check=False)
     assert "EXIT=1" in done.stdout, done
     assert "espacio" in done.stderr and "Traceback" not in done.stderr, done.stderr
-    assert done.stderr.count("Error:") == 1
+    assert done.stderr.count("Error:") == 1, done.stderr
+    assert "disk is full" not in done.stderr and "rollback" not in done.stderr, done.stderr
     listing = done.stdout.split("EXIT=1", 1)[1].split()
-    assert listing[0] == earlier.name and "SAME" in listing  # only the previous copy, intact
     assert not any(files.is_temp_name(name) for name in listing)
+    return listing
+
+
+@needs_mounts
+def test_backup_into_a_full_folder_is_one_message_and_the_database_opens(lab, tmp_path):
+    folder = tmp_path / "copias"
+    open_db(lab)
+    earlier = backups.backup_now(tmp_path / "antes", kind="inicio")
+    close_db()
+    listing = _in_a_full_folder(folder, earlier, "--db", lab, "backup", "--folder", folder)
+    assert listing[0] == earlier.name and "SAME" in listing  # only the previous copy, intact
     _database_is_fine(lab)
+
+
+@needs_mounts
+def test_pdf_into_a_full_folder_is_one_message_and_the_old_pdf_stays(lab, tmp_path):
+    """QPdfWriter reports success when its writes fail: the PDF was empty, and replaced
+    the good one of the same name, while the CLI said «guardado» (exit 0)."""
+    report = ("report", "--from", "01/01/2024", "--to", "31/12/2030", "--db", lab, "--pdf")
+    earlier = tmp_path / "antes" / "informe.pdf"
+    earlier.parent.mkdir()
+    assert run(*report, earlier) == 0 and earlier.read_bytes().rstrip().endswith(b"%%EOF")
+    folder = tmp_path / "informes"
+    listing = _in_a_full_folder(folder, earlier, *report, folder / earlier.name)
+    assert listing[0] == earlier.name and "SAME" in listing
+    _database_is_fine(lab)
+
+
+@needs_mounts
+def test_a_database_on_a_full_disk_is_one_spanish_message(lab, tmp_path):
+    """A REAL full disk under the database: the COMMIT fails, SQLite undoes the
+    transaction, and peewee's ROLLBACK then fails too; the command line printed that
+    second error in English («cannot rollback - no transaction is active»)."""
+    folder = tmp_path / "datos"
+    more = ("seed-demo", "--customers", "3000", "--requests", "0")
+    # room for SQLite's 32 KB shared-memory file and a little of the write-ahead log
+    listing = _in_a_full_folder(folder, lab, "--db", folder / lab.name, *more, room_kb=96)
+    assert lab.name in listing
 
 
 def test_killed_export_leaves_a_temp_file_that_the_next_start_sweeps(lab, tmp_path):

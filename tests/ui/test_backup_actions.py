@@ -119,6 +119,37 @@ def test_startup_check_failure_explains_how_to_restore(
     backup_actions._state["healthy"] = True
 
 
+@pytest.mark.parametrize("refused", ["locked", "read-only"])
+def test_a_locked_or_read_only_database_is_not_called_damaged(
+    qtbot, database, db_path, said, tmp_path, refused
+):
+    """The search index's check is a write: a database another program held, or one
+    nobody may write, was reported «tiene problemas» with the advice to restore a backup
+    (everything since would be lost), and the exit backup was turned off."""
+    from patolab_desktop.db.database import db
+    from patolab_desktop.services.safety import check as maintenance
+
+    local_settings.update(backup_folder=str(tmp_path))
+    holder = sqlite3.connect(db_path)
+    if refused == "locked":
+        db.execute_sql("PRAGMA busy_timeout = 50")  # not the desk's 15 s
+        holder.execute("BEGIN IMMEDIATE")  # another program writes
+    else:
+        db.execute_sql("PRAGMA query_only = 1")  # as a file nobody may write
+    try:
+        assert backup_actions.startup_checks(None) is True
+        report = maintenance.check(quick=True)
+    finally:
+        holder.rollback()
+        holder.close()
+        db.execute_sql("PRAGMA query_only = 0")
+    assert said["error"] == [] and report.ok
+    says = "ocupada por otro programa" if refused == "locked" else "solo lectura"
+    assert says in "\n".join(report.lines()) and report.unchecked
+    backup_actions.exit_backup()
+    assert "salida" in [b.kind for b in backups.list_backups()]
+
+
 def test_database_dialog_tests_and_saves_the_connection(qtbot, database, tmp_path):
     dialog = DatabaseDialog()
     qtbot.addWidget(dialog)

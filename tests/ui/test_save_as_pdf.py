@@ -21,6 +21,7 @@ from patolab_desktop.services.access import permissions
 from patolab_desktop.services.requests import reports
 from patolab_desktop.ui.printing import actions
 from tests.e2e.printing_helpers import decode_image, render_pages
+from tests.safety_helpers import disk_full_after
 from tests.ui.role_helpers import PromptLog, act_as, fail_on_crash_dialog
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
 
@@ -167,6 +168,25 @@ def test_a_database_is_never_written_over(lab, tmp_path, monkeypatch, prompt_log
     assert "base de datos" in errors[0][2]
     assert disguised.read_bytes() == kept
     assert sorted(p.name for p in tmp_path.iterdir() if "copia" in p.name) == ["copia.pdf"]
+
+
+def test_a_full_disk_says_so_and_keeps_the_previous_pdf(lab, tmp_path, monkeypatch, prompt_log):
+    """QPdfWriter says nothing when its writes fail: the receptionist read «PDF guardado»
+    and the good summary of the same name was replaced by an empty file."""
+    act_as(permissions.ROLE_RECEPTION)
+    request_id, _number = lab.req["full"]
+    (tmp_path / "pdf").mkdir()
+    path = tmp_path / "pdf" / "resumen.pdf"
+    prompt_log.save_path = str(path)
+    assert actions.save_summary_pdf(None, request_id) == path
+    kept = path.read_bytes()
+    prompt_log.clear()
+    disk_full_after(monkeypatch, 4096)
+    assert actions.save_summary_pdf(None, request_id) is None
+    [(kind, title, text)] = prompt_log.calls[1:]  # after the save dialog: one message
+    assert (kind, title) == ("error", "No se pudo guardar el PDF")
+    assert "No hay espacio suficiente en el disco" in text and str(path) in text
+    assert path.read_bytes() == kept and list(path.parent.iterdir()) == [path]
 
 
 def test_labels_printed_to_a_file_keep_the_label_size(lab, tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ...db import search
 from ...db.database import db, describe, is_sqlite
+from ...db.errors import database_refusal
 from ...db.migrations import SCHEMA_VERSION, current_version
 from ..texts import translate
 
@@ -16,6 +17,8 @@ class CheckReport:
     schema_version: int
     expected_version: int
     problems: list[str] = field(default_factory=list)
+    # what could not be checked and why (the database locked, read-only): no damage found
+    unchecked: list[str] = field(default_factory=list)
     identity_key: str = ""  # "ready", "missing", "none" (issue 15, 13); "" = not asked
 
     @property
@@ -50,6 +53,9 @@ class CheckReport:
         else:
             lines.append(translate("services.maintenance", "Integridad: PROBLEMAS ENCONTRADOS"))
             lines.extend(f"  - {p}" for p in self.problems)
+        if self.unchecked:
+            lines.append(translate("services.maintenance", "Sin comprobar:"))
+            lines.extend(f"  - {u}" for u in self.unchecked)
         return lines
 
 
@@ -95,7 +101,19 @@ def check(quick: bool = False) -> CheckReport:
                 )
         # The search index: its table, its triggers, no interrupted rebuild, and FTS5's
         # own integrity check (also in the quick check at start: it reads the index only).
-        for problem in search.integrity_problems(database, quick=quick):
+        try:
+            index_problems = search.integrity_problems(database, quick=quick)
+        except Exception as exc:
+            reason = database_refusal(exc)
+            if reason is None:
+                raise
+            index_problems = []
+            report.unchecked.append(
+                translate("services.maintenance", "índice de búsqueda: {reason}").format(
+                    reason=reason
+                )
+            )
+        for problem in index_problems:
             report.problems.append(
                 translate("services.maintenance", "índice de búsqueda: {error}").format(
                     error=problem

@@ -11,7 +11,7 @@ import logging
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ...i18n import translate
-from ...services.errors import ServiceError
+from ...services.errors import ServiceError, database_refusal
 from ...services.safety import backups, later_text
 from ...services.safety import check as maintenance
 from .. import prompts
@@ -166,7 +166,13 @@ def _check_and_backup(progress=None, cancelled=None) -> tuple[bool, str, str | N
     try:
         report = maintenance.check(quick=True)
         ok, details = report.ok, "\n".join(report.lines())
+        if report.unchecked:
+            log.warning("The check at start could not check everything:\n%s", details)
     except Exception as exc:  # noqa: BLE001 - a damaged file may fail in any way
+        refused = database_refusal(exc)  # locked, read-only: not checked, not damaged
+        if refused is not None:
+            log.warning("The check at start could not run: %s", refused, exc_info=exc)
+            return True, refused, None
         ok, details = (
             False,
             translate(
