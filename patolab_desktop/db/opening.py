@@ -23,6 +23,7 @@ from .database import (
     is_sqlite,
     make_database,
 )
+from .moved import refuse_moved
 
 
 def open_database(
@@ -50,6 +51,8 @@ def open_database(
     except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
         raise cannot_open(target, exc) from exc
     refuse_old_server(database)
+    if is_sqlite(database):
+        refuse_moved(database)  # its data went elsewhere with ``migrate-to``
     db.initialize(database)
     if migrate:
         try:

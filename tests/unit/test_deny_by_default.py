@@ -111,6 +111,9 @@ ALLOWED: dict[str, str] = {
     "safety.outputs.sweep_leftovers": "removes our dead temp files at start",
     "safety.restoring.check_restorable": "checks a backup file it is given (restore: backups.run)",
     "safety.restoring.replace_live": "called only by backups.restore, which checks backups.run",
+    "safety.forward.write_forward": "called only by the restores, which check backups.run",
+    "safety.moved.check_not_moved": "the write transactions' check that the file was not moved",
+    "safety.moved.switch_this_desk": "this computer's database setting, after a migrate-to",
     # access
     "access.audit.quiet_sql_logging": "logging configuration",
     "access.audit.diff": PURE,
@@ -156,6 +159,7 @@ ALLOWED: dict[str, str] = {
     "bootstrap.close_db": CONNECT,
     "bootstrap.close_worker_connection": CONNECT,
     "bootstrap.database_is_remote": "says whether the open database is a server; no data",
+    "bootstrap.reconnect": CONNECT,
     "csvio.format_cell": FORMAT,
     "csvio.neutralise": FORMAT,
     "csvio.unneutralise": FORMAT,
