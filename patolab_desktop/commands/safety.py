@@ -29,7 +29,11 @@ def register(sub, common) -> None:
         run_restore,
         "restaurar una copia (antes guarda una copia del estado actual)",
     )
-    restore.add_argument("file", metavar="ARCHIVO", help="archivo de copia (.db)")
+    restore.add_argument(
+        "file",
+        metavar="ARCHIVO",
+        help="archivo de copia (.db; en PostgreSQL, .dump de pg_dump -Fc)",
+    )
     switch(
         restore,
         "--lose-documents",
@@ -115,9 +119,9 @@ def run_list(args) -> int:
 def run_migrate_to(args) -> int:
     from ..db.database import describe
     from ..services.access import session
-    from ..services.safety import transfer
+    from ..services.safety import moved, transfer
 
-    open_from_args(args, create=False)
+    source = open_from_args(args, create=False).database
     with session.acting_as(session.current()):  # the signed-in user (sign_in)
         counts = transfer.migrate_to(
             args.to, batch=max(1, args.batch), progress=_progress_on_stderr()
@@ -126,6 +130,9 @@ def run_migrate_to(args) -> int:
     for table, rows in counts.items():
         print(f"{table:<{width}}  {rows:>10,d}")
     print(f"Total: {sum(counts.values()):,d} filas copiadas a {describe(args.to)}.")
+    print(f"El archivo {source} queda trasladado: ya no se guarda nada en él.")
+    if moved.switch_this_desk(source, args.to):
+        print(f"Esta computadora usa desde ahora {describe(args.to)}.")
     return 0
 
 

@@ -24,6 +24,7 @@ from .database import (
     make_database,
     same_file_still,
 )
+from .moved import refuse_moved
 
 
 def open_database(
@@ -53,6 +54,8 @@ def open_database(
     if is_sqlite(database):
         same_file_still(database)  # notes which file it is (see write_transaction)
     refuse_old_server(database)
+    if is_sqlite(database):
+        refuse_moved(database)  # its data went elsewhere with ``migrate-to``
     db.initialize(database)
     if migrate:
         try:

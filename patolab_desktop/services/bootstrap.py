@@ -8,11 +8,14 @@ from peewee import Database
 
 from ..db import database, identity, opening
 from ..db.database import DatabaseOpenError, describe, is_postgres_url
+from ..db.moved import DatabaseMovedError
 from . import reference
 from .access.permissions import SEEDED_ROLES
 from .billing import authorisations as _fiscal_numbers  # noqa: F401  (registers its restore counter)
+from .safety import moved as _moved  # noqa: F401  (refuses the changes to a moved file)
 
 __all__ = [
+    "DatabaseMovedError",
     "DatabaseOpenError",
     "close_db",
     "close_worker_connection",
@@ -20,6 +23,7 @@ __all__ = [
     "describe",
     "is_postgres_url",
     "open_db",
+    "reconnect",
 ]
 
 
@@ -38,6 +42,14 @@ def open_db(target: str | Path, migrate: bool = True, create: bool = True) -> Da
 def close_db() -> None:
     database.close_database()
     reference.clear_caches()
+
+
+def reconnect() -> None:
+    """A fresh connection to the open database, and fresh caches: a restore has put
+    another database under its name (``safety.pg_restoring``)."""
+    close_db()
+    identity.clear_cache()
+    database.db.connect(reuse_if_open=True)
 
 
 def database_is_remote() -> bool:

@@ -70,10 +70,34 @@ STARTUP_CHECKS_DELAY_MS = 1000  # the start-of-day checks begin once the login i
 KEY_STORE_DELAY_MS = 300  # after the login window is painted, not before
 
 
+def _open_or_follow(target: str) -> str:
+    """Open ``target``; a file whose data ``migrate-to`` moved is not opened: the person
+    is told where the data went and may switch this computer there (then that one is
+    opened). Returns what was opened, "" when the person declined."""
+    from ..services.bootstrap import DatabaseMovedError, open_db
+    from ..services.safety import moved
+    from . import prompts
+
+    try:
+        open_db(target)
+        return target
+    except DatabaseMovedError as exc:
+        question = translate("app", "¿Usar desde ahora {target} en esta computadora?").format(
+            target=exc.target
+        )
+        if not prompts.confirm(
+            None, translate("app", "La base de datos se trasladó"), f"{exc}\n\n{question}"
+        ):
+            return ""
+        moved.switch_this_desk(target, exc.target)
+        open_db(exc.target)
+        return exc.target
+
+
 def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     from PySide6.QtCore import QTimer
 
-    from ..services.bootstrap import DatabaseOpenError, close_db, describe, open_db
+    from ..services.bootstrap import DatabaseOpenError, close_db, describe
     from . import errors, prompts
     from .main_window import MainWindow
 
@@ -84,9 +108,11 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
 
     target = ensure_demo_database() if demo else local_settings.database_target(db_target)
     try:
-        open_db(target)
+        target = _open_or_follow(target)
     except DatabaseOpenError as exc:
         prompts.error(None, translate("app", "No se pudo abrir la base de datos"), str(exc))
+        return 1
+    if not target:
         return 1
     from .admin import backup_actions
 

@@ -123,6 +123,9 @@ ALLOWED: dict[str, str] = {
     "safety.later_keep.record": "writes the staging copy inside a restore (backups.run)",
     "safety.later_text.describe": FORMAT,
     "safety.later_text.after_restore": FORMAT,
+    "safety.forward.write_forward": "called only by the restores, which check backups.run",
+    "safety.moved.check_not_moved": "the write transactions' check that the file was not moved",
+    "safety.moved.switch_this_desk": "this computer's database setting, after a migrate-to",
     # access
     "access.audit.quiet_sql_logging": "logging configuration",
     "access.audit.diff": PURE,
@@ -172,6 +175,7 @@ ALLOWED: dict[str, str] = {
     "bootstrap.close_db": CONNECT,
     "bootstrap.close_worker_connection": CONNECT,
     "bootstrap.database_is_remote": "says whether the open database is a server; no data",
+    "bootstrap.reconnect": CONNECT,
     "csvio.format_cell": FORMAT,
     "csvio.neutralise": FORMAT,
     "csvio.unneutralise": FORMAT,

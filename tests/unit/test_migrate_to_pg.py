@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from patolab_desktop.db.database import DatabaseOpenError, db
-from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestLine
+from patolab_desktop.db.models import ALL_MODELS, AuditLog, Customer, LabRequest, RequestLine
 from patolab_desktop.services import requests
 from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.safety import check as maintenance
@@ -66,7 +66,7 @@ def test_copy_every_table_then_work_on_the_target(source, empty_target):
     assert counts == {t: n for t, n in expected.items() if t != "schema_version"}
     close_db()
     open_db(empty_target)
-    assert _counts() == expected
+    assert _counts() == {**expected, "audit_log": expected["audit_log"] + 1}  # the copy's row
     assert maintenance.check().ok
     copied = Customer.get_by_id(customer.id)
     assert (copied.name, copied.date_of_birth, copied.active, copied.version) == (
@@ -104,17 +104,53 @@ def test_copy_every_table_then_work_on_the_target(source, empty_target):
     close_db()
 
 
-def test_non_empty_target_is_refused_and_left_alone(source, empty_target):
+def test_non_empty_target_is_refused_and_left_alone(source, empty_target, tmp_path):
     transfer.migrate_to(empty_target)
-    with pytest.raises(transfer.TransferError, match="ya tiene datos"):
-        transfer.migrate_to(empty_target)
-    source_counts = _counts()  # the copy is audited in the source after copying
     close_db()
     open_db(empty_target)
-    assert _counts() == {
-        **source_counts,
-        "audit_log": source_counts["audit_log"] - 1,
-    }  # not doubled
+    copied = _counts()
+    close_db()
+    open_db(tmp_path / "otro.db")  # another source (the first one is moved now)
+    with pytest.raises(transfer.TransferError, match="ya tiene datos"):
+        transfer.migrate_to(empty_target)
+    close_db()
+    open_db(empty_target)
+    assert _counts() == copied  # not doubled
+    close_db()
+
+
+def test_the_moved_source_gives_no_number_again(source, empty_target):
+    """After migrate-to the SQLite file is marked as moved: a desk that still has it open
+    is refused its next save (it gave numbers the new database had given), the file is
+    not opened for work again nor copied a second time, and the copy is audited in the
+    target too, not only in the file left behind."""
+    from patolab_desktop.db.database import describe
+    from patolab_desktop.services.bootstrap import DatabaseMovedError
+    from patolab_desktop.services.errors import RuleError
+
+    last = LabRequest.select().order_by(LabRequest.id.desc()).first()
+    test = RequestLine.select().where(RequestLine.lab_request == last.id).first().investigation
+    draft = requests.RequestDraft(
+        patient_id=last.patient_id, doctor_id=last.doctor_id, investigation_ids=[test.id]
+    )
+    where = describe(empty_target)
+
+    transfer.migrate_to(empty_target)
+
+    with pytest.raises(RuleError, match="se trasladaron a") as refused:
+        requests.create(draft)
+    assert where in str(refused.value)
+    with pytest.raises(transfer.TransferError, match="se trasladaron a"):
+        transfer.migrate_to(empty_target)
+    close_db()
+    with pytest.raises(DatabaseMovedError, match="Ya no se guarda nada aquí") as refused:
+        open_db(source)
+    assert refused.value.target == where
+    open_db(empty_target)
+    copied = AuditLog.select().order_by(AuditLog.id.desc()).first()
+    assert (copied.action, copied.entity) == ("import", "database")
+    assert str(source) in copied.detail
+    requests.create(draft)  # the work goes on there
     close_db()
 
 
@@ -139,11 +175,11 @@ def test_cli_migrate_to_prints_the_counts(tmp_path, empty_target, capsys):
         assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 0
     printed = capsys.readouterr()
     assert "municipality" in printed.out and "298" in printed.out
-    assert "filas copiadas" in printed.out
+    assert "filas copiadas" in printed.out and f"El archivo {src} queda trasladado" in printed.out
     # The progress of the copy goes to stderr, a line as each table starts.
     assert "municipality: 298 filas" in printed.err and "department: 18 filas" in printed.err
     assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 1
-    assert "ya tiene datos" in capsys.readouterr().err
+    assert "se trasladaron a" in capsys.readouterr().err
 
 
 def test_copy_keeps_indexes_analyzes_and_searches_alike(source, empty_target):
@@ -226,6 +262,9 @@ def test_every_value_of_every_table_reads_back_the_same(source, empty_target, mo
 
     close_db()
     open_db(empty_target)
+    copy_row = AuditLog.select().order_by(AuditLog.id.desc()).first()
+    assert (copy_row.action, copy_row.entity) == ("import", "database")  # the copy's own
+    copy_row.delete_instance()
     for model in ALL_MODELS:
         if model._meta.table_name != "schema_version":
             assert _rows(model) == before[model], model._meta.table_name

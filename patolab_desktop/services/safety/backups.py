@@ -6,8 +6,9 @@ consistent even while the program is writing; a restore validates the copy
 state first and then copies the backup INTO the live database with the backup API in
 the other direction (never a file copy over a live database), and re-opens it.
 
-PostgreSQL: ``backup_now`` runs ``pg_dump -Fc`` when ``pg_dump`` is installed; a restore
-is done by the server administrator with ``pg_restore`` (see README).
+PostgreSQL: ``backup_now`` runs ``pg_dump -Fc`` when ``pg_dump`` is installed; ``restore``
+restores such a file with ``pg_restore`` into a new database and swaps it in, the number
+counters kept moving forward (``pg_restoring``).
 
 File names: ``<database>-YYYYmmdd-HHMMSS-<kind>.db`` (``.dump`` for PostgreSQL), kept
 ``backup_keep_days`` days (machine-local settings) in ``backup_folder``.
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ... import local_settings
+from ...db import pg_admin
 from ...db.database import backup_sqlite, db, is_sqlite
 from ...util import files
 from ..texts import QT_TRANSLATE_NOOP, translate
@@ -167,28 +169,6 @@ def pg_dump_available() -> bool:
     return shutil.which("pg_dump") is not None
 
 
-def _pg_connection() -> tuple[str, dict[str, str]]:
-    """The URL for pg_dump WITHOUT the password, and the environment that carries it
-    (PGPASSWORD): a password on a command line is visible to every user of the computer
-    (``ps``), one in the environment only to the same user."""
-    import os
-    from urllib.parse import quote
-
-    database = db.obj
-    params = database.connect_params
-    user = params.get("user") or ""
-    url = (
-        f"postgresql://{quote(user, safe='')}{'@' if user else ''}"
-        f"{params.get('host') or '127.0.0.1'}:{params.get('port') or 5432}/"
-        f"{quote(str(database.database), safe='')}"
-    )
-    env = dict(os.environ)
-    password = params.get("password")
-    if password:
-        env["PGPASSWORD"] = str(password)
-    return url, env
-
-
 def _pg_dump(path: Path) -> Path:
     exe = shutil.which("pg_dump")
     if exe is None:
@@ -200,7 +180,7 @@ def _pg_dump(path: Path) -> Path:
                 "pida al administrador del servidor que haga las copias con pg_dump.",
             )
         )
-    url, env = _pg_connection()
+    url, env = pg_admin.command_line()
     try:
         with files.atomic_path(path) as part:
             files.create_private_file(part)
@@ -440,7 +420,9 @@ def preview_restore(path: str | Path) -> RestorePreview:
 
 
 def restore(path: str | Path, lose_documents: bool = False) -> RestoreResult:
-    """Replace the open SQLite database with the backup ``path``.
+    """Replace the open database with the backup ``path`` (PostgreSQL: a ``pg_dump -Fc``
+    file, restored by ``pg_restoring.restore_dump``: the live counters, floors and later
+    audit carried forward in the same way).
 
     Validates the file and backs up the current state (kind ``antes-de-restaurar``);
     then ``restoring.replace_live`` assembles the restored database with the number
@@ -453,6 +435,11 @@ def restore(path: str | Path, lose_documents: bool = False) -> RestoreResult:
     from . import restoring
 
     session.require_now("backups.run")
+    if db.obj is not None and not is_sqlite():
+        from . import pg_restoring
+
+        dump = pg_restoring.check_dump(path)
+        return pg_restoring.restore_dump(dump, backup_now(kind="antes-de-restaurar"))
     path, version = _restorable(path)
     if not lose_documents:  # before the copy of the state before; checked again inside
         from .later import compare

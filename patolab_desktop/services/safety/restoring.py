@@ -93,8 +93,10 @@ def check_restorable() -> None:
         raise _error(
             translate(
                 "services.backups",
-                "La base de datos {name} es PostgreSQL: la restauración la hace el administrador "
-                "del servidor con pg_restore (vea el README).",
+                "La base de datos {name} es PostgreSQL: restáurela desde la línea de órdenes, "
+                "con todos los puestos cerrados: patolab --db URL restore --user ADMINISTRADOR "
+                "COPIA.dump (vea el README). Nunca con pg_restore a mano: los números de "
+                "solicitud y de factura se volverían a dar.",
             ).format(name=describe(str(db.obj.database)))
         )
     if str(db.obj.database) in ("", ":memory:"):

@@ -49,6 +49,7 @@ from ...db.database import (
     make_database,
 )
 from ...db.models import ALL_MODELS, SchemaVersion
+from ...db.moved import mark_moved, moved_message, moved_to
 from ...db.opening import refuse_old_server
 from ..errors import RuleError
 from ..texts import translate
@@ -357,9 +358,14 @@ def _reset_sequences(target: Database) -> None:
 
 
 def _copy_all(
-    source: Database, target: Database, batch: int, progress: Callable[[str], None] | None
+    source: Database,
+    target: Database,
+    batch: int,
+    progress: Callable[[str], None] | None,
+    finish: Callable[[dict[str, int]], None] = lambda counts: None,
 ) -> dict[str, int]:
-    """Every table, in ONE transaction on the target: the counts copied, compared."""
+    """Every table, in ONE transaction on the target: the counts copied, compared; then
+    ``finish(counts)`` in the same transaction (the target's audit row of the copy)."""
     counts: dict[str, int] = {}
     postgres = isinstance(target, PostgresqlDatabase)
     models = [model for model in _models() if model is not SchemaVersion]
@@ -392,7 +398,24 @@ def _copy_all(
                         "destino {found}. No se guardó nada en el destino.",
                     ).format(table=table, expected=expected, found=found)
                 )
+        finish(counts)
     return counts
+
+
+def _audit_in_target(target: Database, source: Database, counts: dict[str, int]) -> None:
+    """The copy's audit row in the target, in the copy's transaction."""
+    from ..access import audit
+
+    with target.bind_ctx(ALL_MODELS):
+        audit.record(
+            "import",
+            "database",
+            None,
+            detail=(
+                f"Copiada desde {source.database}: {sum(counts.values())} filas en "
+                f"{len(counts)} tablas. El archivo de origen queda trasladado."
+            ),
+        )
 
 
 def migrate_to(
@@ -402,7 +425,9 @@ def migrate_to(
 
     Returns ``{table: rows}``. Refuses a target that already holds data (any table other
     than the schema version with a row), and a source that is not SQLite.
-    Requires ``backups.run`` (the CLI acts as ``cli``); audited in the source database.
+    Requires ``backups.run`` (the CLI acts as ``cli``); audited in the target (in the
+    copy's transaction) and in the source, which is then marked as moved (``db.moved``):
+    it is not opened for work again, and a desk that still has it open saves nothing more.
     """
     from ..access import audit, session
 
@@ -415,6 +440,9 @@ def migrate_to(
                 "Abra primero la base de datos SQLite de origen (--db ARCHIVO).",
             )
         )
+    moved = moved_to(source)
+    if moved is not None:  # its data already went elsewhere: one copy at work, not two
+        raise TransferError(moved_message(*moved))
     target_text = str(target_url).strip()
     if not (is_postgres_url(target_text) or target_text.startswith("sqlite:///")):
         # Never create a file from a mistyped URL: the target is a server (or, for tests
@@ -477,7 +505,9 @@ def migrate_to(
             migrations.upgrade(target)  # creates the schema (and the search index) when empty
         postgres = isinstance(target, PostgresqlDatabase)
         try:
-            counts = _copy_all(source, target, batch, progress)
+            counts = _copy_all(
+                source, target, batch, progress, partial(_audit_in_target, target, source)
+            )
         except IntegrityError as exc:  # a key or reference the source broke (no FK check)
             raise TransferError(
                 translate(
@@ -491,15 +521,18 @@ def migrate_to(
                 progress(translate("services.transfer", "Analizando las tablas (ANALYZE)…"))
             bulk.analyze(target)
         log.info("Copied %s rows into %s", sum(counts.values()), describe(target_url))
-        audit.record(
-            "export",
-            "database",
-            None,
-            detail=(
-                f"Copia a {describe(target_url)}: {sum(counts.values())} filas en "
-                f"{len(counts)} tablas."
-            ),
-        )
+        with source.atomic():  # the source gives no number again (``moved``)
+            audit.record(
+                "export",
+                "database",
+                None,
+                detail=(
+                    f"Copia a {describe(target_url)}: {sum(counts.values())} filas en "
+                    f"{len(counts)} tablas. Este archivo queda trasladado: ya no se guarda "
+                    f"nada en él."
+                ),
+            )
+            mark_moved(source, describe(target_url))
         return counts
     finally:
         target.close()
