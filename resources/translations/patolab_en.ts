@@ -853,7 +853,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="146"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -864,18 +864,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="244"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="199"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="200"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -884,12 +884,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="216"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="217"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -1829,7 +1829,17 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
+        <location filename="../../patolab_desktop/ui/app.py" line="85"/>
+        <source>¿Usar desde ahora {target} en esta computadora?</source>
+        <translation>Use {target} on this computer from now on?</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/app.py" line="89"/>
+        <source>La base de datos se trasladó</source>
+        <translation>The database was moved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/app.py" line="113"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -3826,27 +3836,27 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="153"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="154"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="188"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="197"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="210"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -4684,192 +4694,192 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="56"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="104"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="108"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="110"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="116"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="121"/>
         <source>Ver el cliente seleccionado (Intro o doble clic)</source>
         <translation>View the selected customer (Enter or double click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
         <source>&amp;Ver</source>
         <translation>&amp;View</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="129"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="133"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="138"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="142"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="145"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="149"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="162"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="166"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="180"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="199"/>
         <source>Intro: editar</source>
         <translation>Enter: edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="201"/>
         <source>Intro: ver</source>
         <translation>Enter: view</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204"/>
         <source>Ctrl+N: nuevo</source>
         <translation>Ctrl+N: new</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="207"/>
         <source>F9: nueva solicitud</source>
         <translation>F9: new request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="209"/>
         <source>Supr: desactivar</source>
         <translation>Del: deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="213"/>
         <source>F5: actualizar</source>
         <translation>F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="242"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="246"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="249"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="255"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="257"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="262"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="266"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="338"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="340"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="347"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="349"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="368"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="381"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="384"/>
         <source>Ver cliente</source>
         <translation>View customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="397"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="398"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="409"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="423"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="426"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="424"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4878,47 +4888,47 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="431"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="434"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="442"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="445"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="152"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="156"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="459"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="462"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="465"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="466"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="469"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="467"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="470"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="471"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -5323,42 +5333,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="54"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="47"/>
+        <source>el archivo de la base de datos ({path}) ya no está donde se abrió: alguien lo borró, lo movió o lo reemplazó. Deje de registrar datos y llame al administrador antes de cerrar el programa.</source>
+        <translation>the database file ({path}) is no longer where it was opened: someone deleted, moved or replaced it. Stop entering data and call the administrator before closing the program.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/errors.py" line="104"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="69"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="111"/>
+        <source>no queda espacio en el disco de la base de datos. Libere espacio en ese disco (o pida ayuda al administrador) y vuelva a intentarlo.</source>
+        <translation>there is no space left on the database&apos;s disk. Free space on that disk (or ask the administrator for help) and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/errors.py" line="117"/>
+        <source>no se puede escribir en la base de datos: el archivo o su carpeta son de solo lectura, o esta cuenta no tiene permiso para modificarlos. Pida al administrador que lo revise.</source>
+        <translation>the database cannot be written: the file or its folder is read-only, or this account may not change them. Ask the administrator to check it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/errors.py" line="131"/>
         <source>el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a intentarlo; nunca en la línea de comandos.</source>
         <translation>the server asks for a password and none was given. Save it in File → Database connection… (it is kept in the system&apos;s password store), or put it in the PGPASSWORD variable or the .pgpass file, and try again; never on the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="77"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="139"/>
         <source>el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y la contraseña guardada (Archivo → Conexión a base de datos…, la variable PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.</source>
         <translation>the server refused the user or the password. Check the user in the URL and the saved password (File → Database connection…, the PGPASSWORD variable or the .pgpass file) and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="84"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="146"/>
         <source>ese usuario no existe en el servidor. Revise el usuario de la URL o pida al administrador del servidor que lo cree.</source>
         <translation>that user does not exist on the server. Check the user in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="90"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="152"/>
         <source>esa base de datos no existe en el servidor. Revise su nombre en la URL o pida al administrador del servidor que la cree.</source>
         <translation>that database does not exist on the server. Check its name in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="96"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="158"/>
         <source>el servidor no acepta conexiones de esta computadora con ese usuario y esa base (pg_hba.conf). Pida al administrador del servidor que la permita.</source>
         <translation>the server does not accept connections from this computer with that user and database (pg_hba.conf). Ask the server&apos;s administrator to allow it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="110"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="172"/>
         <source>no se encontró el servidor por su nombre. Revise el nombre del servidor en la URL (o use su dirección IP) y la conexión a la red.</source>
         <translation>the server was not found by its name. Check the server name in the URL (or use its IP address) and the network connection.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="129"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="191"/>
         <source>no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa computadora, que el servidor y el puerto de la URL sean los correctos y que la red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.</source>
         <translation>could not connect to the server. Check that PostgreSQL is running on that computer, that the server and port in the URL are right and that the network reaches it (cable, Wi-Fi, firewall), and try again.</translation>
     </message>
@@ -5395,15 +5420,28 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="179"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="188"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
 </context>
 <context>
+    <name>db.moved</name>
+    <message>
+        <location filename="../../patolab_desktop/db/moved.py" line="60"/>
+        <source>Los datos de esta base de datos se trasladaron a {target}{when}. Ya no se guarda nada aquí: los números de solicitud y de factura continúan en la nueva base de datos. Use la nueva en esta computadora (Archivo → Conexión a base de datos…, o --db {target} en la línea de órdenes).</source>
+        <translation>The data of this database were moved to {target}{when}. Nothing is saved here any more: request and invoice numbers continue in the new database. Use the new one on this computer (File → Database connection…, or --db {target} on the command line).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/moved.py" line="69"/>
+        <source> el {date}</source>
+        <translation> on {date}</translation>
+    </message>
+</context>
+<context>
     <name>db.opening</name>
     <message>
-        <location filename="../../patolab_desktop/db/opening.py" line="114"/>
+        <location filename="../../patolab_desktop/db/opening.py" line="120"/>
         <source>El servidor es PostgreSQL {found}; PatoLab necesita PostgreSQL {needed} o más nuevo. Actualice el servidor o use otro.</source>
         <translation>The server is PostgreSQL {found}; PatoLab needs PostgreSQL {needed} or newer. Upgrade the server or use another one.</translation>
     </message>
@@ -5411,12 +5449,12 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="99"/>
         <source>Error inesperado</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="100"/>
         <source>Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.
 
 {text}
@@ -5429,9 +5467,23 @@ El detalle quedó en el registro: {log_file}</source>
 The details are in the log: {log_file}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="112"/>
         <source>Sin conexión con la base de datos</source>
         <translation>No connection to the database</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/errors.py" line="118"/>
+        <source>La base de datos no aceptó la operación</source>
+        <translation>The database did not accept the operation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/errors.py" line="119"/>
+        <source>No se guardó nada: {text}
+
+El detalle quedó en el registro: {log_file}</source>
+        <translation>Nothing was saved: {text}
+
+The details are in the log: {log_file}</translation>
     </message>
 </context>
 <context>
@@ -5580,32 +5632,32 @@ The details are in the log: {log_file}</translation>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="264"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="271"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="277"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="280"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="301"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="298"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -6438,7 +6490,7 @@ Open it anyway?</translation>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/pdf_output.py" line="166"/>
+        <location filename="../../patolab_desktop/documents/pdf_output.py" line="184"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -9003,24 +9055,24 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="400"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="413"/>
         <source>(cifrado)</source>
         <translation>(encrypted)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="405"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="411"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="418"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="424"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="255"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="407"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="420"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="409"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="422"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -9028,118 +9080,118 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.auth</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="82"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="84"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="86"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="130"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="136"/>
         <source>La contraseña admite como máximo {length} caracteres.</source>
         <translation>The password can have at most {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="141"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="142"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="147"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="148"/>
         <source>Esa contraseña es de las más usadas y se adivina en segundos. Elija otra: una frase de varias palabras es fácil de recordar y difícil de adivinar.</source>
         <translation>That password is one of the most common ones and is guessed in seconds. Choose another: a phrase of several words is easy to remember and hard to guess.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="159"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="160"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="218"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="225"/>
         <source>Un administrador desactivó su usuario: no se guardó nada. Consulte a un administrador.</source>
         <translation>An administrator deactivated your user: nothing was saved. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="224"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="231"/>
         <source>Un administrador restableció su contraseña: no se guardó nada. Inicie sesión de nuevo con la contraseña temporal que le dieron.</source>
         <translation>An administrator reset your password: nothing was saved. Sign in again with the temporary password you were given.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="242"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="249"/>
         <source>Un administrador cambió su usuario o los permisos de su rol mientras trabajaba: no se guardó nada. Vuelva a intentarlo si el menú aún ofrece la acción.</source>
         <translation>An administrator changed your user or your role&apos;s permissions while you were working: nothing was saved. Try again if the menu still offers the action.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="334"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="358"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="342"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="366"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="348"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="372"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="438"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="462"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="440"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="464"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="445"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="469"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="474"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="498"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="513"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="536"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="538"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="562"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="518"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="543"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="532"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="558"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="545"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="571"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="550"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="576"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -9147,38 +9199,38 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.backups</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="41"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="44"/>
         <source>manual</source>
         <translation>manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="42"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="45"/>
         <source>automática al iniciar</source>
         <translation>automatic at start-up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="43"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="46"/>
         <source>automática al salir</source>
         <translation>automatic on exit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="44"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="47"/>
         <source>antes de restaurar</source>
         <translation>before restoring</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="80"/>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="82"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="83"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="91"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="119"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="122"/>
         <source>Una base de datos en memoria no se puede respaldar.</source>
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="349"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="330"/>
         <source>La copia {name} está dañada y no se puede restaurar. Elija otra copia (por ejemplo, una anterior).
 
 Detalle técnico: {problems}</source>
@@ -9187,89 +9239,216 @@ Detalle técnico: {problems}</source>
 Technical detail: {problems}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="403"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="384"/>
         <source> (y {count} problemas más)</source>
         <translation> (and {count} more problems)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="146"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="149"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="195"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="176"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="224"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="205"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="216"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="197"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="130"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="133"/>
         <source>No se pudo crear la carpeta de copias {folder}: {reason}. Elija otra carpeta para las copias.</source>
         <translation>The backup folder {folder} could not be created: {reason}. Choose another folder for the backups.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="325"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="306"/>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="77"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="331"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="312"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="338"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="319"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="361"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="342"/>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="92"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="370"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="351"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="85"/>
-        <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
-        <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="93"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="104"/>
         <source>Una base de datos en memoria no se puede restaurar.</source>
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="424"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="405"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="97"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="94"/>
+        <source>La base de datos {name} es PostgreSQL: restáurela desde la línea de órdenes, con todos los puestos cerrados: patolab --db URL restore --user ADMINISTRADOR COPIA.dump (vea el README). Nunca con pg_restore a mano: los números de solicitud y de factura se volverían a dar.</source>
+        <translation>The database {name} is PostgreSQL: restore it from the command line, with every desk closed: patolab --db URL restore --user ADMINISTRATOR BACKUP.dump (see the README). Never with pg_restore by hand: request and invoice numbers would be given again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="108"/>
         <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
         <translation>A change is in progress; finish it before restoring.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="186"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="201"/>
+        <source>No se restauró nada: hay que aceptar expresamente que se pierdan esos documentos fiscales.</source>
+        <translation>Nothing was restored: losing those fiscal documents must be accepted explicitly.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="254"/>
         <source>La base de datos está abierta en otra computadora o en otro programa: cierre PatoLab allí y vuelva a restaurar. No se cambió nada.</source>
         <translation>The database is open on another computer or in another program: close PatoLab there and restore again. Nothing was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="205"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="273"/>
         <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
         <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later.py" line="130"/>
+        <source>No se pudo comparar la copia {name} con la base de datos abierta: {error}. No se cambió nada.</source>
+        <translation>The backup {name} could not be compared with the open database: {error}. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="21"/>
+        <source> y {count} más</source>
+        <translation> and {count} more</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="37"/>
+        <source>No hay solicitudes, facturas, notas de crédito ni pagos posteriores a la copia.</source>
+        <translation>There are no requests, invoices, credit notes or payments after the backup.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="43"/>
+        <source>Se perderá lo registrado después de la copia:</source>
+        <translation>What was entered after the backup will be lost:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="47"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="53"/>
+        <source>Facturas</source>
+        <translation>Invoices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="55"/>
+        <source>Notas de crédito</source>
+        <translation>Credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="57"/>
+        <source>Otros documentos fiscales</source>
+        <translation>Other fiscal documents</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="61"/>
+        <source>Anulaciones (la factura volvería a quedar vigente)</source>
+        <translation>Voids (the invoice would be valid again)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="67"/>
+        <source>• Pagos y abonos: {count} ({amount})</source>
+        <translation>• Payments and account payments: {count} ({amount})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="73"/>
+        <source>Los números fiscales no se vuelven a usar: el informe de números no utilizados los mostrará como «Emitido antes de restaurar una copia» (o anulado), para que registre esas ventas de nuevo o las trate con su contador.</source>
+        <translation>Fiscal numbers are not used again: the unused numbers report will show them as “Issued before a backup was restored” (or voided), so that you enter those sales again or deal with them with your accountant.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="91"/>
+        <source>Anulaciones posteriores que se conservan</source>
+        <translation>Later voids that are kept</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="98"/>
+        <source>Notas de crédito posteriores que se conservan</source>
+        <translation>Later credit notes that are kept</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="111"/>
+        <source>Documentos fiscales emitidos después de la copia que la base restaurada no tiene: {numbers}. Sus números no se vuelven a usar y el informe de números no utilizados los muestra como «Emitido antes de restaurar una copia»: registre de nuevo esas ventas o trátelas con su contador.</source>
+        <translation>Fiscal documents issued after the backup that the restored database does not have: {numbers}. Their numbers are not used again and the unused numbers report shows them as “Issued before a backup was restored”: enter those sales again or deal with them with your accountant.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="121"/>
+        <source>Facturas anuladas después de la copia que vuelven a estar vigentes: {numbers}. Anúlelas de nuevo.</source>
+        <translation>Invoices voided after the backup that are valid again: {numbers}. Void them again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/later_text.py" line="130"/>
+        <source>La copia es anterior a la clave de los números de identidad y esta computadora no tiene la clave de la base de datos que se reemplazó: la base restaurada tiene una clave NUEVA. La clave de recuperación impresa antes ya no sirve, y los números de identidad de las filas de auditoría conservadas no se pueden leer. Imprima la nueva clave de recuperación (Archivo → Clave de recuperación de identidades…) y guárdela fuera de esta computadora.</source>
+        <translation>The backup is older than the identity number key and this computer does not have the key of the database that was replaced: the restored database has a NEW key. The recovery key printed before no longer works, and the identity numbers of the audit rows kept cannot be read. Print the new recovery key (File → Identity recovery key…) and keep it away from this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="62"/>
+        <source>Esta computadora no tiene el programa pg_restore. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) y vuelva a restaurar.</source>
+        <translation>This computer does not have the pg_restore program. Install the PostgreSQL client tools (the same version as the server) and restore again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="84"/>
+        <source>El archivo {name} no es una copia de PostgreSQL (pg_dump -Fc, archivo .dump): {error}</source>
+        <translation>The file {name} is not a PostgreSQL backup (pg_dump -Fc, .dump file): {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="112"/>
+        <source>En el servidor quedó la base de datos {previous} de una restauración interrumpida. Revísela con el administrador del servidor y bórrela (o devuélvale el nombre {live} si {live} no existe) antes de restaurar. No se cambió nada.</source>
+        <translation>The database {previous} was left on the server by an interrupted restore. Check it with the server&apos;s administrator and drop it (or give it back the name {live} if {live} does not exist) before restoring. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="145"/>
+        <source>No se pudo restaurar en el servidor PostgreSQL: {error}. La base de datos actual no se modificó.</source>
+        <translation>The restore on the PostgreSQL server failed: {error}. The current database was not changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="159"/>
+        <source>El usuario {user} no puede crear la base de datos {name} en el servidor ({error}). Restaure con el usuario dueño de la base de datos, con permiso CREATEDB (ALTER ROLE {user} CREATEDB), o con el administrador del servidor: patolab --db postgresql://administrador@servidor/base restore ARCHIVO. No se cambió nada.</source>
+        <translation>The user {user} cannot create the database {name} on the server ({error}). Restore as the user who owns the database, with the CREATEDB permission (ALTER ROLE {user} CREATEDB), or as the server&apos;s administrator: patolab --db postgresql://administrator@server/database restore FILE. Nothing was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="182"/>
+        <source>pg_restore no se pudo ejecutar: {error}</source>
+        <translation>pg_restore could not be run: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="188"/>
+        <source>pg_restore falló: {error}. La base de datos actual no se modificó.</source>
+        <translation>pg_restore failed: {error}. The current database was not changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/pg_restoring.py" line="224"/>
+        <source>La base de datos {name} está abierta en otra computadora o en otro programa: cierre PatoLab en las demás computadoras y vuelva a restaurar. No se cambió nada.</source>
+        <translation>The database {name} is open on another computer or in another program: close PatoLab on the other computers and restore again. Nothing was changed.</translation>
     </message>
 </context>
 <context>
@@ -9924,17 +10103,27 @@ Technical detail: {problems}</translation>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="321"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="341"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="333"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="348"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="346"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="351"/>
+        <source>emitido antes de restaurar una copia</source>
+        <translation>issued before a backup was restored</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="355"/>
+        <source>anulado antes de restaurar una copia</source>
+        <translation>voided before a backup was restored</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="377"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
@@ -10735,7 +10924,7 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.errors</name>
     <message>
-        <location filename="../../patolab_desktop/services/errors.py" line="52"/>
+        <location filename="../../patolab_desktop/services/errors.py" line="56"/>
         <source>Otra persona modificó {what} mientras usted lo editaba. Sus cambios no se guardaron: cierre la ventana y vuelva a abrirla para ver los datos actuales.</source>
         <translation>Someone else changed {what} while you were editing it. Your changes were not saved: close the window and open it again to see the current data.</translation>
     </message>
@@ -10774,62 +10963,72 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.maintenance</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="30"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="28"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="31"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="34"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="37"/>
         <source>en esta computadora</source>
         <translation>on this computer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="38"/>
         <source>FALTA en esta computadora (patolab --recovery-key CLAVE …, o la pantalla de inicio la pide)</source>
         <translation>MISSING on this computer (patolab --recovery-key KEY …, or the start screen asks for it)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="40"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="43"/>
         <source>aún no creada (ningún número guardado)</source>
         <translation>not created yet (no number saved)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="44"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="47"/>
         <source>Clave de los números de identidad: {state}</source>
         <translation>Identity-number key: {state}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="52"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="51"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="54"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="65"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="57"/>
+        <source>Sin comprobar:</source>
+        <translation>Not checked:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="71"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="80"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="86"/>
         <source>números de identidad sin cifrar: {count}</source>
         <translation>identity numbers not encrypted: {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="92"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="98"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="100"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="112"/>
+        <source>índice de búsqueda: {reason}</source>
+        <translation>search index: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="118"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
     </message>
@@ -11145,32 +11344,32 @@ Technical detail: {problems}</translation>
         <translation>This notice has already gone out (“{status}”): opening it again in WhatsApp would send it to the patient twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="97"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="98"/>
         <source>La clave de acceso tiene un carácter que no puede llevar (como «…», comillas o letras con tilde). Cópiela de nuevo desde Meta.</source>
         <translation>The access token has a character it cannot carry (such as &quot;…&quot;, quotes or accented letters). Copy it again from Meta.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="106"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="107"/>
         <source>La clave de acceso no parece válida.</source>
         <translation>The access token does not look valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="115"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="116"/>
         <source>Esta computadora no tiene un almacén de claves del sistema (Administrador de credenciales de Windows, Llavero de macOS, GNOME Keyring o KWallet), y la clave de acceso de WhatsApp no se guarda en archivos ni en la base de datos. Guárdela desde una computadora que lo tenga: esa computadora enviará los mensajes.</source>
         <translation>This computer has no system credential store (Windows Credential Manager, macOS Keychain, GNOME Keyring or KWallet), and the WhatsApp access token is not kept in files or in the database. Save it from a computer that has one: that computer will send the messages.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="244"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="247"/>
         <source>Escriba la versión como v25.0.</source>
         <translation>Write the version as v25.0.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="250"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="253"/>
         <source>Solo dígitos.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="278"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="281"/>
         <source>Escriba un número de celular válido.</source>
         <translation>Type a valid mobile number.</translation>
     </message>
@@ -12398,7 +12597,7 @@ Technical detail: {problems}</translation>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="145"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
@@ -12541,47 +12740,47 @@ Technical detail: {problems}</translation>
         <translation>Invalid value for “{setting}”: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="229"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="235"/>
         <source>Otra persona cambió «{setting}» mientras usted lo editaba. Cierre y vuelva a abrir la ventana para ver el valor actual; sus cambios no se guardaron.</source>
         <translation>Someone else changed “{setting}” while you were editing it. Close the window and open it again to see the current value; your changes were not saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="288"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="294"/>
         <source>Escriba un número.</source>
         <translation>Type a number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="306"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="312"/>
         <source>La edad va de 0 a 130 años.</source>
         <translation>The age goes from 0 to 130 years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="312"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="318"/>
         <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
         <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="317"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="323"/>
         <source>La cuarta edad debe ser mayor que la tercera edad.</source>
         <translation>The elderly age must be above the senior age.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="323"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="329"/>
         <source>De 0 (nunca) a {max} minutos.</source>
         <translation>From 0 (never) to {max} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="331"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="337"/>
         <source>Elija una sucursal activa.</source>
         <translation>Choose an active branch.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="335"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="341"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="340"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="346"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
@@ -12589,87 +12788,87 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="491"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="521"/>
         <source>Analizando las tablas (ANALYZE)…</source>
         <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="77"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="78"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="83"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="84"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="101"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="102"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="103"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="104"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="104"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="105"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="110"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="111"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="221"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="222"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="229"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="230"/>
         <source>Creando índices y claves: {count} de {total}</source>
         <translation>Building indexes and keys: {count} of {total}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="413"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="438"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="423"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="451"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="438"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="466"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="445"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="473"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="459"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="487"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="469"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="497"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="483"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="513"/>
         <source>El origen tiene filas con referencias rotas o repetidas ({error}). No se guardó nada en el destino: revise el origen con «patolab check».</source>
         <translation>The source has rows with broken or repeated references ({error}). Nothing was saved in the target: check the source with “patolab check”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="388"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="394"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -12818,42 +13017,42 @@ Technical detail: {problems}</translation>
 <context>
     <name>util.files</name>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="108"/>
+        <location filename="../../patolab_desktop/util/files.py" line="114"/>
         <source>No hay espacio suficiente en el disco para guardar {path}. Libere espacio (o elija otra carpeta) y vuelva a intentarlo. No se guardó nada: el archivo anterior, si existía, quedó como estaba, y la base de datos no se modificó.</source>
         <translation>There is not enough disk space to save {path}. Free some space (or choose another folder) and try again. Nothing was saved: the previous file, if any, is as it was, and the database was not changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="120"/>
+        <location filename="../../patolab_desktop/util/files.py" line="126"/>
         <source>no tiene permiso para escribir en esa carpeta, o otro programa (por ejemplo, Excel) tiene abierto el archivo</source>
         <translation>you may not write in that folder, or another program (for example, Excel) has the file open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="126"/>
+        <location filename="../../patolab_desktop/util/files.py" line="132"/>
         <source>la carpeta es de solo lectura (por ejemplo, una memoria USB protegida)</source>
         <translation>the folder is read-only (for example, a write-protected USB stick)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="130"/>
+        <location filename="../../patolab_desktop/util/files.py" line="136"/>
         <source>la carpeta no existe o no admite archivos nuevos</source>
         <translation>the folder does not exist or does not accept new files</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="132"/>
+        <location filename="../../patolab_desktop/util/files.py" line="138"/>
         <source>el disco está lleno</source>
         <translation>the disk is full</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="134"/>
+        <location filename="../../patolab_desktop/util/files.py" line="140"/>
         <source>el nombre o la ruta es demasiado largo</source>
         <translation>the name or the path is too long</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="135"/>
+        <location filename="../../patolab_desktop/util/files.py" line="141"/>
         <source>el sistema no lo permitió ({code})</source>
         <translation>the system did not allow it ({code})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="141"/>
+        <location filename="../../patolab_desktop/util/files.py" line="147"/>
         <source>No se pudo guardar {path}: {reason}. Elija otra carpeta (por ejemplo, Documentos) y vuelva a intentarlo. No se guardó nada.</source>
         <translation>{path} could not be saved: {reason}. Choose another folder (for example, Documents) and try again. Nothing was saved.</translation>
     </message>
