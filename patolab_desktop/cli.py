@@ -135,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(db_target=args.db, demo=args.demo)
     from .services.access import session
+    from .ui.errors import shutdown_logging
 
+    _log_to_the_app_log()
     try:
         _sweep_leftovers()
         # nobody acts until the command signs in (commands.sign_in): deny by default
@@ -158,6 +160,17 @@ def main(argv: list[str] | None = None) -> int:
         # closing must not turn a message into a traceback
         with contextlib.suppress(Exception):
             close_db()
+        shutdown_logging()
+
+
+def _log_to_the_app_log() -> None:
+    """The command logs to the app's rotating log (0600, ``ui.errors.setup_logging``): a
+    library's warning and a failure's traceback go there, stderr keeps the Spanish
+    messages. A log folder that cannot be written never stops the command."""
+    from .ui import errors
+
+    with contextlib.suppress(OSError):
+        errors.setup_logging()
 
 
 def _sweep_leftovers() -> None:

@@ -30,6 +30,16 @@ def lab_in_its_own_home(tmp_path_factory, name: str, customers: int, requests: i
         return make_lab(folder / "lab.db", customers=customers, requests=requests)
 
 
+def empty_lab(path: Path) -> Path:
+    """A brand-new database at ``path``, as the first start leaves it (the CLI refuses a
+    missing file: only ``users create-admin`` and ``seed-demo`` create one); closed."""
+    from patolab_desktop.services.bootstrap import close_db, open_db
+
+    open_db(path)
+    close_db()
+    return path
+
+
 def make_lab(path: Path, customers: int = 30, requests: int = 20) -> Path:
     """A demo database (branches, catalog, customers, requests) at ``path``; closed."""
     from patolab_desktop.demo import fill as demo

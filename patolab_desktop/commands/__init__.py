@@ -44,15 +44,16 @@ OUTPUT_OPTIONS = ("out", "pdf", "json")
 MAX_INT = 2**63 - 1  # the largest id or count a database column holds
 
 
-def open_from_args(args, *, sign_in_needed: bool = True, create: bool = True):
+def open_from_args(args, *, sign_in_needed: bool = True, create: bool = False):
     """Open the database and act as the signed-in user (``sign_in``). Commands that only
     read the health of the database (``check``, ``backups``) pass ``sign_in_needed=False``
     and then act as nobody: every service that reads or changes lab data refuses.
 
     An output file (``--out``, ``--pdf``, ``--json``) that is the open database, any SQLite
     file, a backup or a folder is refused before any work (``services.safety.outputs``).
-    ``create=False`` (check, backup, restore, migrate-to): a missing SQLite file is an
-    error instead of a new empty database."""
+    A missing SQLite file is an error («no existe… no se creó ningún archivo»), never a new
+    empty database a mistyped ``--db`` would fill with nothing: only the commands of the
+    first start (``users create-admin``, ``seed-demo``) pass ``create=True``."""
     from ..services.bootstrap import open_db
     from ..services.safety import outputs
 

@@ -43,7 +43,7 @@ def run_check(args) -> int:
 def run_seed_demo(args) -> int:
     from ..demo import fill as demo
 
-    open_from_args(args)
+    open_from_args(args, create=True)  # fills a new database too
     summary = demo.seed_demo(
         customers=args.customers,
         requests=args.requests,

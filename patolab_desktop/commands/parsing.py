@@ -11,6 +11,9 @@ import sys
 ARGPARSE_MESSAGES = (
     ("the following arguments are required: ", "faltan los argumentos: "),
     ("unrecognized arguments: ", "argumentos no reconocidos: "),
+    ("one of the arguments ", "uno de los argumentos "),  # a required exclusive group
+    (" is required", " es obligatorio"),
+    ("ignored explicit argument ", "se ignoró el argumento explícito "),  # --switch=valor
     ("invalid choice: ", "opción no válida: "),
     ("(choose from ", "(elija entre "),
     ("expected one argument", "falta un valor"),

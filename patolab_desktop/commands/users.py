@@ -134,7 +134,7 @@ def run_create_admin(args) -> int:
     from ..services.access import auth, permissions, session, users
     from ..services.access.users import UserData
 
-    open_from_args(args, sign_in_needed=False)
+    open_from_args(args, sign_in_needed=False, create=True)  # the first start
     if not (auth.needs_first_admin() and is_sqlite()):
         from . import sign_in
 

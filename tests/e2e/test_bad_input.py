@@ -6,6 +6,7 @@ would show on stderr) or the service every screen uses, as the role that types i
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 from pathlib import Path
@@ -118,6 +119,54 @@ def test_check_of_a_mistyped_path_creates_no_file(tmp_path):
     assert done.returncode == 1 and "no existe" in done.stderr
     _no_traceback(done)
     assert list(folder.iterdir()) == []
+
+
+MISTYPED_PATH_COMMANDS = [
+    ("export", "customers", "--out", "{folder}/c.csv"),
+    ("users", "reset-admin", "marta", "--password-stdin"),
+    ("users", "list", "--user", "marta"),
+    ("request-status", "SPS-2026-000001"),
+    ("import-catalog", "{folder}/catalogo.csv"),
+    ("daily-sales",),
+    ("notify",),
+    ("workstation",),
+    ("recovery-key",),
+]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "command", MISTYPED_PATH_COMMANDS, ids=lambda c: " ".join(w for w in c[:2] if "{" not in w)
+)
+def test_a_mistyped_path_is_refused_by_every_command_and_creates_no_file(
+    tmp_path, capsys, monkeypatch, command
+):
+    """Only the commands that start a new database (``users create-admin``, ``seed-demo``)
+    create one; any other is refused like ``check``, not run on a new empty file."""
+    monkeypatch.setenv("PATOLAB_PASSWORD", "clave-de-marta")
+    monkeypatch.setattr("sys.stdin", io.StringIO("Temporal-2026\n"))
+    folder = tmp_path / "datos"
+    folder.mkdir()
+    (folder / "catalogo.csv").write_text("codigo,nombre\n", encoding="utf-8")
+    args = [part.format(folder=folder) for part in command]
+    assert run("--db", folder / "patolab.bd", *args) == 1
+    err = capsys.readouterr().err
+    assert "no existe" in err and "no se creó ningún archivo" in err, err
+    assert sorted(p.name for p in folder.iterdir()) == ["catalogo.csv"]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "command",
+    [("users", "create-admin", "ana", "--full-name", "Ana", "--password-stdin"), ("seed-demo",)],
+)
+def test_the_commands_of_the_first_start_create_the_database(
+    tmp_path, capsys, monkeypatch, command
+):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Clave-Nueva-2026\n"))
+    extra = ["--customers", "5", "--requests", "2"] if command[0] == "seed-demo" else []
+    assert run("--db", tmp_path / "nueva.db", *command, *extra) == 0, capsys.readouterr().err
+    assert (tmp_path / "nueva.db").stat().st_size > 0
 
 
 @pytest.mark.sqlite_only

@@ -8,6 +8,7 @@ import pytest
 
 from tests.cli_process import ROOT, patolab, read_csv
 from tests.expected import REFERRER_HEADER
+from tests.safety_helpers import empty_lab
 
 DEMO = ROOT / "resources" / "data" / "demo_investigations.csv"
 
@@ -19,7 +20,7 @@ def home(_isolated_home):
 
 
 def test_import_catalog_then_export(tmp_path, home):
-    db = tmp_path / "lab.db"
+    db = empty_lab(tmp_path / "lab.db")
     result = patolab("import-catalog", DEMO, "--db", db, home=home)
     assert result.returncode == 0, result.stderr
     assert "Se importaron 31 filas: 31 nuevas" in result.stdout
@@ -73,7 +74,7 @@ def test_import_signed_in_names_the_user_in_the_price_history(tmp_path, home):
 
 
 def test_import_with_errors_reports_every_row_and_writes_nothing(tmp_path, home):
-    db = tmp_path / "lab.db"
+    db = empty_lab(tmp_path / "lab.db")
     bad = tmp_path / "malo.csv"
     bad.write_text(
         "code,name,sample_type,price,panel_members\n"
@@ -96,7 +97,8 @@ def test_import_with_errors_reports_every_row_and_writes_nothing(tmp_path, home)
 
 
 def test_import_missing_file_fails_cleanly(tmp_path, home):
-    result = patolab("import-catalog", tmp_path / "no.csv", "--db", tmp_path / "lab.db", home=home)
+    db = empty_lab(tmp_path / "lab.db")
+    result = patolab("import-catalog", tmp_path / "no.csv", "--db", db, home=home)
     assert result.returncode == 1
     assert "No se encontró el archivo" in result.stderr
 
@@ -130,7 +132,7 @@ def test_export_referrers(tmp_path, home):
 
 def test_import_catalog_reads_a_semicolon_file(tmp_path, home):
     """A catalog saved by a Spanish Excel («;», Windows-1252) imports from the command line."""
-    db = tmp_path / "lab.db"
+    db = empty_lab(tmp_path / "lab.db")
     semi = tmp_path / "catalogo.csv"
     semi.write_bytes(
         "Código;Nombre;Tipo de muestra;Precio\r\nGLU;Glucosa en ayunas;Sangre;85.50\r\n".encode(

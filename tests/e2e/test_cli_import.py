@@ -10,6 +10,7 @@ from patolab_desktop.db.models import Customer
 from patolab_desktop.services import csvio, identity
 from patolab_desktop.services.bootstrap import close_db, open_db
 from tests.patient_csv_helpers import write_csv_file
+from tests.safety_helpers import empty_lab
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +53,7 @@ GOOD = [
 
 
 def test_valid_file_is_imported_and_counted(tmp_path, capsys):
-    db = tmp_path / "lab.db"
+    db = empty_lab(tmp_path / "lab.db")
     path = write_csv_file(tmp_path / "pacientes.csv", GOOD, delimiter=";", encoding="cp1252")
     code, out, err = run(capsys, "import-patients", path, "--db", db)
     assert code == 0, err
@@ -70,7 +71,7 @@ def test_valid_file_is_imported_and_counted(tmp_path, capsys):
 
 
 def test_dry_run_writes_nothing(tmp_path, capsys):
-    db = tmp_path / "lab.db"
+    db = empty_lab(tmp_path / "lab.db")
     path = write_csv_file(tmp_path / "p.csv", GOOD)
     code, out, _ = run(capsys, "import-patients", path, "--db", db, "--dry-run")
     assert code == 0
@@ -79,7 +80,7 @@ def test_dry_run_writes_nothing(tmp_path, capsys):
 
 
 def test_rejected_rows_are_listed_with_line_and_reason_and_nothing_is_written(tmp_path, capsys):
-    db = tmp_path / "lab.db"
+    db = empty_lab(tmp_path / "lab.db")
     path = write_csv_file(
         tmp_path / "p.csv",
         [
@@ -106,7 +107,7 @@ def test_rejected_rows_are_listed_with_line_and_reason_and_nothing_is_written(tm
 
 
 def test_refused_files_exit_1_with_the_reason(tmp_path, capsys):
-    db = tmp_path / "lab.db"
+    db = empty_lab(tmp_path / "lab.db")
     missing = write_csv_file(tmp_path / "sin_telefono.csv", [["nombre", "correo"], ["Ana", ""]])
     code, _, err = run(capsys, "import-patients", missing, "--db", db)
     assert code == 1 and "Falta la columna obligatoria" in err and "teléfono" in err
@@ -120,7 +121,7 @@ def test_refused_files_exit_1_with_the_reason(tmp_path, capsys):
 
 
 def test_export_patients_and_round_trip_into_another_database(tmp_path, capsys):
-    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    first, second = empty_lab(tmp_path / "a.db"), empty_lab(tmp_path / "b.db")
     source = write_csv_file(tmp_path / "p.csv", GOOD + [["Ñoño Güell", "8877-6655", "", ""]])
     assert run(capsys, "import-patients", source, "--db", first)[0] == 0
     out_file = tmp_path / "pacientes.csv"
