@@ -11359,17 +11359,17 @@ Technical detail: {problems}</translation>
         <translation>This computer has no system credential store (Windows Credential Manager, macOS Keychain, GNOME Keyring or KWallet), and the WhatsApp access token is not kept in files or in the database. Save it from a computer that has one: that computer will send the messages.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="247"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="249"/>
         <source>Escriba la versión como v25.0.</source>
         <translation>Write the version as v25.0.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="253"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="255"/>
         <source>Solo dígitos.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="281"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="283"/>
         <source>Escriba un número de celular válido.</source>
         <translation>Type a valid mobile number.</translation>
     </message>
