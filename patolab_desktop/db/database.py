@@ -1,13 +1,13 @@
 """Opening the database: one proxy, SQLite by path or PostgreSQL by URL.
 
 What names a database (a path or URL, read and described) is in :mod:`.targets`, the
-errors and their words for the user in :mod:`.errors`; both re-exported here."""
+errors and their words for the user in :mod:`.errors`, the SQLite file's settings and
+checks and its copy in :mod:`.sqlite_file`; all re-exported here."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -26,50 +26,24 @@ from peewee import (
     SqliteDatabase,
 )
 
-from ..util import files
 from ..util.translation import translate
-from .errors import ConnectionLost, DatabaseFileGone, DatabaseOpenError, _detail, _login_refused
+from .errors import ConnectionLost, DatabaseOpenError, _detail, _login_refused
 from .errors import friendly_error as friendly_error
+from .sqlite_file import (  # noqa: F401 (re-exported)
+    MAIN_CACHE_KIB,
+    READING_MMAP_BYTES,
+    SQLITE_PRAGMAS,
+    WORKER_CACHE_KIB,
+    _SqliteDatabase,
+    backup_sqlite,
+    refuse_unusable,
+    same_file_still,
+)
 from .targets import cannot_open as cannot_open
 from .targets import describe as describe
 from .targets import is_postgres_url, parse_postgres_url, sqlite_path
 
 db = DatabaseProxy()
-
-MAIN_CACHE_KIB = 48000
-SQLITE_PRAGMAS = (
-    ("journal_mode", "wal"),
-    ("foreign_keys", 1),
-    ("synchronous", "normal"),
-    # how long a write waits for another one (PATOLAB_BUSY_TIMEOUT_MS: tests, slow disks)
-    ("busy_timeout", int(os.environ.get("PATOLAB_BUSY_TIMEOUT_MS") or 15000)),
-    # 48 MB page cache (the operating system keeps the file's pages too). Measured at
-    # 1,000,000 customers after browsing: 64 → 48 MB, peak RSS 200.1 → 181.8 MB; search
-    # p95 19.6 → 20.0 ms and requests by name 25.9 → 27.3 ms, within run-to-run noise
-    # (32 MB: requests by name 39.7 ms, its walk reads customer rows at random).
-    ("cache_size", -MAIN_CACHE_KIB),
-    ("temp_store", "memory"),
-    ("mmap_size", 0),  # no mmap: mapped file pages count towards RSS (target ≤ 300 MB)
-)
-# A connection a worker thread opens (the match count as you type, a header sort, an
-# export) gets a smaller page cache: each thread has its own connection, and a full
-# main-sized cache each was half the memory over the 200 MB target after browsing (issue 20).
-# Measured at 1,000,000 customers: a sort by Edad or Correo reads the table once and
-# takes the same time with 8 MB; the count of "maria" 22 → 31 ms warm.
-WORKER_CACHE_KIB = 8000
-# SQLite's own ceiling for a mapping (SQLITE_MAX_MMAP_SIZE): a larger file is mapped as
-# far as this and read beyond it
-READING_MMAP_BYTES = 0x7FFF0000
-
-
-class _SqliteDatabase(SqliteDatabase):
-    """``SqliteDatabase`` whose connections opened outside the main thread take
-    ``WORKER_CACHE_KIB`` of page cache."""
-
-    def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
-        super()._add_conn_hooks(conn)
-        if threading.current_thread() is not threading.main_thread():
-            conn.execute(f"PRAGMA cache_size = -{WORKER_CACHE_KIB}")
 
 
 # How long a PostgreSQL connection may go unused before it is checked (``SELECT 1``)
@@ -285,37 +259,7 @@ def make_database(target: str | Path, create: bool = True) -> Database:
         )
     path = sqlite_path(target)
     if target != ":memory:":
-        if not path.parent.exists():
-            raise DatabaseOpenError(
-                translate(
-                    "db.database", "La carpeta de la base de datos no existe: {folder}"
-                ).format(folder=path.parent)
-            )
-        if path.is_dir():
-            raise DatabaseOpenError(
-                translate(
-                    "db.database", "{path} es una carpeta, no un archivo de base de datos."
-                ).format(path=path)
-            )
-        if not create and not path.exists():
-            raise DatabaseOpenError(
-                translate(
-                    "db.database",
-                    "La base de datos {path} no existe. Revise la ruta (no se creó ningún "
-                    "archivo).",
-                ).format(path=path)
-            )
-        if path.exists() and path.stat().st_size > 0 and not files.is_sqlite_file(path):
-            raise DatabaseOpenError(
-                translate(
-                    "db.database", "El archivo {path} no es una base de datos de PatoLab (SQLite)."
-                ).format(path=path)
-            )
-        from .location import check_local
-
-        refusal = check_local(path)
-        if refusal:
-            raise DatabaseOpenError(refusal)
+        refuse_unusable(path, create)
     return _SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
@@ -460,30 +404,6 @@ def check_writes_with(check: Callable[[], None]) -> None:
         _write_checks.append(check)
 
 
-def same_file_still(database: Database) -> None:
-    """Refuse a write (``DatabaseFileGone``) when the SQLite file is no longer the one this
-    program opened (``open_db`` notes it with a first call): its path gone, or another
-    file there (deleted, moved or replaced while open). Linux and macOS let an open file
-    be removed, and its writes then go nowhere anyone can read. One ``stat`` per write
-    transaction."""
-    name = str(database.database or "")
-    if name in ("", ":memory:"):
-        return
-    try:
-        found = os.stat(name)
-    except FileNotFoundError:
-        now = None
-    except OSError:
-        return  # cannot tell: SQLite says what is wrong, if anything
-    else:
-        now = (found.st_dev, found.st_ino)
-    known = getattr(database, "file_identity", None)
-    if known is None:
-        database.file_identity = now
-    elif now != known:
-        raise DatabaseFileGone(name)
-
-
 @contextlib.contextmanager
 def write_transaction(checked: bool = True) -> Iterator[None]:
     """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite).
@@ -610,22 +530,3 @@ def text_array(values: Iterable[str | None]) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     return "{" + ",".join(element(value) for value in values) + "}"
-
-
-def backup_sqlite(source: Database, destination: Path) -> Path:
-    """Copy a live SQLite database with the backup API (never a file copy).
-
-    Written to a temporary file (``util.files`` pattern, mode 0600) beside the
-    destination and renamed at the end; a failure (a full disk) removes it."""
-    destination = Path(destination)
-    files.ensure_private_dir(destination.parent, tighten=False)
-    with files.atomic_path(destination) as tmp:
-        files.create_private_file(tmp)
-        target = sqlite3.connect(str(tmp))
-        try:
-            source.connection().backup(target)
-            # A self-contained file: no -wal/-shm beside the copy when it is opened later.
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-    return destination

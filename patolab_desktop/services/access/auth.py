@@ -11,10 +11,11 @@
   first login; until they do, their actor holds no permission.
 - A change an administrator makes on another desk to a signed-in user (deactivated,
   password reset, her role or its permissions) holds for her next write at once: every
-  write transaction first reads her user and role again in one query (``_check_writer``)
-  and refuses with ``SessionChanged`` when they are no longer what her actor was read
-  from. Reads keep the actor of the sign-in; the desk reads it again every minute, and
-  at once when a window opens or an export, a print or a backup starts (``recheck``).
+  write transaction first reads her user and role again in one query (``_check_writer``,
+  in :mod:`.writer_check`) and refuses with ``SessionChanged`` when they are no longer
+  what her actor was read from. Reads keep the actor of the sign-in; the desk reads it
+  again every minute, and at once when a window opens or an export, a print or a backup
+  starts (``recheck``).
 - Password rules after NIST SP 800-63B (issue 15, point 11): at least
   ``MIN_PASSWORD_LENGTH`` (10) characters, not the user name, not on the bundled list of
   common passwords (``resources/data/common_passwords.txt``); no composition rules.
@@ -37,14 +38,22 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ...db.database import check_writes_with, db, locked, write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.lookups import present
 from ...util.text import clean, fold
-from ..errors import NotFoundError, RuleError, ServiceError, SessionChanged, ValidationError
+from ..errors import NotFoundError, RuleError, ServiceError, ValidationError
 from ..texts import translate
 from . import audit, permissions, session
 from .session import Actor
+from .writer_check import (  # the write check, registered when it is imported
+    _changed_listeners,
+    _changed_since_read,
+    _deactivated_or_reset,
+    _refuse,
+    _tell_changed,
+    _writer_row,
+)
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 5
@@ -201,8 +210,6 @@ def refresh_current() -> Actor | None:
 
 # --- changes made on another desk -------------------------------------------------------
 
-_changed_listeners: list[Callable[[], None]] = []
-
 
 def on_changed_elsewhere(listener: Callable[[], None]) -> None:
     """Call ``listener()`` (from the thread of the write or the recheck) whenever a write
@@ -211,67 +218,6 @@ def on_changed_elsewhere(listener: Callable[[], None]) -> None:
     the minute's recheck."""
     if listener not in _changed_listeners:
         _changed_listeners.append(listener)
-
-
-def _tell_changed() -> None:
-    for listener in list(_changed_listeners):
-        listener()
-
-
-def _deactivated_or_reset(actor: Actor, active: bool, must_change_password: bool) -> str:
-    """Why ``actor`` must sign in again ("" when she need not): her account is now
-    ``active`` or not, and must change its password or not."""
-    if not active:
-        return translate(
-            "services.auth",
-            "Un administrador desactivó su usuario: no se guardó nada. Consulte a un "
-            "administrador.",
-        )
-    if must_change_password and not actor.must_change_password:
-        return translate(
-            "services.auth",
-            "Un administrador restableció su contraseña: no se guardó nada. Inicie sesión de "
-            "nuevo con la contraseña temporal que le dieron.",
-        )
-    return ""
-
-
-def _changed_since_read(actor: Actor, row: tuple | None) -> str:
-    """Why ``actor`` may no longer write as she was read ("" when she may): ``row`` is
-    (active, must_change_password, user version, role version) now; None: deleted."""
-    if row is None:
-        return _deactivated_or_reset(actor, False, False)
-    active, must_change, user_version, role_version = row
-    reason = _deactivated_or_reset(actor, active, must_change)
-    if reason:
-        return reason
-    if (user_version, role_version) != (actor.user_version, actor.role_version):
-        return translate(
-            "services.auth",
-            "Un administrador cambió su usuario o los permisos de su rol mientras trabajaba: "
-            "no se guardó nada. Vuelva a intentarlo si el menú aún ofrece la acción.",
-        )
-    return ""
-
-
-def _refuse(reason: str) -> SessionChanged:
-    _tell_changed()
-    return SessionChanged(reason)
-
-
-def _check_writer() -> None:
-    """The first statement of every write transaction (``db.database.write_transaction``):
-    the acting user's row and her role's version, in one query by primary key, compared
-    with what her actor was read from. The screens re-read the user once a minute; a
-    write must not wait that long for a deactivation, a reset or a permission withdrawn
-    on another desk. Nobody signed in (``require`` refuses) and the system actor (the
-    command line, maintenance) are not checked."""
-    actor = session.current()
-    if actor is None or actor.is_system or actor.id is None:
-        return
-    reason = _changed_since_read(actor, _writer_row(actor.id))
-    if reason:
-        raise _refuse(reason)
 
 
 def recheck() -> bool:
@@ -291,27 +237,6 @@ def recheck() -> bool:
 
 
 session.recheck_with(recheck)
-
-_writer_sql: dict[type, str] = {}  # the statement of ``_writer_row`` per kind of database
-
-
-def _writer_row(user_id: int) -> tuple | None:
-    """(active, must_change_password, user version, role version) of the user now. The
-    statement is composed once per kind of database: composing it with peewee at each
-    write took 180 µs on SQLite, the statement itself 5 µs."""
-    database = db.obj
-    sql = _writer_sql.get(type(database))
-    if sql is None:
-        query = (
-            User.select(User.active, User.must_change_password, User.version, Role.version)
-            .join(Role, on=(Role.id == User.role))
-            .where(User.id == 0)
-        )
-        sql = _writer_sql[type(database)] = query.sql()[0]
-    return database.execute_sql(sql, (user_id,)).fetchone()
-
-
-check_writes_with(_check_writer)
 
 
 # --- first start ----------------------------------------------------------------------
