@@ -5278,7 +5278,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="223"/>
+        <location filename="../../patolab_desktop/db/database.py" line="197"/>
         <source>Se perdió la conexión con el servidor de la base de datos. Revise la red y que el servidor esté encendido, y vuelva a intentarlo: esta acción no guardó nada.</source>
         <translation>The connection to the database server was lost. Check the network and that the server is on, and try again: this action saved nothing.</translation>
     </message>
@@ -5298,32 +5298,32 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="263"/>
+        <location filename="../../patolab_desktop/db/database.py" line="237"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="280"/>
+        <location filename="../../patolab_desktop/db/database.py" line="254"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="290"/>
+        <location filename="../../patolab_desktop/db/sqlite_file.py" line="61"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="296"/>
+        <location filename="../../patolab_desktop/db/sqlite_file.py" line="67"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="302"/>
+        <location filename="../../patolab_desktop/db/sqlite_file.py" line="73"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="310"/>
+        <location filename="../../patolab_desktop/db/sqlite_file.py" line="80"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
@@ -9080,118 +9080,118 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.auth</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="91"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="93"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="95"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="130"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="139"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="136"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="145"/>
         <source>La contraseña admite como máximo {length} caracteres.</source>
         <translation>The password can have at most {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="142"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="151"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="148"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="157"/>
         <source>Esa contraseña es de las más usadas y se adivina en segundos. Elija otra: una frase de varias palabras es fácil de recordar y difícil de adivinar.</source>
         <translation>That password is one of the most common ones and is guessed in seconds. Choose another: a phrase of several words is easy to remember and hard to guess.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="160"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="169"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="225"/>
+        <location filename="../../patolab_desktop/services/access/writer_check.py" line="31"/>
         <source>Un administrador desactivó su usuario: no se guardó nada. Consulte a un administrador.</source>
         <translation>An administrator deactivated your user: nothing was saved. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="231"/>
+        <location filename="../../patolab_desktop/services/access/writer_check.py" line="37"/>
         <source>Un administrador restableció su contraseña: no se guardó nada. Inicie sesión de nuevo con la contraseña temporal que le dieron.</source>
         <translation>An administrator reset your password: nothing was saved. Sign in again with the temporary password you were given.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="249"/>
+        <location filename="../../patolab_desktop/services/access/writer_check.py" line="55"/>
         <source>Un administrador cambió su usuario o los permisos de su rol mientras trabajaba: no se guardó nada. Vuelva a intentarlo si el menú aún ofrece la acción.</source>
         <translation>An administrator changed your user or your role&apos;s permissions while you were working: nothing was saved. Try again if the menu still offers the action.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="358"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="283"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="366"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="291"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="372"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="297"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="462"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="387"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="464"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="389"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="469"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="394"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="498"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="423"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="538"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="562"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="463"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="487"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="543"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="468"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="558"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="483"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="571"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="496"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="576"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="501"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
