@@ -12,7 +12,7 @@ import sqlite3
 from peewee import DatabaseError, OperationalError
 
 from ..util.exceptions import chain
-from ..util.translation import translate
+from ..util.translation import QT_TRANSLATE_NOOP, translate
 
 # libpq's words when the server asked for a password and none was given (a constant of
 # libpq, never translated), and the server's when the one given was wrong (in English or
@@ -90,6 +90,37 @@ def _from_a_database(exc: BaseException) -> bool:
     )
 
 
+# what the driver says (locked, full, read-only) -> what the desk reads
+_REFUSALS = (
+    (
+        _LOCKED,
+        QT_TRANSLATE_NOOP(
+            "db.database",
+            "la base de datos está ocupada por otro programa o computadora (bloqueada). "
+            "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
+            "intentarlo.",
+        ),
+    ),
+    (
+        _FULL,
+        QT_TRANSLATE_NOOP(
+            "db.database",
+            "no queda espacio en el disco de la base de datos. Libere espacio en ese disco "
+            "(o pida ayuda al administrador) y vuelva a intentarlo.",
+        ),
+    ),
+    (
+        _READ_ONLY,
+        QT_TRANSLATE_NOOP(
+            "db.database",
+            "no se puede escribir en la base de datos: el archivo o su carpeta son de solo "
+            "lectura, o esta cuenta no tiene permiso para modificarlos. Pida al "
+            "administrador que lo revise.",
+        ),
+    ),
+)
+
+
 def database_refusal(exc: BaseException) -> str | None:
     """What to do, in Spanish, when the database refused because another program holds it
     (locked), its disk is full or it cannot be written (read-only); None for any other
@@ -100,26 +131,9 @@ def database_refusal(exc: BaseException) -> str | None:
     if gone:
         return str(gone[0])
     texts = [str(e).lower() for e in chain(exc) if _from_a_database(e)]
-    if any(word in text for text in texts for word in _LOCKED):
-        return translate(
-            "db.database",
-            "la base de datos está ocupada por otro programa o computadora (bloqueada). "
-            "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
-            "intentarlo.",
-        )
-    if any(word in text for text in texts for word in _FULL):
-        return translate(
-            "db.database",
-            "no queda espacio en el disco de la base de datos. Libere espacio en ese disco "
-            "(o pida ayuda al administrador) y vuelva a intentarlo.",
-        )
-    if any(word in text for text in texts for word in _READ_ONLY):
-        return translate(
-            "db.database",
-            "no se puede escribir en la base de datos: el archivo o su carpeta son de solo "
-            "lectura, o esta cuenta no tiene permiso para modificarlos. Pida al "
-            "administrador que lo revise.",
-        )
+    for words, advice in _REFUSALS:
+        if any(word in text for text in texts for word in words):
+            return translate("db.database", advice)
     return None
 
 

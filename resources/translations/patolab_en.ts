@@ -5338,52 +5338,52 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>the database file ({path}) is no longer where it was opened: someone deleted, moved or replaced it. Stop entering data and call the administrator before closing the program.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="104"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="97"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="111"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="106"/>
         <source>no queda espacio en el disco de la base de datos. Libere espacio en ese disco (o pida ayuda al administrador) y vuelva a intentarlo.</source>
         <translation>there is no space left on the database&apos;s disk. Free space on that disk (or ask the administrator for help) and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="117"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="114"/>
         <source>no se puede escribir en la base de datos: el archivo o su carpeta son de solo lectura, o esta cuenta no tiene permiso para modificarlos. Pida al administrador que lo revise.</source>
         <translation>the database cannot be written: the file or its folder is read-only, or this account may not change them. Ask the administrator to check it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="131"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="145"/>
         <source>el servidor pide una contraseña y no se dio ninguna. Guárdela en Archivo → Conexión a base de datos… (queda en el almacén de contraseñas del sistema), o póngala en la variable PGPASSWORD o en el archivo .pgpass, y vuelva a intentarlo; nunca en la línea de comandos.</source>
         <translation>the server asks for a password and none was given. Save it in File → Database connection… (it is kept in the system&apos;s password store), or put it in the PGPASSWORD variable or the .pgpass file, and try again; never on the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="139"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="153"/>
         <source>el servidor rechazó el usuario o la contraseña. Revise el usuario de la URL y la contraseña guardada (Archivo → Conexión a base de datos…, la variable PGPASSWORD o el archivo .pgpass) y vuelva a intentarlo.</source>
         <translation>the server refused the user or the password. Check the user in the URL and the saved password (File → Database connection…, the PGPASSWORD variable or the .pgpass file) and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="146"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="160"/>
         <source>ese usuario no existe en el servidor. Revise el usuario de la URL o pida al administrador del servidor que lo cree.</source>
         <translation>that user does not exist on the server. Check the user in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="152"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="166"/>
         <source>esa base de datos no existe en el servidor. Revise su nombre en la URL o pida al administrador del servidor que la cree.</source>
         <translation>that database does not exist on the server. Check its name in the URL or ask the server&apos;s administrator to create it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="158"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="172"/>
         <source>el servidor no acepta conexiones de esta computadora con ese usuario y esa base (pg_hba.conf). Pida al administrador del servidor que la permita.</source>
         <translation>the server does not accept connections from this computer with that user and database (pg_hba.conf). Ask the server&apos;s administrator to allow it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="172"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="186"/>
         <source>no se encontró el servidor por su nombre. Revise el nombre del servidor en la URL (o use su dirección IP) y la conexión a la red.</source>
         <translation>the server was not found by its name. Check the server name in the URL (or use its IP address) and the network connection.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/errors.py" line="191"/>
+        <location filename="../../patolab_desktop/db/errors.py" line="205"/>
         <source>no se pudo conectar con el servidor. Revise que PostgreSQL esté encendido en esa computadora, que el servidor y el puerto de la URL sean los correctos y que la red llegue a él (cable, Wi-Fi, cortafuegos), y vuelva a intentarlo.</source>
         <translation>could not connect to the server. Check that PostgreSQL is running on that computer, that the server and port in the URL are right and that the network reaches it (cable, Wi-Fi, firewall), and try again.</translation>
     </message>

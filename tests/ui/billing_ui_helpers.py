@@ -97,3 +97,26 @@ def bill_on_credit(lab: dict, company: int, facturas: int) -> None:
                 bill_to_id=company,
             )
             invoices.issue(invoices.InvoiceInput((request_id,), on_credit=True))
+
+
+def void_dialog_as_shown(qtbot, window, document: int, dialog_trap) -> tuple:
+    """(Documentos fiscales, seen): what the void dialog says for ``document`` when the
+    person of ``window`` asks to void it there, before she types anything: ``error`` (its
+    text), ``can_type`` (the reason), ``can_void`` (the OK button). The trap answers it,
+    so the document is not voided."""
+    from patolab_desktop.ui.billing.documents_window import FiscalDocumentsWindow
+
+    docs = FiscalDocumentsWindow(window)
+    qtbot.addWidget(docs)
+    docs.show()
+    assert docs.select_document(document)
+    seen: dict = {}
+
+    def look(dialog) -> None:
+        seen["error"] = dialog.error.text()
+        seen["can_type"] = dialog.reason_edit.isEnabled()
+        seen["can_void"] = dialog.ok_button.isEnabled()
+
+    dialog_trap.handlers["VoidDialog"] = look
+    assert not docs.void_current()
+    return docs, seen

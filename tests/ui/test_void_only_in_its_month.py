@@ -15,15 +15,13 @@ from patolab_desktop.services.billing import cash, invoices, records, reports
 from patolab_desktop.services.billing.payments import PaymentInput
 from patolab_desktop.services.errors import RuleError
 from tests.security_helpers import login_as
-from tests.ui.billing_ui_helpers import billing_setup
+from tests.ui.billing_ui_helpers import billing_setup, void_dialog_as_shown
 from tests.ui.role_helpers import main_window_as
 
 pytestmark = pytest.mark.usefixtures("fast_hashing", "no_crash_dialog")
 
 
 def test_last_months_factura_is_not_voided_and_its_book_stays(qtbot, database, dialog_trap):
-    from patolab_desktop.ui.billing.documents_window import FiscalDocumentsWindow
-
     setup = billing_setup(with_request=True)
     with session.acting_as(login_as(permissions.ROLE_RECEPTION)):
         cash.open_session("100")
@@ -36,18 +34,7 @@ def test_last_months_factura_is_not_voided_and_its_book_stays(qtbot, database, d
     window = main_window_as(qtbot, permissions.ROLE_SUPERVISOR)
     cash.open_session("500")
     book = reports.sales_book(month)
-    docs = FiscalDocumentsWindow(window)
-    qtbot.addWidget(docs)
-    docs.show()
-    assert docs.select_document(document)
-    seen = {}
-
-    def look(dialog):
-        seen["error"] = dialog.error.text()
-        seen["can_void"] = dialog.ok_button.isEnabled()
-
-    dialog_trap.handlers["VoidDialog"] = look
-    assert not docs.void_current()
+    _docs, seen = void_dialog_as_shown(qtbot, window, document, dialog_trap)
     said = f"La factura {FiscalDocument.get_by_id(document).number} es del {issued:%d/%m/%Y}"
     assert said in seen["error"] and "Emita una nota de crédito" in seen["error"]
     assert not seen["can_void"]

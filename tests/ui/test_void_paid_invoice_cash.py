@@ -15,7 +15,7 @@ from patolab_desktop.services.billing import cash, invoices, records
 from patolab_desktop.services.billing.payments import PaymentInput
 from patolab_desktop.services.errors import RuleError
 from tests.security_helpers import login_as
-from tests.ui.billing_ui_helpers import billing_setup
+from tests.ui.billing_ui_helpers import billing_setup, void_dialog_as_shown
 from tests.ui.role_helpers import main_window_as
 
 pytestmark = pytest.mark.usefixtures("fast_hashing", "no_crash_dialog")
@@ -33,23 +33,9 @@ def _charged_by_reception_then_closed() -> int:
 
 
 def test_void_dialog_asks_the_supervisor_to_open_her_cash_first(qtbot, database, dialog_trap):
-    from patolab_desktop.ui.billing.documents_window import FiscalDocumentsWindow
-
     document = _charged_by_reception_then_closed()
     window = main_window_as(qtbot, permissions.ROLE_SUPERVISOR)
-    docs = FiscalDocumentsWindow(window)
-    qtbot.addWidget(docs)
-    docs.show()
-    assert docs.select_document(document)
-    seen = {}
-
-    def look(dialog):
-        seen["error"] = dialog.error.text()
-        seen["can_type"] = dialog.reason_edit.isEnabled()
-        seen["can_void"] = dialog.ok_button.isEnabled()
-
-    dialog_trap.handlers["VoidDialog"] = look
-    assert not docs.void_current()
+    docs, seen = void_dialog_as_shown(qtbot, window, document, dialog_trap)
     assert "se devuelve desde su caja" in seen["error"]
     assert "Abra su caja (Caja → Abrir caja…)" in seen["error"]
     assert "cobrar" not in seen["error"]
