@@ -595,3 +595,22 @@ def test_a_dni_prefix_finds_its_token_not_one_that_shares_its_indexed_letters(
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
     assert names(F(search=term), sort="name") == expected
     assert customers.count(F(search=term)) == len(expected)
+
+
+@pytest.mark.parametrize("sort", ["name", "phone"])
+def test_incomplete_and_inactive_with_a_frequent_word(people, patient, monkeypatch, sort):
+    """«Mostrar inactivos» + «Solo incompletos» + a word too frequent for its ids to be
+    read (over 10,000 at a desk): on PostgreSQL the word's LIKE pattern was sent as a
+    boolean (``like_escape(boolean, …)`` does not exist) and the list failed."""
+    customers.create(
+        patient(
+            first_name="Ana", last_name="Importada", id_number="", gender_id=None, incomplete=True
+        )
+    )
+    filters = F(search="ana", incomplete_only=True, include_inactive=True)
+    expected = names(filters, sort=sort)
+    assert expected == ["Ana Importada"]
+    monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)  # every source "frequent"
+    monkeypatch.setattr(search_plan, "PG_TRIGRAM_CAP", 0)
+    assert names(filters, sort=sort) == expected
+    assert customers.count(filters) == 1

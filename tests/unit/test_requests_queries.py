@@ -353,6 +353,12 @@ def test_a_short_number_only_finds_request_sequences(many):
     assert len(_all(requests.RequestFilter(search="99887766"))) == 14  # 7+ digits: the phone
 
 
+@pytest.mark.parametrize("typed", ["+504 9988-7766", "+50499887766", "(504) 9988-7766"])
+def test_a_phone_typed_with_the_country_code_finds_the_patient(many, typed):
+    """As the customers window finds it: «+» and brackets are not a name to look for."""
+    assert len(_all(requests.RequestFilter(search=typed))) == 14
+
+
 @pytest.mark.parametrize("many_patients", [3000, 1])
 @pytest.mark.parametrize("sort", ["", "patient_name"])
 def test_search_paths_give_the_same_rows(many, monkeypatch, many_patients, sort):

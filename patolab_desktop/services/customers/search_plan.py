@@ -540,8 +540,10 @@ def _conditions(
     if filters.municipality_id:
         conds.append(col(Customer.municipality) == filters.municipality_id)
     if filters.incomplete_only:
-        # the bare column, as in the partial index customer_incomplete ("WHERE incomplete")
-        conds.append(Customer.incomplete)
+        # the bare column, as in the partial index customer_incomplete ("WHERE incomplete"),
+        # in a NodeList: a bare Field first in an AND lent its converter to the values of
+        # the conditions after it (PostgreSQL got a LIKE pattern as a boolean)
+        conds.append(NodeList((Customer.incomplete,)))
     conds.extend(Customer.id_hash == hashed for hashed in the_plan.id_hashes)
     long, short = the_plan.long, the_plan.short
     # also when the FTS drives: its MATCH is a superset (``fts.match_expression``); not when

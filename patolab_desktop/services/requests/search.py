@@ -272,7 +272,7 @@ def _search(text: str) -> _Search | None:
         ):
             return _Search(request=LabRequest.request_number == upper)
         return _Search(request=_prefix(LabRequest.request_number, upper))
-    compact = re.sub(r"[\s-]", "", upper)
+    compact = re.sub(r"[\s()+-]", "", upper)  # a phone as typed: +504, (504), dashes
     if compact.isdigit():
         if len(compact) <= request_numbers.DIGITS:
             # A short number is a request's sequence ("123" finds SPS-2026-000123, …).
