@@ -17,13 +17,11 @@ from peewee import Case, Expression, Function, ModelSelect, fn
 
 from ...db.models import Investigation, LabRequest, RequestLine
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, InvoicedRequest
-from .amounts import ZERO, stored_sum
+from .amounts import CENT, ZERO, stored_sum
 from .balances import summed
 from .charged import invoice_of
 from .invoices import share_of, to_pay
 from .types import CREDIT_NOTE, EXEMPT, INVOICE
-
-TWO = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -71,7 +69,7 @@ def on_factura(request_id: int) -> OnFactura:
     )
     return OnFactura(
         factura.number,
-        factura.total.quantize(TWO),
+        factura.total.quantize(CENT),
         shared,
         _credited(request_id, factura, shared),
     )
@@ -96,7 +94,7 @@ def _credited(request_id: int, factura: FiscalDocument, shared: bool) -> Decimal
             .exists()
         )
         if not shared or not others:
-            credited += note.total.quantize(TWO)
+            credited += note.total.quantize(CENT)
         else:
             credited += share_of(request_id, note.id, factura).total
     return credited

@@ -22,6 +22,7 @@ from .. import customers as customers_service
 from .. import identity
 from ..access import audit, session
 from ..billing import request_charges
+from ..billing.amounts import CENT
 from ..billing.invoices import to_pay
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
@@ -552,7 +553,7 @@ def period_report_data(
         # the facturas round each one's ISV: their net before ISV can differ by centavos
         # from the tables' sum of the requests
         "centavos_apart": charges.shares
-        or charges.to_pay - charges.isv != active_totals["net"].quantize(Decimal("0.01")),
+        or charges.to_pay - charges.isv != active_totals["net"].quantize(CENT),
         "active_totals": active_totals,
         "printed_by": printed_by,
         "printed_at": printed_at,
