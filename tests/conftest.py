@@ -9,6 +9,7 @@ backups of the file) are marked ``@pytest.mark.sqlite_only`` and are skipped the
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import uuid
@@ -26,6 +27,27 @@ _TEMPLATE = "patolab_test_template"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: the test needs an SQLite file database")
+    # as in the desk (ui.gui_thread_gc): reference cycles are collected on the main thread
+    # only, after each test, never by a worker thread in the middle of one (a window caught
+    # in a cycle and deleted there is undefined for Qt: a crash or a wait without end)
+    gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_of_this_test_left_behind():
+    """After each test (pytest-qt has closed its widgets and called ``deleteLater``): the
+    deletions are carried out now, on the main thread (outside an event loop Qt would keep
+    them until some later test's loop, their timers running into that test: a window's
+    minute recheck, the WhatsApp queue label), then the cycles are collected."""
+    yield
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is not None and widgets.QApplication.instance() is not None:
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    from patolab_desktop.ui.gui_thread_gc import collect_due
+
+    collect_due()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -57,6 +57,9 @@ def create_application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("PatoLab")
+    from . import gui_thread_gc
+
+    gui_thread_gc.install(app)  # reference cycles are freed on this thread, never a worker's
     from .icons import app_icon
 
     app.setWindowIcon(app_icon())  # every window, the taskbar and the Alt+Tab switcher

@@ -209,17 +209,19 @@ def _no_cycle_collection() -> Iterator[None]:
     What the rows leave alive (the plan the preview shows) goes straight to the oldest
     generation (``freeze`` then ``unfreeze``, no walk): left in the youngest, the first
     collection after this walked all of it at once, holding the GIL, and froze the window
-    for 0.3–1.2 s at 100,000 rows (issue 20, the GUI-thread stall)."""
-    if not gc.isenabled():
-        yield
-        return
+    for 0.3–1.2 s at 100,000 rows (issue 20, the GUI-thread stall). In the desk the
+    automatic collection is already off (``ui.gui_thread_gc``): it stays off, and the
+    survivors still leave the youngest generation, or the GUI thread's next tick walks
+    them all."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
         gc.unfreeze()
-        gc.enable()
+        if was_enabled:
+            gc.enable()
 
 
 IMPORT_CACHE_KIB = 200_000
