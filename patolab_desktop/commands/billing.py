@@ -5,6 +5,7 @@ the services is a message and exit 1 (``cli.main``), bad arguments exit 2."""
 
 from __future__ import annotations
 
+import argparse
 import functools
 from collections.abc import Callable, Iterable
 
@@ -24,8 +25,6 @@ RATES = {"exento": EXEMPT, "15": TAXED15, "18": TAXED18}
 
 def _statement_path(text: str):
     """``--out`` of ``statement``: a writable path ending in .pdf or .csv."""
-    import argparse
-
     path = out_path(text)
     if path.suffix.lower() not in (".pdf", ".csv"):
         raise argparse.ArgumentTypeError(f"use un archivo .pdf o .csv: {text!r}")
@@ -123,26 +122,24 @@ def register(sub, common) -> None:
     file_option(invoice, "guardar la factura en PDF", flag="--pdf")
     paper_option(invoice, "--format", FORMATS, "letter", "carta, A4 o rollo de 80 mm")
 
-    void = command(
+    void = _invoice_command(
         sub,
-        "void",
         common,
+        ("void", "anular"),
         run_void,
         "anular una factura (el número queda usado)",
-        aliases=["anular"],
+        "número fiscal EEE-PPP-TT-NNNNNNNN",
     )
-    void.add_argument("number", metavar="NUMERO", help="número fiscal EEE-PPP-TT-NNNNNNNN")
     reason_option(void, "motivo de la anulación")
 
-    note = command(
+    note = _invoice_command(
         sub,
-        "credit-note",
         common,
+        ("credit-note", "nota-credito"),
         run_credit_note,
         "emitir una nota de crédito sobre una factura",
-        aliases=["nota-credito"],
+        "número de la factura original",
     )
-    note.add_argument("number", metavar="NUMERO", help="número de la factura original")
     what = note.add_mutually_exclusive_group(required=True)
     what.add_argument("--amount", default=None, help="monto a acreditar (antes de ISV)")
     what.add_argument("--whole", action="store_true", help="toda la factura")
@@ -205,6 +202,17 @@ def register(sub, common) -> None:
 
 
 PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
+
+
+def _invoice_command(
+    sub, common, names: tuple[str, str], handler: Handler, help: str, number_help: str
+) -> argparse.ArgumentParser:
+    """A subcommand (``names``: its name and Spanish alias) about one invoice, named by
+    its fiscal ``NUMERO`` argument (read by ``records.find``)."""
+    name, alias = names
+    parser = command(sub, name, common, handler, help, aliases=[alias])
+    parser.add_argument("number", metavar="NUMERO", help=number_help)
+    return parser
 
 
 def _reading(option: str, parse: Callable[[str], object]) -> Callable[[Handler], Handler]:

@@ -18,10 +18,11 @@ never from the command line where other users could see them.
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from . import open_from_args, read_secret
-from .building import command, switch
+from .building import Handler, command, switch
 
 
 def register(sub, common) -> None:
@@ -30,42 +31,29 @@ def register(sub, common) -> None:
     )
     kinds = parser.add_subparsers(dest="users_command", metavar="ACCIÓN", required=True)
     command(kinds, "list", common, run_list, "usuarios con su rol y estado")
-    reset = command(
-        kinds,
-        "reset-password",
-        common,
-        run_reset_password,
-        "contraseña temporal (se cambia al iniciar sesión)",
+
+    def on_user(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
+        """A subcommand about the user named by its ``USUARIO`` argument."""
+        action = command(kinds, name, common, handler, help)
+        action.add_argument("username", metavar="USUARIO")
+        return action
+
+    reset = on_user(
+        "reset-password", run_reset_password, "contraseña temporal (se cambia al iniciar sesión)"
     )
-    reset.add_argument("username", metavar="USUARIO")
     switch(reset, "--password-stdin", "leer la contraseña temporal de la entrada estándar")
-    unlock = command(
-        kinds,
-        "unlock",
-        common,
-        run_unlock,
-        "desbloquear una cuenta bloqueada por intentos fallidos",
+    on_user("unlock", run_unlock, "desbloquear una cuenta bloqueada por intentos fallidos")
+    admin = on_user(
+        "create-admin", run_create_admin, "crear un administrador (el primero, o uno de emergencia)"
     )
-    unlock.add_argument("username", metavar="USUARIO")
-    admin = command(
-        kinds,
-        "create-admin",
-        common,
-        run_create_admin,
-        "crear un administrador (el primero, o uno de emergencia)",
-    )
-    admin.add_argument("username", metavar="USUARIO")
     admin.add_argument("--full-name", required=True, metavar="NOMBRE")
     switch(admin, "--password-stdin", "leer la contraseña de la entrada estándar")
-    recovery = command(
-        kinds,
+    recovery = on_user(
         "reset-admin",
-        common,
         run_reset_admin,
         "recuperación con acceso físico (solo archivo SQLite local): administrador "
         "con contraseña temporal",
     )
-    recovery.add_argument("username", metavar="USUARIO")
     recovery.add_argument("--full-name", default="", metavar="NOMBRE")
     switch(recovery, "--password-stdin", "leer la contraseña temporal de la entrada estándar")
 
