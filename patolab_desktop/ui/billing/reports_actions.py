@@ -6,9 +6,11 @@ or a folder is refused)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
 from PySide6.QtWidgets import QDateEdit, QLabel
 
 from ...i18n import translate
@@ -24,21 +26,27 @@ from .common import money, save_file, show_error
 CTX = "billing.reports_actions"
 
 
-def _save_csv(window, title: str, name: str, rows_of) -> Path | None:
-    def write(path: Path) -> int:
-        rows = list(rows_of())
-        return csvio.write_csv(path, rows[0], rows[1:])
+def _csv_report(title: str, name: str, rows_of) -> Callable[[Any], Path | None]:
+    """The menu entry saving ``rows_of()`` (header first) as ``name``; ``title`` is marked
+    with ``QT_TRANSLATE_NOOP`` and translated when the entry runs."""
 
-    return save_file(
-        window,
-        title,
-        name,
-        translate("billing.reports_actions", "Archivos CSV (*.csv)"),
-        write,
-        lambda path, count: translate(
-            "billing.reports_actions", "Se guardaron {count} filas en:\n{path}"
-        ).format(count=count, path=path),
-    )
+    def save(window) -> Path | None:
+        def write(path: Path) -> int:
+            rows = list(rows_of())
+            return csvio.write_csv(path, rows[0], rows[1:])
+
+        return save_file(
+            window,
+            translate("billing.reports_actions", title),
+            name,
+            translate("billing.reports_actions", "Archivos CSV (*.csv)"),
+            write,
+            lambda path, count: translate(
+                "billing.reports_actions", "Se guardaron {count} filas en:\n{path}"
+            ).format(count=count, path=path),
+        )
+
+    return save
 
 
 def _ask_month(window) -> str | None:
@@ -55,61 +63,47 @@ def _ask_month(window) -> str | None:
 
 
 def sales_book_csv(window) -> Path | None:
-    month = _ask_month(window)
-    if month is None:
-        return None
-    return _save_sales_book(
-        window,
-        translate("billing.reports_actions", "Libro de ventas (CSV)"),
-        f"libro-ventas-{month}.csv",
-        translate("billing.reports_actions", "Archivos CSV (*.csv)"),
-        lambda path: reports.export_sales_book(path, month),
-    )
+    return _sales_book(window, as_text=False)
 
 
 def sales_book_text(window) -> Path | None:
+    return _sales_book(window, as_text=True)
+
+
+def _sales_book(window, as_text: bool) -> Path | None:
+    """Ask the month; the service writes the file (CSV, or the plain text for the SAR)
+    and records who exported it."""
     month = _ask_month(window)
     if month is None:
         return None
-    return _save_sales_book(
-        window,
-        translate("billing.reports_actions", "Libro de ventas (texto para el SAR)"),
-        f"libro-ventas-{month}.txt",
-        translate("billing.reports_actions", "Texto (*.txt)"),
-        lambda path: reports.export_sales_book(path, month, as_text=True),
-    )
-
-
-def _save_sales_book(window, title: str, name: str, filter_text: str, write) -> Path | None:
-    """The service writes the file and records who exported it."""
+    if as_text:
+        title = translate("billing.reports_actions", "Libro de ventas (texto para el SAR)")
+        filter_text = translate("billing.reports_actions", "Texto (*.txt)")
+    else:
+        title = translate("billing.reports_actions", "Libro de ventas (CSV)")
+        filter_text = translate("billing.reports_actions", "Archivos CSV (*.csv)")
     return save_file(
         window,
         title,
-        name,
+        f"libro-ventas-{month}.{'txt' if as_text else 'csv'}",
         filter_text,
-        write,
+        lambda path: reports.export_sales_book(path, month, as_text=as_text),
         lambda path, _count: translate(
             "billing.reports_actions", "Archivo guardado en:\n{path}"
         ).format(path=path),
     )
 
 
-def unused_numbers_csv(window) -> Path | None:
-    return _save_csv(
-        window,
-        translate("billing.reports_actions", "Números no utilizados"),
-        "numeros-no-utilizados.csv",
-        reports.unused_rows,
-    )
-
-
-def documents_csv(window) -> Path | None:
-    return _save_csv(
-        window,
-        translate("billing.reports_actions", "Facturas y notas de crédito (CSV)"),
-        "documentos-fiscales.csv",
-        reports.documents_rows,
-    )
+unused_numbers_csv = _csv_report(
+    QT_TRANSLATE_NOOP("billing.reports_actions", "Números no utilizados"),
+    "numeros-no-utilizados.csv",
+    reports.unused_rows,
+)
+documents_csv = _csv_report(
+    QT_TRANSLATE_NOOP("billing.reports_actions", "Facturas y notas de crédito (CSV)"),
+    "documentos-fiscales.csv",
+    reports.documents_rows,
+)
 
 
 class DailySalesDialog(BillingDialog):
