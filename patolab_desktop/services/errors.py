@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 # The connection to the PostgreSQL server broke (db.database): any service call may raise
 # it, the next call connects again. Named here for the UI, which imports no db module.
 from ..db.database import ConnectionLost as ConnectionLost
@@ -23,6 +25,18 @@ class ValidationError(ServiceError):
             fields = {"__all__": fields}
         self.fields = dict(fields)
         super().__init__("\n".join(self.fields.values()))
+
+
+T = TypeVar("T")
+
+
+def valid(cleaned: tuple[T, dict[str, str]]) -> T:
+    """The data of a ``(cleaned data, field errors)`` pair; ValidationError(errors) when
+    cleaning found any."""
+    data, errors = cleaned
+    if errors:
+        raise ValidationError(errors)
+    return data
 
 
 class NotFoundError(ServiceError):

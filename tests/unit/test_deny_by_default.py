@@ -193,6 +193,7 @@ ALLOWED: dict[str, str] = {
     "paging.every_page": "pages through the page function it is given, which checks",
     "texts.label": FORMAT,
     "errors.stale": "builds the conflict error of a service",
+    "errors.valid": "raises the validation error of already cleaned data",
     "texts.labels_of": FORMAT,
     "texts.service_label": FORMAT,
     "texts.translated_labels": FORMAT,

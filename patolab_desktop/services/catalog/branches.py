@@ -23,7 +23,7 @@ from ...util.lookups import present
 from ...util.text import clean
 from .. import settings, workstation
 from ..access import audit, session
-from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
+from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale, valid
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .activation import _code_holder, _name_error, set_active
 from .referrers import format_phone, normalize_phone
@@ -220,9 +220,7 @@ def _stored(data: BranchData) -> dict:
 def create(data: BranchData) -> int:
     session.require("branches.manage")
     with write_transaction():
-        clean_data, errors = _normalized(data)
-        if errors:
-            raise ValidationError(errors)
+        clean_data = valid(_normalized(data))
         try:
             branch_id = Branch.create(**_stored(clean_data)).id
             audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
@@ -236,14 +234,10 @@ def update(data: BranchData) -> None:
     if data.id is None:
         raise NotFoundError(translate("services.branches", "Falta la sucursal a modificar."))
     with write_transaction():
-        current = Branch.get_or_none(Branch.id == data.id)
-        if current is None:
-            raise _missing(data.id)
+        current = present(Branch.get_or_none(Branch.id == data.id), _missing(data.id))
         if current.version != data.version:
             raise _stale(current)
-        clean_data, errors = _normalized(data)
-        if errors:
-            raise ValidationError(errors)
+        clean_data = valid(_normalized(data))
         before = _audit_view(data.id)
         if clean_data.code != current.code:
             used = request_count(data.id)

@@ -22,10 +22,11 @@ from peewee import IntegrityError
 from ...db.database import update_versioned, write_transaction
 from ...db.models import Investigation, PriceChange, now
 from ...util.dataclass_rows import values_of
+from ...util.lookups import present
 from ...util.text import clean, fold
 from ..access import audit, session
 from ..billing.types import TAX_CLASSES
-from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
+from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, valid
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .activation import _code_holder, _name_error, set_active
 from .panels import _member_ids, _write_members, check_members, panels_containing
@@ -147,9 +148,7 @@ def _stored(data: InvestigationData) -> dict:
 def create(data: InvestigationData, changed_by: str = "") -> int:
     session.require("catalog.create")
     with write_transaction():
-        clean_data, errors = _normalized(data)
-        if errors:
-            raise ValidationError(errors)
+        clean_data = valid(_normalized(data))
         try:
             row = Investigation.create(**_stored(clean_data))
         except IntegrityError as exc:
@@ -173,12 +172,8 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
     if data.id is None:
         raise NotFoundError(translate("services.catalog", "Falta la investigación a modificar."))
     with write_transaction():
-        current = Investigation.get_or_none(Investigation.id == data.id)
-        if current is None:
-            raise _missing(data.id)
-        clean_data, errors = _normalized(data)
-        if errors:
-            raise ValidationError(errors)
+        current = present(Investigation.get_or_none(Investigation.id == data.id), _missing(data.id))
+        clean_data = valid(_normalized(data))
         if bool(current.active) != bool(clean_data.active):
             session.require(ACTIVE_PERMISSION)
         before = _audit_view(data.id)

@@ -24,7 +24,7 @@ from ...util.lookups import present
 from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..errors import ConflictError, NotFoundError, valid
 from ..paging import Page, PageRequest, cursor_by, every_page, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .activation import _name_error, set_active
@@ -410,9 +410,7 @@ def create(data: ReferrerData) -> int:
     ``find_duplicates`` first and lets the user decide.
     """
     session.require("referrers.create")
-    clean_data, errors = _normalized(data)
-    if errors:
-        raise ValidationError(errors)
+    clean_data = valid(_normalized(data))
     with write_transaction():
         row = Referrer.create(**_fields(clean_data), active=bool(data.active))
         audit.record(
@@ -428,13 +426,9 @@ def update(data: ReferrerData) -> None:
     session.require("referrers.edit")
     if data.id is None:
         raise NotFoundError(translate("services.referrers", "Falta el remitente a modificar."))
-    clean_data, errors = _normalized(data)
-    if errors:
-        raise ValidationError(errors)
+    clean_data = valid(_normalized(data))
     with write_transaction():
-        current = Referrer.get_or_none(Referrer.id == data.id)
-        if current is None:
-            raise _missing(data.id)
+        current = present(Referrer.get_or_none(Referrer.id == data.id), _missing(data.id))
         if bool(current.active) != bool(data.active):
             session.require(ACTIVE_PERMISSION)
         before = _audit_view(current)
