@@ -1829,17 +1829,17 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="88"/>
         <source>¿Usar desde ahora {target} en esta computadora?</source>
         <translation>Use {target} on this computer from now on?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="92"/>
         <source>La base de datos se trasladó</source>
         <translation>The database was moved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="116"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -3004,40 +3004,40 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.reports_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="36"/>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="84"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="44"/>
         <source>Se guardaron {count} filas en:
 {path}</source>
         <translation>{count} rows saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="53"/>
         <source>Libro de ventas</source>
         <translation>Sales book</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="54"/>
         <source>Mes (AAAA-MM):</source>
         <translation>Month (YYYY-MM):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="83"/>
         <source>Libro de ventas (CSV)</source>
         <translation>Sales book (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="80"/>
         <source>Libro de ventas (texto para el SAR)</source>
         <translation>Sales book (text for SAR)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="81"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
@@ -3049,87 +3049,87 @@ Enter your password to continue: open forms stay just as you left them.</transla
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="98"/>
         <source>Números no utilizados</source>
         <translation>Unused numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="103"/>
         <source>Facturas y notas de crédito (CSV)</source>
         <translation>Invoices and credit notes (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="115"/>
         <source>Ventas del día</source>
         <translation>Daily sales</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="121"/>
         <source>Día:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="128"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="136"/>
         <source>Por forma de pago</source>
         <translation>Per payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="137"/>
         <source>Por usuario</source>
         <translation>Per user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="138"/>
         <source>Total cobrado</source>
         <translation>Total taken</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="139"/>
         <source>Ventas del {day}</source>
         <translation>Sales of {day}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="155"/>
         <source>Saldo a favor aplicado (no es dinero)</source>
         <translation>Credit balance applied (not money)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="159"/>
         <source>Notas de crédito dejadas como saldo a favor</source>
         <translation>Credit notes kept as credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="171"/>
         <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
         <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="195"/>
         <source>&amp;Ventas del día…</source>
         <translation>Daily &amp;sales…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="196"/>
         <source>&amp;Libro de ventas (CSV)…</source>
         <translation>Sales &amp;book (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="197"/>
         <source>Libro de ventas (&amp;texto SAR)…</source>
         <translation>Sales book (SAR &amp;text)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="198"/>
         <source>&amp;Números no utilizados (CSV)…</source>
         <translation>&amp;Unused numbers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="200"/>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>
@@ -10223,37 +10223,37 @@ Technical detail: {problems}</translation>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="237"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="235"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="252"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="246"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="258"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="252"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="283"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="277"/>
         <source>la sucursal «{name}»</source>
         <translation>the branch “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="289"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="283"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="323"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="317"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="377"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="371"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
@@ -10336,67 +10336,67 @@ Technical detail: {problems}</translation>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="84"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="85"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="86"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="87"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="93"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="45"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="46"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="46"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="47"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="98"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="99"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="107"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="108"/>
         <source>Clase de impuesto: exento, gravado 15 % o gravado 18 %.</source>
         <translation>Tax class: exempt, taxed 15 % or taxed 18 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="112"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="113"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="129"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="130"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="174"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="173"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="197"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="192"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="251"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="246"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="264"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="259"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
@@ -10924,7 +10924,7 @@ Technical detail: {problems}</translation>
 <context>
     <name>services.errors</name>
     <message>
-        <location filename="../../patolab_desktop/services/errors.py" line="56"/>
+        <location filename="../../patolab_desktop/services/errors.py" line="70"/>
         <source>Otra persona modificó {what} mientras usted lo editaba. Sus cambios no se guardaron: cierre la ventana y vuelva a abrirla para ver los datos actuales.</source>
         <translation>Someone else changed {what} while you were editing it. Your changes were not saved: close the window and open it again to see the current data.</translation>
     </message>
@@ -11619,12 +11619,12 @@ Technical detail: {problems}</translation>
         <translation>Nothing was imported: {rows}. Correct the file, or import only the others if you so decide.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="250"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="252"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="268"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="270"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -12219,12 +12219,12 @@ Technical detail: {problems}</translation>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="430"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="428"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="451"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="445"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -12267,27 +12267,27 @@ Technical detail: {problems}</translation>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="253"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="254"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="308"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="309"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="312"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="313"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="316"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="317"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="421"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="422"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
