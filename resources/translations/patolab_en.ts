@@ -3004,132 +3004,132 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.reports_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="42"/>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="76"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="38"/>
         <source>Se guardaron {count} filas en:
 {path}</source>
         <translation>{count} rows saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="45"/>
         <source>Libro de ventas</source>
         <translation>Sales book</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="46"/>
         <source>Mes (AAAA-MM):</source>
         <translation>Month (YYYY-MM):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="75"/>
         <source>Libro de ventas (CSV)</source>
         <translation>Sales book (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="72"/>
         <source>Libro de ventas (texto para el SAR)</source>
         <translation>Sales book (text for SAR)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="73"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="83"/>
         <source>Archivo guardado en:
 {path}</source>
         <translation>File saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="92"/>
         <source>Números no utilizados</source>
         <translation>Unused numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="101"/>
         <source>Facturas y notas de crédito (CSV)</source>
         <translation>Invoices and credit notes (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="113"/>
         <source>Ventas del día</source>
         <translation>Daily sales</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="119"/>
         <source>Día:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="126"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="134"/>
         <source>Por forma de pago</source>
         <translation>Per payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="135"/>
         <source>Por usuario</source>
         <translation>Per user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="136"/>
         <source>Total cobrado</source>
         <translation>Total taken</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="137"/>
         <source>Ventas del {day}</source>
         <translation>Sales of {day}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="153"/>
         <source>Saldo a favor aplicado (no es dinero)</source>
         <translation>Credit balance applied (not money)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="157"/>
         <source>Notas de crédito dejadas como saldo a favor</source>
         <translation>Credit notes kept as credit balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="169"/>
         <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
         <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="193"/>
         <source>&amp;Ventas del día…</source>
         <translation>Daily &amp;sales…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="194"/>
         <source>&amp;Libro de ventas (CSV)…</source>
         <translation>Sales &amp;book (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="195"/>
         <source>Libro de ventas (&amp;texto SAR)…</source>
         <translation>Sales book (SAR &amp;text)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="196"/>
         <source>&amp;Números no utilizados (CSV)…</source>
         <translation>&amp;Unused numbers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="198"/>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>

@@ -6,11 +6,9 @@ or a folder is refused)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDateEdit, QLabel
 
 from ...i18n import translate
@@ -26,27 +24,21 @@ from .common import money, save_file, show_error
 CTX = "billing.reports_actions"
 
 
-def _csv_report(title: str, name: str, rows_of) -> Callable[[Any], Path | None]:
-    """The menu entry saving ``rows_of()`` (header first) as ``name``; ``title`` is marked
-    with ``QT_TRANSLATE_NOOP`` and translated when the entry runs."""
+def _save_csv(window, title: str, name: str, rows_of) -> Path | None:
+    def write(path: Path) -> int:
+        rows = list(rows_of())
+        return csvio.write_csv(path, rows[0], rows[1:])
 
-    def save(window) -> Path | None:
-        def write(path: Path) -> int:
-            rows = list(rows_of())
-            return csvio.write_csv(path, rows[0], rows[1:])
-
-        return save_file(
-            window,
-            translate("billing.reports_actions", title),
-            name,
-            translate("billing.reports_actions", "Archivos CSV (*.csv)"),
-            write,
-            lambda path, count: translate(
-                "billing.reports_actions", "Se guardaron {count} filas en:\n{path}"
-            ).format(count=count, path=path),
-        )
-
-    return save
+    return save_file(
+        window,
+        title,
+        name,
+        translate("billing.reports_actions", "Archivos CSV (*.csv)"),
+        write,
+        lambda path, count: translate(
+            "billing.reports_actions", "Se guardaron {count} filas en:\n{path}"
+        ).format(count=count, path=path),
+    )
 
 
 def _ask_month(window) -> str | None:
@@ -94,16 +86,22 @@ def _sales_book(window, as_text: bool) -> Path | None:
     )
 
 
-unused_numbers_csv = _csv_report(
-    QT_TRANSLATE_NOOP("billing.reports_actions", "Números no utilizados"),
-    "numeros-no-utilizados.csv",
-    reports.unused_rows,
-)
-documents_csv = _csv_report(
-    QT_TRANSLATE_NOOP("billing.reports_actions", "Facturas y notas de crédito (CSV)"),
-    "documentos-fiscales.csv",
-    reports.documents_rows,
-)
+def unused_numbers_csv(window) -> Path | None:
+    return _save_csv(
+        window,
+        translate("billing.reports_actions", "Números no utilizados"),
+        "numeros-no-utilizados.csv",
+        reports.unused_rows,
+    )
+
+
+def documents_csv(window) -> Path | None:
+    return _save_csv(
+        window,
+        translate("billing.reports_actions", "Facturas y notas de crédito (CSV)"),
+        "documentos-fiscales.csv",
+        reports.documents_rows,
+    )
 
 
 class DailySalesDialog(BillingDialog):
