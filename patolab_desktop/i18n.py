@@ -18,7 +18,10 @@ from typing import Any
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
 from . import local_settings, paths
-from .util.translation import translate  # noqa: F401 (the UI's name for it)
+from .util.translation import (
+    forget_translations,
+    translate,  # noqa: F401 (the UI's name for it)
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ def remove_translators(app: Any) -> None:
     global _active
     while _installed:
         app.removeTranslator(_installed.pop())
+    forget_translations()
     _active = DEFAULT_LANGUAGE
 
 
@@ -103,5 +107,6 @@ def install_translators(app: Any, language: str | None = None) -> str:
             _installed.append(qt)
         else:
             log.warning("Qt translation qtbase_%s not found in %s", code, qt_translations_dir())
+    forget_translations()
     _active = code
     return code

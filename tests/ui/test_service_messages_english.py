@@ -34,6 +34,7 @@ from patolab_desktop.ui.admin.permission_matrix import (
 )
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
 from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
+from patolab_desktop.util.translation import translate
 from tests.security_helpers import (  # noqa: F401  (fixtures)
     clock,
     fast_hashing,
@@ -370,3 +371,21 @@ def test_database_layer_messages_are_english(english, tmp_path):  # noqa: F811
     assert str(info.value).startswith("The database folder does not exist")
     refusal = location.refusal_message("/mnt/lab.db", "network drive Z:")
     assert "network folder" in refusal and not spanish_words(refusal.replace("Z:", ""))
+
+
+def test_a_remembered_text_follows_the_language_the_desk_switches_to(qapp):
+    """``translate`` remembers each text it gave (an import asks the same ones 100,000
+    times); installing or removing the translators forgets them."""
+    spanish = "Elija el género."
+    assert translate("services.customers", spanish) == spanish
+    try:
+        i18n.install_translators(qapp, "en")
+        assert translate("services.customers", spanish) == "Choose the gender."
+    finally:
+        i18n.remove_translators(qapp)
+    assert translate("services.customers", spanish) == spanish
+    i18n.install_translators(qapp, "es")
+    try:
+        assert translate("services.customers", spanish) == spanish
+    finally:
+        i18n.remove_translators(qapp)

@@ -382,10 +382,10 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     import gc
 
     seen = []
-    real_prepare, real_insert = customers.prepare, customers.insert_prepared
+    real_prepare, real_insert = customers.bulk._prepared, customers.insert_prepared
     monkeypatch.setattr(
         customers.bulk,
-        "prepare",
+        "_prepared",
         lambda *a, **k: seen.append(("analyse", gc.isenabled())) or real_prepare(*a, **k),
     )
     monkeypatch.setattr(
@@ -461,6 +461,33 @@ def test_import_needs_the_imports_permission(tmp_path):
         with pytest.raises(PermissionDenied):
             pi.commit(plan)
     assert customer_count() == 0
+
+
+def test_analysing_new_patients_needs_the_permission_to_register_them(tmp_path):
+    path = write_csv_file(tmp_path / "p.csv", ACCENTED)
+    importer = make_actor("iris", "Iris", "Importación", {"imports.run", "patients.view"})
+    with session.acting_as(importer):
+        with pytest.raises(PermissionDenied, match="registrar pacientes"):
+            pi.analyse(path)
+        # a file whose every row is refused reaches no new patient: its preview is shown
+        plan = pi.analyse(
+            write_csv_file(tmp_path / "q.csv", [ACCENTED[0], ["Sin teléfono", "", "", ""]])
+        )
+    assert [row.reason for row in plan.rejected] == ["Falta el teléfono."]
+
+
+def test_a_preparer_asks_the_permission_once_and_checks_every_row(monkeypatch):
+    asked = []
+    real_require = session.require
+    monkeypatch.setattr(
+        customers.bulk.session, "require", lambda *p: asked.append(p) or real_require(*p)
+    )
+    prepare = customers.bulk.preparer(customers.bulk.dt.date(2026, 12, 7))
+    good = prepare(customers.CustomerData(name="Ana Paz", phone="9456-1234"))
+    bad = prepare(customers.CustomerData(name="Ana Paz", phone="12"))
+    assert asked == [("patients.create",)]
+    assert not good.errors and good.value("phone") == "+50494561234"
+    assert "phone" in bad.errors
 
 
 def test_import_is_audited_with_who_and_how_many(tmp_path):

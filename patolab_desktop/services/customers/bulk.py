@@ -5,7 +5,7 @@ in a few statements per chunk."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -64,7 +64,26 @@ def prepare(
     import also uses it that way to check an update's merged data before ``update``.
     """
     session.require("patients.create")
-    today = today or dt.date.today()  # an import's analysis gives its day once
+    return _prepared(data, check_unique, today or dt.date.today())
+
+
+def preparer(today: dt.date) -> Callable[[CustomerData], PreparedCustomer]:
+    """``prepare(data, check_unique=False, today=today)`` for a loop over many new
+    customers (an import's analysis: its day given once): the permission is asked at the
+    first one, not again at each (a tenth of a second at 100,000 rows)."""
+    asked = False
+
+    def prepare_one(data: CustomerData) -> PreparedCustomer:
+        nonlocal asked
+        if not asked:
+            session.require("patients.create")
+            asked = True
+        return _prepared(data, False, today)
+
+    return prepare_one
+
+
+def _prepared(data: CustomerData, check_unique: bool, today: dt.date) -> PreparedCustomer:
     clean_ = _check(data, today, unique=check_unique, as_new=True)
     errors = _blocking(clean_, True)
     missing = tuple(

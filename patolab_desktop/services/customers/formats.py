@@ -129,8 +129,8 @@ _VALID_LOCAL = _valid_local_numbers()
 
 
 # An import file of 5 MB has at most ~110,000 rows: its phones all fit, so each is
-# validated once although the analysis asks twice (the row's key for the whole file
-# first, then its checks). The import empties the cache when its analysis ends.
+# validated once where the analysis asks again (a row its checks refuse is keyed by its
+# cells; a merge checks the joined row). The import empties the cache when it ends.
 PHONE_CACHE = 131_072
 
 
@@ -138,7 +138,7 @@ PHONE_CACHE = 131_072
 def normalise_phone(text: str) -> str:
     """A typed phone in E.164 (default region Honduras); ``ValueError`` when not valid.
 
-    ``""`` for an empty text. Remembered: an import asks for each row's phone twice, and
+    ``""`` for an empty text. Remembered: an import may ask for a row's phone again, and
     phonenumbers' validation was a fifth of the analysis.
     """
     text = clean(text)

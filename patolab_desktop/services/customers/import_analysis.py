@@ -89,7 +89,8 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             )
         if len(rows) % 1000 == 0:
             _tick(progress, cancelled, len(rows), None)
-    merged = _merge_repeated(rows, lookups)
+    checks: dict[int, _CheckedRow | str] = {}  # id(row) -> its check, made once
+    merged = _merge_repeated(rows, lookups, checks)
     if merged:
         rows = [row for row in rows if row.action != "merge"]
     total = len(rows)
@@ -104,7 +105,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         checked = []
         for row in rows[start : start + LOOKUP_CHUNK]:
             let_others_run()
-            item = _check_row(row, lookups)
+            item = _check_row(row, lookups, checks)
             if item is not None:
                 checked.append(item)
         by_number, by_phone = _existing(
@@ -187,30 +188,38 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
 _CheckedRow = tuple[ImportRow, dict, CustomerData, bulk.PreparedCustomer, tuple[str, str, str]]
 
 
-def _check_row(row: ImportRow, lookups: _Resolver) -> _CheckedRow | None:
-    """(row, file values, their CustomerData, PreparedCustomer, (id number, E.164 phone,
-    folded name)) or None when the row is rejected. The keys are the customers service's
-    own normalisation."""
+def _check_row(
+    row: ImportRow, lookups: _Resolver, checks: dict[int, _CheckedRow | str]
+) -> _CheckedRow | None:
+    """The row's check (made by ``_merge_repeated`` for most rows, else now), or None when
+    the row is rejected (``_reject`` gives it the reason)."""
     if row.action == "reject":
         return None
+    item = checks.pop(id(row), None) or _checked(row, lookups)
+    if isinstance(item, str):
+        _reject(row, item)
+        return None
+    return item
+
+
+def _checked(row: ImportRow, lookups: _Resolver) -> _CheckedRow | str:
+    """(row, file values, their CustomerData, PreparedCustomer, (id number, E.164 phone,
+    folded name)), or the reason the row is rejected; the row is left as it is. The keys
+    are the customers service's own normalisation."""
     if not clean(row.values.get("name")):
-        _reject(row, translate("services.patient_import", "Falta el nombre."))
-        return None
+        return translate("services.patient_import", "Falta el nombre.")
     if not clean(row.values.get("phone")):
-        _reject(row, translate("services.patient_import", "Falta el teléfono."))
-        return None
+        return translate("services.patient_import", "Falta el teléfono.")
     try:
         values = _file_values(row, lookups)
     except ValueError as exc:
-        _reject(row, str(exc))
-        return None
+        return str(exc)
     data = CustomerData(**values)
     if data.date_of_birth is not None:
         data.age = None  # the date of birth gives the age
-    prepared = bulk.prepare(data, check_unique=False, today=lookups.today)
+    prepared = lookups.prepare(data)
     if prepared.errors:
-        _reject(row, _reason(prepared.errors))
-        return None
+        return _reason(prepared.errors)
     phone, name_folded = prepared.value("phone"), prepared.value("name_folded")
     return row, values, data, prepared, (prepared.number, phone, name_folded)
 
@@ -222,13 +231,17 @@ def _family_note() -> str:
     )
 
 
-def _merge_repeated(rows: list[ImportRow], lookups: _Resolver) -> list[ImportRow]:
+def _merge_repeated(
+    rows: list[ImportRow], lookups: _Resolver, checks: dict[int, _CheckedRow | str]
+) -> list[ImportRow]:
     """A person repeated in the file becomes one row: the first line keeps the person,
     later non-empty values win, and the later lines are marked ``merge``. The same person:
     the same identity number, or the same phone with names that agree (and no two
     different identity numbers). A merge whose result the customers service would refuse
     is not made (each line then stands, or is rejected, on its own).
-    Returns the merged-away rows."""
+    Each row is checked here once (``checks``: what the next step reads instead of
+    checking it again), its keys the check's; a row the check refuses is keyed by its
+    cells (``_person_key``), as it may still be merged. Returns the merged-away rows."""
     by_number: dict[str, ImportRow] = {}
     by_phone: dict[str, list[ImportRow]] = {}
     keys: dict[int, tuple[str, str, str]] = {}
@@ -236,7 +249,8 @@ def _merge_repeated(rows: list[ImportRow], lookups: _Resolver) -> list[ImportRow
     for row in rows:
         if row.action == "reject":
             continue
-        number, phone, name = _person_key(row)
+        item = checks[id(row)] = _checked(row, lookups)
+        number, phone, name = _person_key(row) if isinstance(item, str) else item[4]
         candidates = [by_number[number]] if number in by_number else []
         for earlier in by_phone.get(phone, ()) if phone else ():
             other_number, _phone, other_name = keys[id(earlier)]
@@ -250,9 +264,12 @@ def _merge_repeated(rows: list[ImportRow], lookups: _Resolver) -> list[ImportRow
         for earlier in candidates:
             values = dict(earlier.values)
             values.update({k: v for k, v in row.values.items() if v.strip()})
-            if _check_row(ImportRow(line=earlier.line, raw=[], values=values), lookups):
+            together = _checked(ImportRow(line=earlier.line, raw=[], values=values), lookups)
+            if not isinstance(together, str):
                 first = earlier
                 first.values = values
+                checks[id(first)] = (first, *together[1:])
+                keys[id(first)] = together[4]
                 break
         if first is None:
             keys[id(row)] = (number, phone, name)
@@ -261,8 +278,8 @@ def _merge_repeated(rows: list[ImportRow], lookups: _Resolver) -> list[ImportRow
             if phone:
                 by_phone.setdefault(phone, []).append(row)
             continue
+        del checks[id(row)]
         first.merged_lines.append(row.line)
-        keys[id(first)] = _person_key(first)
         if keys[id(first)][0]:
             by_number.setdefault(keys[id(first)][0], first)
         row.action = "merge"
@@ -305,7 +322,7 @@ def _plan_row(
         data.age = None  # the date of birth gives the age (the service ignores a declared one)
     data.incomplete = True  # missing values are tolerated; the service keeps the flag right
     # the same checks as update(); the id numbers were looked up in bulk (``_existing``)
-    merged = bulk.prepare(data, check_unique=False, today=lookups.today)
+    merged = lookups.prepare(data)
     errors, missing = merged.errors, merged.missing
     if errors:
         _reject(row, _reason(errors))

@@ -12,7 +12,7 @@ from ...db.models import Municipality
 from ...util.text import fold
 from ..errors import ValidationError
 from ..texts import label, translate
-from . import formats, resolve
+from . import bulk, formats, resolve
 from .import_file import _DATA_LABELS
 from .import_plan import ImportRow
 
@@ -52,11 +52,13 @@ class _Resolver:
     """Names typed in the file -> ids, through ``customers.resolve_*``, memoised per text
     (a file repeats the same few departments thousands of times); and what an analysis
     asks once: its day (``today``, for ages and birthdays) and the labels of each set of
-    missing fields (``missing_labels``)."""
+    missing fields (``missing_labels``); and the customers service's checks of a new
+    customer on that day, its permission asked at the first row (``prepare``)."""
 
     def __init__(self) -> None:
         self._memo: dict[tuple, object] = {}
         self.today = dt.date.today()
+        self.prepare = bulk.preparer(self.today)
         self._labels: dict[tuple, tuple[str, ...]] = {}
 
     def missing_labels(self, missing: Collection[str]) -> list[str]:
