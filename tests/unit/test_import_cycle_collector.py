@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 
-from patolab_desktop.services.customers.importing import _no_cycle_collection
+from patolab_desktop.util.cycle_collection import paused
 
 
 def test_collector_paused_then_back_with_the_survivors_out_of_the_young_generation():
@@ -23,7 +23,7 @@ def test_collector_paused_then_back_with_the_survivors_out_of_the_young_generati
     gc.enable()  # (``ui.gui_thread_gc``); the command line collects as Python does
     gc.callbacks.append(on_collection)
     try:
-        with _no_cycle_collection():
+        with paused():
             assert not gc.isenabled()
             kept = [[n] for n in range(100_000)]  # what an import's plan keeps alive
         assert gc.isenabled()
@@ -44,7 +44,7 @@ def test_collector_left_off_when_already_off_and_the_survivors_still_moved_out()
     gc.disable()
     try:
         gc.collect()
-        with _no_cycle_collection():
+        with paused():
             assert not gc.isenabled()
             kept = [[n] for n in range(50_000)]
         assert not gc.isenabled()

@@ -41,13 +41,13 @@ row), ``import_plan`` (the plan and result classes); this one runs them and comm
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from ...db.database import checkpoint_after, write_transaction
+from ...util import cycle_collection
 from ..access import audit, session
 from ..errors import ConflictError, ValidationError
 from ..texts import translate
@@ -70,7 +70,7 @@ def analyse(
     """
     session.require(PERMISSION)
     try:
-        with _no_cycle_collection():
+        with cycle_collection.paused():
             return _analyse(path, progress, cancelled)
     finally:
         formats.normalise_phone.cache_clear()  # the file's phones: ~20 MB at 100,000 rows
@@ -133,7 +133,7 @@ def commit(
     total = len(plan.created) + len(changed)
     done = 0
     _tick(progress, cancelled, 0, total)
-    with checkpoint_after(), write_transaction(), _large_page_cache(), _no_cycle_collection():
+    with checkpoint_after(), write_transaction(), _large_page_cache(), cycle_collection.paused():
         for start in range(0, len(changed), bulk.UPDATE_CHUNK):
             chunk = changed[start : start + bulk.UPDATE_CHUNK]
             try:
@@ -195,33 +195,6 @@ def _prepared(rows: list[ImportRow]) -> list[bulk.PreparedCustomer]:
         assert row.prepared is not None, row.line
         prepared.append(row.prepared)
     return prepared
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while a file's rows become objects.
-
-    An import makes a few objects per row, none in a reference cycle, so every collection
-    it would trigger walks a heap of hundreds of thousands of live objects for nothing
-    (100,000 rows: ≈ 0.7 s alone, more in a GUI process with a bigger heap). Whatever
-    cycles do appear are collected when it is enabled again.
-
-    What the rows leave alive (the plan the preview shows) goes straight to the oldest
-    generation (``freeze`` then ``unfreeze``, no walk): left in the youngest, the first
-    collection after this walked all of it at once, holding the GIL, and froze the window
-    for 0.3–1.2 s at 100,000 rows (issue 20, the GUI-thread stall). In the desk the
-    automatic collection is already off (``ui.gui_thread_gc``): it stays off, and the
-    survivors still leave the youngest generation, or the GUI thread's next tick walks
-    them all."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
 
 
 IMPORT_CACHE_KIB = 200_000
