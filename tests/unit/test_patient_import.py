@@ -337,6 +337,31 @@ def test_cancel_mid_way_leaves_the_database_unchanged(tmp_path):
     assert pi.commit(plan).created == 249
 
 
+def test_the_analysis_shows_its_progress_in_order_and_can_be_cancelled_while_checking(
+    tmp_path,
+):
+    path = _mixed_file(tmp_path, count=2500)
+    seen: list[tuple[int, int | None]] = []
+    plan = pi.analyse(path, progress=lambda done, total: seen.append((done, total)))
+    assert len(plan.created) == 2500
+    counted = [done for done, total in seen if total is not None]
+    assert counted == sorted(counted) and seen[-1] == (2500, 2500)
+    assert len(counted) >= 3  # the checks, the longest part, tick as they go
+
+    checking: list[int] = []
+
+    def cancelled() -> bool:  # the desk presses «Cancelar» once the checks have begun
+        return len(checking) >= 2
+
+    with pytest.raises(pi.ImportCancelled):
+        pi.analyse(
+            path,
+            progress=lambda done, total: total is not None and checking.append(done),
+            cancelled=cancelled,
+        )
+    assert checking[-1] < 2500
+
+
 def test_cancel_at_the_very_end_still_rolls_back(tmp_path):
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", ACCENTED))
     answers = iter([False, False, True])

@@ -90,18 +90,19 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         if len(rows) % 1000 == 0:
             _tick(progress, cancelled, len(rows), None)
     checks: dict[int, _CheckedRow | str] = {}  # id(row) -> its check, made once
-    merged = _merge_repeated(rows, lookups, checks)
+    merged = _merge_repeated(rows, lookups, checks, progress, cancelled)
     if merged:
         rows = [row for row in rows if row.action != "merge"]
     total = len(rows)
 
-    # 2. in chunks: the customers service's checks, one bulk look-up of who exists,
+    # 2. each row checked once by the customers service's rules, people repeated in the
+    #    file merged (``_merge_repeated``); 3. in chunks: one bulk look-up of who exists,
     #    then matching and in-file duplicates in file order
     seen_number: dict[str, int] = {}
     seen_phone_name: dict[tuple[str, str], tuple[int, bool]] = {}  # -> (line, had number)
     seen_target: dict[int, int] = {}
     for start in range(0, total, LOOKUP_CHUNK):
-        _tick(progress, cancelled, start, total)
+        _tick(None, cancelled, start, total)  # the checks (the progress shown) are made
         checked = []
         for row in rows[start : start + LOOKUP_CHUNK]:
             let_others_run()
@@ -232,7 +233,11 @@ def _family_note() -> str:
 
 
 def _merge_repeated(
-    rows: list[ImportRow], lookups: _Resolver, checks: dict[int, _CheckedRow | str]
+    rows: list[ImportRow],
+    lookups: _Resolver,
+    checks: dict[int, _CheckedRow | str],
+    progress: Progress = None,
+    cancelled: Cancelled = None,
 ) -> list[ImportRow]:
     """A person repeated in the file becomes one row: the first line keeps the person,
     later non-empty values win, and the later lines are marked ``merge``. The same person:
@@ -241,12 +246,17 @@ def _merge_repeated(
     is not made (each line then stands, or is rejected, on its own).
     Each row is checked here once (``checks``: what the next step reads instead of
     checking it again), its keys the check's; a row the check refuses is keyed by its
-    cells (``_person_key``), as it may still be merged. Returns the merged-away rows."""
+    cells (``_person_key``), as it may still be merged. The analysis' progress is the
+    rows checked. Returns the merged-away rows."""
     by_number: dict[str, ImportRow] = {}
     by_phone: dict[str, list[ImportRow]] = {}
     keys: dict[int, tuple[str, str, str]] = {}
     merged: list[ImportRow] = []
-    for row in rows:
+    let_others_run = courtesy()  # in the app's worker: the window keeps answering
+    for index, row in enumerate(rows):
+        let_others_run()
+        if index % 1000 == 0:
+            _tick(progress, cancelled, index, len(rows))
         if row.action == "reject":
             continue
         item = checks[id(row)] = _checked(row, lookups)
