@@ -53,7 +53,7 @@ class _Resolver:
     (a file repeats the same few departments thousands of times); and what an analysis
     asks once: its day (``today``, for ages and birthdays) and the labels of each set of
     missing fields (``missing_labels``); and the customers service's checks of a new
-    customer on that day, its permission asked at the first row (``prepare``)."""
+    customer on that day, its permission asked once (``prepare``)."""
 
     def __init__(self) -> None:
         self._memo: dict[tuple, object] = {}
