@@ -337,31 +337,6 @@ def test_cancel_mid_way_leaves_the_database_unchanged(tmp_path):
     assert pi.commit(plan).created == 249
 
 
-def test_the_analysis_shows_its_progress_in_order_and_can_be_cancelled_while_checking(
-    tmp_path,
-):
-    path = _mixed_file(tmp_path, count=2500)
-    seen: list[tuple[int, int | None]] = []
-    plan = pi.analyse(path, progress=lambda done, total: seen.append((done, total)))
-    assert len(plan.created) == 2500
-    counted = [done for done, total in seen if total is not None]
-    assert counted == sorted(counted) and seen[-1] == (2500, 2500)
-    assert len(counted) >= 3  # the checks, the longest part, tick as they go
-
-    checking: list[int] = []
-
-    def cancelled() -> bool:  # the desk presses «Cancelar» once the checks have begun
-        return len(checking) >= 2
-
-    with pytest.raises(pi.ImportCancelled):
-        pi.analyse(
-            path,
-            progress=lambda done, total: total is not None and checking.append(done),
-            cancelled=cancelled,
-        )
-    assert checking[-1] < 2500
-
-
 def test_cancel_at_the_very_end_still_rolls_back(tmp_path):
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", ACCENTED))
     answers = iter([False, False, True])
@@ -486,32 +461,6 @@ def test_import_needs_the_imports_permission(tmp_path):
         with pytest.raises(PermissionDenied):
             pi.commit(plan)
     assert customer_count() == 0
-
-
-def test_analysing_needs_the_permission_to_register_patients(tmp_path):
-    """Every row is checked as a new patient's data (even one that will update), so an
-    analysis without ``patients.create`` is refused, before reading any row."""
-    path = write_csv_file(tmp_path / "p.csv", ACCENTED)
-    importer = make_actor("iris", "Iris", "Importación", {"imports.run", "patients.view"})
-    with (
-        session.acting_as(importer),
-        pytest.raises(PermissionDenied, match="registrar pacientes"),
-    ):
-        pi.analyse(path)
-
-
-def test_a_preparer_asks_the_permission_once_and_checks_every_row(monkeypatch):
-    asked = []
-    real_require = session.require
-    monkeypatch.setattr(
-        customers.bulk.session, "require", lambda *p: asked.append(p) or real_require(*p)
-    )
-    prepare = customers.bulk.preparer(customers.bulk.dt.date(2026, 12, 7))
-    good = prepare(customers.CustomerData(name="Ana Paz", phone="9456-1234"))
-    bad = prepare(customers.CustomerData(name="Ana Paz", phone="12"))
-    assert asked == [("patients.create",)]
-    assert not good.errors and good.value("phone") == "+50494561234"
-    assert "phone" in bad.errors
 
 
 def test_import_is_audited_with_who_and_how_many(tmp_path):
