@@ -102,7 +102,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
     seen_phone_name: dict[tuple[str, str], tuple[int, bool]] = {}  # -> (line, had number)
     seen_target: dict[int, int] = {}
     for start in range(0, total, LOOKUP_CHUNK):
-        _tick(None, cancelled, start, total)  # the checks (the progress shown) are made
+        _tick(None, cancelled, start, total)  # a cancel only: the progress shown is the checks'
         checked = []
         for row in rows[start : start + LOOKUP_CHUNK]:
             let_others_run()
