@@ -106,7 +106,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         checked = []
         for row in rows[start : start + LOOKUP_CHUNK]:
             let_others_run()
-            item = _check_row(row, lookups, checks)
+            item = _check_row(row, checks)
             if item is not None:
                 checked.append(item)
         by_number, by_phone = _existing(
@@ -189,14 +189,12 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
 _CheckedRow = tuple[ImportRow, dict, CustomerData, bulk.PreparedCustomer, tuple[str, str, str]]
 
 
-def _check_row(
-    row: ImportRow, lookups: _Resolver, checks: dict[int, _CheckedRow | str]
-) -> _CheckedRow | None:
-    """The row's check (made by ``_merge_repeated`` for most rows, else now), or None when
-    the row is rejected (``_reject`` gives it the reason)."""
+def _check_row(row: ImportRow, checks: dict[int, _CheckedRow | str]) -> _CheckedRow | None:
+    """The row's check (``_merge_repeated`` made one for every row not rejected), or None
+    when the row is rejected (``_reject`` gives it the reason)."""
     if row.action == "reject":
         return None
-    item = checks.pop(id(row), None) or _checked(row, lookups)
+    item = checks.pop(id(row))
     if isinstance(item, str):
         _reject(row, item)
         return None
