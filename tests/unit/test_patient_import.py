@@ -381,17 +381,23 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
 def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path, monkeypatch):
     import gc
 
-    seen = []
+    from patolab_desktop.util.cycle_collection import is_paused as paused
+
+    seen = []  # (phase, collection possible: automatic, or the desk's collector not paused)
     real_prepare, real_insert = customers.bulk._prepared, customers.insert_prepared
     monkeypatch.setattr(
         customers.bulk,
         "_prepared",
-        lambda *a, **k: seen.append(("analyse", gc.isenabled())) or real_prepare(*a, **k),
+        lambda *a, **k: (
+            seen.append(("analyse", gc.isenabled() or not paused())) or real_prepare(*a, **k)
+        ),
     )
     monkeypatch.setattr(
         customers.bulk,
         "insert_prepared",
-        lambda items, **k: seen.append(("commit", gc.isenabled())) or real_insert(items, **k),
+        lambda items, **k: (
+            seen.append(("commit", gc.isenabled() or not paused())) or real_insert(items, **k)
+        ),
     )
     before = gc.isenabled()  # off in the suite and the desk (ui.gui_thread_gc), on in the CLI
     plan = pi.analyse(_mixed_file(tmp_path, count=5))
@@ -400,6 +406,7 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     assert gc.isenabled() is before
     assert {phase for phase, _ in seen} == {"analyse", "commit"}
     assert not any(enabled for _, enabled in seen)
+    assert not paused()
 
     monkeypatch.setattr(
         customers.bulk,
