@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from ...services.errors import ServiceError
+from . import gui_release
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class LatestRunner(QObject):
 
     def __init__(self, fn: Callable[[Any], Any], parent: QObject | None = None):
         super().__init__(parent)
+        gui_release.ready()
         self._fn = fn
         self._lock = threading.Lock()
         self._pending: Any = _NOTHING
@@ -69,6 +71,7 @@ class LatestRunner(QObject):
                     self.finished.emit(key, result)
         finally:
             close_thread_connection()
+            gui_release.hand_over(self)  # this thread's reference is not the last
 
     def wait(self) -> None:
         """Join the worker (if any) and deliver its answers now."""

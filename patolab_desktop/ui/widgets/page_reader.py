@@ -24,6 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 
+from . import gui_release
 from .latest_runner import close_thread_connection
 
 
@@ -43,6 +44,7 @@ class PageReader:
         self._numbers = itertools.count(1)
         self._loops: dict[int, QEventLoop] = {}  # GUI thread only
         self._done = _Done()
+        gui_release.ready()
         self._done.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
 
     def run(self, fn: Callable[[], Any]) -> Any:
@@ -100,6 +102,7 @@ class PageReader:
                 job()
         finally:
             close_thread_connection()
+            gui_release.hand_over(self)  # this thread's reference is not the last
 
     def thread(self) -> threading.Thread | None:
         """The reading thread while it lives (tests)."""
